@@ -1,0 +1,34 @@
+// Bundles the extension and the CLI. `--production` minifies without source maps (for packaging);
+// `--watch` rebuilds incrementally with source maps.
+import * as esbuild from 'esbuild';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** @type {import('esbuild').BuildOptions} */
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  sourcesContent: false,
+  logLevel: 'info',
+  // dockerode's ssh2 and cpu-features try to load native addons; both are optional and wrapped in try/catch.
+  external: ['vscode', 'cpu-features', '*.node'],
+  metafile: true,
+};
+
+const builds = [
+  { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
+  { ...common, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist'},
+];
+
+if (watch) {
+  const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log('[watch] watching src/ for changes');
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}

@@ -1,0 +1,95 @@
+import type { DocksideDiagnostic } from '../language/diagnostic';
+
+/** One finding of `dockside lint`, with 1-based lines and columns as printed. */
+export interface FileFinding {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  severity: DocksideDiagnostic['severity'];
+  code: string;
+  message: string;
+  lesson: string;
+}
+
+export function toFinding(file: string, d: DocksideDiagnostic): FileFinding {
+  return {
+    file,
+    line: d.range.start.line + 1,
+    column: d.range.start.character + 1,
+    endLine: d.range.end.line + 1,
+    endColumn: d.range.end.character + 1,
+    severity: d.severity,
+    code: d.code,
+    message: d.message,
+    lesson: d.lesson,
+  };
+}
+
+export function formatText(findings: FileFinding[], lessonLocation: (lesson: string) => string): string {
+  if (findings.length === 0) return 'No problems found.\n';
+  const lines = findings.map(
+    (f) => `${f.file}:${f.line}:${f.column}: ${f.severity} ${f.code}: ${f.message}\n    learn more: ${lessonLocation(f.lesson)}`,
+  );
+  const count = (...severities: string[]) => findings.filter((f) => severities.includes(f.severity)).length;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  lines.push(`\n${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${plural(count('information', 'hint'), 'note')}`);
+  return lines.join('\n') + '\n';
+}
+
+export function formatJson(findings: FileFinding[]): string {
+  const rows = findings.map(({ file, line, column, endLine, endColumn, severity, code, message }) => ({
+    file,
+    line,
+    column,
+    endLine,
+    endColumn,
+    severity,
+    code,
+    message,
+  }));
+  return JSON.stringify(rows, null, 2) + '\n';
+}
+
+const SARIF_LEVEL: Record<FileFinding['severity'], string> = {
+  error: 'error',
+  warning: 'warning',
+  information: 'note',
+  hint: 'note',
+};
+
+/** SARIF 2.1.0, one run, one rule per code seen. */
+export function formatSarif(findings: FileFinding[], version: string, lessonLocation: (lesson: string) => string): string {
+  const rules = new Map<string, { id: string; helpUri: string; shortDescription: { text: string } }>();
+  for (const f of findings) {
+    if (!rules.has(f.code)) {
+      rules.set(f.code, { id: f.code, helpUri: lessonLocation(f.lesson), shortDescription: { text: f.message } });
+    }
+  }
+  const ruleIds = [...rules.keys()];
+  const sarif = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: 'dockside', version, informationUri: lessonLocation('dockerfile-syntax'), rules: [...rules.values()] } },
+        results: findings.map((f) => ({
+          ruleId: f.code,
+          ruleIndex: ruleIds.indexOf(f.code),
+          level: SARIF_LEVEL[f.severity],
+          message: { text: f.message },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: f.file.split('\\').join('/') },
+                region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
+              },
+            },
+          ],
+        })),
+      },
+    ],
+  };
+  return JSON.stringify(sarif, null, 2) + '\n';
+}

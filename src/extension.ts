@@ -1,0 +1,24 @@
+import * as vscode from 'vscode';
+import { registerCommands } from './commands';
+import { Ctx } from './ctx';
+import { registerDockerfileDiagnostics, registerDockerfileHover } from './vscode/dockerfileFeatures';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const ctx = new Ctx(context);
+  try {
+    registerCommands(ctx);
+    registerDockerfileDiagnostics(context, ctx.dockerfiles, () => ctx.setting('diagnostics.debounceMs', 250));
+    registerDockerfileHover(context, ctx.dockerfiles);
+    ctx.log.info('Dockside activated');
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    ctx.log.error(`Activation failed: ${message}`);
+    void vscode.window.showErrorMessage(`Dockside could not start: ${message}. See the Dockside log for details.`, 'Show Log').then((choice) => {
+      if (choice) ctx.log.show();
+    });
+  }
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

@@ -1,0 +1,38 @@
+/**
+ * The diagnostic model shared by every Dockside language service and the CLI.
+ * Positions are 0-based (LSP style); the CLI converts to 1-based when printing.
+ */
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+export type DiagnosticTag = 'unnecessary' | 'deprecated';
+
+export interface DocksideDiagnostic {
+  range: Range;
+  severity: Severity;
+  /** Stable code, e.g. `DS001` for a Dockside rule or `DSX038` for a syntax check. Never renumbered. */
+  code: string;
+  message: string;
+  /** Id of the lesson that explains this finding (see lessons.ts). */
+  lesson: string;
+  tags?: DiagnosticTag[];
+}
+
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'information', 'hint'];
+
+export function compareDiagnostics(a: DocksideDiagnostic, b: DocksideDiagnostic): number {
+  return (
+    a.range.start.line - b.range.start.line ||
+    a.range.start.character - b.range.start.character ||
+    a.code.localeCompare(b.code)
+  );
+}

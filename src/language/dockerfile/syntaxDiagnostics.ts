@@ -1,0 +1,54 @@
+import { validate, ValidationCode } from 'dockerfile-utils';
+import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver-types';
+import type { DiagnosticTag, DocksideDiagnostic, Severity } from '../diagnostic';
+
+const LSP_SEVERITY: Record<number, Severity> = { 1: 'error', 2: 'warning', 3: 'information', 4: 'hint' };
+const LSP_TAG: Record<number, DiagnosticTag> = { 1: 'unnecessary', 2: 'deprecated' };
+
+/**
+ * The stable Dockside code for a dockerfile-utils check: `DSX` and the library's ValidationCode number, padded.
+ * The library's enum is append-only, so the codes stay stable across its releases.
+ */
+export function syntaxCode(code: number | string | undefined): string {
+  const n = typeof code === 'number' ? code : Number(code);
+  return Number.isInteger(n) && n >= 0 ? `DSX${String(n).padStart(3, '0')}` : 'DSX999';
+}
+
+/** The ValidationCode's name, for documentation (`DSX038` → `UNKNOWN_INSTRUCTION`). */
+export function syntaxCodeName(code: string): string | undefined {
+  const n = Number(code.replace(/^DSX/, ''));
+  const name = (ValidationCode as unknown as Record<number, string>)[n];
+  return typeof name === 'string' ? name : undefined;
+}
+
+function fromLsp(d: LspDiagnostic): DocksideDiagnostic {
+  const tags = (d.tags ?? []).map((t) => LSP_TAG[t]).filter((t): t is DiagnosticTag => t !== undefined);
+  return {
+    range: { start: { ...d.range.start }, end: { ...d.range.end } },
+    severity: LSP_SEVERITY[d.severity ?? 1] ?? 'error',
+    code: syntaxCode(d.code),
+    message: d.message,
+    lesson: 'dockerfile-syntax',
+    ...(tags.length ? { tags } : {}),
+  };
+}
+
+/**
+ * Syntax and structure checks of dockerfile-utils (the checks behind dockerfile-language-service), in Dockside's
+ * diagnostic model. Never throws: a failure of the checker itself becomes one diagnostic at the top of the file.
+ */
+export function syntaxDiagnostics(text: string): DocksideDiagnostic[] {
+  try {
+    return validate(text).map(fromLsp);
+  } catch (err) {
+    return [
+      {
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        severity: 'warning',
+        code: 'DSX999',
+        message: `Dockside could not check this Dockerfile (${err instanceof Error ? err.message : String(err)}). Please report it with the file attached.`,
+        lesson: 'dockerfile-syntax',
+      },
+    ];
+  }
+}

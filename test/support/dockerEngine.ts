@@ -1,0 +1,181 @@
+/**
+ * A REAL Docker engine for the daemon tests. Uses $DOCKER_HOST when it answers; otherwise (as root) installs
+ * docker.io and busybox-static when missing, starts a private dockerd on a unix socket in a temporary folder, and
+ * stops it when the run ends. The test image is made locally with `docker import` (no registry is reachable).
+ * When no engine can be had, suites that need one are skipped with the reason printed: never passed silently.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import Docker from 'dockerode';
+import { parseEngineAddress, toDockerodeOptions } from '../../src/docker/engineAddress';
+import { ensureDebianPackages, isRoot, run, which } from './system';
+import { onRunEnd } from './teardown';
+
+export const TEST_IMAGE = 'dockside-test/busybox:1';
+/** Links in the test image; each is a busybox applet. */
+const APPLETS = ['sh', 'sleep', 'httpd', 'echo', 'cat', 'ls', 'wget', 'true', 'false', 'env', 'mkdir', 'rm', 'touch', 'id', 'adduser', 'tar', 'gzip'];
+
+export interface TestEngine {
+  /** The DOCKER_HOST value for this engine. */
+  host: string;
+  docker: Docker;
+  /** Environment for docker CLI processes talking to this engine. */
+  env: NodeJS.ProcessEnv;
+  /** True when this run started the daemon (and so may stop and restart it). */
+  private: boolean;
+  /** Folder of a private daemon (socket, data, exec, log). */
+  dir?: string;
+  process?: ChildProcess;
+}
+
+let engine: Promise<TestEngine | { unavailable: string }> | undefined;
+
+function clientFor(host: string): Docker {
+  return new Docker(toDockerodeOptions(parseEngineAddress(host)));
+}
+
+async function answers(docker: Docker, timeoutMs = 3000): Promise<boolean> {
+  try {
+    await Promise.race([docker.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs))]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string, onFail: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${what} did not happen within ${timeoutMs} ms\n${onFail()}`);
+}
+
+/** Starts dockerd with its own folders. Extra flags allow a second engine (`--bridge=none --iptables=false`). */
+export async function startPrivateDaemon(host: string, dir: string, extraArgs: string[] = []): Promise<ChildProcess> {
+  fs.mkdirSync(dir, { recursive: true });
+  const log = fs.openSync(path.join(dir, 'dockerd.log'), 'a');
+  const child = spawn(
+    'dockerd',
+    ['--host', host, '--data-root', path.join(dir, 'data'), '--exec-root', path.join(dir, 'exec'), '--pidfile', path.join(dir, 'docker.pid'), ...extraArgs],
+    { stdio: ['ignore', log, log], detached: false },
+  );
+  fs.closeSync(log);
+  let exited: number | null = null;
+  child.on('exit', (code) => (exited = code ?? -1));
+  const docker = clientFor(host);
+  await waitFor(
+    async () => {
+      if (exited !== null) throw new Error(`dockerd exited with ${exited}:\n${tail(path.join(dir, 'dockerd.log'))}`);
+      return answers(docker, 1000);
+    },
+    30000,
+    'dockerd answering',
+    () => tail(path.join(dir, 'dockerd.log')),
+  );
+  return child;
+}
+
+export async function stopPrivateDaemon(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20000);
+  await done;
+  clearTimeout(timer);
+}
+
+function tail(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8').split('\n').slice(-20).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+/** Imports a busybox-only image (`sh`, `sleep`, `httpd`, ...) from the host's static busybox. */
+export async function ensureTestImage(docker: Docker, name = TEST_IMAGE): Promise<void> {
+  const existing = await docker.listImages({ filters: JSON.stringify({ reference: [name] }) });
+  if (existing.length) return;
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dockside-rootfs-'));
+  try {
+    fs.mkdirSync(path.join(root, 'bin'));
+    fs.mkdirSync(path.join(root, 'tmp'));
+    fs.mkdirSync(path.join(root, 'www'));
+    fs.writeFileSync(path.join(root, 'www', 'index.html'), 'hello from dockside-test\n');
+    fs.copyFileSync('/bin/busybox', path.join(root, 'bin', 'busybox'));
+    fs.chmodSync(path.join(root, 'bin', 'busybox'), 0o755);
+    for (const applet of APPLETS) fs.symlinkSync('busybox', path.join(root, 'bin', applet));
+    const [repo, tag] = name.split(':');
+    const tar = spawn('tar', ['-C', root, '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const stream = await docker.importImage(tar.stdout as unknown as string, { repo, tag, changes: ['ENV PATH=/bin', 'CMD ["sh"]'] } as object);
+    await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve())));
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+async function acquire(): Promise<TestEngine | { unavailable: string }> {
+  const fromEnv = process.env.DOCKER_HOST;
+  if (fromEnv) {
+    const docker = clientFor(fromEnv);
+    if (await answers(docker)) {
+      if (!fs.existsSync('/bin/busybox')) return { unavailable: 'DOCKER_HOST answers, but /bin/busybox is missing for the test image' };
+      await ensureTestImage(docker);
+      return { host: fromEnv, docker, env: { ...process.env, DOCKER_HOST: fromEnv }, private: false };
+    }
+    console.warn(`[docker] DOCKER_HOST=${fromEnv} does not answer; starting a private engine instead`);
+  }
+  const missing = await ensureDebianPackages([
+    { pkg: 'docker.io', provides: 'dockerd' },
+    { pkg: 'busybox-static', provides: 'busybox' },
+  ]);
+  if (missing) return { unavailable: missing };
+  if (!isRoot) return { unavailable: 'dockerd needs root to start a private engine' };
+  if (!fs.existsSync('/bin/busybox')) {
+    const r = await ensureDebianPackages([{ pkg: 'busybox-static', provides: '/bin/busybox' }]);
+    if (r) return { unavailable: r };
+  }
+  const dir = fs.mkdtempSync('/tmp/dockside-engine-');
+  const host = `unix://${dir}/docker.sock`;
+  let child: ChildProcess;
+  try {
+    child = await startPrivateDaemon(host, dir);
+  } catch (err) {
+    return { unavailable: `the private dockerd did not start: ${(err as Error).message}` };
+  }
+  const docker = clientFor(host);
+  const started: TestEngine = { host, docker, env: { ...process.env, DOCKER_HOST: host }, private: true, dir, process: child };
+  onRunEnd(async () => {
+    await stopPrivateDaemon(started.process!);
+    await run('rm', ['-rf', dir]).catch(() => undefined);
+  });
+  await ensureTestImage(docker);
+  return started;
+}
+
+/** The engine for this run (started once), or the reason there is none. */
+export function getTestEngine(): Promise<TestEngine | { unavailable: string }> {
+  engine ??= acquire().catch((err: Error) => ({ unavailable: `setting up the engine failed: ${err.message}` }));
+  return engine;
+}
+
+/**
+ * For a suite's `before` hook: returns the engine, or marks the suite skipped and says why, loudly.
+ * In CI (CI=true) a missing engine is a failure, not a skip: CI must run the daemon tests.
+ */
+export async function requireEngine(ctx: Mocha.Context): Promise<TestEngine> {
+  ctx.timeout(300000);
+  const e = await getTestEngine();
+  if ('unavailable' in e) {
+    if (process.env.CI) throw new Error(`No Docker engine in CI: ${e.unavailable}`);
+    console.warn(`\n  SKIPPED: no Docker engine: ${e.unavailable}\n`);
+    ctx.skip();
+  }
+  return e as TestEngine;
+}
+
+export { which };

@@ -1,0 +1,46 @@
+import { spawn, spawnSync, type SpawnOptions } from 'node:child_process';
+
+export const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+
+export function which(cmd: string): string | undefined {
+  const r = spawnSync('sh', ['-c', 'command -v "$1"', 'sh', cmd], { encoding: 'utf8' });
+  const out = r.stdout.trim();
+  return r.status === 0 && out ? out : undefined;
+}
+
+/** Runs a command to completion; rejects with its output when it exits non-zero. */
+export function run(cmd: string, args: string[], options: SpawnOptions & { input?: string } = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { ...options, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}:\n${out.slice(-4000)}`))));
+    child.stdin!.end(options.input ?? '');
+  });
+}
+
+let aptUpdated = false;
+
+/** Installs Debian packages that are missing (as root); returns a reason string when it cannot. */
+export async function ensureDebianPackages(packages: { pkg: string; provides: string }[]): Promise<string | undefined> {
+  const missing = packages.filter((p) => !which(p.provides));
+  if (missing.length === 0) return undefined;
+  const names = missing.map((p) => p.pkg);
+  if (!isRoot) return `not root, so cannot install ${names.join(', ')}`;
+  if (!which('apt-get')) return `no apt-get to install ${names.join(', ')}`;
+  try {
+    if (!aptUpdated) {
+      await run('apt-get', ['update', '-qq']);
+      aptUpdated = true;
+    }
+    await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...names], {
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+  } catch (err) {
+    return `installing ${names.join(', ')} failed: ${(err as Error).message.slice(0, 500)}`;
+  }
+  const still = missing.filter((p) => !which(p.provides));
+  return still.length ? `${still.map((p) => p.provides).join(', ')} still missing after apt-get install` : undefined;
+}

@@ -1,0 +1,69 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runCli } from '../../src/cli';
+
+function lint(...args: string[]) {
+  let out = '';
+  let err = '';
+  const code = runCli(args, (s) => (out += s), (s) => (err += s));
+  return { code, out, err };
+}
+
+describe('dockside lint', () => {
+  let dir: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockside-cli-'));
+    fs.mkdirSync(path.join(dir, 'api'));
+    fs.mkdirSync(path.join(dir, 'node_modules', 'pkg'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM alpine:3.20\nRUN echo ok\n');
+    fs.writeFileSync(path.join(dir, 'api', 'Dockerfile.dev'), 'FROM alpine:3.20\nRUNN echo broken\n');
+    fs.writeFileSync(path.join(dir, 'node_modules', 'pkg', 'Dockerfile'), 'RUNN skipped\n');
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('finds Dockerfiles in a folder, skips node_modules, and exits 1 on an error', () => {
+    const r = lint('lint', dir, '--format', 'json');
+    assert.equal(r.code, 1);
+    assert.deepEqual(JSON.parse(r.out), [
+      { file: path.join(dir, 'api', 'Dockerfile.dev'), line: 2, column: 1, endLine: 2, endColumn: 5, severity: 'error', code: 'DSX038', message: 'Unknown instruction: RUNN' },
+    ]);
+  });
+
+  it('exits 0 when only warnings remain after --rule', () => {
+    const r = lint('lint', dir, '--rule', 'DSX038=warning');
+    assert.equal(r.code, 0);
+    assert.match(r.out, /Dockerfile\.dev:2:1: warning DSX038: Unknown instruction: RUNN/);
+    assert.match(r.out, /0 errors, 1 warning, 0 notes/);
+  });
+
+  it('drops a rule set to off', () => {
+    const r = lint('lint', dir, '--rule', 'dsx038=off', '--format', 'json');
+    assert.equal(r.code, 0);
+    assert.deepEqual(JSON.parse(r.out), []);
+  });
+
+  it('writes SARIF 2.1.0 with the rule and the region', () => {
+    const r = lint('lint', path.join(dir, 'api'), '--format', 'sarif');
+    const sarif = JSON.parse(r.out);
+    assert.equal(sarif.version, '2.1.0');
+    const [result] = sarif.runs[0].results;
+    assert.equal(result.ruleId, 'DSX038');
+    assert.equal(result.level, 'error');
+    assert.deepEqual(result.locations[0].physicalLocation.region, { startLine: 2, startColumn: 1, endLine: 2, endColumn: 5 });
+    assert.equal(sarif.runs[0].tool.driver.rules[0].id, 'DSX038');
+  });
+
+  it('exits 2 with a clear message for a usage error or a missing file', () => {
+    const bad = lint('lint', '--format', 'xml');
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /Unknown format "xml"/);
+    const missing = lint('lint', path.join(dir, 'nope'));
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /cannot read .*nope/);
+    const rule = lint('lint', dir, '--rule', 'DS001=loud');
+    assert.equal(rule.code, 2);
+    assert.match(rule.err, /Bad --rule "DS001=loud"/);
+  });
+});

@@ -1,0 +1,92 @@
+import * as assert from 'node:assert/strict';
+import { DockerfileService } from '../../src/language/dockerfile/dockerfileService';
+import { syntaxCode, syntaxCodeName, syntaxDiagnostics } from '../../src/language/dockerfile/syntaxDiagnostics';
+
+describe('Dockerfile syntax diagnostics', () => {
+  it('reports an unknown instruction as an error on the keyword, with code DSX038', () => {
+    const diags = syntaxDiagnostics('FROM alpine:3.20\nRUNN echo hi\n');
+    assert.deepEqual(diags, [
+      {
+        range: { start: { line: 1, character: 0 }, end: { line: 1, character: 4 } },
+        severity: 'error',
+        code: 'DSX038',
+        message: 'Unknown instruction: RUNN',
+        lesson: 'dockerfile-syntax',
+      },
+    ]);
+  });
+
+  it('warns about a lower-case instruction with code DSX000', () => {
+    const [d] = syntaxDiagnostics('from alpine:3.20\n');
+    assert.equal(d.code, 'DSX000');
+    assert.equal(d.severity, 'warning');
+    assert.deepEqual(d.range, { start: { line: 0, character: 0 }, end: { line: 0, character: 4 } });
+  });
+
+  it('marks MAINTAINER as deprecated', () => {
+    const d = syntaxDiagnostics('FROM alpine:3.20\nMAINTAINER me\n').find((x) => x.code === 'DSX045');
+    assert.ok(d);
+    assert.deepEqual(d.tags, ['deprecated']);
+  });
+
+  it('reports nothing for a valid multi-stage Dockerfile', () => {
+    const text = [
+      'FROM golang:1.22 AS build',
+      'WORKDIR /src',
+      'COPY . .',
+      'RUN go build -o /app .',
+      'FROM gcr.io/distroless/static',
+      'COPY --from=build /app /app',
+      'EXPOSE 8080/tcp',
+      'ENTRYPOINT ["/app"]',
+    ].join('\n');
+    assert.deepEqual(syntaxDiagnostics(text), []);
+  });
+
+  it('reports a missing FROM for a file with instructions only', () => {
+    const codes = syntaxDiagnostics('RUN echo hi\n').map((d) => d.code);
+    assert.ok(codes.includes('DSX020'), `got ${codes.join(',')}`);
+  });
+
+  it('names the library check behind a code', () => {
+    assert.equal(syntaxCode(38), 'DSX038');
+    assert.equal(syntaxCodeName('DSX038'), 'UNKNOWN_INSTRUCTION');
+    assert.equal(syntaxCode(undefined), 'DSX999');
+  });
+
+  it('never throws on hostile input', () => {
+    const inputs = [
+      '',
+      '\u0000\u0000FROM',
+      '\uFEFFFROM alpine\r\nRUN echo\\\r\n',
+      'FROM ' + 'a'.repeat(200000),
+      '# escape=`\nFROM alpine\nRUN echo `\n',
+      'RUN <<EOF\n' + 'x\n'.repeat(1000),
+      '\\\n'.repeat(5000),
+      String.fromCharCode(...Array.from({ length: 4096 }, (_, i) => (i * 7919) % 65536)),
+    ];
+    for (const text of inputs) {
+      const diags = syntaxDiagnostics(text);
+      assert.ok(Array.isArray(diags));
+      for (const d of diags) assert.match(d.code, /^DSX\d{3}$/);
+    }
+  });
+});
+
+describe('DockerfileService', () => {
+  it('computes diagnostics once per document version', () => {
+    const service = new DockerfileService();
+    const first = service.diagnose({ uri: 'file:///a/Dockerfile', version: 1, text: 'RUNN x' });
+    const again = service.diagnose({ uri: 'file:///a/Dockerfile', version: 1, text: 'ignored: same version' });
+    assert.equal(again, first);
+    const next = service.diagnose({ uri: 'file:///a/Dockerfile', version: 2, text: 'FROM alpine:3.20' });
+    assert.deepEqual(next, []);
+  });
+
+  it('returns diagnostics sorted by position', () => {
+    const diags = new DockerfileService().diagnose({ uri: 'u', version: 1, text: 'FROM alpine:3.20\nRUNN a\nfrom x\nCOPYY a b\n' });
+    const lines = diags.map((d) => d.range.start.line);
+    assert.deepEqual(lines, [...lines].sort((a, b) => a - b));
+    assert.deepEqual(diags.map((d) => d.code), ['DSX038', 'DSX000', 'DSX038']);
+  });
+});
