@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import Docker from 'dockerode';
 import { parseEngineAddress, toDockerodeOptions } from '../../src/docker/engineAddress';
-import { ensureDebianPackages, isRoot, run, which } from './system';
+import { ensureDebianPackages, isRoot, run } from './system';
 import { onRunEnd } from './teardown';
 
 export const TEST_IMAGE = 'dockside-test/busybox:1';
@@ -131,14 +131,10 @@ async function acquire(): Promise<TestEngine | { unavailable: string }> {
   }
   const missing = await ensureDebianPackages([
     { pkg: 'docker.io', provides: 'dockerd' },
-    { pkg: 'busybox-static', provides: 'busybox' },
+    { pkg: 'busybox-static' },
   ]);
   if (missing) return { unavailable: missing };
   if (!isRoot) return { unavailable: 'dockerd needs root to start a private engine' };
-  if (!fs.existsSync('/bin/busybox')) {
-    const r = await ensureDebianPackages([{ pkg: 'busybox-static', provides: '/bin/busybox' }]);
-    if (r) return { unavailable: r };
-  }
   const dir = fs.mkdtempSync('/tmp/dockside-engine-');
   const host = `unix://${dir}/docker.sock`;
   let child: ChildProcess;
@@ -178,4 +174,3 @@ export async function requireEngine(ctx: Mocha.Context): Promise<TestEngine> {
   return e as TestEngine;
 }
 
-export { which };

@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type SpawnOptions } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 export const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
@@ -23,9 +24,23 @@ export function run(cmd: string, args: string[], options: SpawnOptions & { input
 
 let aptUpdated = false;
 
+export function debianPackageInstalled(pkg: string): boolean {
+  const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });
+  return r.status === 0 && r.stdout.includes('install ok installed');
+}
+
+/** A Debian package, and the command (or file) that shows it is there; without one, dpkg is asked. */
+export interface DebianNeed {
+  pkg: string;
+  provides?: string;
+}
+
+const present = (p: DebianNeed): boolean =>
+  p.provides ? (p.provides.startsWith('/') ? existsSync(p.provides) : which(p.provides) !== undefined) : debianPackageInstalled(p.pkg);
+
 /** Installs Debian packages that are missing (as root); returns a reason string when it cannot. */
-export async function ensureDebianPackages(packages: { pkg: string; provides: string }[]): Promise<string | undefined> {
-  const missing = packages.filter((p) => !which(p.provides));
+export async function ensureDebianPackages(packages: DebianNeed[]): Promise<string | undefined> {
+  const missing = packages.filter((p) => !present(p));
   if (missing.length === 0) return undefined;
   const names = missing.map((p) => p.pkg);
   if (!isRoot) return `not root, so cannot install ${names.join(', ')}`;
@@ -41,6 +56,6 @@ export async function ensureDebianPackages(packages: { pkg: string; provides: st
   } catch (err) {
     return `installing ${names.join(', ')} failed: ${(err as Error).message.slice(0, 500)}`;
   }
-  const still = missing.filter((p) => !which(p.provides));
-  return still.length ? `${still.map((p) => p.provides).join(', ')} still missing after apt-get install` : undefined;
+  const still = missing.filter((p) => !present(p));
+  return still.length ? `${still.map((p) => p.provides ?? p.pkg).join(', ')} still missing after apt-get install` : undefined;
 }

@@ -1,0 +1,36 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { copyWorkspace, launchEditor, REPO_ROOT, saveEvidence, type Editor } from '../support/codeServer';
+import { openFile, openProblems, hoverText } from '../support/workbench';
+
+describe('Dockerfile support in a real VS Code (code-server + Chromium)', function () {
+  let editor: Editor | undefined;
+
+  before(async function () {
+    editor = await launchEditor(this, { workspace: copyWorkspace(path.join(REPO_ROOT, 'examples')) });
+  });
+
+  afterEach(async function () {
+    const failed = this.currentTest?.state === 'failed';
+    await saveEvidence(editor, `e2e-${this.currentTest?.title ?? 'test'}${failed ? '-FAILED' : ''}`, failed);
+  });
+
+  it('shows a Dockerfile syntax error in the Problems panel', async function () {
+    this.timeout(60000);
+    const { page } = editor!;
+    await openFile(page, 'mistakes/Dockerfile');
+    const problems = await openProblems(page);
+    await problems.getByText('Unknown instruction: RUNN').first().waitFor({ timeout: 15000 });
+    const row = problems.locator('.monaco-list-row', { hasText: 'Unknown instruction: RUNN' }).first();
+    assert.match(await row.innerText(), /DSX038/);
+  });
+
+  it('explains FROM with Dockside text on hover', async function () {
+    this.timeout(60000);
+    const { page } = editor!;
+    await openFile(page, 'mistakes/Dockerfile');
+    const text = await hoverText(page, 'FROM');
+    assert.match(text, /Starts a build stage on top of a base image/);
+    assert.match(text, /metadata only, no filesystem layer/);
+  });
+});

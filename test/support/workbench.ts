@@ -1,0 +1,46 @@
+/** Playwright steps on VS Code's workbench, done the way a person does them (keyboard, mouse). */
+import type { Locator, Page } from 'playwright-core';
+
+/** Opens a workspace file with Quick Open (Ctrl+P), as a person would. */
+export async function openFile(page: Page, relativePath: string): Promise<void> {
+  await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 }, force: true }).catch(() => undefined);
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10000 });
+  await input.fill(relativePath);
+  const base = relativePath.split('/').pop()!;
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: base }).first().waitFor({ timeout: 10000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.tab.active', { hasText: base }).waitFor({ timeout: 10000 });
+  await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: 10000 });
+}
+
+/** Runs a command from the Command Palette (F1), by its title. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10000 });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10000 });
+  await page.keyboard.press('Enter');
+}
+
+/** Opens the Problems panel and returns it. */
+export async function openProblems(page: Page): Promise<Locator> {
+  await runCommand(page, 'Problems: Focus on Problems View');
+  const panel = page.locator('.markers-panel');
+  await panel.waitFor({ state: 'visible', timeout: 10000 });
+  return panel;
+}
+
+/** Moves the mouse over the first editor token with this text and returns the hover's text. */
+export async function hoverText(page: Page, token: string): Promise<string> {
+  const span = page.locator('.monaco-editor .view-line span span', { hasText: new RegExp(`^${token}$`) }).first();
+  await span.waitFor({ timeout: 10000 });
+  const box = (await span.boundingBox())!;
+  await page.mouse.move(box.x + 2, box.y + box.height / 2);
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  const hover = page.locator('.monaco-hover:not(.hidden) .monaco-hover-content, .monaco-hover:not(.hidden) .hover-contents').first();
+  await hover.waitFor({ state: 'visible', timeout: 10000 });
+  return hover.innerText();
+}
