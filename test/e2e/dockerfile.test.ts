@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { copyWorkspace, launchEditor, REPO_ROOT, saveEvidence, type Editor } from '../support/codeServer';
-import { openFile, openProblems, hoverText } from '../support/workbench';
+import { findFrameWithText, hoverText, openFile, openProblems } from '../support/workbench';
 
 describe('Dockerfile support in a real VS Code (code-server + Chromium)', function () {
   let editor: Editor | undefined;
@@ -33,4 +33,18 @@ describe('Dockerfile support in a real VS Code (code-server + Chromium)', functi
     assert.match(text, /Starts a build stage on top of a base image/);
     assert.match(text, /metadata only, no filesystem layer/);
   });
+
+  it('opens the lesson from the code link of a problem', async function () {
+    this.timeout(60000);
+    const { page } = editor!;
+    await openFile(page, 'mistakes/Dockerfile');
+    const problems = await openProblems(page);
+    const row = problems.locator('.monaco-list-row', { hasText: 'Unknown instruction: RUNN' }).first();
+    await row.waitFor({ timeout: 15000 });
+    await row.getByText('DSX038').click();
+    await page.locator('.tab', { hasText: 'dockerfile-syntax.md' }).first().waitFor({ timeout: 15000 });
+    const frame = await findFrameWithText(page, 'How Docker reads a Dockerfile');
+    assert.ok(frame, 'the lesson preview shows its title');
+  });
 });
+

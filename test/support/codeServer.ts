@@ -118,17 +118,23 @@ export interface LaunchOptions {
   /** VS Code user settings. */
   settings?: Record<string, unknown>;
   colorTheme?: string;
+  /** A fixed port (npm start); a free one by default. */
+  port?: number;
 }
 
-/** Starts code-server with the packaged extension installed, and a headless Chromium on it. */
-export async function launchEditor(ctx: Mocha.Context, options: LaunchOptions): Promise<Editor> {
-  ctx.timeout(600000);
+export interface RunningCodeServer {
+  url: string;
+  userDataDir: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts code-server on a free loopback port with the packaged extension installed in a private extensions folder.
+ * Throws with a reason when code-server cannot be set up.
+ */
+export async function startCodeServer(options: LaunchOptions): Promise<RunningCodeServer> {
   const reason = await ensureCodeServer();
-  if (reason) {
-    if (process.env.CI) throw new Error(`No code-server in CI: ${reason}`);
-    console.warn(`\n  SKIPPED: no code-server: ${reason}\n`);
-    ctx.skip();
-  }
+  if (reason) throw new CodeServerUnavailable(reason);
   const extensionFile = await packagedExtension();
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dockside-e2e-'));
   const userDataDir = path.join(root, 'user-data');
@@ -151,7 +157,7 @@ export async function launchEditor(ctx: Mocha.Context, options: LaunchOptions): 
   );
   await run(codeServerBin(), ['--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', extensionFile]);
 
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const logFile = path.join(root, 'code-server.log');
   const logFd = fs.openSync(logFile, 'a');
   const child = spawn(
@@ -161,7 +167,7 @@ export async function launchEditor(ctx: Mocha.Context, options: LaunchOptions): 
   );
   fs.closeSync(logFd);
   const readLog = () => fs.readFileSync(logFile, 'utf8').slice(-4000);
-  const stopServer = async () => {
+  const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
@@ -170,14 +176,35 @@ export async function launchEditor(ctx: Mocha.Context, options: LaunchOptions): 
     }
     fs.rmSync(root, { recursive: true, force: true });
   };
-  onRunEnd(stopServer);
-  await waitForHttp(`http://127.0.0.1:${port}/healthz`, 60000, child, readLog);
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}/healthz`, 60000, child, readLog);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { url: `http://127.0.0.1:${port}/?folder=${encodeURIComponent(options.workspace)}`, userDataDir, stop };
+}
+
+export class CodeServerUnavailable extends Error {}
+
+/** Starts code-server with the packaged extension installed, and a headless Chromium on it. */
+export async function launchEditor(ctx: Mocha.Context, options: LaunchOptions): Promise<Editor> {
+  ctx.timeout(600000);
+  let server: RunningCodeServer;
+  try {
+    server = await startCodeServer(options);
+  } catch (err) {
+    if (!(err instanceof CodeServerUnavailable) || process.env.CI) throw err;
+    console.warn(`\n  SKIPPED: no code-server: ${err.message}\n`);
+    ctx.skip();
+  }
+  onRunEnd(server.stop);
+  const { url, userDataDir } = server;
 
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath: which('chromium') ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   onRunEnd(() => browser.close());
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(options.workspace)}`;
   await page.goto(url);
   await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
 

@@ -50,7 +50,7 @@ export async function ensureDebianPackages(packages: DebianNeed[]): Promise<stri
       await run('apt-get', ['update', '-qq']);
       aptUpdated = true;
     }
-    await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...names], {
+    await run('apt-get', ['install', '-y', '-qq', ...names], {
       env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
     });
   } catch (err) {

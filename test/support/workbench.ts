@@ -1,5 +1,5 @@
 /** Playwright steps on VS Code's workbench, done the way a person does them (keyboard, mouse). */
-import type { Locator, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 
 /** Opens a workspace file with Quick Open (Ctrl+P), as a person would. */
 export async function openFile(page: Page, relativePath: string): Promise<void> {
@@ -43,4 +43,20 @@ export async function hoverText(page: Page, token: string): Promise<string> {
   const hover = page.locator('.monaco-hover:not(.hidden) .monaco-hover-content, .monaco-hover:not(.hidden) .hover-contents').first();
   await hover.waitFor({ state: 'visible', timeout: 10000 });
   return hover.innerText();
+}
+
+/** Webviews (Markdown preview, Dockside panels) are nested iframes: finds the frame showing this text. */
+export async function findFrameWithText(page: Page, text: string, timeoutMs = 15000): Promise<Frame | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      const found = await frame
+        .locator('body', { hasText: text })
+        .count()
+        .catch(() => 0);
+      if (found > 0) return frame;
+    }
+    await page.waitForTimeout(250);
+  }
+  return undefined;
 }

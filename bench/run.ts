@@ -1,0 +1,7 @@
+// `npm run bench`: prints numbers; it asserts nothing. Targets are in DEVELOPERS.md and the issues.
+import { benchBundle } from './bundleBench';
+import { benchDockerfile } from './dockerfileBench';
+
+console.log(`Dockside benchmarks on Node ${process.version}`);
+benchBundle();
+benchDockerfile();
