@@ -1,0 +1,43 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const SRC = path.resolve(__dirname, '..', '..', 'src');
+
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    return e.isDirectory() ? sourceFiles(full) : e.name.endsWith('.ts') ? [full] : [];
+  });
+}
+
+function importsOf(file: string): string[] {
+  const text = fs.readFileSync(file, 'utf8');
+  return [...text.matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|require\(\s*['"]([^'"]+)['"]\s*\)|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? m[2] ?? m[3]);
+}
+
+describe('layering (docs/ARCHITECTURE.md)', () => {
+  for (const layer of ['language', 'docker', 'cli']) {
+    it(`keeps src/${layer} free of vscode and of the adapters`, () => {
+      const offenders: string[] = [];
+      for (const file of sourceFiles(path.join(SRC, layer))) {
+        for (const spec of importsOf(file)) {
+          const resolved = spec.startsWith('.') ? path.resolve(path.dirname(file), spec) : spec;
+          if (spec === 'vscode' || resolved.startsWith(path.join(SRC, 'vscode')) || resolved.startsWith(path.join(SRC, 'panels'))) {
+            offenders.push(`${path.relative(SRC, file)} imports ${spec}`);
+          }
+        }
+      }
+      assert.deepEqual(offenders, []);
+    });
+  }
+
+  it('keeps the language layer free of dockerode, so language features never load the Docker side', () => {
+    const offenders = sourceFiles(path.join(SRC, 'language')).filter((f) => importsOf(f).includes('dockerode'));
+    assert.deepEqual(offenders, []);
+  });
+
+  it('keeps the CLI entry free of vscode', () => {
+    assert.ok(!importsOf(path.join(SRC, 'cli.ts')).includes('vscode'));
+  });
+});
