@@ -25,6 +25,8 @@ export interface DocksideDiagnostic {
   /** Id of the lesson that explains this finding (see lessons.ts). */
   lesson: string;
   tags?: DiagnosticTag[];
+  /** Extra facts a quick fix needs (a suggested tag, the exec form of a command, …). */
+  data?: Readonly<Record<string, string>>;
 }
 
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'information', 'hint'];

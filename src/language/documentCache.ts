@@ -25,6 +25,10 @@ export class VersionedCache<T> {
     return value;
   }
 
+  clear(): void {
+    this.entries.clear();
+  }
+
   delete(uri: string): void {
     this.entries.delete(uri);
   }

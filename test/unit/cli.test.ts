@@ -17,8 +17,8 @@ describe('dockside lint', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockside-cli-'));
     fs.mkdirSync(path.join(dir, 'api'));
     fs.mkdirSync(path.join(dir, 'node_modules', 'pkg'), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM alpine:3.20\nRUN echo ok\n');
-    fs.writeFileSync(path.join(dir, 'api', 'Dockerfile.dev'), 'FROM alpine:3.20\nRUNN echo broken\n');
+    fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM alpine:3.20\nRUN echo ok\nUSER nobody\n');
+    fs.writeFileSync(path.join(dir, 'api', 'Dockerfile.dev'), 'FROM alpine:3.20\nRUNN echo broken\nUSER nobody\n');
     fs.writeFileSync(path.join(dir, 'node_modules', 'pkg', 'Dockerfile'), 'RUNN skipped\n');
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));

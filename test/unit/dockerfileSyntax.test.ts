@@ -23,10 +23,9 @@ describe('Dockerfile syntax diagnostics', () => {
     assert.deepEqual(d.range, { start: { line: 0, character: 0 }, end: { line: 0, character: 4 } });
   });
 
-  it('marks MAINTAINER as deprecated', () => {
-    const d = syntaxDiagnostics('FROM alpine:3.20\nMAINTAINER me\n').find((x) => x.code === 'DSX045');
-    assert.ok(d);
-    assert.deepEqual(d.tags, ['deprecated']);
+  it('leaves checks that Dockside owns (MAINTAINER, repeated CMD, relative WORKDIR) to its own rules', () => {
+    const codes = syntaxDiagnostics('FROM alpine:3.20\nMAINTAINER me\nWORKDIR app\nCMD a\nCMD b\n').map((d) => d.code);
+    assert.deepEqual(codes, []);
   });
 
   it('reports nothing for a valid multi-stage Dockerfile', () => {
@@ -77,14 +76,15 @@ describe('DockerfileService', () => {
   it('computes diagnostics once per document version', () => {
     const service = new DockerfileService();
     const first = service.diagnose({ uri: 'file:///a/Dockerfile', version: 1, text: 'RUNN x' });
+    assert.deepEqual(first.map((d) => d.code), ['DSX020', 'DSX038']);
     const again = service.diagnose({ uri: 'file:///a/Dockerfile', version: 1, text: 'ignored: same version' });
     assert.equal(again, first);
-    const next = service.diagnose({ uri: 'file:///a/Dockerfile', version: 2, text: 'FROM alpine:3.20' });
+    const next = service.diagnose({ uri: 'file:///a/Dockerfile', version: 2, text: 'FROM alpine:3.20\nUSER nobody\n' });
     assert.deepEqual(next, []);
   });
 
   it('returns diagnostics sorted by position', () => {
-    const diags = new DockerfileService().diagnose({ uri: 'u', version: 1, text: 'FROM alpine:3.20\nRUNN a\nfrom x\nCOPYY a b\n' });
+    const diags = new DockerfileService().diagnose({ uri: 'u', version: 1, text: 'FROM alpine:3.20\nRUNN a\nfrom alpine:3.19\nCOPYY a b\nUSER nobody\n' });
     const lines = diags.map((d) => d.range.start.line);
     assert.deepEqual(lines, [...lines].sort((a, b) => a - b));
     assert.deepEqual(diags.map((d) => d.code), ['DSX038', 'DSX000', 'DSX038']);

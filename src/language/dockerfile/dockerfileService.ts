@@ -1,7 +1,12 @@
-import { DockerfileParser, type Dockerfile } from 'dockerfile-ast';
+import type { Dockerfile } from 'dockerfile-ast';
 import { compareDiagnostics, type DocksideDiagnostic, type Position } from '../diagnostic';
 import { VersionedCache } from '../documentCache';
+import { applyRuleSettings, type RuleSettings } from '../ruleSettings';
+import { isSuppressed, parseSuppressions } from '../suppressions';
+import { DockerfileFacts, type DockerfileEnvironment } from './facts';
 import { dockerfileHover, type HoverResult } from './hover';
+import { DOCKERFILE_RULES } from './rules';
+import { parseShared } from './sharedParse';
 import { syntaxDiagnostics } from './syntaxDiagnostics';
 
 /** What the editor and the CLI need to know about one Dockerfile text. */
@@ -9,42 +14,115 @@ export interface DockerfileDocument {
   uri: string;
   version: number;
   text: string;
+  /** Where the file is on disk (for checks such as a missing .dockerignore). */
+  path?: string;
+}
+
+export interface DockerfileServiceOptions {
+  rules?: RuleSettings;
+  fileExists?: (path: string) => boolean;
+}
+
+interface Analysis {
+  dockerfile: Dockerfile;
+  facts: DockerfileFacts;
 }
 
 /**
- * The Dockerfile language service: diagnostics and hover for a document, each computed once per document version.
- * Pure: no `vscode` import, usable from the CLI and from tests.
+ * The Dockerfile language service: diagnostics (dockerfile-utils' checks plus Dockside's rules), hover, and the
+ * parsed facts other features use, each computed once per document version. Pure: no `vscode` import.
  */
 export class DockerfileService {
-  private readonly parses = new VersionedCache<Dockerfile | undefined>();
+  private readonly analyses = new VersionedCache<Analysis | undefined>();
   private readonly diagnostics = new VersionedCache<DocksideDiagnostic[]>();
 
-  parse(doc: DockerfileDocument): Dockerfile | undefined {
-    return this.parses.get(doc.uri, doc.version, () => {
+  constructor(private options: DockerfileServiceOptions = {}) {}
+
+  /** New settings (rule levels): cached diagnostics are dropped. */
+  configure(options: DockerfileServiceOptions): void {
+    this.options = options;
+    this.diagnostics.clear();
+  }
+
+  analyse(doc: DockerfileDocument): Analysis | undefined {
+    return this.analyses.get(doc.uri, doc.version, () => {
       try {
-        return DockerfileParser.parse(doc.text);
+        const dockerfile = parseShared(doc.text);
+        const env: DockerfileEnvironment = { ...(doc.path ? { path: doc.path } : {}), ...(this.options.fileExists ? { fileExists: this.options.fileExists } : {}) };
+        return { dockerfile, facts: new DockerfileFacts(doc.text, dockerfile, env) };
       } catch {
         return undefined;
       }
     });
   }
 
+  parse(doc: DockerfileDocument): Dockerfile | undefined {
+    return this.analyse(doc)?.dockerfile;
+  }
+
   diagnose(doc: DockerfileDocument): DocksideDiagnostic[] {
-    return this.diagnostics.get(doc.uri, doc.version, () => syntaxDiagnostics(doc.text).sort(compareDiagnostics));
+    return this.diagnostics.get(doc.uri, doc.version, () => {
+      const analysis = this.analyse(doc);
+      const found = syntaxDiagnostics(doc.text);
+      if (analysis) found.push(...runRules(analysis.facts));
+      return applyRuleSettings(suppress(doc.text, found), this.options.rules ?? {}).sort(compareDiagnostics);
+    });
   }
 
   hover(doc: DockerfileDocument, pos: Position): HoverResult | undefined {
-    const dockerfile = this.parse(doc);
-    if (!dockerfile) return undefined;
+    const analysis = this.analyse(doc);
+    if (!analysis) return undefined;
     try {
-      return dockerfileHover(dockerfile, doc.text, pos);
+      return dockerfileHover(analysis.facts, pos);
     } catch {
       return undefined;
     }
   }
 
   forget(uri: string): void {
-    this.parses.delete(uri);
+    this.analyses.delete(uri);
     this.diagnostics.delete(uri);
   }
+}
+
+/** Runs every rule; a rule that throws on strange input is skipped, never the whole file. */
+export function runRules(facts: DockerfileFacts): DocksideDiagnostic[] {
+  const out: DocksideDiagnostic[] = [];
+  for (const rule of DOCKERFILE_RULES) {
+    try {
+      rule.check(facts, (f) =>
+        out.push({
+          range: f.range,
+          severity: f.severity ?? rule.severity,
+          code: rule.code,
+          message: f.message,
+          lesson: rule.lesson,
+          ...(rule.tags ? { tags: [...rule.tags] } : {}),
+          ...(f.data ? { data: f.data } : {}),
+        }),
+      );
+    } catch {
+      // A bug in one rule must not hide the others' findings.
+    }
+  }
+  return out;
+}
+
+/** Drops findings silenced by `# dockside-ignore` comments directly above their instruction, or for the file. */
+function suppress(text: string, diagnostics: DocksideDiagnostic[]): DocksideDiagnostic[] {
+  const s = parseSuppressions(text);
+  if (s.file === undefined && s.lines.size === 0) return diagnostics;
+  const lines = text.split('\n');
+  const commentAbove = (line: number): number[] => {
+    // The instruction may span lines: walk up to its first line, then over the comment block above it.
+    let start = line;
+    while (start > 0 && /[\\`]\s*\r?$/.test(lines[start - 1]) && !lines[start - 1].trim().startsWith('#')) start--;
+    const found: number[] = [];
+    for (let k = start - 1; k >= 0 && lines[k].trim().startsWith('#'); k--) found.push(k);
+    return found;
+  };
+  return diagnostics.filter((d) => {
+    if (isSuppressed(s, d.code, undefined)) return false;
+    return !commentAbove(d.range.start.line).some((k) => isSuppressed(s, d.code, k));
+  });
 }

@@ -1,4 +1,4 @@
-import type { Dockerfile } from 'dockerfile-ast';
+import type { DockerfileFacts } from './facts';
 import { getLanguageService } from './languageService';
 import type { Position, Range } from '../diagnostic';
 import { instructionHoverMarkdown } from './instructionDocs';
@@ -20,8 +20,9 @@ function contains(range: Range, pos: Position): boolean {
  * Hover for a position in a parsed Dockerfile: Dockside's own text for instruction keywords, otherwise what
  * dockerfile-language-service knows (flags, directives, variables).
  */
-export function dockerfileHover(dockerfile: Dockerfile, text: string, pos: Position): HoverResult | undefined {
-  for (const instruction of dockerfile.getInstructions()) {
+export function dockerfileHover(facts: DockerfileFacts, pos: Position): HoverResult | undefined {
+  const text = facts.text;
+  for (const instruction of facts.instructions) {
     const range = instruction.getInstructionRange();
     if (range.start.line > pos.line) break;
     if (contains(range, pos)) {

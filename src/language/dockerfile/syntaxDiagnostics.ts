@@ -1,4 +1,4 @@
-import { validate, ValidationCode } from 'dockerfile-utils';
+import { validate, ValidationCode, ValidationSeverity, type ValidatorSettings } from 'dockerfile-utils';
 import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver-types';
 import type { DiagnosticTag, DocksideDiagnostic, Severity } from '../diagnostic';
 
@@ -21,6 +21,20 @@ export function syntaxCodeName(code: string): string | undefined {
   return typeof name === 'string' ? name : undefined;
 }
 
+/** Checks Dockside owns with its own rule (a code, a fix and a lesson of its own), so they are not reported twice. */
+const VALIDATOR_SETTINGS: ValidatorSettings = {
+  // The validator replaces (not merges) its defaults with what it is given, so the kept checks are listed too.
+  directiveCasing: ValidationSeverity.WARNING,
+  emptyContinuationLine: ValidationSeverity.WARNING,
+  instructionCasing: ValidationSeverity.WARNING,
+  deprecatedMaintainer: ValidationSeverity.IGNORE, // DS029
+  instructionCmdMultiple: ValidationSeverity.IGNORE, // DS018
+  instructionEntrypointMultiple: ValidationSeverity.IGNORE, // DS018
+  instructionHealthcheckMultiple: ValidationSeverity.IGNORE, // DS018
+  instructionJSONInSingleQuotes: ValidationSeverity.IGNORE, // DS017
+  instructionWorkdirRelative: ValidationSeverity.IGNORE, // DS021
+};
+
 function fromLsp(d: LspDiagnostic): DocksideDiagnostic {
   const tags = (d.tags ?? []).map((t) => LSP_TAG[t]).filter((t): t is DiagnosticTag => t !== undefined);
   return {
@@ -39,7 +53,7 @@ function fromLsp(d: LspDiagnostic): DocksideDiagnostic {
  */
 export function syntaxDiagnostics(text: string): DocksideDiagnostic[] {
   try {
-    return validate(text).map(fromLsp);
+    return validate(text, VALIDATOR_SETTINGS).map(fromLsp);
   } catch (err) {
     return [
       {

@@ -1,0 +1,173 @@
+import type { Instruction } from 'dockerfile-ast';
+import type { Stage } from '../facts';
+import type { DockerfileRule } from '../ruleTypes';
+import { hasOption, hasShortFlag, programName, subcommand, type ShellCommand, type ShellWord } from '../shell';
+
+const APT = new Set(['apt-get', 'apt']);
+
+function aptCommands(commands: ShellCommand[], sub: string): { command: ShellCommand; sub: ShellWord }[] {
+  const out: { command: ShellCommand; sub: ShellWord }[] = [];
+  for (const command of commands) {
+    const program = programName(command.words);
+    const s = subcommand(command.words);
+    if (program && APT.has(program) && s?.value === sub) out.push({ command, sub: s });
+  }
+  return out;
+}
+
+function mountsCache(run: Instruction, target: RegExp): boolean {
+  const flags = (run as unknown as { getFlags?: () => { getName(): string; getValue(): string | null }[] }).getFlags?.() ?? [];
+  return flags.some((f) => f.getName() === 'mount' && /type=cache/.test(f.getValue() ?? '') && target.test(f.getValue() ?? ''));
+}
+
+/** ENV names set in this stage before the given instruction. */
+function envSetBefore(stage: Stage, instruction: Instruction, name: string): boolean {
+  for (const i of stage.instructions) {
+    if (i === instruction) return false;
+    if (i.getKeyword() === 'ENV' && new RegExp(`(^|\\s)${name}[=\\s]`).test(i.getRawArgumentsContent() ?? '')) return true;
+  }
+  return false;
+}
+
+export const packageRules: DockerfileRule[] = [
+  {
+    code: 'DS005',
+    name: 'apt-update-alone',
+    severity: 'warning',
+    lesson: 'package-managers',
+    check(facts, report) {
+      for (const { commands } of facts.runs()) {
+        const updates = aptCommands(commands, 'update');
+        if (updates.length && aptCommands(commands, 'install').length === 0) {
+          report({
+            range: facts.rangeOfWord(updates[0].sub),
+            message: 'This RUN only updates the package lists; its layer is cached on its own, so a later install can use stale lists. Run "apt-get update && apt-get install -y …" in one RUN.',
+          });
+        }
+      }
+    },
+  },
+  {
+    code: 'DS006',
+    name: 'apt-install-not-unattended',
+    severity: 'warning',
+    lesson: 'package-managers',
+    check(facts, report) {
+      for (const { commands } of facts.runs()) {
+        for (const { command, sub } of aptCommands(commands, 'install')) {
+          const w = command.words;
+          if (hasOption(w, '--yes', '--assume-yes', '-qq') || hasShortFlag(w, 'y')) continue;
+          report({
+            range: facts.rangeOfWord(sub),
+            message: '"apt-get install" without -y waits for a yes that never comes during a build, and the step fails. Add -y.',
+          });
+        }
+      }
+    },
+  },
+  {
+    code: 'DS007',
+    name: 'apt-install-recommends',
+    severity: 'information',
+    lesson: 'package-managers',
+    check(facts, report) {
+      for (const { commands } of facts.runs()) {
+        for (const { command, sub } of aptCommands(commands, 'install')) {
+          if (hasOption(command.words, '--no-install-recommends')) continue;
+          report({
+            range: facts.rangeOfWord(sub),
+            message: 'apt also installs "recommended" packages you did not ask for. Add --no-install-recommends to keep the image small.',
+          });
+        }
+      }
+    },
+  },
+  {
+    code: 'DS008',
+    name: 'apt-lists-kept',
+    severity: 'information',
+    lesson: 'package-managers',
+    check(facts, report) {
+      const final = facts.finalStage;
+      for (const { run, stage, commands } of facts.runs()) {
+        if (stage !== final || mountsCache(run, /\/var\/lib\/apt/)) continue;
+        const installs = aptCommands(commands, 'install');
+        if (installs.length === 0) continue;
+        const cleaned = commands.some(
+          (c) => programName(c.words) === 'rm' && c.words.some((w) => w.value.startsWith('/var/lib/apt/lists')),
+        );
+        if (!cleaned) {
+          report({
+            range: facts.rangeOfWord(installs[0].sub),
+            message: 'The package lists downloaded by apt-get update stay in this layer (tens of MB). End the same RUN with "&& rm -rf /var/lib/apt/lists/*".',
+          });
+        }
+      }
+    },
+  },
+  {
+    code: 'DS009',
+    name: 'apt-upgrade',
+    severity: 'warning',
+    lesson: 'package-managers',
+    check(facts, report) {
+      for (const { commands } of facts.runs()) {
+        for (const sub of ['upgrade', 'dist-upgrade', 'full-upgrade']) {
+          for (const found of aptCommands(commands, sub)) {
+            report({
+              range: facts.rangeOfWord(found.sub),
+              message: `"apt-get ${sub}" changes the base image's packages to whatever is newest on build day, so two builds differ. Use a newer base image tag instead, and install only what you need.`,
+            });
+          }
+        }
+      }
+    },
+  },
+  {
+    code: 'DS010',
+    name: 'apk-cache-kept',
+    severity: 'information',
+    lesson: 'package-managers',
+    check(facts, report) {
+      for (const { run, commands } of facts.runs()) {
+        if (mountsCache(run, /\/var\/cache\/apk|\/etc\/apk\/cache/)) continue;
+        const cleaned = commands.some((c) => programName(c.words) === 'rm' && c.words.some((w) => w.value.startsWith('/var/cache/apk')));
+        for (const command of commands) {
+          const sub = subcommand(command.words);
+          if (programName(command.words) !== 'apk' || sub?.value !== 'add') continue;
+          if (hasOption(command.words, '--no-cache') || cleaned) continue;
+          report({ range: facts.rangeOfWord(sub), message: '"apk add" keeps its package index in the layer. Use "apk add --no-cache …".' });
+        }
+      }
+    },
+  },
+  {
+    code: 'DS011',
+    name: 'pip-cache-kept',
+    severity: 'information',
+    lesson: 'package-managers',
+    check(facts, report) {
+      for (const { run, stage, commands } of facts.runs()) {
+        if (mountsCache(run, /\.cache\/pip/) || envSetBefore(stage, run, 'PIP_NO_CACHE_DIR')) continue;
+        for (const command of commands) {
+          const program = programName(command.words) ?? '';
+          const words = command.words;
+          let sub = subcommand(words);
+          // python -m pip install …
+          if (/^python[0-9.]*$/.test(program)) {
+            const m = words.findIndex((w) => w.value === 'pip' || w.value === 'pip3');
+            if (m < 0 || words[m - 1]?.value !== '-m') continue;
+            sub = words.slice(m + 1).find((w) => !w.value.startsWith('-'));
+          } else if (!/^pip[0-9.]*$/.test(program)) {
+            continue;
+          }
+          if (sub?.value !== 'install' || hasOption(words, '--no-cache-dir')) continue;
+          report({ range: facts.rangeOfWord(sub), message: 'pip keeps downloaded packages in its cache inside the layer. Add --no-cache-dir.' });
+        }
+      }
+    },
+  },
+];
+
+/** Exported for the quick fixes, which rewrite apt commands. */
+export { aptCommands };

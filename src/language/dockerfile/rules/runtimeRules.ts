@@ -1,0 +1,147 @@
+import type { Instruction } from 'dockerfile-ast';
+import { execFormCandidate, isExecForm } from '../facts';
+import type { DockerfileRule } from '../ruleTypes';
+import { lexShell } from '../shell';
+import { fromImage } from './baseImageRules';
+
+/** A shell-form command that can be written as an exec-form JSON array without changing its meaning. */
+export function execFormOf(text: string): string | undefined {
+  if (/[|&;<>()$`*?~\n\\]/.test(text)) return undefined;
+  const commands = lexShell(text, 0, text.length);
+  if (commands.length !== 1) return undefined;
+  return JSON.stringify(commands[0].words.map((w) => w.value)).replace(/","/g, '", "');
+}
+
+/** Repairs the usual mistakes in an exec-form array: single quotes and a trailing comma. */
+export function repairJsonArray(text: string): string | undefined {
+  const fixed = text
+    .trim()
+    .replace(/'((?:[^'\\]|\\.)*)'/g, (_m, inner: string) => JSON.stringify(inner.replace(/\\'/g, "'")))
+    .replace(/,\s*\]$/, ']');
+  try {
+    const parsed: unknown = JSON.parse(fixed);
+    return Array.isArray(parsed) && parsed.every((x) => typeof x === 'string') ? JSON.stringify(parsed).replace(/","/g, '", "') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const NON_ROOT_TAG = /nonroot|rootless/i;
+
+export const runtimeRules: DockerfileRule[] = [
+  {
+    code: 'DS013',
+    name: 'final-stage-root',
+    severity: 'warning',
+    lesson: 'non-root-user',
+    check(facts, report) {
+      const stage = facts.finalStage;
+      if (!stage) return;
+      const users = facts.inheritedInstructions(stage).filter((i) => i.getKeyword() === 'USER');
+      const last = users[users.length - 1];
+      if (!last) {
+        const image = fromImage(facts, stage.from);
+        if (!image || NON_ROOT_TAG.test(stage.from.getImageTag() ?? '')) return;
+        report({
+          range: stage.from.getInstructionRange(),
+          message: 'The final stage never sets USER, so the container runs as root. Create an unprivileged user and add "USER <name>" near the end.',
+          data: { image },
+        });
+        return;
+      }
+      const user = (last.getArgumentsContent() ?? '').trim().split(':')[0];
+      if (user === 'root' || user === '0') {
+        report({
+          range: last.getArgumentsRange()!,
+          message: 'The last USER of the final stage is root, so the container runs as root. Switch to an unprivileged user after the steps that need root.',
+        });
+      }
+    },
+  },
+  {
+    code: 'DS016',
+    name: 'shell-form-command',
+    severity: 'warning',
+    lesson: 'cmd-and-entrypoint',
+    check(facts, report) {
+      for (const stage of facts.stages) {
+        for (const i of stage.instructions) {
+          const keyword = i.getKeyword();
+          if (keyword !== 'CMD' && keyword !== 'ENTRYPOINT') continue;
+          const range = i.getArgumentsRange();
+          if (!range || execFormCandidate(i) !== undefined) continue;
+          const text = (i.getArgumentsContent() ?? '').trim();
+          const exec = execFormOf(text);
+          report({
+            range,
+            message:
+              keyword === 'CMD'
+                ? `CMD in shell form runs under "/bin/sh -c", so your program does not get stop signals directly. Use the exec form${exec ? `: CMD ${exec}` : ', a JSON array'}.`
+                : `ENTRYPOINT in shell form runs under "/bin/sh -c": it ignores CMD and "docker run" arguments, and stop signals do not reach your program. Use the exec form${exec ? `: ENTRYPOINT ${exec}` : ', a JSON array'}.`,
+            ...(exec ? { data: { exec } } : {}),
+          });
+        }
+      }
+    },
+  },
+  {
+    code: 'DS017',
+    name: 'malformed-exec-form',
+    severity: 'warning',
+    lesson: 'cmd-and-entrypoint',
+    check(facts, report) {
+      for (const i of facts.instructions) {
+        const keyword = i.getKeyword();
+        if (!['CMD', 'ENTRYPOINT', 'RUN', 'SHELL', 'HEALTHCHECK'].includes(keyword)) continue;
+        const candidate = execFormCandidate(i);
+        if (candidate === undefined || isExecForm(i)) continue;
+        // SHELL is an error of its own (dockerfile-utils); HEALTHCHECK's exec form follows CMD, checked elsewhere.
+        if (keyword === 'SHELL' || keyword === 'HEALTHCHECK') continue;
+        const fixed = repairJsonArray(candidate);
+        report({
+          range: i.getArgumentsRange()!,
+          message: `This looks like the exec form but is not valid JSON${/'/.test(candidate) ? ' (single quotes)' : /,\s*\]\s*$/.test(candidate) ? ' (a trailing comma)' : ''}, so Docker silently runs it as a shell command. Write a JSON array of double-quoted strings${fixed ? `: ${fixed}` : ''}.`,
+          ...(fixed ? { data: { fixed } } : {}),
+        });
+      }
+    },
+  },
+  {
+    code: 'DS018',
+    name: 'repeated-instruction',
+    severity: 'warning',
+    lesson: 'cmd-and-entrypoint',
+    tags: ['unnecessary'],
+    check(facts, report) {
+      for (const stage of facts.stages) {
+        for (const keyword of ['CMD', 'ENTRYPOINT', 'HEALTHCHECK']) {
+          const all = stage.instructions.filter((i) => i.getKeyword() === keyword);
+          const last = all[all.length - 1];
+          for (const i of all.slice(0, -1)) {
+            report({
+              range: i.getInstructionRange(),
+              message: `Only the last ${keyword} of a stage takes effect (line ${last.getRange().start.line + 1}); this one is ignored. Remove it.`,
+            });
+          }
+        }
+      }
+    },
+  },
+  {
+    code: 'DS033',
+    name: 'expose-without-healthcheck',
+    severity: 'information',
+    lesson: 'healthcheck',
+    check(facts, report) {
+      const stage = facts.finalStage;
+      if (!stage) return;
+      const inherited = facts.inheritedInstructions(stage);
+      const expose = inherited.find((i) => i.getKeyword() === 'EXPOSE');
+      if (!expose || inherited.some((i: Instruction) => i.getKeyword() === 'HEALTHCHECK')) return;
+      report({
+        range: expose.getInstructionRange(),
+        message: 'This image serves a port but has no HEALTHCHECK, so Docker (and compose\'s "service_healthy") cannot tell a hung server from a working one. Add a HEALTHCHECK that probes the port.',
+      });
+    },
+  },
+];
