@@ -11,6 +11,19 @@ export interface LessonRef {
 const LESSONS: readonly LessonRef[] = [
   { id: 'dockerfile-syntax', title: 'How Docker reads a Dockerfile' },
   { id: 'dockerfile-instructions', title: 'The Dockerfile instructions' },
+  { id: 'base-images', title: 'Choosing and pinning a base image' },
+  { id: 'layers-and-cache', title: 'Layers and the build cache' },
+  { id: 'dockerignore', title: 'The .dockerignore file' },
+  { id: 'package-managers', title: 'Package managers inside images' },
+  { id: 'non-root-user', title: 'Running as a non-root user' },
+  { id: 'cmd-and-entrypoint', title: 'CMD, ENTRYPOINT and the exec form' },
+  { id: 'secrets', title: 'Keeping secrets out of images' },
+  { id: 'shell-in-run', title: 'Shell pitfalls in RUN' },
+  { id: 'workdir-and-paths', title: 'WORKDIR and paths' },
+  { id: 'multi-stage', title: 'Multi-stage builds' },
+  { id: 'variables', title: 'Build arguments and environment variables' },
+  { id: 'ports-and-expose', title: 'Ports: EXPOSE and publishing' },
+  { id: 'healthcheck', title: 'Health checks' },
 ];
 
 const byId = new Map(LESSONS.map((l) => [l.id, l]));
