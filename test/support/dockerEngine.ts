@@ -15,7 +15,7 @@ import { onRunEnd } from './teardown';
 
 export const TEST_IMAGE = 'dockside-test/busybox:1';
 /** Links in the test image; each is a busybox applet. */
-const APPLETS = ['sh', 'sleep', 'httpd', 'echo', 'cat', 'ls', 'wget', 'true', 'false', 'env', 'mkdir', 'rm', 'touch', 'id', 'adduser', 'tar', 'gzip'];
+const APPLETS = ['sh', 'whoami', 'sleep', 'httpd', 'echo', 'cat', 'ls', 'wget', 'true', 'false', 'env', 'mkdir', 'rm', 'touch', 'id', 'tar', 'gzip'];
 
 export interface TestEngine {
   /** The DOCKER_HOST value for this engine. */

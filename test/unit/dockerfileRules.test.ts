@@ -279,6 +279,21 @@ describe('Dockerfile rules', () => {
     });
   });
 
+  describe('DS034 unclosed substitution', () => {
+    it('errors from the unclosed ${ to the end of the word', () => {
+      assert.deepEqual(spans(lines('FROM alpine:3.20', 'COPY ${SRC /x'), 'DS034'), [[1, 5, 10]]);
+      assert.deepEqual(spans(lines('FROM alpine:3.20', 'ARG SRC=a', 'COPY ${SRC} /x'), 'DS034'), []);
+    });
+  });
+
+  describe('severities that follow the engine', () => {
+    it('warns (not errors) about an empty CMD or ENTRYPOINT and an empty --from, which docker build accepts', () => {
+      const text = lines('FROM alpine:3.20', 'COPY --from= a /b', 'ENTRYPOINT', 'USER nobody');
+      const diags = new DockerfileService().diagnose({ uri: 'e', version: 1, text });
+      assert.deepEqual(diags.filter((d) => d.code.startsWith('DSX')).map((d) => [d.code, d.severity]), [['DSX047', 'warning'], ['DSX002', 'warning']]);
+    });
+  });
+
   describe('deprecated and legacy forms (DS029, DS030)', () => {
     it('DS029 marks MAINTAINER deprecated', () => {
       assert.deepEqual(spans(lines('FROM alpine:3.20', 'MAINTAINER me@example.com'), 'DS029'), [[1, 0, 10]]);

@@ -5,6 +5,7 @@ import { applyRuleSettings, type RuleSettings } from '../ruleSettings';
 import { isSuppressed, parseSuppressions } from '../suppressions';
 import { DockerfileFacts, type DockerfileEnvironment } from './facts';
 import { dockerfileHover, type HoverResult } from './hover';
+import { dockerfileQuickFixes, type QuickFix } from './quickFixes';
 import { DOCKERFILE_RULES } from './rules';
 import { parseShared } from './sharedParse';
 import { syntaxDiagnostics } from './syntaxDiagnostics';
@@ -76,6 +77,17 @@ export class DockerfileService {
       return dockerfileHover(analysis.facts, pos);
     } catch {
       return undefined;
+    }
+  }
+
+  /** Code actions for one of this document's diagnostics. */
+  quickFixes(doc: DockerfileDocument, diagnostic: DocksideDiagnostic): QuickFix[] {
+    const analysis = this.analyse(doc);
+    if (!analysis) return [];
+    try {
+      return dockerfileQuickFixes(analysis.facts, diagnostic);
+    } catch {
+      return [];
     }
   }
 

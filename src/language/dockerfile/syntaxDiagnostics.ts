@@ -48,12 +48,31 @@ function fromLsp(d: LspDiagnostic): DocksideDiagnostic {
 }
 
 /**
+ * Where dockerfile-utils calls something an error that `docker build` accepts, Dockside says warning: an error
+ * means the build fails (checked against the real engine by the differential test).
+ */
+function matchEngineSeverity(text: string, d: DocksideDiagnostic): DocksideDiagnostic {
+  if (d.severity !== 'error') return d;
+  const line = text.split('\n', d.range.start.line + 1)[d.range.start.line] ?? '';
+  const keyword = /^\s*(\w+)/.exec(line)?.[1]?.toUpperCase();
+  // `CMD` / `ENTRYPOINT` with nothing after them are accepted: they clear the inherited value.
+  if (d.code === 'DSX002' && (keyword === 'CMD' || keyword === 'ENTRYPOINT')) {
+    return { ...d, severity: 'warning', message: `${keyword} has no arguments, which clears the one inherited from the base image. Give it a command, or remove the line.` };
+  }
+  // `COPY --from=` with an empty value is ignored by the builder.
+  if (d.code === 'DSX047' && /--from=(\s|$)/.test(line)) {
+    return { ...d, severity: 'warning', message: '--from= has no value, so it is ignored and the files come from the build context. Name a stage or image, or remove the flag.' };
+  }
+  return d;
+}
+
+/**
  * Syntax and structure checks of dockerfile-utils (the checks behind dockerfile-language-service), in Dockside's
  * diagnostic model. Never throws: a failure of the checker itself becomes one diagnostic at the top of the file.
  */
 export function syntaxDiagnostics(text: string): DocksideDiagnostic[] {
   try {
-    return validate(text, VALIDATOR_SETTINGS).map(fromLsp);
+    return validate(text, VALIDATOR_SETTINGS).map(fromLsp).map((d) => matchEngineSeverity(text, d));
   } catch (err) {
     return [
       {

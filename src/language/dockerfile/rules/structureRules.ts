@@ -265,6 +265,28 @@ export const structureRules: DockerfileRule[] = [
     },
   },
   {
+    code: 'DS034',
+    name: 'unclosed-substitution',
+    severity: 'error',
+    lesson: 'variables',
+    check(facts, report) {
+      for (const i of facts.instructions) {
+        if (!EXPANDING.has(i.getKeyword())) continue;
+        for (const arg of i.getArguments()) {
+          const value = arg.getValue();
+          const open = value.indexOf('${');
+          if (open < 0 || value.indexOf('}', open) >= 0) continue;
+          const r = arg.getRange();
+          if (r.start.line !== r.end.line) continue;
+          report({
+            range: { start: { line: r.start.line, character: r.start.character + open }, end: r.end },
+            message: `"${value.slice(open)}" opens "\${" without a closing "}", and docker build fails on it. Close it: "\${NAME}".`,
+          });
+        }
+      }
+    },
+  },
+  {
     code: 'DS029',
     name: 'maintainer-deprecated',
     severity: 'warning',
