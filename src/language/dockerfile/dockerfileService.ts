@@ -1,11 +1,13 @@
 import type { Dockerfile } from 'dockerfile-ast';
-import { compareDiagnostics, type DocksideDiagnostic, type Position } from '../diagnostic';
+import { compareDiagnostics, type DocksideDiagnostic, type Position, type Range } from '../diagnostic';
 import { VersionedCache } from '../documentCache';
 import { applyRuleSettings, type RuleSettings } from '../ruleSettings';
 import { isSuppressed, parseSuppressions } from '../suppressions';
 import { DockerfileFacts, type DockerfileEnvironment } from './facts';
 import { dockerfileHover, type HoverResult } from './hover';
-import { dockerfileQuickFixes, type QuickFix } from './quickFixes';
+import { getLanguageService } from './languageService';
+import { contextualCompletions, definitionAt, outline, type CompletionSuggestion, type OutlineSymbol } from './navigation';
+import { dockerfileQuickFixes, type QuickFix, type TextEdit } from './quickFixes';
 import { DOCKERFILE_RULES } from './rules';
 import { parseShared } from './sharedParse';
 import { syntaxDiagnostics } from './syntaxDiagnostics';
@@ -91,9 +93,64 @@ export class DockerfileService {
     }
   }
 
+  definition(doc: DockerfileDocument, pos: Position): Range[] {
+    const analysis = this.analyse(doc);
+    return analysis ? safely(() => definitionAt(analysis.facts, pos), []) : [];
+  }
+
+  outline(doc: DockerfileDocument): OutlineSymbol[] {
+    const analysis = this.analyse(doc);
+    return analysis ? safely(() => outline(analysis.facts), []) : [];
+  }
+
+  /**
+   * Completions: stage names after `--from=` and variables after `$`, otherwise dockerfile-language-service's
+   * (instructions, flags, directives).
+   */
+  async completions(doc: DockerfileDocument, pos: Position): Promise<(CompletionSuggestion | LibraryCompletion)[]> {
+    const analysis = this.analyse(doc);
+    const ours = analysis ? safely(() => contextualCompletions(analysis.facts, pos), undefined) : undefined;
+    if (ours) return ours;
+    try {
+      const items = await getLanguageService().computeCompletionItems(doc.text, pos);
+      return items.map((item) => ({
+        label: item.label,
+        kind: 'library',
+        detail: item.detail ?? '',
+        ...(item.textEdit && 'range' in item.textEdit ? { edit: { range: item.textEdit.range, newText: item.textEdit.newText } } : {}),
+        snippet: item.insertTextFormat === 2,
+        ...(typeof item.documentation === 'string' ? { documentation: item.documentation } : item.documentation ? { documentation: item.documentation.value } : {}),
+      }));
+    } catch {
+      return [];
+    }
+  }
+
+  /** Formatting from dockerfile-language-service (indentation of continuation lines, instruction spacing). */
+  format(doc: DockerfileDocument, options: { tabSize: number; insertSpaces: boolean }): TextEdit[] {
+    return safely(() => getLanguageService().format(doc.text, options).map((e) => ({ range: e.range, newText: e.newText })), []);
+  }
+
   forget(uri: string): void {
     this.analyses.delete(uri);
     this.diagnostics.delete(uri);
+  }
+}
+
+export interface LibraryCompletion {
+  label: string;
+  kind: 'library';
+  detail: string;
+  edit?: TextEdit;
+  snippet: boolean;
+  documentation?: string;
+}
+
+function safely<T>(fn: () => T, fallback: T): T {
+  try {
+    return fn();
+  } catch {
+    return fallback;
   }
 }
 
