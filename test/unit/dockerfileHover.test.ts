@@ -28,10 +28,16 @@ describe('Dockerfile hover', () => {
     assert.match(hover.markdown, /does \*\*not\*\* publish the port/);
   });
 
-  it('falls back to dockerfile-language-service for flags', () => {
+  it('explains flags with Dockside text', () => {
     const hover = service.hover(doc, { line: 1, character: 8 });
     assert.ok(hover, 'a hover for --chown');
-    assert.match(hover.markdown, /own the copied content/);
+    assert.match(hover.markdown, /^\*\*COPY --chown\*\*: Sets the owner/);
+  });
+
+  it('falls back to dockerfile-language-service for parser directives', () => {
+    const hover = service.hover({ uri: 'd', version: 1, text: '# escape=`\nFROM alpine:3.20\n' }, { line: 0, character: 4 });
+    assert.ok(hover);
+    assert.match(hover.markdown, /escape/i);
   });
 
   it('has no hover on plain arguments', () => {
