@@ -7,7 +7,7 @@ import { formatJson, formatSarif, formatText, toFinding, type FileFinding } from
 import { findLintTargets } from './cli/lintFiles';
 import { DockerfileService } from './language/dockerfile/dockerfileService';
 import { lessonFileName } from './language/lessons';
-import { applyRuleSettings, isRuleLevel, type RuleLevel } from './language/ruleSettings';
+import { isRuleLevel, type RuleLevel } from './language/ruleSettings';
 
 const USAGE = `Usage: dockside lint [paths...] [--format text|json|sarif] [--rule CODE=off|error|warning|information|hint]...
 
@@ -82,7 +82,7 @@ export function runCli(argv: string[], out: (s: string) => void, err: (s: string
     return 2;
   }
 
-  const dockerfiles = new DockerfileService();
+  const dockerfiles = new DockerfileService({ rules: options.rules, fileExists: (p) => fs.existsSync(p) });
   const findings: FileFinding[] = [];
   for (const { file, kind } of targets) {
     if (kind !== 'dockerfile') continue;
@@ -93,7 +93,7 @@ export function runCli(argv: string[], out: (s: string) => void, err: (s: string
       err(`dockside: cannot read ${file}: ${(e as Error).message}\n`);
       return 2;
     }
-    const diagnostics = applyRuleSettings(dockerfiles.diagnose({ uri: file, version: 0, text }), options.rules);
+    const diagnostics = dockerfiles.diagnose({ uri: file, version: 0, text, path: path.resolve(file) });
     findings.push(...diagnostics.map((d) => toFinding(file, d)));
   }
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { DockerfileService } from './language/dockerfile/dockerfileService';
+import { isRuleLevel, type RuleLevel } from './language/ruleSettings';
 
 /**
  * The one owner of Dockside's long-lived state in the editor: the log, the settings reader and the language
@@ -7,7 +7,6 @@ import { DockerfileService } from './language/dockerfile/dockerfileService';
  */
 export class Ctx {
   readonly log: vscode.LogOutputChannel;
-  readonly dockerfiles = new DockerfileService();
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel('Dockside', { log: true });
@@ -20,6 +19,17 @@ export class Ctx {
 
   setting<T>(key: string, fallback: T): T {
     return vscode.workspace.getConfiguration('dockside').get<T>(key, fallback);
+  }
+
+  /** The `dockside.rules` setting, with unknown levels dropped (and reported in the log). */
+  rules(): Record<string, RuleLevel> {
+    const raw = this.setting<Record<string, unknown>>('rules', {});
+    const out: Record<string, RuleLevel> = {};
+    for (const [code, level] of Object.entries(raw ?? {})) {
+      if (typeof level === 'string' && isRuleLevel(level)) out[code.toUpperCase()] = level;
+      else this.log.warn(`dockside.rules: "${code}" has an unknown level ${JSON.stringify(level)}; use off, error, warning, information or hint.`);
+    }
+    return out;
   }
 
   /** A file shipped with the extension, e.g. `media/lessons/layers.md`. */

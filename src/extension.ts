@@ -1,14 +1,15 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { Ctx } from './ctx';
-import { registerDockerfileDiagnostics, registerDockerfileHover } from './vscode/dockerfileFeatures';
+import { createDockerfileService, registerDockerfileDiagnostics, registerDockerfileLanguageFeatures } from './vscode/dockerfileFeatures';
 
 export function activate(context: vscode.ExtensionContext): void {
   const ctx = new Ctx(context);
   try {
     registerCommands(ctx);
-    registerDockerfileDiagnostics(context, ctx.dockerfiles, () => ctx.setting('diagnostics.debounceMs', 250));
-    registerDockerfileHover(context, ctx.dockerfiles);
+    const dockerfiles = createDockerfileService(ctx);
+    registerDockerfileDiagnostics(ctx, dockerfiles);
+    registerDockerfileLanguageFeatures(ctx, dockerfiles);
     ctx.log.info('Dockside activated');
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

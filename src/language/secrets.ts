@@ -9,10 +9,23 @@ export function looksLikeSecretName(name: string): boolean {
   return SECRET_NAME.test(name) && !REFERENCE_SUFFIX.test(name);
 }
 
-/** `scheme://user:password@host` → the `user:password` part's offsets, when the password is not a variable. */
+/**
+ * `scheme://user:password@host` → the `user:password` part's offsets, when the password is not a variable.
+ * A plain scan (no backtracking regex), so a huge value costs linear time.
+ */
 export function credentialsInUrl(value: string): { start: number; end: number } | undefined {
-  const m = /[a-z][a-z0-9+.-]*:\/\/([^\s/@:]+):([^\s/@]+)@/i.exec(value);
-  if (!m || m[2].startsWith('$')) return undefined;
-  const start = m.index + m[0].indexOf(m[1]);
-  return { start, end: start + m[1].length + 1 + m[2].length };
+  for (let at = value.indexOf('://'); at >= 0; at = value.indexOf('://', at + 3)) {
+    if (at === 0 || !/[a-z0-9+.-]/i.test(value[at - 1])) continue;
+    const start = at + 3;
+    let end = start;
+    while (end < value.length && !/[\s/]/.test(value[end])) end++;
+    const authority = value.slice(start, end);
+    const atSign = authority.lastIndexOf('@');
+    if (atSign <= 0) continue;
+    const userinfo = authority.slice(0, atSign);
+    const colon = userinfo.indexOf(':');
+    if (colon <= 0 || colon === userinfo.length - 1 || userinfo[colon + 1] === '$') continue;
+    return { start, end: start + userinfo.length };
+  }
+  return undefined;
 }

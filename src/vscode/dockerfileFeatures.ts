@@ -1,21 +1,33 @@
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
+import type { DocksideDiagnostic } from '../language/diagnostic';
 import { DockerfileService, type DockerfileDocument } from '../language/dockerfile/dockerfileService';
+import type { QuickFix } from '../language/dockerfile/quickFixes';
+import type { Ctx } from '../ctx';
 import { toDiagnostic, toRange } from './convert';
 
 export const DOCKERFILE_SELECTOR: vscode.DocumentSelector = { language: 'dockerfile' };
 
-function asDocument(doc: vscode.TextDocument): DockerfileDocument {
-  return { uri: doc.uri.toString(), version: doc.version, text: doc.getText() };
+export function asDocument(doc: vscode.TextDocument): DockerfileDocument {
+  return { uri: doc.uri.toString(), version: doc.version, text: doc.getText(), ...(doc.uri.scheme === 'file' ? { path: doc.uri.fsPath } : {}) };
+}
+
+/** The service with the user's rule levels; on-disk checks only for files on the local disk. */
+export function createDockerfileService(ctx: Ctx): DockerfileService {
+  const options = () => ({ rules: ctx.rules(), fileExists: (p: string) => fs.existsSync(p) });
+  const service = new DockerfileService(options());
+  ctx.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('dockside.rules')) service.configure(options());
+    }),
+  );
+  return service;
 }
 
 /**
  * Problems-panel diagnostics for Dockerfiles: recomputed after typing pauses (debounced), once per document version.
  */
-export function registerDockerfileDiagnostics(
-  context: vscode.ExtensionContext,
-  service: DockerfileService,
-  debounceMs: () => number,
-): void {
+export function registerDockerfileDiagnostics(ctx: Ctx, service: DockerfileService): void {
   const collection = vscode.languages.createDiagnosticCollection('dockside-dockerfile');
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
 
@@ -31,7 +43,7 @@ export function registerDockerfileDiagnostics(
       setTimeout(() => {
         timers.delete(key);
         refresh(doc);
-      }, debounceMs()),
+      }, ctx.setting('diagnostics.debounceMs', 250)),
     );
   };
   const forget = (doc: vscode.TextDocument): void => {
@@ -42,24 +54,114 @@ export function registerDockerfileDiagnostics(
     service.forget(key);
   };
 
-  context.subscriptions.push(
+  ctx.subscriptions.push(
     collection,
     vscode.workspace.onDidOpenTextDocument(refresh),
     vscode.workspace.onDidChangeTextDocument((e) => schedule(e.document)),
     vscode.workspace.onDidCloseTextDocument(forget),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('dockside.rules')) vscode.workspace.textDocuments.forEach(refresh);
+    }),
+    // A new or deleted .dockerignore changes DS004 for the Dockerfiles beside it.
+    vscode.workspace.onDidCreateFiles(() => vscode.workspace.textDocuments.forEach((d) => (service.forget(d.uri.toString()), refresh(d)))),
+    vscode.workspace.onDidDeleteFiles(() => vscode.workspace.textDocuments.forEach((d) => (service.forget(d.uri.toString()), refresh(d)))),
     { dispose: () => timers.forEach((t) => clearTimeout(t)) },
   );
   vscode.workspace.textDocuments.forEach(refresh);
 }
 
-export function registerDockerfileHover(context: vscode.ExtensionContext, service: DockerfileService): void {
-  context.subscriptions.push(
+function sameDiagnostic(ours: DocksideDiagnostic, theirs: vscode.Diagnostic): boolean {
+  const code = typeof theirs.code === 'object' ? theirs.code.value : theirs.code;
+  return ours.code === code && toRange(ours.range).isEqual(theirs.range);
+}
+
+function toCodeAction(doc: vscode.TextDocument, fix: QuickFix, diagnostic: vscode.Diagnostic): vscode.CodeAction {
+  const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
+  action.diagnostics = [diagnostic];
+  action.isPreferred = fix.isPreferred ?? false;
+  const edit = new vscode.WorkspaceEdit();
+  if (fix.createFile) {
+    const uri = vscode.Uri.file(fix.createFile.path);
+    edit.createFile(uri, { ignoreIfExists: true, contents: Buffer.from(fix.createFile.content) });
+  }
+  if (fix.snippet) {
+    action.command = { title: fix.title, command: 'dockside.insertSnippet', arguments: [doc.uri, fix.snippet.range, fix.snippet.text] };
+  } else {
+    for (const e of fix.edits) edit.replace(doc.uri, toRange(e.range), e.newText);
+  }
+  action.edit = edit;
+  return action;
+}
+
+export function registerDockerfileLanguageFeatures(ctx: Ctx, service: DockerfileService): void {
+  ctx.subscriptions.push(
     vscode.languages.registerHoverProvider(DOCKERFILE_SELECTOR, {
       provideHover(doc, position) {
         const hover = service.hover(asDocument(doc), { line: position.line, character: position.character });
         if (!hover) return undefined;
-        const md = new vscode.MarkdownString(hover.markdown);
-        return new vscode.Hover(md, hover.range ? toRange(hover.range) : undefined);
+        return new vscode.Hover(new vscode.MarkdownString(hover.markdown), hover.range ? toRange(hover.range) : undefined);
+      },
+    }),
+    vscode.languages.registerCodeActionsProvider(
+      DOCKERFILE_SELECTOR,
+      {
+        provideCodeActions(doc, _range, context) {
+          const model = asDocument(doc);
+          const ours = service.diagnose(model);
+          const actions: vscode.CodeAction[] = [];
+          for (const diagnostic of context.diagnostics) {
+            if (diagnostic.source !== 'Dockside') continue;
+            const match = ours.find((d) => sameDiagnostic(d, diagnostic));
+            if (match) actions.push(...service.quickFixes(model, match).map((f) => toCodeAction(doc, f, diagnostic)));
+          }
+          return actions;
+        },
+      },
+      { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] },
+    ),
+    vscode.languages.registerCompletionItemProvider(
+      DOCKERFILE_SELECTOR,
+      {
+        async provideCompletionItems(doc, position) {
+          const items = await service.completions(asDocument(doc), { line: position.line, character: position.character });
+          return items.map((i) => {
+            const kind = i.kind === 'stage' ? vscode.CompletionItemKind.Module : i.kind === 'variable' ? vscode.CompletionItemKind.Variable : vscode.CompletionItemKind.Keyword;
+            const item = new vscode.CompletionItem(i.label, kind);
+            item.detail = i.detail;
+            if (i.kind === 'library') {
+              if (i.edit) {
+                item.range = toRange(i.edit.range);
+                item.insertText = i.snippet ? new vscode.SnippetString(i.edit.newText) : i.edit.newText;
+              }
+              if (i.documentation) item.documentation = new vscode.MarkdownString(i.documentation);
+            }
+            return item;
+          });
+        },
+      },
+      '=',
+      '$',
+      '{',
+      '-',
+    ),
+    vscode.languages.registerDefinitionProvider(DOCKERFILE_SELECTOR, {
+      provideDefinition(doc, position) {
+        return service.definition(asDocument(doc), { line: position.line, character: position.character }).map((r) => new vscode.Location(doc.uri, toRange(r)));
+      },
+    }),
+    vscode.languages.registerDocumentSymbolProvider(DOCKERFILE_SELECTOR, {
+      provideDocumentSymbols(doc) {
+        const convert = (s: ReturnType<DockerfileService['outline']>[number]): vscode.DocumentSymbol => {
+          const symbol = new vscode.DocumentSymbol(s.name, s.detail, s.kind === 'stage' ? vscode.SymbolKind.Module : vscode.SymbolKind.Field, toRange(s.range), toRange(s.selectionRange));
+          symbol.children = s.children.map(convert);
+          return symbol;
+        };
+        return service.outline(asDocument(doc)).map(convert);
+      },
+    }),
+    vscode.languages.registerDocumentFormattingEditProvider(DOCKERFILE_SELECTOR, {
+      provideDocumentFormattingEdits(doc, options) {
+        return service.format(asDocument(doc), { tabSize: options.tabSize, insertSpaces: options.insertSpaces }).map((e) => vscode.TextEdit.replace(toRange(e.range), e.newText));
       },
     }),
   );

@@ -55,6 +55,16 @@ describe('dockside lint', () => {
     assert.equal(sarif.runs[0].tool.driver.rules[0].id, 'DSX038');
   });
 
+  it('looks on disk for a .dockerignore beside the Dockerfile', () => {
+    const app = path.join(dir, 'app');
+    fs.mkdirSync(app);
+    fs.writeFileSync(path.join(app, 'Dockerfile'), 'FROM alpine:3.20\nWORKDIR /app\nCOPY . .\nUSER nobody\n');
+    const before = JSON.parse(lint('lint', app, '--format', 'json').out) as { code: string }[];
+    assert.deepEqual(before.map((f) => f.code), ['DS004']);
+    fs.writeFileSync(path.join(app, '.dockerignore'), '.git\n');
+    assert.deepEqual(JSON.parse(lint('lint', app, '--format', 'json').out), []);
+  });
+
   it('exits 2 with a clear message for a usage error or a missing file', () => {
     const bad = lint('lint', '--format', 'xml');
     assert.equal(bad.code, 2);

@@ -90,3 +90,25 @@ describe('DockerfileService', () => {
     assert.deepEqual(diags.map((d) => d.code), ['DSX038', 'DSX000', 'DSX038']);
   });
 });
+
+describe('guards around dockerfile-utils', () => {
+  it('reports a long invalid stage name at once instead of hanging in the library', () => {
+    const started = performance.now();
+    const diags = syntaxDiagnostics('FROM alpine:3.20 AS ' + 'x'.repeat(60) + '!\n');
+    assert.ok(performance.now() - started < 200);
+    assert.deepEqual(diags.map((d) => [d.code, d.severity, d.range.start.character, d.range.end.character]), [['DSX012', 'error', 20, 81]]);
+  });
+
+  it('still lets the library report a short invalid stage name', () => {
+    assert.deepEqual(syntaxDiagnostics('FROM alpine:3.20 AS 1bad\n').map((d) => d.code), ['DSX012']);
+  });
+});
+
+describe('guards around dockerfile-utils, after a BOM', () => {
+  it('guards a long invalid stage name on a first line that starts with a BOM', () => {
+    const started = performance.now();
+    const diags = syntaxDiagnostics('\uFEFFFROM alpine:3.20 AS ' + 'x'.repeat(60) + "'\n");
+    assert.ok(performance.now() - started < 200);
+    assert.deepEqual(diags.map((d) => d.code), ['DSX012']);
+  });
+});

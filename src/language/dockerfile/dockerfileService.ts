@@ -24,6 +24,8 @@ export interface DockerfileDocument {
 export interface DockerfileServiceOptions {
   rules?: RuleSettings;
   fileExists?: (path: string) => boolean;
+  /** Told when a rule throws (the rule is skipped); the fuzz test treats it as a failure. */
+  onRuleError?: (code: string, err: unknown) => void;
 }
 
 interface Analysis {
@@ -67,7 +69,7 @@ export class DockerfileService {
     return this.diagnostics.get(doc.uri, doc.version, () => {
       const analysis = this.analyse(doc);
       const found = syntaxDiagnostics(doc.text);
-      if (analysis) found.push(...runRules(analysis.facts));
+      if (analysis) found.push(...runRules(analysis.facts, this.options.onRuleError));
       return applyRuleSettings(suppress(doc.text, found), this.options.rules ?? {}).sort(compareDiagnostics);
     });
   }
@@ -154,8 +156,11 @@ function safely<T>(fn: () => T, fallback: T): T {
   }
 }
 
-/** Runs every rule; a rule that throws on strange input is skipped, never the whole file. */
-export function runRules(facts: DockerfileFacts): DocksideDiagnostic[] {
+/**
+ * Runs every rule; a rule that throws on strange input is skipped, never the whole file. `onRuleError` lets the
+ * fuzz test see such failures, which are bugs.
+ */
+export function runRules(facts: DockerfileFacts, onRuleError?: (code: string, err: unknown) => void): DocksideDiagnostic[] {
   const out: DocksideDiagnostic[] = [];
   for (const rule of DOCKERFILE_RULES) {
     try {
@@ -170,8 +175,9 @@ export function runRules(facts: DockerfileFacts): DocksideDiagnostic[] {
           ...(f.data ? { data: f.data } : {}),
         }),
       );
-    } catch {
+    } catch (err) {
       // A bug in one rule must not hide the others' findings.
+      onRuleError?.(rule.code, err);
     }
   }
   return out;

@@ -19,6 +19,31 @@ export interface DockerfileEnvironment {
   fileExists?: (path: string) => boolean;
 }
 
+/** dockerfile-ast getters that re-scan the instruction text on every call; the tree is read-only once parsed. */
+const INSTRUCTION_GETTERS = ['getArguments', 'getArgumentsContent', 'getRawArgumentsContent', 'getArgumentsRange', 'getVariables', 'getFlags', 'getProperties', 'getJSONStrings', 'getHeredocs', 'getKeyword', 'getInstructionRange', 'getRange'];
+const FROM_GETTERS = ['getImage', 'getImageName', 'getImageTag', 'getImageDigest', 'getImageRange', 'getImageNameRange', 'getImageTagRange', 'getImageDigestRange', 'getBuildStage', 'getBuildStageRange', 'getRegistry'];
+
+/**
+ * Makes each zero-argument getter remember its first answer on this instance. Without it a rule that asks a huge
+ * FROM line for its tag re-reads the whole line every time, and a 100 KB line took seconds.
+ */
+function memoizeGetters(target: object, names: string[]): void {
+  const t = target as Record<string, unknown>;
+  for (const name of names) {
+    const original = t[name];
+    if (typeof original !== 'function' || Object.prototype.hasOwnProperty.call(t, name)) continue;
+    let done = false;
+    let value: unknown;
+    t[name] = () => {
+      if (!done) {
+        value = (original as () => unknown).call(target);
+        done = true;
+      }
+      return value;
+    };
+  }
+}
+
 /**
  * Facts about one parsed Dockerfile that many rules need, computed once: stages, offsets ↔ positions, and the
  * shell commands of each RUN (lexed on first use).
@@ -42,6 +67,7 @@ export class DockerfileFacts {
     this.instructions = dockerfile.getInstructions();
     let current: Stage | undefined;
     for (const instruction of this.instructions) {
+      memoizeGetters(instruction, instruction.getKeyword() === 'FROM' ? [...INSTRUCTION_GETTERS, ...FROM_GETTERS] : INSTRUCTION_GETTERS);
       if (instruction.getKeyword() === 'FROM') {
         const from = instruction as From;
         current = { index: this.stages.length, from, instructions: [], ...(from.getBuildStage() ? { name: from.getBuildStage()! } : {}) };
@@ -56,6 +82,15 @@ export class DockerfileFacts {
 
   /** The earlier stage this one is built FROM (`FROM build AS test`), if any. */
   parentStage(stage: Stage): Stage | undefined {
+    if (this.parents.has(stage)) return this.parents.get(stage);
+    const parent = this.findParent(stage);
+    this.parents.set(stage, parent);
+    return parent;
+  }
+
+  private readonly parents = new Map<Stage, Stage | undefined>();
+
+  private findParent(stage: Stage): Stage | undefined {
     const image = stage.from.getImageName()?.toLowerCase();
     if (!image) return undefined;
     for (let i = stage.index - 1; i >= 0; i--) if (this.stages[i].name?.toLowerCase() === image) return this.stages[i];

@@ -66,13 +66,47 @@ function matchEngineSeverity(text: string, d: DocksideDiagnostic): DocksideDiagn
   return d;
 }
 
+const STAGE_NAME = /^[a-z][a-z0-9_.-]*$/;
+
+/**
+ * dockerfile-utils checks a stage name (`FROM image AS name`) with a regular expression that backtracks
+ * exponentially when a long name ends in a bad character: 26 characters took 0.7 s, 40 would take hours. Such names
+ * are checked here with an equivalent linear expression and replaced, at the same length, by a valid name in the
+ * text the library sees, so positions stay right.
+ */
+function guardStageNames(text: string): { text: string; found: DocksideDiagnostic[] } {
+  if (!/^\uFEFF?[ \t]*from[ \t]/im.test(text)) return { text, found: [] };
+  const found: DocksideDiagnostic[] = [];
+  const lines = text.split('\n');
+  let changed = false;
+  lines.forEach((line, n) => {
+    // Arguments are split on blanks only (a BOM is not one). The library checks the third argument as a stage name whether or not the second is AS.
+    const m = /^(\uFEFF?[ \t]*from[ \t]+(?:--[^ \t]+[ \t]+)*[^ \t]+[ \t]+[^ \t]+[ \t]+)([^ \t]+)([ \t]*)$/i.exec(line.replace(/\r$/, ''));
+    if (!m || m[2].length < 16 || STAGE_NAME.test(m[2].toLowerCase())) return;
+    const start = m[1].length;
+    const name = m[2];
+    found.push({
+      range: { start: { line: n, character: start }, end: { line: n, character: start + name.length } },
+      severity: 'error',
+      code: syntaxCode(ValidationCode.INVALID_BUILD_STAGE_NAME),
+      message: `invalid name for build stage: "${name.toLowerCase()}", name can't start with a number or contain symbols`,
+      lesson: 'dockerfile-syntax',
+    });
+    lines[n] = line.slice(0, start) + 'a'.repeat(name.length) + line.slice(start + name.length);
+    changed = true;
+  });
+  return { text: changed ? lines.join('\n') : text, found };
+}
+
 /**
  * Syntax and structure checks of dockerfile-utils (the checks behind dockerfile-language-service), in Dockside's
  * diagnostic model. Never throws: a failure of the checker itself becomes one diagnostic at the top of the file.
  */
 export function syntaxDiagnostics(text: string): DocksideDiagnostic[] {
   try {
-    return validate(text, VALIDATOR_SETTINGS).map(fromLsp).map((d) => matchEngineSeverity(text, d));
+    const guarded = guardStageNames(text);
+    const found = validate(guarded.text, VALIDATOR_SETTINGS).map(fromLsp).map((d) => matchEngineSeverity(text, d));
+    return [...found, ...guarded.found];
   } catch (err) {
     return [
       {
