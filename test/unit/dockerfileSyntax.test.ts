@@ -112,3 +112,17 @@ describe('guards around dockerfile-utils, after a BOM', () => {
     assert.deepEqual(diags.map((d) => d.code), ['DSX012']);
   });
 });
+
+describe('shared, memoized parse trees', () => {
+  it('give the same answers to the library after Dockside has read the tree', () => {
+    const text = 'FROM registry.example.com/team/app:1.2@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef AS base\nCOPY ["a", "b", "/dest"]\nCOPY ["only"]\nUSER nobody\n';
+    const plain = syntaxDiagnostics(text);
+    const service = new DockerfileService();
+    const doc = { uri: 'm', version: 1, text };
+    service.hover(doc, { line: 0, character: 10 });
+    service.outline(doc);
+    const after = service.diagnose(doc).filter((d) => d.code.startsWith('DSX'));
+    assert.deepEqual(after, plain);
+    assert.deepEqual(service.hover(doc, { line: 0, character: 8 })?.range, { start: { line: 0, character: 5 }, end: { line: 0, character: 110 } });
+  });
+});

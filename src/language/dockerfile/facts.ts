@@ -1,4 +1,4 @@
-import type { Dockerfile, From, Instruction } from 'dockerfile-ast';
+import { Argument, JSONArgument, type Dockerfile, type From, type Instruction } from 'dockerfile-ast';
 import type { Position, Range } from '../diagnostic';
 import { lexShell, type ShellCommand } from './shell';
 
@@ -23,9 +23,33 @@ export interface DockerfileEnvironment {
 const INSTRUCTION_GETTERS = ['getArguments', 'getArgumentsContent', 'getRawArgumentsContent', 'getArgumentsRange', 'getVariables', 'getFlags', 'getProperties', 'getJSONStrings', 'getHeredocs', 'getKeyword', 'getInstructionRange', 'getRange'];
 const FROM_GETTERS = ['getImage', 'getImageName', 'getImageTag', 'getImageDigest', 'getImageRange', 'getImageNameRange', 'getImageTagRange', 'getImageDigestRange', 'getBuildStage', 'getBuildStageRange', 'getRegistry'];
 
+type RangeLike = { start: Position; end: Position };
+
+const isRange = (v: unknown): v is RangeLike =>
+  typeof v === 'object' && v !== null && 'start' in v && 'end' in v && typeof (v as RangeLike).start?.line === 'number';
+
 /**
- * Makes each zero-argument getter remember its first answer on this instance. Without it a rule that asks a huge
- * FROM line for its tag re-reads the whole line every time, and a 100 KB line took seconds.
+ * A copy of a getter's answer that callers may change: dockerfile-ast itself edits ranges it gets back (FROM's
+ * getImageNameRange moves the start and end of the first argument's range), so shared answers must not be handed
+ * out twice.
+ */
+function fresh(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(fresh);
+  if (v instanceof JSONArgument) {
+    const [r, j] = [v.getRange(), v.getJSONRange()];
+    return new JSONArgument(v.getValue(), { start: { ...r.start }, end: { ...r.end } }, { start: { ...j.start }, end: { ...j.end } });
+  }
+  if (v instanceof Argument) {
+    const r = v.getRange();
+    return new Argument(v.getValue(), { start: { ...r.start }, end: { ...r.end } });
+  }
+  if (isRange(v)) return { start: { ...v.start }, end: { ...v.end } };
+  return v;
+}
+
+/**
+ * Makes each zero-argument getter remember its first answer on this instance (handing out copies). Without it a
+ * rule that asks a huge FROM line for its tag re-reads the whole line every time, and a 100 KB line took seconds.
  */
 function memoizeGetters(target: object, names: string[]): void {
   const t = target as Record<string, unknown>;
@@ -36,10 +60,10 @@ function memoizeGetters(target: object, names: string[]): void {
     let value: unknown;
     t[name] = () => {
       if (!done) {
-        value = (original as () => unknown).call(target);
+        value = fresh((original as () => unknown).call(target));
         done = true;
       }
-      return value;
+      return fresh(value);
     };
   }
 }
