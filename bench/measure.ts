@@ -1,14 +1,28 @@
+/**
+ * Median wall time in milliseconds of `a` and `b`, run alternately (so that garbage collection and CPU frequency
+ * changes hit both alike) after a warm-up. `fn` gets the run number, so a caller can hand each run a new text.
+ */
+export function measurePair(a: (run: number) => unknown, b: (run: number) => unknown, runs = 21): [number, number] {
+  for (let i = 0; i < 3; i++) {
+    a(-1 - i);
+    b(-1 - i);
+  }
+  const ta: number[] = [];
+  const tb: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    for (const [fn, out] of i % 2 ? ([[a, ta], [b, tb]] as const) : ([[b, tb], [a, ta]] as const)) {
+      const start = process.hrtime.bigint();
+      fn(i);
+      out.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+  }
+  const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+  return [median(ta), median(tb)];
+}
+
 /** Median wall time of `fn` in milliseconds, after a warm-up. */
 export function measure(fn: () => unknown, runs = 15): number {
-  for (let i = 0; i < 3; i++) fn();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = process.hrtime.bigint();
-    fn();
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+  return measurePair(fn, () => undefined, runs)[0];
 }
 
 export function printRow(label: string, ours: number, baseline: number): void {

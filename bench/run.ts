@@ -2,6 +2,10 @@
 import { benchBundle } from './bundleBench';
 import { benchDockerfile } from './dockerfileBench';
 
-console.log(`Dockside benchmarks on Node ${process.version}`);
-benchBundle();
-benchDockerfile();
+async function main(): Promise<void> {
+  console.log(`Dockside benchmarks on Node ${process.version}`);
+  benchBundle();
+  await benchDockerfile();
+}
+
+void main();

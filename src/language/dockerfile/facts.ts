@@ -1,6 +1,13 @@
-import { Argument, JSONArgument, type Dockerfile, type From, type Instruction } from 'dockerfile-ast';
+import type { Dockerfile, From, Instruction } from 'dockerfile-ast';
 import type { Position, Range } from '../diagnostic';
 import { lexShell, type ShellCommand } from './shell';
+
+export interface VariableRef {
+  name: string;
+  /** `-`, `:-`, `+`, `:+`, `?` or `:?` for `${NAME:-default}` and the like. */
+  modifier: string | null;
+  range: Range;
+}
 
 /** A build stage: its FROM and the instructions after it, up to the next FROM. */
 export interface Stage {
@@ -17,55 +24,6 @@ export interface DockerfileEnvironment {
   path?: string;
   /** Whether a file exists; given by the CLI (node:fs) and the editor. Without it, on-disk checks are skipped. */
   fileExists?: (path: string) => boolean;
-}
-
-/** dockerfile-ast getters that re-scan the instruction text on every call; the tree is read-only once parsed. */
-const INSTRUCTION_GETTERS = ['getArguments', 'getArgumentsContent', 'getRawArgumentsContent', 'getArgumentsRange', 'getVariables', 'getFlags', 'getProperties', 'getJSONStrings', 'getHeredocs', 'getKeyword', 'getInstructionRange', 'getRange'];
-const FROM_GETTERS = ['getImage', 'getImageName', 'getImageTag', 'getImageDigest', 'getImageRange', 'getImageNameRange', 'getImageTagRange', 'getImageDigestRange', 'getBuildStage', 'getBuildStageRange', 'getRegistry'];
-
-type RangeLike = { start: Position; end: Position };
-
-const isRange = (v: unknown): v is RangeLike =>
-  typeof v === 'object' && v !== null && 'start' in v && 'end' in v && typeof (v as RangeLike).start?.line === 'number';
-
-/**
- * A copy of a getter's answer that callers may change: dockerfile-ast itself edits ranges it gets back (FROM's
- * getImageNameRange moves the start and end of the first argument's range), so shared answers must not be handed
- * out twice.
- */
-function fresh(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(fresh);
-  if (v instanceof JSONArgument) {
-    const [r, j] = [v.getRange(), v.getJSONRange()];
-    return new JSONArgument(v.getValue(), { start: { ...r.start }, end: { ...r.end } }, { start: { ...j.start }, end: { ...j.end } });
-  }
-  if (v instanceof Argument) {
-    const r = v.getRange();
-    return new Argument(v.getValue(), { start: { ...r.start }, end: { ...r.end } });
-  }
-  if (isRange(v)) return { start: { ...v.start }, end: { ...v.end } };
-  return v;
-}
-
-/**
- * Makes each zero-argument getter remember its first answer on this instance (handing out copies). Without it a
- * rule that asks a huge FROM line for its tag re-reads the whole line every time, and a 100 KB line took seconds.
- */
-function memoizeGetters(target: object, names: string[]): void {
-  const t = target as Record<string, unknown>;
-  for (const name of names) {
-    const original = t[name];
-    if (typeof original !== 'function' || Object.prototype.hasOwnProperty.call(t, name)) continue;
-    let done = false;
-    let value: unknown;
-    t[name] = () => {
-      if (!done) {
-        value = fresh((original as () => unknown).call(target));
-        done = true;
-      }
-      return fresh(value);
-    };
-  }
 }
 
 /**
@@ -91,7 +49,6 @@ export class DockerfileFacts {
     this.instructions = dockerfile.getInstructions();
     let current: Stage | undefined;
     for (const instruction of this.instructions) {
-      memoizeGetters(instruction, instruction.getKeyword() === 'FROM' ? [...INSTRUCTION_GETTERS, ...FROM_GETTERS] : INSTRUCTION_GETTERS);
       if (instruction.getKeyword() === 'FROM') {
         const from = instruction as From;
         current = { index: this.stages.length, from, instructions: [], ...(from.getBuildStage() ? { name: from.getBuildStage()! } : {}) };
@@ -103,6 +60,19 @@ export class DockerfileFacts {
       }
     }
   }
+
+  /** Whether `name` (any case) is a stage defined before this FROM: then FROM uses that stage, not an image. */
+  isEarlierStageName(name: string, from: From): boolean {
+    if (!this.firstStageByName) {
+      this.firstStageByName = new Map();
+      for (const s of this.stages) if (s.name && !this.firstStageByName.has(s.name.toLowerCase())) this.firstStageByName.set(s.name.toLowerCase(), s.index);
+    }
+    const defined = this.firstStageByName.get(name.toLowerCase());
+    const here = this.stages.find((s) => s.from === from)?.index ?? this.stages.length;
+    return defined !== undefined && defined < here;
+  }
+
+  private firstStageByName: Map<string, number> | undefined;
 
   /** The earlier stage this one is built FROM (`FROM build AS test`), if any. */
   parentStage(stage: Stage): Stage | undefined {
@@ -123,17 +93,19 @@ export class DockerfileFacts {
 
   /** The stage and its ancestors' instructions, oldest first, up to (not including) `before` when given. */
   inheritedInstructions(stage: Stage, before?: Instruction): Instruction[] {
-    const chain: Stage[] = [];
-    for (let s: Stage | undefined = stage; s && !chain.includes(s); s = this.parentStage(s)) chain.unshift(s);
-    const out: Instruction[] = [];
-    for (const s of chain) {
-      for (const i of s.instructions) {
-        if (i === before) return out;
-        out.push(i);
-      }
+    let all = this.inherited.get(stage);
+    if (!all) {
+      const chain: Stage[] = [];
+      for (let s: Stage | undefined = stage; s && !chain.includes(s); s = this.parentStage(s)) chain.unshift(s);
+      all = chain.flatMap((s) => s.instructions);
+      this.inherited.set(stage, all);
     }
-    return out;
+    if (!before) return all;
+    const at = all.indexOf(before);
+    return at < 0 ? all : all.slice(0, at);
   }
+
+  private readonly inherited = new Map<Stage, Instruction[]>();
 
   get finalStage(): Stage | undefined {
     return this.stages[this.stages.length - 1];
@@ -187,19 +159,56 @@ export class DockerfileFacts {
     return out;
   }
 
-  /** Every RUN in shell form, with its stage and lexed commands. */
-  *runs(): Generator<{ run: Instruction; stage: Stage; commands: ShellCommand[] }> {
-    for (const stage of this.stages) {
-      for (const run of stage.instructions) {
-        if (run.getKeyword() !== 'RUN') continue;
-        const commands = this.shellCommands(run);
-        if (commands.length) yield { run, stage, commands };
+  /** Every RUN in shell form, with its stage and lexed commands (computed once). */
+  runs(): readonly { run: Instruction; stage: Stage; commands: ShellCommand[] }[] {
+    if (!this.runList) {
+      this.runList = [];
+      for (const stage of this.stages) {
+        for (const run of stage.instructions) {
+          if (run.getKeyword() !== 'RUN') continue;
+          const commands = this.shellCommands(run);
+          if (commands.length) this.runList.push({ run, stage, commands });
+        }
       }
     }
+    return this.runList;
   }
+
+  private runList: { run: Instruction; stage: Stage; commands: ShellCommand[] }[] | undefined;
 
   rangeOfWord(word: { start: number; end: number }): Range {
     return this.rangeOf(word.start, word.end);
+  }
+
+  /**
+   * `$NAME` and `${NAME…}` references in an instruction's arguments, found by a plain scan. (dockerfile-ast's
+   * getVariables resolves every reference against the whole file, which made 10,000-line files quadratic.)
+   */
+  variableRefs(instruction: Instruction): VariableRef[] {
+    const range = instruction.getArgumentsRange();
+    if (!range) return [];
+    const start = this.offsetAt(range.start);
+    const end = this.offsetAt(range.end);
+    const text = this.text;
+    const out: VariableRef[] = [];
+    let quote = '';
+    for (let i = start; i < end; i++) {
+      const c = text[i];
+      if (c === this.escape && quote !== "'") {
+        i++;
+        continue;
+      }
+      if (c === "'" || c === '"') quote = quote === c ? '' : quote || c;
+      if (c !== '$' || quote === "'") continue;
+      if (text[i + 1] === '{') {
+        const m = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(:?[-+?])?/.exec(text.slice(i, Math.min(end, i + 256)));
+        if (m) out.push({ name: m[1], modifier: m[2] ?? null, range: this.rangeOf(i + 2, i + 2 + m[1].length) });
+      } else {
+        const m = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(text.slice(i, Math.min(end, i + 256)));
+        if (m) out.push({ name: m[1], modifier: null, range: this.rangeOf(i + 1, i + 1 + m[1].length) });
+      }
+    }
+    return out;
   }
 
   /** Raw text of an instruction's arguments. */

@@ -27,21 +27,11 @@ export function officialName(image: string): string {
   return image.replace(/^(docker\.io\/|index\.docker\.io\/|registry-1\.docker\.io\/)?(library\/)?/, '').toLowerCase();
 }
 
-/** Stage names (lower-cased, as Docker compares them) defined by FROMs before this one. */
-function earlierStageNames(facts: DockerfileFacts, from: From): Set<string> {
-  const names = new Set<string>();
-  for (const stage of facts.stages) {
-    if (stage.from === from) break;
-    if (stage.name) names.add(stage.name.toLowerCase());
-  }
-  return names;
-}
-
 /** The image a FROM names, unless it is `scratch`, an earlier stage, or built from variables. */
 export function fromImage(facts: DockerfileFacts, from: From): string | undefined {
   const name = from.getImageName();
   if (!name || name.includes('$')) return undefined;
-  if (name.toLowerCase() === 'scratch' || earlierStageNames(facts, from).has(name.toLowerCase())) return undefined;
+  if (name.toLowerCase() === 'scratch' || facts.isEarlierStageName(name, from)) return undefined;
   return name;
 }
 

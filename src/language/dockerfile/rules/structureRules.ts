@@ -41,7 +41,6 @@ const COMMON_ENV = ['PATH', 'HOME', 'HOSTNAME', 'LANG', 'LC_ALL', 'USER', 'PWD',
 /** Instructions whose arguments Docker itself expands (RUN/CMD/ENTRYPOINT are expanded by the shell at run time). */
 const EXPANDING = new Set(['ADD', 'COPY', 'ENV', 'EXPOSE', 'FROM', 'LABEL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR', 'ONBUILD', 'ARG']);
 
-type VariableLike = { getName(): string; getNameRange(): Range; getModifier(): string | null };
 
 function declaredNames(instructions: Instruction[], keyword: 'ARG' | 'ENV'): string[] {
   const names: string[] = [];
@@ -232,19 +231,19 @@ export const structureRules: DockerfileRule[] = [
       const preambleArgs = new Set(declaredNames(facts.preamble, 'ARG'));
       const globalArgs = new Set([...preambleArgs, ...PROXY_ARGS, ...PLATFORM_ARGS]);
       const check = (i: Instruction, known: Set<string>) => {
-        for (const v of i.getVariables() as unknown as VariableLike[]) {
-          const name = v.getName();
-          if (!name || known.has(name) || COMMON_ENV.includes(name) || v.getModifier()) continue;
+        for (const v of facts.variableRefs(i)) {
+          const name = v.name;
+          if (known.has(name) || COMMON_ENV.includes(name) || v.modifier) continue;
           if (preambleArgs.has(name)) {
             report({
-              range: v.getNameRange(),
+              range: v.range,
               severity: 'warning',
               message: `"${name}" is declared with ARG before the first FROM, which makes it visible only in FROM lines. Add "ARG ${name}" inside this stage to use it here.`,
               data: { name },
             });
           } else {
             report({
-              range: v.getNameRange(),
+              range: v.range,
               message: `"${name}" is not set by any ARG or ENV in scope here; unless the base image sets it, it expands to an empty string. Declare it with ARG or ENV first.`,
               data: { name },
             });
