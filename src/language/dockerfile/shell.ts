@@ -147,8 +147,19 @@ export function lexShell(text: string, start: number, end: number, escape = '\\'
   return commands;
 }
 
+const programIndexCache = new WeakMap<ShellWord[], number>();
+
 /** The command's program, skipping `sudo`, `env VAR=x`, leading `VAR=x` assignments and `exec`. */
 export function programIndex(words: ShellWord[]): number {
+  let cached = programIndexCache.get(words);
+  if (cached === undefined) {
+    cached = findProgramIndex(words);
+    programIndexCache.set(words, cached);
+  }
+  return cached;
+}
+
+function findProgramIndex(words: ShellWord[]): number {
   let i = 0;
   while (i < words.length) {
     const w = words[i].value;
