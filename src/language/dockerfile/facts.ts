@@ -142,12 +142,25 @@ export class DockerfileFacts {
   }
 
   private lexRun(run: Instruction): ShellCommand[] {
-    const args = run.getArguments();
-    if (args.length === 0 || isExecForm(run)) return [];
-    const start = this.offsetAt(args[0].getRange().start);
-    const end = this.offsetAt(args[args.length - 1].getRange().end);
-    const heredocs = (run as unknown as { getHeredocs?: () => { getContentRange(): Range | null }[] }).getHeredocs?.() ?? [];
-    if (heredocs.length === 0) return lexShell(this.text, start, end, this.escape);
+    // Lexed straight from the text after the keyword (the library's argument split costs more than the lexing).
+    const start = this.offsetAt(run.getInstructionRange().end);
+    const end = this.offsetAt(run.getRange().end);
+    const heredocs = this.text.slice(start, end).includes('<<')
+      ? ((run as unknown as { getHeredocs?: () => { getContentRange(): Range | null }[] }).getHeredocs?.() ?? [])
+      : [];
+    if (heredocs.length === 0) {
+      const commands = lexShell(this.text, start, end, this.escape);
+      // Leading `--mount=…`, `--network=…` flags belong to RUN, not to the command.
+      const first = commands[0];
+      if (first) {
+        let k = 0;
+        while (k < first.words.length && first.words[k].value.startsWith('--')) k++;
+        if (k) first.words = first.words.slice(k);
+        if (first.words.length === 0) commands.shift();
+      }
+      if (commands[0]?.words[0]?.value.startsWith('[') && isExecForm(run)) return [];
+      return commands;
+    }
     // `RUN <<EOF` runs the heredoc's body as the script; the first line may hold more commands too.
     const out: ShellCommand[] = [];
     const firstLineEnd = this.text.indexOf('\n', start);
