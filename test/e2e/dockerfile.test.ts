@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { copyWorkspace, launchEditor, REPO_ROOT, saveEvidence, type Editor } from '../support/codeServer';
-import { findFrameWithText, hoverText, openFile, openProblems } from '../support/workbench';
+import { chooseFocusedRow, findFrameWithText, hoverText, openFile, openProblems, runCommand } from '../support/workbench';
 
 describe('Dockerfile support in a real VS Code (code-server + Chromium)', function () {
   let editor: Editor | undefined;
@@ -45,6 +45,28 @@ describe('Dockerfile support in a real VS Code (code-server + Chromium)', functi
     await page.locator('.tab', { hasText: 'dockerfile-syntax.md' }).first().waitFor({ timeout: 15000 });
     const frame = await findFrameWithText(page, 'How Docker reads a Dockerfile');
     assert.ok(frame, 'the lesson preview shows its title');
+  });
+
+  it('pins the base image with the quick fix, and the warning goes away', async function () {
+    this.timeout(60000);
+    const { page } = editor!;
+    await page.locator('.part.sidebar .title').first().click();
+    await runCommand(page, 'View: Close All Editors');
+    await openFile(page, 'mistakes/Dockerfile');
+    // Put the cursor on "python" (line 2, column 8) with Go to Line, then ask for quick fixes.
+    await page.keyboard.press('Control+G');
+    await page.locator('.quick-input-widget input').fill(':2:8');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+.');
+    const fix = page.locator('.action-widget .monaco-list-row, .context-view .monaco-list-row', { hasText: 'Pin "python" to a version tag' }).first();
+    await fix.waitFor({ timeout: 10000 });
+    await chooseFocusedRow(page, 'Pin "python" to a version tag');
+    await page.locator('.monaco-editor .view-line', { hasText: 'FROM python:3.12-slim' }).first().waitFor({ timeout: 10000 });
+    await page.keyboard.press('Escape');
+    const problems = await openProblems(page);
+    await problems.getByText('Unknown instruction: RUNN').first().waitFor({ timeout: 10000 });
+    await page.waitForTimeout(1500);
+    assert.equal(await problems.getByText('has no tag, so Docker uses "latest"').count(), 0);
   });
 });
 

@@ -3,7 +3,8 @@ import type { Frame, Locator, Page } from 'playwright-core';
 
 /** Opens a workspace file with Quick Open (Ctrl+P), as a person would. */
 export async function openFile(page: Page, relativePath: string): Promise<void> {
-  await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 }, force: true }).catch(() => undefined);
+  // Keyboard focus must be in the workbench, not in a webview (a lesson preview swallows Ctrl+P).
+  await page.locator('.part.sidebar .title').first().click().catch(() => undefined);
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 10000 });
@@ -59,4 +60,17 @@ export async function findFrameWithText(page: Page, text: string, timeoutMs = 15
     await page.waitForTimeout(250);
   }
   return undefined;
+}
+
+/** In an open menu or list (quick fixes), moves down with the keyboard to the row with this text and picks it. */
+export async function chooseFocusedRow(page: Page, text: string): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    const focused = page.locator('.action-widget .monaco-list-row.focused, .context-view .monaco-list-row.focused').first();
+    if (((await focused.textContent().catch(() => '')) ?? '').includes(text)) {
+      await page.keyboard.press('Enter');
+      return;
+    }
+    await page.keyboard.press('ArrowDown');
+  }
+  throw new Error(`no row "${text}" in the open list`);
 }

@@ -34,6 +34,13 @@ describe('Dockerfile quick fixes', () => {
     assert.match(text, /^FROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl \\\n/);
   });
 
+  it('joins apt-get update with an install that lacks --no-install-recommends and the cleanup, adding both', () => {
+    const { text } = fixedText(FIX_CASES.filter((c) => c.code === 'DS005')[1]);
+    assert.equal(text, 'FROM debian:12-slim\nRUN apt-get update && apt-get install --no-install-recommends -y curl \\\n    && rm -rf /var/lib/apt/lists/*\nUSER nobody\n');
+    const codes = new DockerfileService().diagnose({ uri: 'j', version: 1, text }).map((d) => d.code);
+    assert.deepEqual(codes.filter((c) => /DS00[5-8]/.test(c)), []);
+  });
+
   it('creates a user on Debian and Alpine, and uses node on node images', () => {
     const [debian, alpine, node] = FIX_CASES.filter((c) => c.code === 'DS013').map((c) => fixedText(c).text);
     assert.equal(debian, 'FROM debian:12-slim\nWORKDIR /app\nRUN groupadd --system app && useradd --system --gid app --create-home app\nUSER app\nCMD ["sleep", "1"]\n');

@@ -148,18 +148,26 @@ function fixesFor(facts: DockerfileFacts, d: DocksideDiagnostic): QuickFix[] {
       if (!instruction) return [];
       const stage = stageOf(facts, instruction);
       const next = stage?.instructions[stage.instructions.indexOf(instruction) + 1];
-      if (!next || next.getKeyword() !== 'RUN' || aptCommands(facts.shellCommands(next), 'install').length === 0) return [];
+      const installs = next && next.getKeyword() === 'RUN' ? aptCommands(facts.shellCommands(next), 'install') : [];
+      if (!next || installs.length === 0) return [];
       const firstArg = next.getArguments()[0];
-      return [
-        {
-          title: 'Join "apt-get update" with the install below',
-          edits: [
-            { range: wholeLines(facts, instruction).range, newText: '' },
-            { range: at(firstArg.getRange().start.line, firstArg.getRange().start.character), newText: 'apt-get update && ' },
-          ],
-          isPreferred: true,
-        },
+      // One RUN that updates, installs without extras, and cleans up after itself.
+      const edits: TextEdit[] = [
+        { range: wholeLines(facts, instruction).range, newText: '' },
+        { range: at(firstArg.getRange().start.line, firstArg.getRange().start.character), newText: 'apt-get update && ' },
       ];
+      for (const { command, sub } of installs) {
+        if (!command.words.some((w) => w.value === '--no-install-recommends')) {
+          const end = facts.positionAt(sub.end);
+          edits.push({ range: at(end.line, end.character), newText: ' --no-install-recommends' });
+        }
+      }
+      const cleaned = facts.shellCommands(next).some((c) => programName(c.words) === 'rm' && c.words.some((w) => w.value.startsWith('/var/lib/apt/lists')));
+      if (!cleaned) {
+        const end = next.getRange().end;
+        edits.push({ range: at(end.line, end.character), newText: ` \\${nl}    && rm -rf /var/lib/apt/lists/*` });
+      }
+      return [{ title: 'Join "apt-get update" with the install below (no recommends, lists removed)', edits, isPreferred: true }];
     }
     case 'DS006':
       return [insertAfterWord(d, ' -y', 'Add -y')];
