@@ -1,9 +1,8 @@
 import type { Argument, Instruction } from 'dockerfile-ast';
-
-type Flagged = { getFlags?: () => { getName(): string; getValue(): string | null }[] };
+import { flagNamed } from './instructionParts';
 
 export function flagValue(instruction: Instruction, name: string): string | null | undefined {
-  const flag = (instruction as unknown as Flagged).getFlags?.().find((f) => f.getName() === name);
+  const flag = flagNamed(instruction, name);
   return flag ? flag.getValue() : undefined;
 }
 

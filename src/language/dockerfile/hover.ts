@@ -4,6 +4,7 @@ import { baseImageHoverMarkdown } from './baseImageDocs';
 import type { DockerfileFacts, Stage } from './facts';
 import { flagHoverMarkdown } from './flagDocs';
 import { instructionHoverMarkdown } from './instructionDocs';
+import { flagsOf } from './instructionParts';
 import { getLanguageService } from './languageService';
 import { fromImage } from './rules/baseImageRules';
 import { findDefinitions } from './navigation';
@@ -22,7 +23,6 @@ export function contains(range: Range | null | undefined, pos: Position): boolea
   return true;
 }
 
-type FlagLike = { getName(): string; getNameRange(): Range; getValue(): string | null; getValueRange(): Range | null; getRange(): Range };
 type VariableLike = { getName(): string; getNameRange(): Range; getRange(): Range };
 
 const lineOf = (i: Instruction) => i.getRange().start.line + 1;
@@ -42,9 +42,6 @@ function stageHover(facts: DockerfileFacts, stage: Stage, range: Range): HoverRe
   };
 }
 
-function flagsOf(i: Instruction): FlagLike[] {
-  return (i as unknown as { getFlags?: () => FlagLike[] }).getFlags?.() ?? [];
-}
 
 function portHover(value: string, range: Range): HoverResult {
   const [port, proto = 'tcp'] = value.split('/');

@@ -1,9 +1,8 @@
 import type { From, Instruction } from 'dockerfile-ast';
 import type { Position, Range } from '../diagnostic';
 import type { DockerfileFacts, Stage } from './facts';
+import { flagsOf, propertiesOf } from './instructionParts';
 
-type PropertyLike = { getName(): string; getNameRange(): Range; getValue(): string | null };
-type FlagLike = { getName(): string; getValue(): string | null; getValueRange(): Range | null };
 
 export interface VariableDefinition {
   keyword: 'ARG' | 'ENV';
@@ -14,13 +13,6 @@ export interface VariableDefinition {
 
 const before = (a: Position, b: Position) => a.line < b.line || (a.line === b.line && a.character < b.character);
 
-function propertiesOf(i: Instruction): PropertyLike[] {
-  return (i as unknown as { getProperties?: () => PropertyLike[] }).getProperties?.() ?? [];
-}
-
-function flagsOf(i: Instruction): FlagLike[] {
-  return (i as unknown as { getFlags?: () => FlagLike[] }).getFlags?.() ?? [];
-}
 
 export function stageAt(facts: DockerfileFacts, pos: Position): Stage | undefined {
   let found: Stage | undefined;

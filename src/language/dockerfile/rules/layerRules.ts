@@ -3,6 +3,7 @@ import { dependencyInstall } from '../commandKinds';
 import { copyArgs, hasFlag, isWholeContext } from '../copyArgs';
 import type { DockerfileFacts, Stage } from '../facts';
 import { isExecForm } from '../facts';
+import { flagsOf } from '../instructionParts';
 import type { DockerfileRule } from '../ruleTypes';
 
 /** The first COPY/ADD of the whole build context in a stage (not from another stage). */
@@ -19,7 +20,7 @@ function dirname(path: string): string {
 }
 
 function hasRunFlags(run: Instruction): boolean {
-  return ((run as unknown as { getFlags?: () => unknown[] }).getFlags?.() ?? []).length > 0;
+  return flagsOf(run).length > 0;
 }
 
 export const layerRules: DockerfileRule[] = [

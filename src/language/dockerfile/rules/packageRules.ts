@@ -1,5 +1,6 @@
 import type { Instruction } from 'dockerfile-ast';
 import type { Stage } from '../facts';
+import { flagsOf } from '../instructionParts';
 import type { DockerfileRule } from '../ruleTypes';
 import { hasOption, hasShortFlag, programName, subcommand, type ShellCommand, type ShellWord } from '../shell';
 
@@ -16,8 +17,7 @@ function aptCommands(commands: ShellCommand[], sub: string): { command: ShellCom
 }
 
 function mountsCache(run: Instruction, target: RegExp): boolean {
-  const flags = (run as unknown as { getFlags?: () => { getName(): string; getValue(): string | null }[] }).getFlags?.() ?? [];
-  return flags.some((f) => f.getName() === 'mount' && /type=cache/.test(f.getValue() ?? '') && target.test(f.getValue() ?? ''));
+  return flagsOf(run).some((f) => f.getName() === 'mount' && /type=cache/.test(f.getValue() ?? '') && target.test(f.getValue() ?? ''));
 }
 
 /** ENV names set in this stage before the given instruction. */

@@ -1,15 +1,11 @@
 import type { Instruction } from 'dockerfile-ast';
 import { credentialsInUrl, looksLikeSecretName } from '../../secrets';
 import { setsPipefail } from '../commandKinds';
+import { propertiesOf } from '../instructionParts';
 import type { Stage } from '../facts';
 import type { DockerfileRule } from '../ruleTypes';
 import { programIndex, programName } from '../shell';
 
-type PropertyLike = { getName(): string; getNameRange(): { start: { line: number; character: number }; end: { line: number; character: number } }; getValue(): string | null; getValueRange(): { start: { line: number; character: number }; end: { line: number; character: number } } | null };
-
-function properties(i: Instruction): PropertyLike[] {
-  return (i as unknown as { getProperties?: () => PropertyLike[] }).getProperties?.() ?? [];
-}
 
 const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ash', 'ksh']);
 const DOWNLOADERS = new Set(['curl', 'wget']);
@@ -31,7 +27,7 @@ export const securityRules: DockerfileRule[] = [
       for (const i of facts.instructions) {
         const keyword = i.getKeyword();
         if (keyword !== 'ARG' && keyword !== 'ENV') continue;
-        for (const p of properties(i)) {
+        for (const p of propertiesOf(i)) {
           const value = p.getValue();
           if (looksLikeSecretName(p.getName()) && (keyword === 'ARG' || (value && !value.startsWith('$')))) {
             report({

@@ -1,7 +1,7 @@
 import type { Instruction } from 'dockerfile-ast';
-import type { Range } from '../../diagnostic';
 import { buildCommand } from '../commandKinds';
 import { copyArgs, flagValue } from '../copyArgs';
+import { flagNamed, propertiesOf } from '../instructionParts';
 import type { DockerfileFacts, Stage } from '../facts';
 import type { DockerfileRule } from '../ruleTypes';
 import { programIndex, programName } from '../shell';
@@ -9,10 +9,6 @@ import { programIndex, programName } from '../shell';
 const ARCHIVE = /\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst)$/i;
 const REMOTE = /^(https?:\/\/|git@|git:\/\/)/i;
 
-type FlagLike = { getName(): string; getValue(): string | null; getValueRange(): Range | null; getRange(): Range };
-function flag(instruction: Instruction, name: string): FlagLike | undefined {
-  return (instruction as unknown as { getFlags?: () => FlagLike[] }).getFlags?.().find((f) => f.getName() === name);
-}
 
 /** Edit distance, for "did you mean". */
 export function editDistance(a: string, b: string): number {
@@ -46,7 +42,7 @@ function declaredNames(instructions: Instruction[], keyword: 'ARG' | 'ENV'): str
   const names: string[] = [];
   for (const i of instructions) {
     if (i.getKeyword() !== keyword) continue;
-    for (const p of (i as unknown as { getProperties?: () => { getName(): string }[] }).getProperties?.() ?? []) names.push(p.getName());
+    for (const p of propertiesOf(i)) names.push(p.getName());
   }
   return names;
 }
@@ -152,7 +148,7 @@ export const structureRules: DockerfileRule[] = [
       for (const stage of facts.stages) {
         for (const i of stage.instructions) {
           if (i.getKeyword() !== 'COPY') continue;
-          const from = flag(i, 'from');
+          const from = flagNamed(i, 'from');
           const value = from?.getValue();
           const range = from?.getValueRange();
           if (!from || !value || !range || /[/:@$]/.test(value)) continue;
@@ -212,7 +208,7 @@ export const structureRules: DockerfileRule[] = [
           report({ range: stage.from.getImageNameRange()!, message: `Stage names ignore case, but this says "${image}" where the stage is named "${defined.get(image.toLowerCase())}". Write it the same way everywhere.`, data: { replacement: defined.get(image.toLowerCase())! } });
         }
         for (const i of stage.instructions) {
-          const from = i.getKeyword() === 'COPY' ? flag(i, 'from') : undefined;
+          const from = i.getKeyword() === 'COPY' ? flagNamed(i, 'from') : undefined;
           const value = from?.getValue();
           if (value && defined.has(value.toLowerCase()) && defined.get(value.toLowerCase()) !== value) {
             report({ range: from!.getValueRange()!, message: `Stage names ignore case, but this says "${value}" where the stage is named "${defined.get(value.toLowerCase())}". Write it the same way everywhere.`, data: { replacement: defined.get(value.toLowerCase())! } });
