@@ -5,13 +5,14 @@ import { parseArgs } from 'node:util';
 import { version } from '../package.json';
 import { formatJson, formatSarif, formatText, toFinding, type FileFinding } from './cli/report';
 import { findLintTargets } from './cli/lintFiles';
+import { ComposeService } from './language/compose/composeService';
 import { DockerfileService } from './language/dockerfile/dockerfileService';
 import { lessonFileName } from './language/lessons';
 import { isRuleLevel, type RuleLevel } from './language/ruleSettings';
 
 const USAGE = `Usage: dockside lint [paths...] [--format text|json|sarif] [--rule CODE=off|error|warning|information|hint]...
 
-Checks Dockerfiles (and, as Dockside grows, compose files). A folder is searched for Dockerfile, Dockerfile.*,
+Checks Dockerfiles and compose files. A folder is searched for Dockerfile, Dockerfile.*,
 *.Dockerfile and compose files, skipping node_modules and .git. With no path, the current folder is checked.
 
 Exit status: 1 when an error is reported, 0 otherwise, 2 for a usage error or an unreadable file.
@@ -83,9 +84,9 @@ export function runCli(argv: string[], out: (s: string) => void, err: (s: string
   }
 
   const dockerfiles = new DockerfileService({ rules: options.rules, fileExists: (p) => fs.existsSync(p) });
+  const compose = new ComposeService(options.rules);
   const findings: FileFinding[] = [];
   for (const { file, kind } of targets) {
-    if (kind !== 'dockerfile') continue;
     let text: string;
     try {
       text = fs.readFileSync(file, 'utf8');
@@ -93,7 +94,8 @@ export function runCli(argv: string[], out: (s: string) => void, err: (s: string
       err(`dockside: cannot read ${file}: ${(e as Error).message}\n`);
       return 2;
     }
-    const diagnostics = dockerfiles.diagnose({ uri: file, version: 0, text, path: path.resolve(file) });
+    const diagnostics =
+      kind === 'compose' ? compose.diagnose({ uri: file, version: 0, text }) : dockerfiles.diagnose({ uri: file, version: 0, text, path: path.resolve(file) });
     findings.push(...diagnostics.map((d) => toFinding(file, d)));
   }
 

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { Ctx } from './ctx';
+import { ComposeService } from './language/compose/composeService';
+import { publishDiagnostics } from './vscode/diagnosticsPublisher';
 import { createDockerfileService, registerDockerfileDiagnostics, registerDockerfileLanguageFeatures } from './vscode/dockerfileFeatures';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -10,6 +12,14 @@ export function activate(context: vscode.ExtensionContext): void {
     const dockerfiles = createDockerfileService(ctx);
     registerDockerfileDiagnostics(ctx, dockerfiles);
     registerDockerfileLanguageFeatures(ctx, dockerfiles);
+    const compose = new ComposeService(ctx.rules());
+    // Registered before the publisher's own listener, so a refresh sees the new rule levels.
+    ctx.subscriptions.push(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('dockside.rules')) compose.configure(ctx.rules());
+      }),
+    );
+    publishDiagnostics(ctx, { languageId: 'dockercompose', diagnose: (doc) => compose.diagnose({ uri: doc.uri.toString(), version: doc.version, text: doc.getText() }), forget: (uri) => compose.forget(uri) });
     ctx.log.info('Dockside activated');
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

@@ -24,6 +24,7 @@ const LESSONS: readonly LessonRef[] = [
   { id: 'variables', title: 'Build arguments and environment variables' },
   { id: 'ports-and-expose', title: 'Ports: EXPOSE and publishing' },
   { id: 'healthcheck', title: 'Health checks' },
+  { id: 'compose', title: 'Compose files' },
 ];
 
 const byId = new Map(LESSONS.map((l) => [l.id, l]));

@@ -4,7 +4,8 @@ import type { DocksideDiagnostic } from '../language/diagnostic';
 import { DockerfileService, type DockerfileDocument } from '../language/dockerfile/dockerfileService';
 import type { QuickFix } from '../language/dockerfile/quickFixes';
 import type { Ctx } from '../ctx';
-import { toDiagnostic, toRange } from './convert';
+import { toRange } from './convert';
+import { publishDiagnostics } from './diagnosticsPublisher';
 
 export const DOCKERFILE_SELECTOR: vscode.DocumentSelector = { language: 'dockerfile' };
 
@@ -24,50 +25,8 @@ export function createDockerfileService(ctx: Ctx): DockerfileService {
   return service;
 }
 
-/**
- * Problems-panel diagnostics for Dockerfiles: recomputed after typing pauses (debounced), once per document version.
- */
 export function registerDockerfileDiagnostics(ctx: Ctx, service: DockerfileService): void {
-  const collection = vscode.languages.createDiagnosticCollection('dockside-dockerfile');
-  const timers = new Map<string, ReturnType<typeof setTimeout>>();
-
-  const refresh = (doc: vscode.TextDocument): void => {
-    if (doc.languageId !== 'dockerfile' || doc.isClosed) return;
-    collection.set(doc.uri, service.diagnose(asDocument(doc)).map(toDiagnostic));
-  };
-  const schedule = (doc: vscode.TextDocument): void => {
-    const key = doc.uri.toString();
-    clearTimeout(timers.get(key));
-    timers.set(
-      key,
-      setTimeout(() => {
-        timers.delete(key);
-        refresh(doc);
-      }, ctx.setting('diagnostics.debounceMs', 250)),
-    );
-  };
-  const forget = (doc: vscode.TextDocument): void => {
-    const key = doc.uri.toString();
-    clearTimeout(timers.get(key));
-    timers.delete(key);
-    collection.delete(doc.uri);
-    service.forget(key);
-  };
-
-  ctx.subscriptions.push(
-    collection,
-    vscode.workspace.onDidOpenTextDocument(refresh),
-    vscode.workspace.onDidChangeTextDocument((e) => schedule(e.document)),
-    vscode.workspace.onDidCloseTextDocument(forget),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('dockside.rules')) vscode.workspace.textDocuments.forEach(refresh);
-    }),
-    // A new or deleted .dockerignore changes DS004 for the Dockerfiles beside it.
-    vscode.workspace.onDidCreateFiles(() => vscode.workspace.textDocuments.forEach((d) => (service.forget(d.uri.toString()), refresh(d)))),
-    vscode.workspace.onDidDeleteFiles(() => vscode.workspace.textDocuments.forEach((d) => (service.forget(d.uri.toString()), refresh(d)))),
-    { dispose: () => timers.forEach((t) => clearTimeout(t)) },
-  );
-  vscode.workspace.textDocuments.forEach(refresh);
+  publishDiagnostics(ctx, { languageId: 'dockerfile', diagnose: (doc) => service.diagnose(asDocument(doc)), forget: (uri) => service.forget(uri) });
 }
 
 function sameDiagnostic(ours: DocksideDiagnostic, theirs: vscode.Diagnostic): boolean {

@@ -65,6 +65,17 @@ describe('dockside lint', () => {
     assert.deepEqual(JSON.parse(lint('lint', app, '--format', 'json').out), []);
   });
 
+  it('lints compose files found in a folder', () => {
+    const stack = path.join(dir, 'stack');
+    fs.mkdirSync(stack);
+    fs.writeFileSync(path.join(stack, 'compose.yaml'), 'services:\n  web:\n    image: nginx:1.27\n    networks: [front]\n');
+    const r = lint('lint', stack, '--format', 'json');
+    assert.equal(r.code, 1);
+    assert.deepEqual(JSON.parse(r.out), [
+      { file: path.join(stack, 'compose.yaml'), line: 4, column: 16, endLine: 4, endColumn: 21, severity: 'error', code: 'CS006', message: 'Service "web" uses network "front", which is not declared under the top-level "networks:". Declare it there.' },
+    ]);
+  });
+
   it('exits 2 with a clear message for a usage error or a missing file', () => {
     const bad = lint('lint', '--format', 'xml');
     assert.equal(bad.code, 2);

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { copyWorkspace, launchEditor, REPO_ROOT, saveEvidence, type Editor } from '../support/codeServer';
 import { chooseFocusedRow, findFrameWithText, hoverText, openFile, openProblems, runCommand } from '../support/workbench';
 
-describe('Dockerfile support in a real VS Code (code-server + Chromium)', function () {
+describe('Language features in a real VS Code (code-server + Chromium)', function () {
   let editor: Editor | undefined;
 
   before(async function () {
@@ -68,5 +68,12 @@ describe('Dockerfile support in a real VS Code (code-server + Chromium)', functi
     await page.waitForTimeout(1500);
     assert.equal(await problems.getByText('has no tag, so Docker uses "latest"').count(), 0);
   });
-});
 
+  it('warns about the plain-text password in the compose example', async function () {
+    this.timeout(60000);
+    const { page } = editor!;
+    await openFile(page, 'compose.yaml');
+    const problems = await openProblems(page);
+    await problems.getByText('"POSTGRES_PASSWORD" holds a secret in plain text').first().waitFor({ timeout: 15000 });
+  });
+});

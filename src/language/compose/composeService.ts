@@ -1,0 +1,254 @@
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
+import { compareDiagnostics, type DiagnosticTag, type DocksideDiagnostic, type Range, type Severity } from '../diagnostic';
+import { VersionedCache } from '../documentCache';
+import { applyRuleSettings, type RuleSettings } from '../ruleSettings';
+import { credentialsInUrl, looksLikeSecretName } from '../secrets';
+import { isSuppressed, parseSuppressions } from '../suppressions';
+import { hostPortsOverlap, parsePortSpec, type PortMapping } from './ports';
+
+export interface ComposeDocument {
+  uri: string;
+  version: number;
+  text: string;
+}
+
+/** Compose rule codes: stable, never renumbered. */
+const RULES: Record<string, { severity: Severity; lesson: string; tags?: DiagnosticTag[] }> = {
+  CS001: { severity: 'error', lesson: 'compose' },
+  CS002: { severity: 'error', lesson: 'compose' },
+  CS003: { severity: 'information', lesson: 'compose', tags: ['unnecessary'] },
+  CS004: { severity: 'warning', lesson: 'base-images' },
+  CS005: { severity: 'error', lesson: 'compose' },
+  CS006: { severity: 'error', lesson: 'compose' },
+  CS007: { severity: 'error', lesson: 'compose' },
+  CS008: { severity: 'error', lesson: 'compose' },
+  CS009: { severity: 'error', lesson: 'compose' },
+  CS010: { severity: 'information', lesson: 'compose', tags: ['deprecated'] },
+  CS011: { severity: 'warning', lesson: 'secrets' },
+  CS012: { severity: 'error', lesson: 'ports-and-expose' },
+  CS013: { severity: 'warning', lesson: 'ports-and-expose' },
+  CS014: { severity: 'error', lesson: 'ports-and-expose' },
+  CS015: { severity: 'error', lesson: 'compose' },
+};
+
+export const COMPOSE_CODES = Object.keys(RULES);
+
+/** How many alias expansions a file may cause before it is treated as an alias bomb. */
+const MAX_ALIAS_COUNT = 1000;
+
+class Findings {
+  readonly list: DocksideDiagnostic[] = [];
+  constructor(private readonly lines: LineCounter) {}
+
+  range(start: number, end: number): Range {
+    const a = this.lines.linePos(start);
+    const b = this.lines.linePos(end);
+    return { start: { line: a.line - 1, character: a.col - 1 }, end: { line: b.line - 1, character: b.col - 1 } };
+  }
+
+  add(code: string, node: { range?: [number, number, number] | null } | null | undefined, message: string, fallback: [number, number] = [0, 0]): void {
+    const [start, end] = node?.range ? [node.range[0], node.range[1]] : fallback;
+    const rule = RULES[code];
+    this.list.push({ range: this.range(start, end), severity: rule.severity, code, message, lesson: rule.lesson, ...(rule.tags ? { tags: [...rule.tags] } : {}) });
+  }
+}
+
+const str = (node: unknown): string | undefined => (isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number') ? String(node.value) : undefined);
+
+function pair(map: unknown, key: string): Pair<Node, Node> | undefined {
+  if (!isMap(map)) return undefined;
+  return (map as YAMLMap<Node, Node>).items.find((p) => str(p.key) === key);
+}
+
+/** Names declared under a top-level section (`networks:`, `volumes:`, …). */
+function declared(root: YAMLMap, section: string): Set<string> {
+  const names = new Set<string>();
+  const value = pair(root, section)?.value;
+  if (isMap(value)) for (const p of value.items) if (str(p.key) !== undefined) names.add(str(p.key)!);
+  return names;
+}
+
+/** The entries of a list-or-map field (`networks`, `depends_on`): name and the node to point at. */
+function entries(node: unknown): { name: string; node: Node }[] {
+  if (isSeq(node)) return node.items.flatMap((i) => (str(i) !== undefined ? [{ name: str(i)!, node: i as Node }] : []));
+  if (isMap(node)) return node.items.flatMap((p) => (str(p.key) !== undefined ? [{ name: str(p.key)!, node: p.key as Node }] : []));
+  return [];
+}
+
+function checkService(f: Findings, root: YAMLMap, key: Node, name: string, service: unknown, ports: { service: string; mapping: PortMapping; node: Node }[]): void {
+  if (!isMap(service)) return;
+  const image = pair(service, 'image');
+  const build = pair(service, 'build');
+  if (!image && !build && !pair(service, 'extends')) {
+    f.add('CS005', key, `Service "${name}" has neither "image" nor "build", so Compose has nothing to run. Add one of them.`);
+  }
+  const imageName = str(image?.value);
+  if (imageName && !build && !imageName.includes('$') && !imageName.includes('@')) {
+    const lastPart = imageName.split('/').pop()!;
+    const tag = lastPart.includes(':') ? lastPart.split(':').pop() : undefined;
+    if (!tag || tag === 'latest') {
+      f.add('CS004', image!.value, `"${imageName}" ${tag ? 'uses "latest", which moves' : 'has no tag, so Compose pulls "latest", which moves'} with every release. Pin a version, e.g. "${imageName.replace(/:latest$/, '')}:<version>".`);
+    }
+  }
+  const networks = declared(root, 'networks');
+  for (const n of entries(pair(service, 'networks')?.value)) {
+    if (n.name !== 'default' && !networks.has(n.name)) f.add('CS006', n.node, `Service "${name}" uses network "${n.name}", which is not declared under the top-level "networks:". Declare it there.`);
+  }
+  const volumes = declared(root, 'volumes');
+  const volumeList = pair(service, 'volumes')?.value;
+  if (isSeq(volumeList)) {
+    for (const v of volumeList.items) {
+      const spec = str(v);
+      const source = spec !== undefined ? spec.split(':')[0] : str(pair(v, 'type')?.value) === 'volume' ? str(pair(v, 'source')?.value) : undefined;
+      if (!source || (spec !== undefined && !spec.includes(':'))) continue;
+      if (/^[./~$]/.test(source) || source.includes('/') || volumes.has(source)) continue;
+      f.add('CS007', v as Node, `"${source}" is a named volume, but it is not declared under the top-level "volumes:". Declare it there (or write "./${source}" for a folder beside this file).`);
+    }
+  }
+  const services = declared(root, 'services');
+  for (const d of entries(pair(service, 'depends_on')?.value)) {
+    if (!services.has(d.name)) f.add('CS008', d.node, `Service "${name}" depends on "${d.name}", which is not a service in this file.`);
+  }
+  const links = pair(service, 'links');
+  if (links) f.add('CS010', links.key as Node, '"links" is legacy: services on the same network already reach each other by service name. Remove it (use depends_on for start order).');
+  const environment = pair(service, 'environment')?.value;
+  const envEntries: { key: string; value: string; node: Node }[] = [];
+  if (isMap(environment)) for (const p of environment.items) envEntries.push({ key: str(p.key) ?? '', value: str(p.value) ?? '', node: p.key as Node });
+  if (isSeq(environment)) {
+    for (const item of environment.items) {
+      const text = str(item) ?? '';
+      const eq = text.indexOf('=');
+      if (eq > 0) envEntries.push({ key: text.slice(0, eq), value: text.slice(eq + 1), node: item as Node });
+    }
+  }
+  for (const e of envEntries) {
+    if (e.value === '' || e.value.startsWith('$')) continue;
+    if (looksLikeSecretName(e.key) || credentialsInUrl(e.value)) {
+      f.add('CS011', e.node, `"${e.key}" holds a secret in plain text in the compose file, where version control and "docker inspect" show it. Move it to an env_file that is not committed, or use Compose "secrets:".`);
+    }
+  }
+  const portList = pair(service, 'ports')?.value;
+  if (isSeq(portList)) {
+    for (const item of portList.items) {
+      if (isScalar(item)) {
+        const spec = typeof item.value === 'number' ? String(item.value) : str(item);
+        if (spec === undefined) continue;
+        const src = item.source ?? spec;
+        if (item.type === 'PLAIN' && /^\d{1,2}:\d{1,2}$/.test(String(src)) && String(src).split(':').every((x) => Number(x) < 60)) {
+          f.add('CS013', item, `Unquoted, "${src}" is read as a base-60 number by YAML 1.1 tools (22:22 becomes 1342). Quote it: "${src}".`);
+        }
+        const parsed = parsePortSpec(spec);
+        if (!parsed.ok) f.add('CS012', item, `Port "${spec}": ${parsed.error}.`);
+        else ports.push({ service: name, mapping: parsed.mapping, node: item });
+      } else if (isMap(item)) {
+        const target = str(pair(item, 'target')?.value);
+        const published = str(pair(item, 'published')?.value);
+        const spec = `${str(pair(item, 'host_ip')?.value) ? `${str(pair(item, 'host_ip')?.value)}:` : ''}${published ? `${published}:` : ''}${target ?? ''}/${str(pair(item, 'protocol')?.value) ?? 'tcp'}`;
+        const parsed = parsePortSpec(spec);
+        if (!target) f.add('CS012', item, 'A long-form port needs "target", the container port.');
+        else if (!parsed.ok) f.add('CS012', item, `Port: ${parsed.error}.`);
+        else ports.push({ service: name, mapping: parsed.mapping, node: item });
+      }
+    }
+  }
+}
+
+function checkCycles(f: Findings, servicesMap: YAMLMap): void {
+  const graph = new Map<string, { name: string; node: Node }[]>();
+  for (const p of servicesMap.items) if (str(p.key)) graph.set(str(p.key)!, entries(pair(p.value, 'depends_on')?.value));
+  const state = new Map<string, 'visiting' | 'done'>();
+  const reported = new Set<string>();
+  const visit = (name: string, path: string[]): void => {
+    if (state.get(name) === 'done') return;
+    if (state.get(name) === 'visiting') {
+      const cycle = [...path.slice(path.indexOf(name)), name];
+      const key = [...cycle].sort().join();
+      if (reported.has(key)) return;
+      reported.add(key);
+      for (let i = 0; i + 1 < cycle.length; i++) {
+        const edge = graph.get(cycle[i])?.find((d) => d.name === cycle[i + 1]);
+        f.add('CS009', edge?.node, `depends_on forms a cycle: ${cycle.join(' → ')}. Compose cannot decide what to start first; remove one of these dependencies.`);
+      }
+      return;
+    }
+    state.set(name, 'visiting');
+    for (const d of graph.get(name) ?? []) if (graph.has(d.name)) visit(d.name, [...path, name]);
+    state.set(name, 'done');
+  };
+  for (const name of graph.keys()) visit(name, []);
+}
+
+/** Compose diagnostics: YAML errors with exact ranges, references, ports, secrets, images. Pure; never throws. */
+export function composeDiagnostics(text: string): DocksideDiagnostic[] {
+  const lines = new LineCounter();
+  const f = new Findings(lines);
+  let doc;
+  try {
+    doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  } catch (err) {
+    f.add('CS001', null, `This YAML could not be read: ${(err as Error).message}`);
+    return f.list;
+  }
+  for (const e of doc.errors) f.add('CS001', null, e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '') + '.', [e.pos[0], e.pos[1]]);
+  if (doc.errors.length) return f.list;
+  try {
+    doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    f.add('CS002', null, `Anchors and aliases here expand beyond ${MAX_ALIAS_COUNT} copies (${(err as Error).message}); Dockside stops reading, as Compose should. Use fewer nested aliases.`);
+    return f.list;
+  }
+  const root = doc.contents;
+  if (!isMap(root)) {
+    if (root) f.add('CS015', root, 'A compose file is a mapping with a top-level "services:" key.');
+    return f.list;
+  }
+  const version = pair(root, 'version');
+  if (version) f.add('CS003', version.key as Node, 'The top-level "version" is obsolete: Compose ignores it and follows the Compose Specification. Remove it.');
+  const services = pair(root, 'services')?.value;
+  if (services !== undefined && !isMap(services)) f.add('CS015', services as Node, '"services" must be a mapping of service names to their settings.');
+  if (isMap(services)) {
+    const ports: { service: string; mapping: PortMapping; node: Node }[] = [];
+    for (const p of services.items) if (str(p.key)) checkService(f, root, p.key as Node, str(p.key)!, p.value, ports);
+    checkCycles(f, services);
+    for (let i = 0; i < ports.length; i++) {
+      for (let j = i + 1; j < ports.length; j++) {
+        if (!hostPortsOverlap(ports[i].mapping, ports[j].mapping)) continue;
+        const port = ports[i].mapping.published!.join('-');
+        f.add('CS014', ports[i].node, `Host port ${port} is also published by "${ports[j].service}"; only one container can listen there. Change one host port.`);
+        f.add('CS014', ports[j].node, `Host port ${port} is also published by "${ports[i].service}"; only one container can listen there. Change one host port.`);
+      }
+    }
+  }
+  return f.list.sort(compareDiagnostics);
+}
+
+/** Drops findings silenced by `# dockside-ignore` on the line(s) above, or for the file. */
+function suppress(text: string, diagnostics: DocksideDiagnostic[]): DocksideDiagnostic[] {
+  const s = parseSuppressions(text);
+  if (s.file === undefined && s.lines.size === 0) return diagnostics;
+  const lines = text.split('\n');
+  return diagnostics.filter((d) => {
+    if (isSuppressed(s, d.code, undefined)) return false;
+    for (let k = d.range.start.line - 1; k >= 0 && lines[k].trim().startsWith('#'); k--) if (isSuppressed(s, d.code, k)) return false;
+    return true;
+  });
+}
+
+export class ComposeService {
+  private readonly cache = new VersionedCache<DocksideDiagnostic[]>();
+
+  constructor(private rules: RuleSettings = {}) {}
+
+  configure(rules: RuleSettings): void {
+    this.rules = rules;
+    this.cache.clear();
+  }
+
+  diagnose(doc: ComposeDocument): DocksideDiagnostic[] {
+    return this.cache.get(doc.uri, doc.version, () => applyRuleSettings(suppress(doc.text, composeDiagnostics(doc.text)), this.rules));
+  }
+
+  forget(uri: string): void {
+    this.cache.delete(uri);
+  }
+}

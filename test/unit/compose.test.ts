@@ -1,0 +1,93 @@
+import * as assert from 'node:assert/strict';
+import { ComposeService, composeDiagnostics } from '../../src/language/compose/composeService';
+import { hostPortsOverlap, parsePortSpec } from '../../src/language/compose/ports';
+
+const lines = (...l: string[]) => l.join('\n') + '\n';
+/** [code, line, startCharacter, endCharacter] of each finding (0-based). */
+const found = (text: string) => composeDiagnostics(text).map((d) => [d.code, d.range.start.line, d.range.start.character, d.range.end.character]);
+
+describe('compose ports', () => {
+  it('parses every short form into one model', () => {
+    assert.deepEqual(parsePortSpec('5432'), { ok: true, mapping: { target: [5432, 5432], protocol: 'tcp' } });
+    assert.deepEqual(parsePortSpec('5050:80'), { ok: true, mapping: { target: [80, 80], published: [5050, 5050], protocol: 'tcp' } });
+    assert.deepEqual(parsePortSpec('127.0.0.1:8080:80/udp'), { ok: true, mapping: { target: [80, 80], published: [8080, 8080], hostIp: '127.0.0.1', protocol: 'udp' } });
+    assert.deepEqual(parsePortSpec('3000-3005:3000-3005'), { ok: true, mapping: { target: [3000, 3005], published: [3000, 3005], protocol: 'tcp' } });
+    assert.deepEqual(parsePortSpec('[::1]:80:80'), { ok: true, mapping: { target: [80, 80], published: [80, 80], hostIp: '::1', protocol: 'tcp' } });
+  });
+
+  it('rejects impossible ports with a reason', () => {
+    assert.deepEqual(parsePortSpec('70000:80'), { ok: false, error: 'host port 70000 is above 65535' });
+    assert.deepEqual(parsePortSpec('80/xtp'), { ok: false, error: '"xtp" is not a protocol: use tcp, udp or sctp' });
+    assert.deepEqual(parsePortSpec('3000-3005:4000-4001'), { ok: false, error: 'the host range 3000-3005 and the container range 4000-4001 have different lengths' });
+  });
+
+  it('sees host-port conflicts on the same address and protocol only', () => {
+    const m = (s: string) => (parsePortSpec(s) as { mapping: Parameters<typeof hostPortsOverlap>[0] }).mapping;
+    assert.equal(hostPortsOverlap(m('8080:80'), m('8080:3000')), true);
+    assert.equal(hostPortsOverlap(m('127.0.0.1:8080:80'), m('127.0.0.2:8080:80')), false);
+    assert.equal(hostPortsOverlap(m('8080:80/udp'), m('8080:80')), false);
+    assert.equal(hostPortsOverlap(m('3000-3005:3000-3005'), m('3003:80')), true);
+  });
+});
+
+describe('compose diagnostics', () => {
+  it('flags the plain-text passwords and untagged images of the notes’ postgres + pgadmin example', () => {
+    const text = lines('services:', '  postgres:', '    image: postgres', '    environment:', '      POSTGRES_PASSWORD: 12345', '  pgadmin:', '    image: dpage/pgadmin4', '    environment:', '      - PGADMIN_DEFAULT_PASSWORD=admin');
+    assert.deepEqual(found(text), [['CS004', 2, 11, 19], ['CS011', 4, 6, 23], ['CS004', 6, 11, 25], ['CS011', 8, 8, 38]]);
+  });
+
+  it('reports YAML syntax errors and duplicate keys with ranges', () => {
+    assert.deepEqual(found(lines('services:', '  web:', '    image: nginx:1.27', '    image: nginx:1.26')).map((f) => f[0]), ['CS001']);
+    assert.equal(found('services: [\n')[0][0], 'CS001');
+  });
+
+  it('stops an alias bomb with a clear diagnostic', () => {
+    const bomb = lines('a: &a [x,x,x,x,x,x,x,x,x,x]', 'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]', 'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]', 'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]', 'e: [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]');
+    const started = performance.now();
+    const diags = composeDiagnostics(bomb);
+    assert.ok(performance.now() - started < 500);
+    assert.deepEqual(diags.map((d) => d.code), ['CS002']);
+  });
+
+  it('accepts anchors and merge keys within reason', () => {
+    const text = lines('x-common: &common', '  restart: unless-stopped', 'services:', '  web:', '    <<: *common', '    image: nginx:1.27');
+    assert.deepEqual(found(text), []);
+  });
+
+  it('checks references: networks, named volumes, depends_on and cycles', () => {
+    const text = lines(
+      'services:',
+      '  web:',
+      '    image: nginx:1.27',
+      '    networks: [front]',
+      '    volumes:',
+      '      - data:/var/lib/data',
+      '      - ./site:/usr/share/nginx/html:ro',
+      '    depends_on: [api, ghost]',
+      '  api:',
+      '    image: node:22-slim',
+      '    depends_on:',
+      '      web:',
+      '        condition: service_started',
+    );
+    assert.deepEqual(found(text).map((f) => f.slice(0, 2)), [['CS006', 3], ['CS007', 5], ['CS009', 7], ['CS008', 7], ['CS009', 11]]);
+  });
+
+  it('flags obsolete version, legacy links, a service with nothing to run, base-60 ports and port conflicts', () => {
+    const text = lines('version: "3.8"', 'services:', '  a:', '    image: nginx:1.27', '    ports:', '      - 22:22', '      - "8080:80"', '    links: [b]', '  b:', '    ports: ["8080:3000", "99999"]');
+    assert.deepEqual(found(text).map((f) => f.slice(0, 2)), [['CS003', 0], ['CS013', 5], ['CS014', 6], ['CS010', 7], ['CS005', 8], ['CS014', 9], ['CS012', 9]]);
+  });
+
+  it('honours ignore comments and rule levels', () => {
+    const text = lines('services:', '  db:', '    image: postgres:16', '    environment:', '      # dockside-ignore CS011', '      POSTGRES_PASSWORD: dev-only');
+    assert.deepEqual(new ComposeService().diagnose({ uri: 'c', version: 1, text }), []);
+    const off = new ComposeService({ CS004: 'off' }).diagnose({ uri: 'd', version: 1, text: lines('services:', '  web:', '    image: nginx') });
+    assert.deepEqual(off, []);
+  });
+
+  it('never throws on hostile input', () => {
+    for (const text of ['', '\u0000', '[', 'services: 5', 'services:\n  a: [1, 2]', '- - - -', 'a: ' + '['.repeat(1000), '&a [*a]', 'services:\n  web:\n    ports: [{published: x}]']) {
+      assert.ok(Array.isArray(composeDiagnostics(text)));
+    }
+  });
+});
