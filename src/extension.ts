@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { Ctx } from './ctx';
 import { ComposeService } from './language/compose/composeService';
+import { toRange } from './vscode/convert';
 import { publishDiagnostics } from './vscode/diagnosticsPublisher';
 import { createDockerfileService, registerDockerfileDiagnostics, registerDockerfileLanguageFeatures } from './vscode/dockerfileFeatures';
 
@@ -17,6 +18,14 @@ export function activate(context: vscode.ExtensionContext): void {
     ctx.subscriptions.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('dockside.rules')) compose.configure(ctx.rules());
+      }),
+    );
+    ctx.subscriptions.push(
+      vscode.languages.registerHoverProvider({ language: 'dockercompose' }, {
+        provideHover(doc, position) {
+          const hover = compose.hover({ uri: doc.uri.toString(), version: doc.version, text: doc.getText() }, { line: position.line, character: position.character });
+          return hover ? new vscode.Hover(new vscode.MarkdownString(hover.markdown), toRange(hover.range)) : undefined;
+        },
       }),
     );
     publishDiagnostics(ctx, { languageId: 'dockercompose', diagnose: (doc) => compose.diagnose({ uri: doc.uri.toString(), version: doc.version, text: doc.getText() }), forget: (uri) => compose.forget(uri) });

@@ -76,4 +76,13 @@ describe('Language features in a real VS Code (code-server + Chromium)', functio
     const problems = await openProblems(page);
     await problems.getByText('"POSTGRES_PASSWORD" holds a secret in plain text').first().waitFor({ timeout: 15000 });
   });
+
+  it('explains a compose port mapping on hover', async function () {
+    this.timeout(60000);
+    const { page } = editor!;
+    await openFile(page, 'compose.yaml');
+    const text = await hoverText(page, '5050:80');
+    assert.match(text, /host 5050 → container 80\/tcp/);
+    assert.match(text, /localhost:5050/);
+  });
 });

@@ -91,3 +91,30 @@ describe('compose diagnostics', () => {
     }
   });
 });
+
+describe('compose hover', () => {
+  const text = lines('services:', '  pgadmin:', '    image: dpage/pgadmin4:8', '    ports:', '      - "5050:80"', '      - "127.0.0.1:5432:5432"', '    volumes:', '      - pgadmin:/var/lib/pgadmin', '      - ./servers.json:/pgadmin4/servers.json:ro', '    depends_on: [postgres]', '    restart: unless-stopped', 'networks:', '  postgres:', '    driver: bridge');
+  const service = new ComposeService();
+  const hover = (line: number, character: number) => service.hover({ uri: 'h', version: 1, text }, { line, character });
+
+  it('explains "5050:80" as host 5050 → container 80, reachable at localhost:5050', () => {
+    const h = hover(4, 10)!;
+    assert.match(h.markdown, /^\*\*Port `5050:80`\*\*: host 5050 → container 80\/tcp\.\n\nReachable at `localhost:5050`, from every network interface/);
+    assert.deepEqual(h.range, { start: { line: 4, character: 8 }, end: { line: 4, character: 17 } });
+    assert.match(hover(5, 12)!.markdown, /Reachable at `127\.0\.0\.1:5432`, only from this machine/);
+  });
+
+  it('tells a named volume from a bind mount, and notes :ro', () => {
+    assert.match(hover(7, 12)!.markdown, /^\*\*Named volume `pgadmin:\/var\/lib\/pgadmin`\*\*/);
+    assert.match(hover(8, 12)!.markdown, /^\*\*Bind mount `\.\/servers\.json:\/pgadmin4\/servers\.json:ro`\*\*.*Read-only/);
+  });
+
+  it('explains keys, depends_on, restart policies and network drivers', () => {
+    assert.match(hover(9, 6)!.markdown, /^\*\*depends_on\*\*: Start order.*condition: service_healthy/);
+    assert.match(hover(10, 16)!.markdown, /^\*\*restart: unless-stopped\*\*/);
+    assert.match(hover(13, 14)!.markdown, /^`bridge`: a private network/);
+    assert.match(hover(1, 4)!.markdown, /^\*\*Service `pgadmin`\*\*.*host name `pgadmin`/);
+    assert.match(hover(2, 25)!.markdown, /^\*\*image: dpage\/pgadmin4:8\*\*/);
+    assert.equal(hover(13, 5), undefined);
+  });
+});
