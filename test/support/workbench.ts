@@ -35,8 +35,8 @@ export async function openProblems(page: Page): Promise<Locator> {
 }
 
 /** Moves the mouse over the first editor token with this text and returns the hover's text. */
-export async function hoverText(page: Page, token: string): Promise<string> {
-  const span = page.locator('.monaco-editor .view-line span span', { hasText: new RegExp(`^${token}$`) }).first();
+export async function hoverText(page: Page, token: string | RegExp): Promise<string> {
+  const span = page.locator('.monaco-editor .view-line span span', { hasText: typeof token === 'string' ? new RegExp(`^${token}$`) : token }).first();
   await span.waitFor({ timeout: 10000 });
   const box = (await span.boundingBox())!;
   await page.mouse.move(box.x + 2, box.y + box.height / 2);
