@@ -1,11 +1,10 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import type { DocksideDiagnostic } from '../language/diagnostic';
 import { DockerfileService, type DockerfileDocument } from '../language/dockerfile/dockerfileService';
-import type { QuickFix } from '../language/dockerfile/quickFixes';
 import type { Ctx } from '../ctx';
 import { toRange } from './convert';
 import { publishDiagnostics } from './diagnosticsPublisher';
+import { registerQuickFixes } from './quickFixActions';
 
 export const DOCKERFILE_SELECTOR: vscode.DocumentSelector = { language: 'dockerfile' };
 
@@ -29,30 +28,11 @@ export function registerDockerfileDiagnostics(ctx: Ctx, service: DockerfileServi
   publishDiagnostics(ctx, { languageId: 'dockerfile', diagnose: (doc) => service.diagnose(asDocument(doc)), forget: (uri) => service.forget(uri) });
 }
 
-function sameDiagnostic(ours: DocksideDiagnostic, theirs: vscode.Diagnostic): boolean {
-  const code = typeof theirs.code === 'object' ? theirs.code.value : theirs.code;
-  return ours.code === code && toRange(ours.range).isEqual(theirs.range);
-}
-
-function toCodeAction(doc: vscode.TextDocument, fix: QuickFix, diagnostic: vscode.Diagnostic): vscode.CodeAction {
-  const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
-  action.diagnostics = [diagnostic];
-  action.isPreferred = fix.isPreferred ?? false;
-  const edit = new vscode.WorkspaceEdit();
-  if (fix.createFile) {
-    const uri = vscode.Uri.file(fix.createFile.path);
-    edit.createFile(uri, { ignoreIfExists: true, contents: Buffer.from(fix.createFile.content) });
-  }
-  if (fix.snippet) {
-    action.command = { title: fix.title, command: 'dockside.insertSnippet', arguments: [doc.uri, fix.snippet.range, fix.snippet.text] };
-  } else {
-    for (const e of fix.edits) edit.replace(doc.uri, toRange(e.range), e.newText);
-  }
-  action.edit = edit;
-  return action;
-}
-
 export function registerDockerfileLanguageFeatures(ctx: Ctx, service: DockerfileService): void {
+  registerQuickFixes(ctx, 'dockerfile', {
+    diagnose: (doc) => service.diagnose(asDocument(doc)),
+    quickFixes: (doc, d) => service.quickFixes(asDocument(doc), d),
+  });
   ctx.subscriptions.push(
     vscode.languages.registerHoverProvider(DOCKERFILE_SELECTOR, {
       provideHover(doc, position) {
@@ -61,23 +41,6 @@ export function registerDockerfileLanguageFeatures(ctx: Ctx, service: Dockerfile
         return new vscode.Hover(new vscode.MarkdownString(hover.markdown), hover.range ? toRange(hover.range) : undefined);
       },
     }),
-    vscode.languages.registerCodeActionsProvider(
-      DOCKERFILE_SELECTOR,
-      {
-        provideCodeActions(doc, _range, context) {
-          const model = asDocument(doc);
-          const ours = service.diagnose(model);
-          const actions: vscode.CodeAction[] = [];
-          for (const diagnostic of context.diagnostics) {
-            if (diagnostic.source !== 'Dockside') continue;
-            const match = ours.find((d) => sameDiagnostic(d, diagnostic));
-            if (match) actions.push(...service.quickFixes(model, match).map((f) => toCodeAction(doc, f, diagnostic)));
-          }
-          return actions;
-        },
-      },
-      { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] },
-    ),
     vscode.languages.registerCompletionItemProvider(
       DOCKERFILE_SELECTOR,
       {

@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { composeQuickFixes } from '../../src/language/compose/composeQuickFixes';
+import { applyEdits } from '../../src/language/dockerfile/quickFixes';
 import { ComposeService, composeDiagnostics } from '../../src/language/compose/composeService';
 import { hostPortsOverlap, parsePortSpec } from '../../src/language/compose/ports';
 
@@ -116,5 +118,42 @@ describe('compose hover', () => {
     assert.match(hover(1, 4)!.markdown, /^\*\*Service `pgadmin`\*\*.*host name `pgadmin`/);
     assert.match(hover(2, 25)!.markdown, /^\*\*image: dpage\/pgadmin4:8\*\*/);
     assert.equal(hover(13, 5), undefined);
+  });
+});
+
+describe('compose quick fixes', () => {
+  const apply = (text: string, code: string, index = 0) => {
+    const d = composeDiagnostics(text).find((x) => x.code === code)!;
+    assert.ok(d, `${code} fires`);
+    const fix = composeQuickFixes(text, d)[index];
+    const lineStarts = text.split('\n').reduce<number[]>((acc, l) => [...acc, acc[acc.length - 1] + l.length + 1], [0]);
+    return applyEdits(text, fix.edits, (p) => Math.min((lineStarts[p.line] ?? text.length) + p.character, text.length));
+  };
+
+  it('quotes a base-60 port', () => {
+    const out = apply(lines('services:', '  ssh:', '    image: alpine:3.20', '    ports:', '      - 22:22'), 'CS013');
+    assert.equal(out, lines('services:', '  ssh:', '    image: alpine:3.20', '    ports:', '      - "22:22"'));
+    assert.deepEqual(composeDiagnostics(out), []);
+  });
+
+  it('removes version', () => {
+    const out = apply(lines('version: "3.9"', 'services:', '  web:', '    image: nginx:1.27'), 'CS003');
+    assert.equal(out, lines('services:', '  web:', '    image: nginx:1.27'));
+  });
+
+  it('declares a missing network, adding the section when needed, and an existing section', () => {
+    const base = lines('services:', '  web:', '    image: nginx:1.27', '    networks: [front]');
+    const added = apply(base, 'CS006');
+    assert.equal(added, base + 'networks:\n  front:\n');
+    assert.deepEqual(composeDiagnostics(added), []);
+    const existing = apply(lines('services:', '  db:', '    image: postgres:16', '    volumes: ["data:/var/lib/postgresql/data"]', 'volumes:', '  other:'), 'CS007');
+    assert.match(existing, /\nvolumes:\n {2}data:\n {2}other:\n$/);
+    assert.deepEqual(composeDiagnostics(existing), []);
+  });
+
+  it('ignores a finding with a comment above it', () => {
+    const text = lines('services:', '  db:', '    image: postgres:16', '    environment:', '      DB_PASSWORD: dev');
+    const out = apply(text, 'CS011', 0);
+    assert.deepEqual(new ComposeService().diagnose({ uri: 'q', version: 1, text: out }), []);
   });
 });

@@ -1,6 +1,8 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
 import { compareDiagnostics, type DiagnosticTag, type DocksideDiagnostic, type Position, type Range, type Severity } from '../diagnostic';
+import type { QuickFix } from '../dockerfile/quickFixes';
 import { composeHover } from './composeHover';
+import { composeQuickFixes } from './composeQuickFixes';
 import { VersionedCache } from '../documentCache';
 import { applyRuleSettings, type RuleSettings } from '../ruleSettings';
 import { credentialsInUrl, looksLikeSecretName } from '../secrets';
@@ -47,10 +49,10 @@ class Findings {
     return { start: { line: a.line - 1, character: a.col - 1 }, end: { line: b.line - 1, character: b.col - 1 } };
   }
 
-  add(code: string, node: { range?: [number, number, number] | null } | null | undefined, message: string, fallback: [number, number] = [0, 0]): void {
+  add(code: string, node: { range?: [number, number, number] | null } | null | undefined, message: string, fallback: [number, number] = [0, 0], data?: Record<string, string>): void {
     const [start, end] = node?.range ? [node.range[0], node.range[1]] : fallback;
     const rule = RULES[code];
-    this.list.push({ range: this.range(start, end), severity: rule.severity, code, message, lesson: rule.lesson, ...(rule.tags ? { tags: [...rule.tags] } : {}) });
+    this.list.push({ range: this.range(start, end), severity: rule.severity, code, message, lesson: rule.lesson, ...(rule.tags ? { tags: [...rule.tags] } : {}), ...(data ? { data } : {}) });
   }
 }
 
@@ -93,7 +95,7 @@ function checkService(f: Findings, root: YAMLMap, key: Node, name: string, servi
   }
   const networks = declared(root, 'networks');
   for (const n of entries(pair(service, 'networks')?.value)) {
-    if (n.name !== 'default' && !networks.has(n.name)) f.add('CS006', n.node, `Service "${name}" uses network "${n.name}", which is not declared under the top-level "networks:". Declare it there.`);
+    if (n.name !== 'default' && !networks.has(n.name)) f.add('CS006', n.node, `Service "${name}" uses network "${n.name}", which is not declared under the top-level "networks:". Declare it there.`, undefined, { section: 'networks', name: n.name });
   }
   const volumes = declared(root, 'volumes');
   const volumeList = pair(service, 'volumes')?.value;
@@ -103,7 +105,7 @@ function checkService(f: Findings, root: YAMLMap, key: Node, name: string, servi
       const source = spec !== undefined ? spec.split(':')[0] : str(pair(v, 'type')?.value) === 'volume' ? str(pair(v, 'source')?.value) : undefined;
       if (!source || (spec !== undefined && !spec.includes(':'))) continue;
       if (/^[./~$]/.test(source) || source.includes('/') || volumes.has(source)) continue;
-      f.add('CS007', v as Node, `"${source}" is a named volume, but it is not declared under the top-level "volumes:". Declare it there (or write "./${source}" for a folder beside this file).`);
+      f.add('CS007', v as Node, `"${source}" is a named volume, but it is not declared under the top-level "volumes:". Declare it there (or write "./${source}" for a folder beside this file).`, undefined, { section: 'volumes', name: source });
     }
   }
   const services = declared(root, 'services');
@@ -136,7 +138,7 @@ function checkService(f: Findings, root: YAMLMap, key: Node, name: string, servi
         if (spec === undefined) continue;
         const src = item.source ?? spec;
         if (item.type === 'PLAIN' && /^\d{1,2}:\d{1,2}$/.test(String(src)) && String(src).split(':').every((x) => Number(x) < 60)) {
-          f.add('CS013', item, `Unquoted, "${src}" is read as a base-60 number by YAML 1.1 tools (22:22 becomes 1342). Quote it: "${src}".`);
+          f.add('CS013', item, `Unquoted, "${src}" is read as a base-60 number by YAML 1.1 tools (22:22 becomes 1342). Quote it: "${src}".`, undefined, { quoted: `"${src}"` });
         }
         const parsed = parsePortSpec(spec);
         if (!parsed.ok) f.add('CS012', item, `Port "${spec}": ${parsed.error}.`);
@@ -247,6 +249,14 @@ export class ComposeService {
 
   diagnose(doc: ComposeDocument): DocksideDiagnostic[] {
     return this.cache.get(doc.uri, doc.version, () => applyRuleSettings(suppress(doc.text, composeDiagnostics(doc.text)), this.rules));
+  }
+
+  quickFixes(doc: ComposeDocument, diagnostic: DocksideDiagnostic): QuickFix[] {
+    try {
+      return composeQuickFixes(doc.text, diagnostic);
+    } catch {
+      return [];
+    }
   }
 
   /** Hover text; compose files are small, so it parses the text again (~5 ms for 10 services). */
