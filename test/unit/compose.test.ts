@@ -157,3 +157,51 @@ describe('compose quick fixes', () => {
     assert.deepEqual(new ComposeService().diagnose({ uri: 'q', version: 1, text: out }), []);
   });
 });
+
+describe('compose schema checks', () => {
+  it('names an unknown key with its path and suggests the close one', () => {
+    const diags = composeDiagnostics(lines('services:', '  web:', '    imagee: nginx:1.27'));
+    assert.deepEqual(diags.map((d) => [d.code, d.message, d.range.start.line, d.range.start.character, d.range.end.character]), [
+      ['CS016', '"imagee" is not a key of services.web. Did you mean "image"?', 2, 4, 10],
+      ['CS005', 'Service "web" has neither "image" nor "build", so Compose has nothing to run. Add one of them.', 1, 2, 5],
+    ].sort((a, b) => (a[2] as number) - (b[2] as number)));
+  });
+
+  it('reports a wrong type, a bad restart policy and a duration without a unit, in plain words', () => {
+    const text = lines('services:', '  web:', '    image: nginx:1.27', '    restart: always-ish', '    healthcheck:', '      test: ["CMD", "true"]', '      interval: 10', '      timeout: 5x', '    ports: {a: 1}');
+    const messages = composeDiagnostics(text).map((d) => `${d.code} ${d.range.start.line}: ${d.message}`);
+    assert.deepEqual(messages, [
+      'CS017 3: "always-ish" is not a restart policy: use "no", "always", "on-failure" (or "on-failure:N") or "unless-stopped".',
+      'CS016 6: services.web.healthcheck.interval must be a string.',
+      'CS018 7: healthcheck.timeout "5x" is not a duration: write a number with a unit, such as "10s", "1m30s" or "500ms".',
+      'CS016 8: services.web.ports must be a list.',
+    ]);
+  });
+
+  it('accepts current Compose features: top-level name, string published ports, long syntax, profiles, configs', () => {
+    const text = lines(
+      'name: shop',
+      'services:',
+      '  api:',
+      '    build: { context: ., dockerfile: Dockerfile }',
+      '    ports:',
+      '      - target: 3000',
+      '        published: "8080"',
+      '        protocol: tcp',
+      '    profiles: [dev]',
+      '    configs: [app]',
+      '    healthcheck:',
+      '      test: ["CMD-SHELL", "wget -qO- localhost:3000/health || exit 1"]',
+      '      interval: 1m30s',
+      '    depends_on:',
+      '      db:',
+      '        condition: service_healthy',
+      '  db:',
+      '    image: postgres:16',
+      'configs:',
+      '  app:',
+      '    file: ./app.conf',
+    );
+    assert.deepEqual(composeDiagnostics(text), []);
+  });
+});

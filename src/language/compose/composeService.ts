@@ -3,6 +3,7 @@ import { compareDiagnostics, type DiagnosticTag, type DocksideDiagnostic, type P
 import type { QuickFix } from '../dockerfile/quickFixes';
 import { composeHover } from './composeHover';
 import { composeQuickFixes } from './composeQuickFixes';
+import { schemaProblems } from './composeSchema';
 import { VersionedCache } from '../documentCache';
 import { applyRuleSettings, type RuleSettings } from '../ruleSettings';
 import { credentialsInUrl, looksLikeSecretName } from '../secrets';
@@ -32,7 +33,36 @@ const RULES: Record<string, { severity: Severity; lesson: string; tags?: Diagnos
   CS013: { severity: 'warning', lesson: 'ports-and-expose' },
   CS014: { severity: 'error', lesson: 'ports-and-expose' },
   CS015: { severity: 'error', lesson: 'compose' },
+  CS016: { severity: 'error', lesson: 'compose' },
+  CS017: { severity: 'error', lesson: 'compose' },
+  CS018: { severity: 'error', lesson: 'compose' },
 };
+
+const RESTART = /^(no|always|unless-stopped|on-failure(:\d+)?)$/;
+const DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
+const DURATION_KEYS = ['interval', 'timeout', 'start_period', 'start_interval'];
+
+/** The YAML node at a schema path; `onKey` points at the key of the last segment. */
+function nodeAt(root: unknown, path: (string | number)[], onKey: boolean): Node | undefined {
+  let node: unknown = root;
+  let last: Node | undefined;
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i];
+    if (typeof seg === 'number' && isSeq(node)) {
+      node = node.items[seg];
+    } else if (isMap(node)) {
+      const p = pair(node, String(seg));
+      if (!p) return last;
+      if (onKey && i === path.length - 1) return p.key as Node;
+      last = p.key as Node;
+      node = p.value;
+    } else {
+      return last;
+    }
+    if (node && (node as Node).range) last = node as Node;
+  }
+  return last;
+}
 
 export const COMPOSE_CODES = Object.keys(RULES);
 
@@ -112,6 +142,18 @@ function checkService(f: Findings, root: YAMLMap, key: Node, name: string, servi
   for (const d of entries(pair(service, 'depends_on')?.value)) {
     if (!services.has(d.name)) f.add('CS008', d.node, `Service "${name}" depends on "${d.name}", which is not a service in this file.`);
   }
+  const restart = pair(service, 'restart');
+  const policy = str(restart?.value);
+  if (policy !== undefined && isScalar(restart!.value) && typeof restart!.value.value === 'string' && !RESTART.test(policy) && !policy.includes('$')) {
+    f.add('CS017', restart!.value, `"${policy}" is not a restart policy: use "no", "always", "on-failure" (or "on-failure:N") or "unless-stopped".`);
+  }
+  const healthcheck = pair(service, 'healthcheck')?.value;
+  for (const key of DURATION_KEYS) {
+    const value = pair(healthcheck, key)?.value;
+    if (isScalar(value) && typeof value.value === 'string' && !DURATION.test(value.value) && !value.value.includes('$')) {
+      f.add('CS018', value, `healthcheck.${key} "${value.value}" is not a duration: write a number with a unit, such as "10s", "1m30s" or "500ms".`);
+    }
+  }
   const links = pair(service, 'links');
   if (links) f.add('CS010', links.key as Node, '"links" is legacy: services on the same network already reach each other by service name. Remove it (use depends_on for start order).');
   const environment = pair(service, 'environment')?.value;
@@ -187,15 +229,16 @@ export function composeDiagnostics(text: string): DocksideDiagnostic[] {
   const f = new Findings(lines);
   let doc;
   try {
-    doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+    doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, merge: true });
   } catch (err) {
     f.add('CS001', null, `This YAML could not be read: ${(err as Error).message}`);
     return f.list;
   }
   for (const e of doc.errors) f.add('CS001', null, e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '') + '.', [e.pos[0], e.pos[1]]);
   if (doc.errors.length) return f.list;
+  let data: unknown;
   try {
-    doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
     f.add('CS002', null, `Anchors and aliases here expand beyond ${MAX_ALIAS_COUNT} copies (${(err as Error).message}); Dockside stops reading, as Compose should. Use fewer nested aliases.`);
     return f.list;
@@ -204,6 +247,9 @@ export function composeDiagnostics(text: string): DocksideDiagnostic[] {
   if (!isMap(root)) {
     if (root) f.add('CS015', root, 'A compose file is a mapping with a top-level "services:" key.');
     return f.list;
+  }
+  for (const problem of schemaProblems(data)) {
+    f.add('CS016', nodeAt(root, problem.path, problem.onKey) ?? null, problem.message);
   }
   const version = pair(root, 'version');
   if (version) f.add('CS003', version.key as Node, 'The top-level "version" is obsolete: Compose ignores it and follows the Compose Specification. Remove it.');

@@ -1,4 +1,5 @@
 import type { Instruction } from 'dockerfile-ast';
+import { editDistance } from '../../editDistance';
 import { buildCommand } from '../commandKinds';
 import { copyArgs, flagValue } from '../copyArgs';
 import { flagNamed, propertiesOf } from '../instructionParts';
@@ -9,21 +10,6 @@ import { programIndex, programName } from '../shell';
 const ARCHIVE = /\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst)$/i;
 const REMOTE = /^(https?:\/\/|git@|git:\/\/)/i;
 
-
-/** Edit distance, for "did you mean". */
-export function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length];
-}
 
 function workdirSet(facts: DockerfileFacts, stage: Stage, before: Instruction): boolean {
   return facts.inheritedInstructions(stage, before).some((i) => i.getKeyword() === 'WORKDIR');

@@ -1,0 +1,90 @@
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+// The current Compose Specification schema, as shipped (and kept up to date) by the dclint package; bundled here.
+import schemaJson from '../../../node_modules/dclint/schemas/compose.schema.json';
+import { editDistance } from '../editDistance';
+
+export interface SchemaProblem {
+  /** Path segments to the offending value (`['services', 'web', 'ports', 0]`). */
+  path: (string | number)[];
+  /** True when the key itself is at fault (an unknown key), not its value. */
+  onKey: boolean;
+  message: string;
+}
+
+let validator: ValidateFunction | undefined;
+
+/** Compiled once, on first use (compiling takes tens of milliseconds). */
+function compiled(): ValidateFunction {
+  if (!validator) {
+    const { $schema: _drop, ...schema } = schemaJson as Record<string, unknown>;
+    validator = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schema);
+  }
+  return validator;
+}
+
+/** `services.web.ports[0]` */
+export function formatPath(path: (string | number)[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('') || 'the file';
+}
+
+function pointerToPath(pointer: string): (string | number)[] {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+const TYPE_WORDS: Record<string, string> = { string: 'a string', number: 'a number', integer: 'a whole number', boolean: 'true or false', object: 'a mapping', array: 'a list', null: 'empty' };
+
+function describe(error: ErrorObject): SchemaProblem | undefined {
+  const path = pointerToPath(error.instancePath);
+  const where = formatPath(path);
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const key = String((error.params as { additionalProperty: string }).additionalProperty);
+      const allowed = Object.keys(((error.parentSchema as { properties?: object }) ?? {}).properties ?? {});
+      const close = allowed.filter((k) => editDistance(k, key) <= 2).sort((a, b) => editDistance(a, key) - editDistance(b, key));
+      return { path: [...path, key], onKey: true, message: `"${key}" is not a key of ${where}.${close.length ? ` Did you mean "${close[0]}"?` : ''}` };
+    }
+    case 'type': {
+      const types = String((error.params as { type: string }).type).split(',').map((t) => TYPE_WORDS[t] ?? t);
+      return { path, onKey: false, message: `${where} must be ${types.join(' or ')}.` };
+    }
+    case 'enum':
+      return { path, onKey: false, message: `${where} must be one of ${((error.params as { allowedValues: unknown[] }).allowedValues ?? []).map((v) => JSON.stringify(v)).join(', ')}.` };
+    case 'required':
+      return { path, onKey: false, message: `${where} needs "${(error.params as { missingProperty: string }).missingProperty}".` };
+    case 'pattern':
+      return { path, onKey: false, message: `${where} has the wrong form.` };
+    case 'minimum':
+    case 'maximum':
+      return { path, onKey: false, message: `${where} must be ${error.keyword === 'minimum' ? 'at least' : 'at most'} ${(error.params as { limit: number }).limit}.` };
+    case 'uniqueItems':
+      return { path, onKey: false, message: `${where} lists the same item twice.` };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Validates the parsed file against the Compose Specification, in plain sentences that name the key path. Only the
+ * most specific problem per place is kept (oneOf/anyOf alternatives explain little on their own).
+ */
+export function schemaProblems(data: unknown): SchemaProblem[] {
+  const validate = compiled();
+  if (validate(data)) return [];
+  const byPlace = new Map<string, SchemaProblem>();
+  const rank = (keyword: string) => ['additionalProperties', 'enum', 'required', 'type', 'pattern', 'minimum', 'maximum', 'uniqueItems'].indexOf(keyword);
+  const errors = [...(validate.errors ?? [])].sort((a, b) => rank(a.keyword) - rank(b.keyword));
+  for (const e of errors) {
+    const problem = describe(e);
+    if (!problem) continue;
+    const place = `${formatPath(problem.path)}|${problem.onKey}`;
+    // A value that fails a oneOf fails each branch: keep one sentence per place.
+    if (!byPlace.has(place)) byPlace.set(place, problem);
+  }
+  // Where a deeper problem exists, a "wrong type" on its parent (from another oneOf branch) is noise.
+  const places = [...byPlace.values()];
+  return places.filter((p) => !(p.message.includes(' must be ') && places.some((q) => q !== p && q.path.length > p.path.length && formatPath(q.path).startsWith(formatPath(p.path)))));
+}
