@@ -1,11 +1,13 @@
 // `npm run bench`: prints numbers; it asserts nothing. Targets are in DEVELOPERS.md and the issues.
 import { benchBundle } from './bundleBench';
+import { benchCompose } from './composeBench';
 import { benchDockerfile } from './dockerfileBench';
 
 async function main(): Promise<void> {
   console.log(`Dockside benchmarks on Node ${process.version}`);
   benchBundle();
   await benchDockerfile();
+  benchCompose();
 }
 
 void main();

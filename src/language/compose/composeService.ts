@@ -108,7 +108,13 @@ function entries(node: unknown): { name: string; node: Node }[] {
   return [];
 }
 
-function checkService(f: Findings, root: YAMLMap, key: Node, name: string, service: unknown, ports: { service: string; mapping: PortMapping; node: Node }[]): void {
+interface Declared {
+  networks: Set<string>;
+  volumes: Set<string>;
+  services: Set<string>;
+}
+
+function checkService(f: Findings, known: Declared, key: Node, name: string, service: unknown, ports: { service: string; mapping: PortMapping; node: Node }[]): void {
   if (!isMap(service)) return;
   const image = pair(service, 'image');
   const build = pair(service, 'build');
@@ -123,11 +129,10 @@ function checkService(f: Findings, root: YAMLMap, key: Node, name: string, servi
       f.add('CS004', image!.value, `"${imageName}" ${tag ? 'uses "latest", which moves' : 'has no tag, so Compose pulls "latest", which moves'} with every release. Pin a version, e.g. "${imageName.replace(/:latest$/, '')}:<version>".`);
     }
   }
-  const networks = declared(root, 'networks');
+  const { networks, volumes, services } = known;
   for (const n of entries(pair(service, 'networks')?.value)) {
     if (n.name !== 'default' && !networks.has(n.name)) f.add('CS006', n.node, `Service "${name}" uses network "${n.name}", which is not declared under the top-level "networks:". Declare it there.`, undefined, { section: 'networks', name: n.name });
   }
-  const volumes = declared(root, 'volumes');
   const volumeList = pair(service, 'volumes')?.value;
   if (isSeq(volumeList)) {
     for (const v of volumeList.items) {
@@ -138,7 +143,6 @@ function checkService(f: Findings, root: YAMLMap, key: Node, name: string, servi
       f.add('CS007', v as Node, `"${source}" is a named volume, but it is not declared under the top-level "volumes:". Declare it there (or write "./${source}" for a folder beside this file).`, undefined, { section: 'volumes', name: source });
     }
   }
-  const services = declared(root, 'services');
   for (const d of entries(pair(service, 'depends_on')?.value)) {
     if (!services.has(d.name)) f.add('CS008', d.node, `Service "${name}" depends on "${d.name}", which is not a service in this file.`);
   }
@@ -257,14 +261,32 @@ export function composeDiagnostics(text: string): DocksideDiagnostic[] {
   if (services !== undefined && !isMap(services)) f.add('CS015', services as Node, '"services" must be a mapping of service names to their settings.');
   if (isMap(services)) {
     const ports: { service: string; mapping: PortMapping; node: Node }[] = [];
-    for (const p of services.items) if (str(p.key)) checkService(f, root, p.key as Node, str(p.key)!, p.value, ports);
+    const known: Declared = { networks: declared(root, 'networks'), volumes: declared(root, 'volumes'), services: declared(root, 'services') };
+    for (const p of services.items) if (str(p.key)) checkService(f, known, p.key as Node, str(p.key)!, p.value, ports);
     checkCycles(f, services);
-    for (let i = 0; i < ports.length; i++) {
-      for (let j = i + 1; j < ports.length; j++) {
-        if (!hostPortsOverlap(ports[i].mapping, ports[j].mapping)) continue;
-        const port = ports[i].mapping.published!.join('-');
-        f.add('CS014', ports[i].node, `Host port ${port} is also published by "${ports[j].service}"; only one container can listen there. Change one host port.`);
-        f.add('CS014', ports[j].node, `Host port ${port} is also published by "${ports[i].service}"; only one container can listen there. Change one host port.`);
+    // Bucket by protocol and host port, so a file with 1,000 published ports is not compared pair by pair.
+    const buckets = new Map<string, number[]>();
+    ports.forEach((p, index) => {
+      const published = p.mapping.published;
+      if (!published || published[1] - published[0] > 10000) return;
+      for (let port = published[0]; port <= published[1]; port++) {
+        const key = `${p.mapping.protocol}/${port}`;
+        const list = buckets.get(key);
+        if (list) list.push(index);
+        else buckets.set(key, [index]);
+      }
+    });
+    const reported = new Set<string>();
+    for (const list of buckets.values()) {
+      for (let a = 0; a < list.length; a++) {
+        for (let b = a + 1; b < list.length; b++) {
+          const [i, j] = [list[a], list[b]];
+          if (reported.has(`${i}/${j}`) || !hostPortsOverlap(ports[i].mapping, ports[j].mapping)) continue;
+          reported.add(`${i}/${j}`);
+          const port = ports[i].mapping.published!.join('-');
+          f.add('CS014', ports[i].node, `Host port ${port} is also published by "${ports[j].service}"; only one container can listen there. Change one host port.`);
+          f.add('CS014', ports[j].node, `Host port ${port} is also published by "${ports[i].service}"; only one container can listen there. Change one host port.`);
+        }
       }
     }
   }

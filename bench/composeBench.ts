@@ -1,0 +1,42 @@
+import { LineCounter, parseDocument } from 'yaml';
+import { ComposeService } from '../src/language/compose/composeService';
+import { measurePair, printRow } from './measure';
+
+/** A compose file with `services` services, each with ports, environment, volumes, networks and depends_on. */
+export function generateCompose(services: number): string {
+  const out = ['name: bench', 'services:'];
+  for (let i = 0; i < services; i++) {
+    out.push(
+      `  svc${i}:`,
+      `    image: registry.example.com/team/svc${i}:1.${i}`,
+      '    restart: unless-stopped',
+      '    environment:',
+      `      SERVICE_NAME: svc${i}`,
+      '      LOG_LEVEL: info',
+      '    ports:',
+      `      - "127.0.0.1:${10000 + i}:8080"`,
+      '    volumes:',
+      `      - data${i % 10}:/var/lib/app`,
+      '    networks: [back]',
+      ...(i > 0 ? ['    depends_on:', `      - svc${i - 1}`] : []),
+    );
+  }
+  out.push('networks:', '  back:', 'volumes:', ...Array.from({ length: 10 }, (_, k) => `  data${k}:`));
+  return out.join('\n') + '\n';
+}
+
+/** Full compose diagnostics beside the yaml package's parseDocument alone on the same text. */
+export function benchCompose(): void {
+  console.log('\nCompose diagnostics (median ms; ratio = Dockside / yaml parseDocument alone; target ≤ 1.2)');
+  for (const services of [10, 1000]) {
+    const text = generateCompose(services);
+    const service = new ComposeService();
+    let version = 0;
+    const [ours, baseline] = measurePair(
+      () => service.diagnose({ uri: 'bench', version: ++version, text }),
+      () => parseDocument(text, { lineCounter: new LineCounter() }),
+      services >= 1000 ? 7 : 31,
+    );
+    printRow(`${services} services`, ours, baseline);
+  }
+}
