@@ -1,3 +1,5 @@
+import type { DocksideDiagnostic } from './diagnostic';
+
 /**
  * Ignore comments, the same in Dockerfiles and Compose files:
  *   `# dockside-ignore DS003,DS007`   silences those codes for the next instruction (or YAML entry);
@@ -39,4 +41,25 @@ export function isSuppressed(s: Suppressions, code: string, commentLine: number 
   if (commentLine === undefined) return false;
   const codes = s.lines.get(commentLine);
   return codes === 'all' || (codes !== undefined && codes.has(code));
+}
+
+/**
+ * Drops the findings silenced by ignore comments: for the file, or in the comment block directly above the line
+ * where the finding's statement starts (`statementStart` walks back over continuation lines, for Dockerfiles).
+ */
+export function dropSuppressed(
+  text: string,
+  diagnostics: DocksideDiagnostic[],
+  statementStart: (lines: string[], line: number) => number = (_lines, line) => line,
+): DocksideDiagnostic[] {
+  const s = parseSuppressions(text);
+  if (s.file === undefined && s.lines.size === 0) return diagnostics;
+  const lines = text.split('\n');
+  return diagnostics.filter((d) => {
+    if (isSuppressed(s, d.code, undefined)) return false;
+    for (let k = statementStart(lines, d.range.start.line) - 1; k >= 0 && lines[k].trim().startsWith('#'); k--) {
+      if (isSuppressed(s, d.code, k)) return false;
+    }
+    return true;
+  });
 }

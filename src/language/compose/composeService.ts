@@ -7,7 +7,7 @@ import { schemaProblems } from './composeSchema';
 import { VersionedCache } from '../documentCache';
 import { applyRuleSettings, type RuleSettings } from '../ruleSettings';
 import { credentialsInUrl, looksLikeSecretName } from '../secrets';
-import { isSuppressed, parseSuppressions } from '../suppressions';
+import { dropSuppressed } from '../suppressions';
 import { hostPortsOverlap, parsePortSpec, type PortMapping } from './ports';
 
 export interface ComposeDocument {
@@ -293,18 +293,6 @@ export function composeDiagnostics(text: string): DocksideDiagnostic[] {
   return f.list.sort(compareDiagnostics);
 }
 
-/** Drops findings silenced by `# dockside-ignore` on the line(s) above, or for the file. */
-function suppress(text: string, diagnostics: DocksideDiagnostic[]): DocksideDiagnostic[] {
-  const s = parseSuppressions(text);
-  if (s.file === undefined && s.lines.size === 0) return diagnostics;
-  const lines = text.split('\n');
-  return diagnostics.filter((d) => {
-    if (isSuppressed(s, d.code, undefined)) return false;
-    for (let k = d.range.start.line - 1; k >= 0 && lines[k].trim().startsWith('#'); k--) if (isSuppressed(s, d.code, k)) return false;
-    return true;
-  });
-}
-
 export class ComposeService {
   private readonly cache = new VersionedCache<DocksideDiagnostic[]>();
 
@@ -316,7 +304,7 @@ export class ComposeService {
   }
 
   diagnose(doc: ComposeDocument): DocksideDiagnostic[] {
-    return this.cache.get(doc.uri, doc.version, () => applyRuleSettings(suppress(doc.text, composeDiagnostics(doc.text)), this.rules));
+    return this.cache.get(doc.uri, doc.version, () => applyRuleSettings(dropSuppressed(doc.text, composeDiagnostics(doc.text)), this.rules));
   }
 
   quickFixes(doc: ComposeDocument, diagnostic: DocksideDiagnostic): QuickFix[] {

@@ -2,7 +2,7 @@ import type { Dockerfile } from 'dockerfile-ast';
 import { compareDiagnostics, type DocksideDiagnostic, type Position, type Range } from '../diagnostic';
 import { VersionedCache } from '../documentCache';
 import { applyRuleSettings, type RuleSettings } from '../ruleSettings';
-import { isSuppressed, parseSuppressions } from '../suppressions';
+import { dropSuppressed } from '../suppressions';
 import { DockerfileFacts, type DockerfileEnvironment } from './facts';
 import { dockerfileHover, type HoverResult } from './hover';
 import { getLanguageService } from './languageService';
@@ -70,7 +70,7 @@ export class DockerfileService {
       const analysis = this.analyse(doc);
       const found = syntaxDiagnostics(doc.text);
       if (analysis) found.push(...runRules(analysis.facts, this.options.onRuleError));
-      return applyRuleSettings(suppress(doc.text, found), this.options.rules ?? {}).sort(compareDiagnostics);
+      return applyRuleSettings(dropSuppressed(doc.text, found, instructionStart), this.options.rules ?? {}).sort(compareDiagnostics);
     });
   }
 
@@ -183,21 +183,9 @@ export function runRules(facts: DockerfileFacts, onRuleError?: (code: string, er
   return out;
 }
 
-/** Drops findings silenced by `# dockside-ignore` comments directly above their instruction, or for the file. */
-function suppress(text: string, diagnostics: DocksideDiagnostic[]): DocksideDiagnostic[] {
-  const s = parseSuppressions(text);
-  if (s.file === undefined && s.lines.size === 0) return diagnostics;
-  const lines = text.split('\n');
-  const commentAbove = (line: number): number[] => {
-    // The instruction may span lines: walk up to its first line, then over the comment block above it.
-    let start = line;
-    while (start > 0 && /[\\`]\s*\r?$/.test(lines[start - 1]) && !lines[start - 1].trim().startsWith('#')) start--;
-    const found: number[] = [];
-    for (let k = start - 1; k >= 0 && lines[k].trim().startsWith('#'); k--) found.push(k);
-    return found;
-  };
-  return diagnostics.filter((d) => {
-    if (isSuppressed(s, d.code, undefined)) return false;
-    return !commentAbove(d.range.start.line).some((k) => isSuppressed(s, d.code, k));
-  });
+/** An instruction may span lines: its first line is above any line that the one before continues. */
+function instructionStart(lines: string[], line: number): number {
+  let start = line;
+  while (start > 0 && /[\\`]\s*\r?$/.test(lines[start - 1]) && !lines[start - 1].trim().startsWith('#')) start--;
+  return start;
 }
