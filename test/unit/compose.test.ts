@@ -205,3 +205,17 @@ describe('compose schema checks', () => {
     assert.deepEqual(composeDiagnostics(text), []);
   });
 });
+
+describe('compose secrets, configs and replicas', () => {
+  it('errors on an undeclared secret or config, short and long form, and accepts declared ones', () => {
+    const text = lines('services:', '  api:', '    image: node:22-slim', '    secrets: [db_password, {source: api_key, target: key}]', '    configs: [app]', 'secrets:', '  db_password:', '    file: ./db_password.txt');
+    assert.deepEqual(found(text).map((f) => [f[0], f[1]]), [['CS020', 3], ['CS020', 4]]);
+    assert.match(composeDiagnostics(text)[0].message, /secret "api_key", which is not declared under the top-level "secrets:"/);
+  });
+
+  it('errors on container_name with more than one replica', () => {
+    const text = lines('services:', '  web:', '    image: nginx:1.27', '    container_name: web', '    deploy:', '      replicas: 3');
+    assert.deepEqual(found(text), [['CS019', 3, 4, 18]]);
+    assert.deepEqual(found(text.replace('replicas: 3', 'replicas: 1')), []);
+  });
+});

@@ -36,6 +36,8 @@ const RULES: Record<string, { severity: Severity; lesson: string; tags?: Diagnos
   CS016: { severity: 'error', lesson: 'compose' },
   CS017: { severity: 'error', lesson: 'compose' },
   CS018: { severity: 'error', lesson: 'compose' },
+  CS019: { severity: 'error', lesson: 'compose' },
+  CS020: { severity: 'error', lesson: 'compose' },
 };
 
 const RESTART = /^(no|always|unless-stopped|on-failure(:\d+)?)$/;
@@ -112,6 +114,8 @@ interface Declared {
   networks: Set<string>;
   volumes: Set<string>;
   services: Set<string>;
+  secrets: Set<string>;
+  configs: Set<string>;
 }
 
 function checkService(f: Findings, known: Declared, key: Node, name: string, service: unknown, ports: { service: string; mapping: PortMapping; node: Node }[]): void {
@@ -157,6 +161,21 @@ function checkService(f: Findings, known: Declared, key: Node, name: string, ser
     if (isScalar(value) && typeof value.value === 'string' && !DURATION.test(value.value) && !value.value.includes('$')) {
       f.add('CS018', value, `healthcheck.${key} "${value.value}" is not a duration: write a number with a unit, such as "10s", "1m30s" or "500ms".`);
     }
+  }
+  for (const section of ['secrets', 'configs'] as const) {
+    const list = pair(service, section)?.value;
+    if (!isSeq(list)) continue;
+    for (const item of list.items) {
+      const ref = str(item) ?? str(pair(item, 'source')?.value);
+      if (ref !== undefined && !known[section].has(ref)) {
+        f.add('CS020', item as Node, `Service "${name}" uses ${section === 'secrets' ? 'secret' : 'config'} "${ref}", which is not declared under the top-level "${section}:". Declare it there (with "file:" or "environment:").`);
+      }
+    }
+  }
+  const replicas = Number(str(pair(pair(service, 'deploy')?.value, 'replicas')?.value) ?? '1');
+  const containerName = pair(service, 'container_name');
+  if (containerName && replicas > 1) {
+    f.add('CS019', containerName.key as Node, `"container_name" gives every replica the same name, so ${replicas} replicas cannot start. Remove container_name or use one replica.`);
   }
   const links = pair(service, 'links');
   if (links) f.add('CS010', links.key as Node, '"links" is legacy: services on the same network already reach each other by service name. Remove it (use depends_on for start order).');
@@ -261,7 +280,13 @@ export function composeDiagnostics(text: string): DocksideDiagnostic[] {
   if (services !== undefined && !isMap(services)) f.add('CS015', services as Node, '"services" must be a mapping of service names to their settings.');
   if (isMap(services)) {
     const ports: { service: string; mapping: PortMapping; node: Node }[] = [];
-    const known: Declared = { networks: declared(root, 'networks'), volumes: declared(root, 'volumes'), services: declared(root, 'services') };
+    const known: Declared = {
+      networks: declared(root, 'networks'),
+      volumes: declared(root, 'volumes'),
+      services: declared(root, 'services'),
+      secrets: declared(root, 'secrets'),
+      configs: declared(root, 'configs'),
+    };
     for (const p of services.items) if (str(p.key)) checkService(f, known, p.key as Node, str(p.key)!, p.value, ports);
     checkCycles(f, services);
     // Bucket by protocol and host port, so a file with 1,000 published ports is not compared pair by pair.
