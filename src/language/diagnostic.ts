@@ -29,6 +29,16 @@ export interface DocksideDiagnostic {
   data?: Readonly<Record<string, string>>;
 }
 
+/** Whether a position lies inside a range (both ends included). */
+export function rangeContains(range: Range | null | undefined, pos: Position): boolean {
+  if (!range) return false;
+  const { start, end } = range;
+  if (pos.line < start.line || pos.line > end.line) return false;
+  if (pos.line === start.line && pos.character < start.character) return false;
+  if (pos.line === end.line && pos.character > end.character) return false;
+  return true;
+}
+
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'information', 'hint'];
 
 export function compareDiagnostics(a: DocksideDiagnostic, b: DocksideDiagnostic): number {

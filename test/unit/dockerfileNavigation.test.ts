@@ -75,6 +75,12 @@ describe('Dockerfile navigation and completion', () => {
     assert.deepEqual(items.map((i) => i.label).sort(), ['APP_HOME', 'NODE_VERSION']);
   });
 
+  it('completes only the ARGs declared before the first FROM on a FROM line', async () => {
+    const d = { ...doc, version: 4, text: text + '\nFROM node:$' };
+    const items = await service.completions(d, { line: 11, character: 11 });
+    assert.deepEqual(items.map((i) => i.label), ['NODE_VERSION']);
+  });
+
   it('completes instructions from dockerfile-language-service elsewhere', async () => {
     const d = { uri: 'c', version: 1, text: 'FROM alpine:3.20\nHEA' };
     const items = await service.completions(d, { line: 1, character: 3 });

@@ -61,10 +61,6 @@ export class DockerfileService {
     });
   }
 
-  parse(doc: DockerfileDocument): Dockerfile | undefined {
-    return this.analyse(doc)?.dockerfile;
-  }
-
   diagnose(doc: DockerfileDocument): DocksideDiagnostic[] {
     return this.diagnostics.get(doc.uri, doc.version, () => {
       const analysis = this.analyse(doc);

@@ -224,10 +224,6 @@ export class DockerfileFacts {
     return out;
   }
 
-  /** Raw text of an instruction's arguments. */
-  argumentsText(instruction: Instruction): string {
-    return instruction.getRawArgumentsContent() ?? '';
-  }
 }
 
 /** True when CMD/ENTRYPOINT/RUN/SHELL is written as a JSON array that Docker accepts as the exec form. */

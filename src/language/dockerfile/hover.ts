@@ -1,5 +1,5 @@
 import type { From, Instruction } from 'dockerfile-ast';
-import type { Position, Range } from '../diagnostic';
+import { rangeContains as contains, type Position, type Range } from '../diagnostic';
 import { baseImageHoverMarkdown } from './baseImageDocs';
 import type { DockerfileFacts, Stage } from './facts';
 import { flagHoverMarkdown } from './flagDocs';
@@ -12,15 +12,6 @@ import { findDefinitions } from './navigation';
 export interface HoverResult {
   markdown: string;
   range?: Range;
-}
-
-export function contains(range: Range | null | undefined, pos: Position): boolean {
-  if (!range) return false;
-  const { start, end } = range;
-  if (pos.line < start.line || pos.line > end.line) return false;
-  if (pos.line === start.line && pos.character < start.character) return false;
-  if (pos.line === end.line && pos.character > end.character) return false;
-  return true;
 }
 
 type VariableLike = { getName(): string; getNameRange(): Range; getRange(): Range };

@@ -1,5 +1,5 @@
 import type { From, Instruction } from 'dockerfile-ast';
-import type { Position, Range } from '../diagnostic';
+import { rangeContains, type Position, type Range } from '../diagnostic';
 import type { DockerfileFacts, Stage } from './facts';
 import { flagsOf, propertiesOf } from './instructionParts';
 
@@ -20,21 +20,30 @@ export function stageAt(facts: DockerfileFacts, pos: Position): Stage | undefine
   return found;
 }
 
-/** ARG/ENV lines that set `name` and are in scope at `pos`, nearest last. */
-export function findDefinitions(facts: DockerfileFacts, name: string, pos: Position): VariableDefinition[] {
+/**
+ * Every ARG/ENV setting in scope at `pos`, in file order: on a FROM line the ARGs before the first FROM; inside a
+ * stage its own ARGs and the ENVs of the stages it is built from.
+ */
+function declarationsInScope(facts: DockerfileFacts, pos: Position): { definitions: VariableDefinition[]; onFromLine: boolean; stage?: Stage } {
   const stage = stageAt(facts, pos);
-  const onFromLine = stage && pos.line >= stage.from.getRange().start.line && pos.line <= stage.from.getRange().end.line;
+  const onFromLine = !!stage && pos.line >= stage.from.getRange().start.line && pos.line <= stage.from.getRange().end.line;
   const candidates: Instruction[] = !stage || onFromLine ? facts.preamble : facts.inheritedInstructions(stage).filter((i) => i.getKeyword() === 'ENV' || stage.instructions.includes(i));
-  const out: VariableDefinition[] = [];
+  const definitions: VariableDefinition[] = [];
   for (const i of candidates) {
     const keyword = i.getKeyword();
     if ((keyword !== 'ARG' && keyword !== 'ENV') || !before(i.getRange().start, pos)) continue;
     for (const p of propertiesOf(i)) {
-      if (p.getName() !== name) continue;
       const value = p.getValue();
-      out.push({ keyword, name, range: p.getNameRange(), ...(value !== null ? { value } : {}) });
+      definitions.push({ keyword, name: p.getName(), range: p.getNameRange(), ...(value !== null ? { value } : {}) });
     }
   }
+  return { definitions, onFromLine, ...(stage ? { stage } : {}) };
+}
+
+/** ARG/ENV lines that set `name` and are in scope at `pos`, nearest last. */
+export function findDefinitions(facts: DockerfileFacts, name: string, pos: Position): VariableDefinition[] {
+  const { definitions, onFromLine, stage } = declarationsInScope(facts, pos);
+  const out = definitions.filter((d) => d.name === name);
   // A stage's `ARG NAME` without a value takes the global one: show that too.
   if (stage && !onFromLine && out.some((d) => d.keyword === 'ARG' && d.value === undefined)) {
     out.unshift(...findDefinitions(facts, name, facts.stages[0].from.getRange().start));
@@ -42,22 +51,16 @@ export function findDefinitions(facts: DockerfileFacts, name: string, pos: Posit
   return out;
 }
 
-/** Variable names in scope at `pos`, for completion. */
+/** Variable names in scope at `pos` (the nearest setting of each), for completion. */
 export function variablesInScope(facts: DockerfileFacts, pos: Position): VariableDefinition[] {
-  const stage = stageAt(facts, pos);
-  const candidates = !stage ? facts.preamble : [...facts.inheritedInstructions(stage).filter((i) => i.getKeyword() === 'ENV' || stage.instructions.includes(i))];
   const byName = new Map<string, VariableDefinition>();
-  for (const i of candidates) {
-    const keyword = i.getKeyword();
-    if ((keyword !== 'ARG' && keyword !== 'ENV') || !before(i.getRange().start, pos)) continue;
-    for (const p of propertiesOf(i)) byName.set(p.getName(), { keyword, name: p.getName(), range: p.getNameRange(), ...(p.getValue() !== null ? { value: p.getValue()! } : {}) });
-  }
+  for (const d of declarationsInScope(facts, pos).definitions) byName.set(d.name, d);
   return [...byName.values()];
 }
 
 /** Go to definition: a stage from `--from=`/`FROM name`, or a variable from its use. */
 export function definitionAt(facts: DockerfileFacts, pos: Position): Range[] {
-  const contains = (r: Range | null | undefined) => !!r && !before(pos, r.start) && !before(r.end, pos);
+  const contains = (r: Range | null | undefined) => rangeContains(r, pos);
   const instruction = facts.instructions.find((i) => contains(i.getRange()));
   if (!instruction) return [];
   const stageNamed = (name: string) => facts.stages.find((s) => s.name?.toLowerCase() === name.toLowerCase() || String(s.index) === name);

@@ -2,7 +2,7 @@ import type { Instruction } from 'dockerfile-ast';
 import { credentialsInUrl, looksLikeSecretName } from '../../secrets';
 import { setsPipefail } from '../commandKinds';
 import { propertiesOf } from '../instructionParts';
-import type { Stage } from '../facts';
+import type { DockerfileFacts, Stage } from '../facts';
 import type { DockerfileRule } from '../ruleTypes';
 import { programIndex, programName } from '../shell';
 
@@ -11,7 +11,7 @@ const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ash', 'ksh']);
 const DOWNLOADERS = new Set(['curl', 'wget']);
 
 /** Whether the SHELL in effect for this RUN already turns on pipefail. */
-function shellHasPipefail(facts: { inheritedInstructions(stage: Stage, before?: Instruction): Instruction[] }, stage: Stage, run: Instruction): boolean {
+function shellHasPipefail(facts: DockerfileFacts, stage: Stage, run: Instruction): boolean {
   const shells = facts.inheritedInstructions(stage, run).filter((i) => i.getKeyword() === 'SHELL');
   const last = shells[shells.length - 1];
   return !!last && /pipefail/.test(last.getRawArgumentsContent() ?? '');
