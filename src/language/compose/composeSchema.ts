@@ -1,6 +1,4 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-// The current Compose Specification schema, as shipped (and kept up to date) by the dclint package; bundled here.
-import schemaJson from '../../../node_modules/dclint/schemas/compose.schema.json';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { editDistance } from '../editDistance';
 
 export interface SchemaProblem {
@@ -13,10 +11,16 @@ export interface SchemaProblem {
 
 let validator: ValidateFunction | undefined;
 
-/** Compiled once, on first use (compiling takes tens of milliseconds). */
+/**
+ * Compiled once, on first use (compiling takes tens of milliseconds). ajv and the schema are required here, not
+ * imported at the top, so that loading Dockside (and every Dockerfile feature) does not pay for them.
+ */
 function compiled(): ValidateFunction {
   if (!validator) {
-    const { $schema: _drop, ...schema } = schemaJson as Record<string, unknown>;
+    const Ajv = (require('ajv') as typeof import('ajv')).default;
+    // The current Compose Specification schema, as shipped (and kept up to date) by the dclint package; bundled.
+    const schemaJson = require('../../../node_modules/dclint/schemas/compose.schema.json') as Record<string, unknown>;
+    const { $schema: _drop, ...schema } = schemaJson;
     validator = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schema);
   }
   return validator;
