@@ -6,6 +6,7 @@ import { version } from '../package.json';
 import { formatJson, formatSarif, formatText, toFinding, type FileFinding } from './cli/report';
 import { findLintTargets } from './cli/lintFiles';
 import { ComposeService } from './language/compose/composeService';
+import { fsComposeHost } from './language/compose/fsHost';
 import { DockerfileService } from './language/dockerfile/dockerfileService';
 import { lessonFileName } from './language/lessons';
 import { isRuleLevel, type RuleLevel } from './language/ruleSettings';
@@ -84,7 +85,7 @@ export function runCli(argv: string[], out: (s: string) => void, err: (s: string
   }
 
   const dockerfiles = new DockerfileService({ rules: options.rules, fileExists: (p) => fs.existsSync(p) });
-  const compose = new ComposeService(options.rules);
+  const compose = new ComposeService(options.rules, fsComposeHost());
   const findings: FileFinding[] = [];
   for (const { file, kind } of targets) {
     let text: string;
@@ -95,7 +96,7 @@ export function runCli(argv: string[], out: (s: string) => void, err: (s: string
       return 2;
     }
     const diagnostics =
-      kind === 'compose' ? compose.diagnose({ uri: file, version: 0, text }) : dockerfiles.diagnose({ uri: file, version: 0, text, path: path.resolve(file) });
+      kind === 'compose' ? compose.diagnose({ uri: file, version: 0, text, path: path.resolve(file) }) : dockerfiles.diagnose({ uri: file, version: 0, text, path: path.resolve(file) });
     findings.push(...diagnostics.map((d) => toFinding(file, d)));
   }
 

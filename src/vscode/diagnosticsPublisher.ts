@@ -57,6 +57,10 @@ export function publishDiagnostics(ctx: Ctx, source: DiagnosticsSource): void {
     // A new or deleted file (such as a .dockerignore) can change findings of open documents.
     vscode.workspace.onDidCreateFiles(refreshAll),
     vscode.workspace.onDidDeleteFiles(refreshAll),
+    // Saving another file (a .env, an extended compose file) can change findings too.
+    vscode.workspace.onDidSaveTextDocument((doc) => {
+      if (doc.languageId !== source.languageId) refreshAll();
+    }),
     { dispose: () => timers.forEach((t) => clearTimeout(t)) },
   );
   vscode.workspace.textDocuments.forEach(refresh);

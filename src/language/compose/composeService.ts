@@ -8,12 +8,31 @@ import { VersionedCache } from '../documentCache';
 import { applyRuleSettings, type RuleSettings } from '../ruleSettings';
 import { credentialsInUrl, looksLikeSecretName } from '../secrets';
 import { dropSuppressed } from '../suppressions';
+import { needsValue, parseDotEnv, scanInterpolation } from './interpolation';
 import { hostPortsOverlap, parsePortSpec, type PortMapping } from './ports';
 
 export interface ComposeDocument {
   uri: string;
   version: number;
   text: string;
+  /** Where the file is on disk, for checks against its folder (build contexts, extends files, `.env`). */
+  path?: string;
+}
+
+/** What the compose checks may read from outside the text: the disk and the environment. */
+export interface ComposeHost {
+  /** Whether a file or folder exists at this absolute path. */
+  exists(path: string): boolean;
+  readFile(path: string): string | undefined;
+  /** The environment Compose would interpolate from (before the project's `.env`). */
+  env: Record<string, string | undefined>;
+}
+
+interface Context {
+  dir: string;
+  host: ComposeHost;
+  /** Variables from the project's `.env`, read once per run. */
+  dotEnv: Map<string, string>;
 }
 
 /** Compose rule codes: stable, never renumbered. */
@@ -38,6 +57,10 @@ const RULES: Record<string, { severity: Severity; lesson: string; tags?: Diagnos
   CS018: { severity: 'error', lesson: 'compose' },
   CS019: { severity: 'error', lesson: 'compose' },
   CS020: { severity: 'error', lesson: 'compose' },
+  CS021: { severity: 'error', lesson: 'compose' },
+  CS022: { severity: 'information', lesson: 'compose' },
+  CS023: { severity: 'error', lesson: 'compose' },
+  CS024: { severity: 'error', lesson: 'compose' },
 };
 
 const RESTART = /^(no|always|unless-stopped|on-failure(:\d+)?)$/;
@@ -118,8 +141,10 @@ interface Declared {
   configs: Set<string>;
 }
 
-function checkService(f: Findings, known: Declared, key: Node, name: string, service: unknown, ports: { service: string; mapping: PortMapping; node: Node }[]): void {
+function checkService(f: Findings, known: Declared, key: Node, name: string, service: unknown, ports: { service: string; mapping: PortMapping; node: Node }[], ctx?: Context): void {
   if (!isMap(service)) return;
+  checkExtends(f, known, name, pair(service, 'extends'), ctx);
+  if (ctx) checkBuild(f, pair(service, 'build'), ctx);
   const image = pair(service, 'image');
   const build = pair(service, 'build');
   if (!image && !build && !pair(service, 'extends')) {
@@ -221,6 +246,112 @@ function checkService(f: Findings, known: Declared, key: Node, name: string, ser
   }
 }
 
+const isRemote = (context: string): boolean => /^[a-z][a-z0-9+.-]*:\/\/|^git@|^github\.com\//i.test(context);
+
+/** `build:` paths that Compose resolves against the compose file's folder: the context, then the Dockerfile in it. */
+function checkBuild(f: Findings, build: Pair<Node, Node> | undefined, ctx: Context): void {
+  if (!build) return;
+  const value = build.value;
+  const contextNode = isMap(value) ? pair(value, 'context')?.value : value;
+  const context = isMap(value) && !contextNode ? '.' : str(contextNode);
+  if (context === undefined || context.includes('$') || isRemote(context)) return;
+  const contextPath = joinPath(ctx.dir, context);
+  if (!ctx.host.exists(contextPath)) {
+    f.add('CS024', contextNode ?? build.key, `The build context "${context}" does not exist (looked for ${contextPath}). Create the folder or fix the path; it is relative to this compose file.`);
+    return;
+  }
+  if (isMap(value) && pair(value, 'dockerfile_inline')) return;
+  const dockerfileNode = isMap(value) ? pair(value, 'dockerfile')?.value : undefined;
+  const dockerfile = dockerfileNode ? str(dockerfileNode) : 'Dockerfile';
+  if (dockerfile === undefined || dockerfile.includes('$')) return;
+  const dockerfilePath = joinPath(contextPath, dockerfile);
+  if (!ctx.host.exists(dockerfilePath)) {
+    f.add('CS024', dockerfileNode ?? contextNode ?? build.key, `There is no Dockerfile at ${dockerfilePath}. Create it, or name the right file with "dockerfile:" (relative to the build context).`);
+  }
+}
+
+/** `extends:` a service in this file, or in another file that must exist and declare it. */
+function checkExtends(f: Findings, known: Declared, name: string, ext: Pair<Node, Node> | undefined, ctx?: Context): void {
+  if (!ext) return;
+  const serviceNode = isMap(ext.value) ? pair(ext.value, 'service')?.value : ext.value;
+  const service = str(serviceNode);
+  const fileNode = isMap(ext.value) ? pair(ext.value, 'file')?.value : undefined;
+  const file = str(fileNode);
+  if (service === undefined || service.includes('$')) return;
+  if (file === undefined) {
+    if (service === name) f.add('CS023', serviceNode, `Service "${name}" extends itself. Name another service to inherit from.`);
+    else if (!known.services.has(service)) f.add('CS023', serviceNode, `Service "${name}" extends "${service}", which is not a service in this file. Fix the name, or add "file:" for a service in another file.`);
+    return;
+  }
+  if (!ctx || file.includes('$')) return;
+  const filePath = joinPath(ctx.dir, file);
+  const text = ctx.host.readFile(filePath);
+  if (text === undefined) {
+    f.add('CS023', fileNode, `"${file}" does not exist (looked for ${filePath}), so "${name}" has nothing to extend. Fix the path; it is relative to this compose file.`);
+    return;
+  }
+  let other: unknown;
+  try {
+    other = parseDocument(text).toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch {
+    return; // That file's own problems are reported when it is opened.
+  }
+  const services = (other as { services?: unknown } | null)?.services;
+  if (!services || typeof services !== 'object' || !Object.prototype.hasOwnProperty.call(services, service)) {
+    f.add('CS023', serviceNode, `"${file}" has no service "${service}" to extend. Fix the name or the file.`);
+  }
+}
+
+/** Joins a compose-relative path onto a folder; absolute paths (and `~`) stay as they are. */
+function joinPath(dir: string, p: string): string {
+  if (p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p)) return p;
+  const parts = dir.split(/[\\/]/);
+  for (const seg of p.split(/[\\/]/)) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') parts.length > 1 && parts.pop();
+    else parts.push(seg);
+  }
+  return parts.join('/');
+}
+
+/** `${...}` syntax errors (CS021) in every value, and variables that have no value anywhere Compose looks (CS022). */
+function checkInterpolation(f: Findings, text: string, root: Node, ctx?: Context): void {
+  const unsetSeen = new Set<string>();
+  const visitScalar = (node: Node & { value: unknown; range?: [number, number, number] | null }): void => {
+    if (typeof node.value !== 'string' || !node.value.includes('$') || !node.range) return;
+    const value = node.value;
+    const { refs, error } = scanInterpolation(value);
+    const source = text.slice(node.range[0], node.range[1]);
+    const locate = (start: number, length: number): [number, number] => {
+      const at = source.indexOf(value.slice(start, start + length));
+      return at >= 0 ? [node.range![0] + at, node.range![0] + at + length] : [node.range![0], node.range![1]];
+    };
+    if (error) {
+      f.add('CS021', null, `${error.message}. Write \${NAME}, \${NAME:-default} or \${NAME:?message}, or $$ for a literal dollar sign.`, locate(error.start, error.length));
+      return;
+    }
+    if (!ctx) return;
+    for (const ref of refs) {
+      if (!needsValue(ref) || ctx.host.env[ref.name] !== undefined || ctx.dotEnv.has(ref.name)) continue;
+      const [start, end] = locate(ref.start, ref.length);
+      const key = `${ref.name}@${start}`;
+      if (unsetSeen.has(key)) continue;
+      unsetSeen.add(key);
+      f.add('CS022', null, `"${ref.name}" has no value in the environment or in the project's .env file, so Compose ${ref.modifier?.endsWith('?') ? 'stops with an error' : 'substitutes an empty string'}. Set it in .env, or give a default: \${${ref.name}:-value}.`, [start, end]);
+    }
+  };
+  const walk = (node: unknown): void => {
+    if (isMap(node)) {
+      for (const p of node.items) walk(p.value);
+    } else if (isSeq(node)) {
+      for (const item of node.items) walk(item);
+    } else if (isScalar(node)) {
+      visitScalar(node as never);
+    }
+  };
+  walk(root);
+}
+
 function checkCycles(f: Findings, servicesMap: YAMLMap): void {
   const graph = new Map<string, { name: string; node: Node }[]>();
   for (const p of servicesMap.items) if (str(p.key)) graph.set(str(p.key)!, entries(pair(p.value, 'depends_on')?.value));
@@ -247,7 +378,7 @@ function checkCycles(f: Findings, servicesMap: YAMLMap): void {
 }
 
 /** Compose diagnostics: YAML errors with exact ranges, references, ports, secrets, images. Pure; never throws. */
-export function composeDiagnostics(text: string): DocksideDiagnostic[] {
+export function composeDiagnostics(text: string, file?: { path: string; host: ComposeHost }): DocksideDiagnostic[] {
   const lines = new LineCounter();
   const f = new Findings(lines);
   let doc;
@@ -271,6 +402,8 @@ export function composeDiagnostics(text: string): DocksideDiagnostic[] {
     if (root) f.add('CS015', root, 'A compose file is a mapping with a top-level "services:" key.');
     return f.list;
   }
+  const ctx = file ? contextFor(file.path, file.host) : undefined;
+  checkInterpolation(f, text, root, ctx);
   for (const problem of schemaProblems(data)) {
     f.add('CS016', nodeAt(root, problem.path, problem.onKey) ?? null, problem.message);
   }
@@ -287,7 +420,7 @@ export function composeDiagnostics(text: string): DocksideDiagnostic[] {
       secrets: declared(root, 'secrets'),
       configs: declared(root, 'configs'),
     };
-    for (const p of services.items) if (str(p.key)) checkService(f, known, p.key as Node, str(p.key)!, p.value, ports);
+    for (const p of services.items) if (str(p.key)) checkService(f, known, p.key as Node, str(p.key)!, p.value, ports, ctx);
     checkCycles(f, services);
     // Bucket by protocol and host port, so a file with 1,000 published ports is not compared pair by pair.
     const buckets = new Map<string, number[]>();
@@ -318,10 +451,19 @@ export function composeDiagnostics(text: string): DocksideDiagnostic[] {
   return f.list.sort(compareDiagnostics);
 }
 
+function contextFor(path: string, host: ComposeHost): Context {
+  const dir = path.replace(/[\\/][^\\/]*$/, '') || '/';
+  const dotEnvText = host.readFile(joinPath(dir, '.env'));
+  return { dir, host, dotEnv: dotEnvText === undefined ? new Map() : parseDotEnv(dotEnvText) };
+}
+
 export class ComposeService {
   private readonly cache = new VersionedCache<DocksideDiagnostic[]>();
 
-  constructor(private rules: RuleSettings = {}) {}
+  constructor(
+    private rules: RuleSettings = {},
+    private readonly host?: ComposeHost,
+  ) {}
 
   configure(rules: RuleSettings): void {
     this.rules = rules;
@@ -329,7 +471,7 @@ export class ComposeService {
   }
 
   diagnose(doc: ComposeDocument): DocksideDiagnostic[] {
-    return this.cache.get(doc.uri, doc.version, () => applyRuleSettings(dropSuppressed(doc.text, composeDiagnostics(doc.text)), this.rules));
+    return this.cache.get(doc.uri, doc.version, () => applyRuleSettings(dropSuppressed(doc.text, composeDiagnostics(doc.text, doc.path && this.host ? { path: doc.path, host: this.host } : undefined)), this.rules));
   }
 
   quickFixes(doc: ComposeDocument, diagnostic: DocksideDiagnostic): QuickFix[] {

@@ -1,0 +1,118 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { composeDiagnostics } from '../../src/language/compose/composeService';
+import { fsComposeHost } from '../../src/language/compose/fsHost';
+import { parseDotEnv, scanInterpolation } from '../../src/language/compose/interpolation';
+
+const lines = (...l: string[]) => l.join('\n') + '\n';
+
+describe('compose interpolation syntax', () => {
+  it('finds every reference form, nested defaults included, and $$ as a literal', () => {
+    const { refs, error } = scanInterpolation('$A ${B} ${C:-x} ${D-y} ${E:?no} ${F?no} ${G:+z} ${H+z} $$I ${J:-${K}}');
+    assert.equal(error, undefined);
+    assert.deepEqual(
+      refs.map((r) => [r.name, r.modifier ?? '']),
+      [['A', ''], ['B', ''], ['C', ':-'], ['D', '-'], ['E', ':?'], ['F', '?'], ['G', ':+'], ['H', '+'], ['J', ':-'], ['K', '']],
+    );
+  });
+
+  it('rejects unclosed, empty, numeric and unknown-operator braces with the offending text', () => {
+    assert.match(scanInterpolation('x ${NAME').error!.message, /never closes/);
+    assert.match(scanInterpolation('${}').error!.message, /names no variable/);
+    assert.match(scanInterpolation('${1X}').error!.message, /starts with a letter/);
+    assert.match(scanInterpolation('${A:x}').error!.message, /operator/);
+    assert.deepEqual(scanInterpolation('ab ${A:x} c').error, { start: 3, length: 6, message: '"${A:x}" has an operator Compose does not know (use :-, -, :?, ?, :+ or +)' });
+    assert.equal(scanInterpolation('price $5 and $ alone').error, undefined);
+  });
+
+  it('reads .env files as Compose does', () => {
+    const vars = parseDotEnv('# c\nA=1\nexport B = two\nC="quoted # not a comment"\nD=x # comment\nnot a line\n');
+    assert.deepEqual([...vars], [['A', '1'], ['B', 'two'], ['C', 'quoted # not a comment'], ['D', 'x']]);
+  });
+});
+
+describe('compose checks against the project folder', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockside-compose-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const check = (text: string, env: Record<string, string> = {}) => {
+    const file = path.join(dir, 'compose.yaml');
+    fs.writeFileSync(file, text);
+    return composeDiagnostics(text, { path: file, host: fsComposeHost(env) }).map((d) => [d.code, d.range.start.line, d.range.start.character, d.range.end.character, d.message]);
+  };
+  const codes = (text: string, env: Record<string, string> = {}) => check(text, env).map((d) => d.slice(0, 4));
+
+  it('errors on bad ${} syntax at the exact characters, in any value', () => {
+    assert.deepEqual(codes(lines('services:', '  web:', '    image: "nginx:${TAG:x}"')), [['CS021', 2, 18, 26]]);
+    assert.deepEqual(codes(lines('services:', '  web:', '    image: nginx:1.27', '    command: echo ${')), [['CS021', 3, 18, 20]]);
+  });
+
+  it('tells about variables set nowhere, but not those in the environment, in .env, with defaults or escaped', () => {
+    const text = lines('services:', '  web:', '    image: nginx:${TAG}', '    environment:', '      A: ${FROM_ENV}', '      B: ${FROM_DOTENV}', '      C: ${WITH_DEFAULT:-1}', '      D: $$ESCAPED', '      E: ${REQUIRED:?set it}');
+    fs.writeFileSync(path.join(dir, '.env'), 'FROM_DOTENV=1\n');
+    const found = check(text, { FROM_ENV: 'x' });
+    assert.deepEqual(found.map((d) => d.slice(0, 4)), [['CS022', 2, 17, 23], ['CS022', 8, 9, 28]]);
+    assert.match(String(found[0][4]), /"TAG" has no value .* substitutes an empty string/);
+    assert.match(String(found[1][4]), /stops with an error/);
+  });
+
+  it('errors on a build context or Dockerfile that is not on disk', () => {
+    fs.mkdirSync(path.join(dir, 'app'));
+    fs.writeFileSync(path.join(dir, 'app', 'Dockerfile'), 'FROM scratch\n');
+    fs.mkdirSync(path.join(dir, 'empty'));
+    const text = lines(
+      'services:',
+      '  ok:',
+      '    build: ./app',
+      '  nofolder:',
+      '    build: ./missing',
+      '  nodockerfile:',
+      '    build: ./empty',
+      '  namedfile:',
+      '    build:',
+      '      context: app',
+      '      dockerfile: Dockerfile.dev',
+      '  remote:',
+      '    build: https://github.com/docker/welcome.git',
+    );
+    const found = check(text);
+    assert.deepEqual(found.map((d) => d.slice(0, 4)), [['CS024', 4, 11, 20], ['CS024', 6, 11, 18], ['CS024', 10, 18, 32]]);
+    assert.match(String(found[0][4]), /build context "\.\/missing" does not exist/);
+    assert.match(String(found[2][4]), /no Dockerfile at .*app\/Dockerfile\.dev/);
+  });
+
+  it('errors on extends of a missing service or file, and accepts a real one', () => {
+    fs.writeFileSync(path.join(dir, 'base.yaml'), lines('services:', '  common:', '    image: busybox:1.36'));
+    const text = lines(
+      'services:',
+      '  a:',
+      '    image: busybox:1.36',
+      '  b:',
+      '    extends: a',
+      '  c:',
+      '    extends: nope',
+      '  d:',
+      '    extends:',
+      '      file: base.yaml',
+      '      service: common',
+      '  e:',
+      '    extends:',
+      '      file: base.yaml',
+      '      service: other',
+      '  f:',
+      '    extends:',
+      '      file: gone.yaml',
+      '      service: common',
+    );
+    assert.deepEqual(codes(text), [['CS023', 6, 13, 17], ['CS023', 14, 15, 20], ['CS023', 17, 12, 21]]);
+  });
+
+  it('skips disk and environment checks when it has no file (an untitled editor)', () => {
+    assert.deepEqual(composeDiagnostics(lines('services:', '  web:', '    build: ./missing', '    image: "x:${TAG}"')), []);
+  });
+});
