@@ -3,21 +3,7 @@ import { DockerfileService } from '../../src/language/dockerfile/dockerfileServi
 import { buildDockerfile } from '../support/dockerBuild';
 import { requireEngine, type TestEngine } from '../support/dockerEngine';
 import { DIFFERENTIAL_CASES } from '../fixtures/dockerfileDifferential';
-
-/** Runs `fn` over items with at most `limit` at once. */
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]);
-      }
-    }),
-  );
-  return out;
-}
+import { mapLimit } from '../support/mapLimit';
 
 describe('Dockerfile errors match the real engine (differential)', function () {
   let engine: TestEngine;

@@ -20,10 +20,34 @@ function compiled(): ValidateFunction {
     const Ajv = (require('ajv') as typeof import('ajv')).default;
     // The current Compose Specification schema, as shipped (and kept up to date) by the dclint package; bundled.
     const schemaJson = require('../../../node_modules/dclint/schemas/compose.schema.json') as Record<string, unknown>;
-    const { $schema: _drop, ...schema } = schemaJson;
+    const { $schema: _drop, ...schema } = structuredClone(schemaJson);
+    tightenStrings(schema, '');
     validator = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schema);
   }
   return validator;
+}
+
+/*
+ * The schema lets booleans and counts be strings too, so that "${REPLICAS}" can stand in for them; but after
+ * interpolation Compose still needs a boolean or a number ("replicas: two" is rejected). A string with no "$" in it
+ * must therefore already read as one: these patterns say so, and describe() turns them into plain sentences.
+ */
+const BOOLEAN_STRING = '\\$|^(true|false|True|False|TRUE|FALSE|yes|no|y|n|on|off)$';
+const INTEGER_STRING = '\\$|^\\s*[-+]?\\d+\\s*$';
+const NUMBER_STRING = '\\$|^\\s*[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?\\s*$';
+const INTEGER_KEYS = new Set(['replicas', 'scale', 'parallelism', 'max_attempts', 'max_replicas_per_node', 'mem_swappiness', 'retries']);
+const NUMBER_KEYS = new Set(['cpus', 'cpu_shares', 'max_failure_ratio']);
+const PATTERN_WORDS: Record<string, string> = { [BOOLEAN_STRING]: 'true or false', [INTEGER_STRING]: 'a whole number', [NUMBER_STRING]: 'a number' };
+
+function tightenStrings(node: unknown, key: string): void {
+  if (!node || typeof node !== 'object') return;
+  const schema = node as Record<string, unknown>;
+  const type = schema.type;
+  if (Array.isArray(type) && type.includes('string') && !schema.if) {
+    const pattern = type.includes('boolean') && !type.includes('number') && !type.includes('integer') ? BOOLEAN_STRING : INTEGER_KEYS.has(key) ? INTEGER_STRING : NUMBER_KEYS.has(key) ? NUMBER_STRING : undefined;
+    if (pattern) Object.assign(schema, { if: { type: 'string' }, then: { pattern } });
+  }
+  for (const [k, v] of Object.entries(schema)) if (k !== 'if' && k !== 'then') tightenStrings(v, k);
 }
 
 /** `services.web.ports[0]` */
@@ -59,8 +83,10 @@ function describe(error: ErrorObject): SchemaProblem | undefined {
       return { path, onKey: false, message: `${where} must be one of ${((error.params as { allowedValues: unknown[] }).allowedValues ?? []).map((v) => JSON.stringify(v)).join(', ')}.` };
     case 'required':
       return { path, onKey: false, message: `${where} needs "${(error.params as { missingProperty: string }).missingProperty}".` };
-    case 'pattern':
-      return { path, onKey: false, message: `${where} has the wrong form.` };
+    case 'pattern': {
+      const words = PATTERN_WORDS[String((error.params as { pattern: string }).pattern)];
+      return { path, onKey: false, message: words ? `${where} must be ${words} (or a \${VARIABLE}), not ${JSON.stringify(error.data)}.` : `${where} has the wrong form.` };
+    }
     case 'minimum':
     case 'maximum':
       return { path, onKey: false, message: `${where} must be ${error.keyword === 'minimum' ? 'at least' : 'at most'} ${(error.params as { limit: number }).limit}.` };

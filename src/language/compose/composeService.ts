@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { compareDiagnostics, type DiagnosticTag, type DocksideDiagnostic, type Position, type Range, type Severity } from '../diagnostic';
 import type { QuickFix } from '../dockerfile/quickFixes';
 import { composeHover } from './composeHover';
@@ -113,9 +113,29 @@ class Findings {
 
 const str = (node: unknown): string | undefined => (isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number') ? String(node.value) : undefined);
 
-function pair(map: unknown, key: string): Pair<Node, Node> | undefined {
+/** The document being checked, so that `<<: *anchor` merge keys can be followed to their anchors. */
+let currentDoc: Document | undefined;
+
+const isMergeKey = (key: unknown): boolean => isScalar(key) && (typeof key.value === 'symbol' || key.value === '<<');
+
+/** The pair for `key` in a mapping, looking through merge keys (`<<: *common`) as Compose does; own keys win. */
+function pair(map: unknown, key: string, depth = 0): Pair<Node, Node> | undefined {
   if (!isMap(map)) return undefined;
-  return (map as YAMLMap<Node, Node>).items.find((p) => str(p.key) === key);
+  let merges: Pair<Node, Node>[] | undefined;
+  for (const p of (map as YAMLMap<Node, Node>).items) {
+    if (str(p.key) === key) return p;
+    if (isMergeKey(p.key)) (merges ??= []).push(p);
+  }
+  if (!merges || depth > 8) return undefined;
+  for (const m of merges) {
+    const sources = isSeq(m.value) ? m.value.items : [m.value];
+    for (const source of sources) {
+      const target = isAlias(source) && currentDoc ? source.resolve(currentDoc) : source;
+      const found = pair(target, key, depth + 1);
+      if (found) return found;
+    }
+  }
+  return undefined;
 }
 
 /** Names declared under a top-level section (`networks:`, `volumes:`, …). */
@@ -398,9 +418,19 @@ export function composeDiagnostics(text: string, file?: { path: string; host: Co
     return f.list;
   }
   const root = doc.contents;
+  currentDoc = doc;
+  try {
+    checkDocument(f, text, root, data, file);
+  } finally {
+    currentDoc = undefined;
+  }
+  return f.list.sort(compareDiagnostics);
+}
+
+function checkDocument(f: Findings, text: string, root: unknown, data: unknown, file: { path: string; host: ComposeHost } | undefined): void {
   if (!isMap(root)) {
     if (root) f.add('CS015', root, 'A compose file is a mapping with a top-level "services:" key.');
-    return f.list;
+    return;
   }
   const ctx = file ? contextFor(file.path, file.host) : undefined;
   checkInterpolation(f, text, root, ctx);
@@ -448,7 +478,6 @@ export function composeDiagnostics(text: string, file?: { path: string; host: Co
       }
     }
   }
-  return f.list.sort(compareDiagnostics);
 }
 
 function contextFor(path: string, host: ComposeHost): Context {
