@@ -23,6 +23,9 @@ function toCodeAction(doc: vscode.TextDocument, fix: QuickFix, diagnostic: vscod
     const uri = vscode.Uri.file(fix.createFile.path);
     edit.createFile(uri, { ignoreIfExists: true, contents: Buffer.from(fix.createFile.content) });
   }
+  for (const other of fix.otherEdits ?? []) {
+    for (const e of other.edits) edit.replace(vscode.Uri.file(other.path), toRange(e.range), e.newText);
+  }
   if (fix.snippet) {
     action.command = { title: fix.title, command: 'dockside.insertSnippet', arguments: [doc.uri, fix.snippet.range, fix.snippet.text] };
   } else {

@@ -7,6 +7,8 @@ export interface SchemaProblem {
   /** True when the key itself is at fault (an unknown key), not its value. */
   onKey: boolean;
   message: string;
+  /** For an unknown key: the known key it is probably a typo of. */
+  suggestion?: string;
 }
 
 let validator: ValidateFunction | undefined;
@@ -73,7 +75,7 @@ function describe(error: ErrorObject): SchemaProblem | undefined {
       const key = String((error.params as { additionalProperty: string }).additionalProperty);
       const allowed = Object.keys(((error.parentSchema as { properties?: object }) ?? {}).properties ?? {});
       const close = allowed.filter((k) => editDistance(k, key) <= 2).sort((a, b) => editDistance(a, key) - editDistance(b, key));
-      return { path: [...path, key], onKey: true, message: `"${key}" is not a key of ${where}.${close.length ? ` Did you mean "${close[0]}"?` : ''}` };
+      return { path: [...path, key], onKey: true, message: `"${key}" is not a key of ${where}.${close.length ? ` Did you mean "${close[0]}"?` : ''}`, ...(close.length ? { suggestion: close[0] } : {}) };
     }
     case 'type': {
       const types = String((error.params as { type: string }).type).split(',').map((t) => TYPE_WORDS[t] ?? t);

@@ -1,4 +1,5 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
+import { pair, str, withDocument } from './yamlNodes';
 import { compareDiagnostics, type DiagnosticTag, type DocksideDiagnostic, type Position, type Range, type Severity } from '../diagnostic';
 import type { QuickFix } from '../dockerfile/quickFixes';
 import { composeHover } from './composeHover';
@@ -111,33 +112,6 @@ class Findings {
   }
 }
 
-const str = (node: unknown): string | undefined => (isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number') ? String(node.value) : undefined);
-
-/** The document being checked, so that `<<: *anchor` merge keys can be followed to their anchors. */
-let currentDoc: Document | undefined;
-
-const isMergeKey = (key: unknown): boolean => isScalar(key) && (typeof key.value === 'symbol' || key.value === '<<');
-
-/** The pair for `key` in a mapping, looking through merge keys (`<<: *common`) as Compose does; own keys win. */
-function pair(map: unknown, key: string, depth = 0): Pair<Node, Node> | undefined {
-  if (!isMap(map)) return undefined;
-  let merges: Pair<Node, Node>[] | undefined;
-  for (const p of (map as YAMLMap<Node, Node>).items) {
-    if (str(p.key) === key) return p;
-    if (isMergeKey(p.key)) (merges ??= []).push(p);
-  }
-  if (!merges || depth > 8) return undefined;
-  for (const m of merges) {
-    const sources = isSeq(m.value) ? m.value.items : [m.value];
-    for (const source of sources) {
-      const target = isAlias(source) && currentDoc ? source.resolve(currentDoc) : source;
-      const found = pair(target, key, depth + 1);
-      if (found) return found;
-    }
-  }
-  return undefined;
-}
-
 /** Names declared under a top-level section (`networks:`, `volumes:`, …). */
 function declared(root: YAMLMap, section: string): Set<string> {
   const names = new Set<string>();
@@ -159,6 +133,37 @@ interface Declared {
   services: Set<string>;
   secrets: Set<string>;
   configs: Set<string>;
+}
+
+export interface EnvEntry {
+  key: string;
+  value: string;
+  /** The key (map form) or the whole `KEY=value` item (list form). */
+  node: Node;
+  /** The whole entry: the pair's key to its value, or the list item. */
+  range: [number, number];
+}
+
+/** A service's `environment:` entries (map or list form) whose value is a secret written out in plain text. */
+export function plainTextSecrets(service: unknown): EnvEntry[] {
+  const environment = pair(service, 'environment')?.value;
+  const out: EnvEntry[] = [];
+  if (isMap(environment)) {
+    for (const p of environment.items) {
+      const key = p.key as Node;
+      const value = p.value as Node | null;
+      if (key?.range) out.push({ key: str(key) ?? '', value: str(value) ?? '', node: key, range: [key.range[0], value?.range ? value.range[1] : key.range[1]] });
+    }
+  }
+  if (isSeq(environment)) {
+    for (const item of environment.items) {
+      const text = str(item) ?? '';
+      const eq = text.indexOf('=');
+      const node = item as Node;
+      if (eq > 0 && node.range) out.push({ key: text.slice(0, eq), value: text.slice(eq + 1), node, range: [node.range[0], node.range[1]] });
+    }
+  }
+  return out.filter((e) => e.value !== '' && !e.value.startsWith('$') && (looksLikeSecretName(e.key) || credentialsInUrl(e.value)));
 }
 
 function checkService(f: Findings, known: Declared, key: Node, name: string, service: unknown, ports: { service: string; mapping: PortMapping; node: Node }[], ctx?: Context): void {
@@ -224,21 +229,8 @@ function checkService(f: Findings, known: Declared, key: Node, name: string, ser
   }
   const links = pair(service, 'links');
   if (links) f.add('CS010', links.key as Node, '"links" is legacy: services on the same network already reach each other by service name. Remove it (use depends_on for start order).');
-  const environment = pair(service, 'environment')?.value;
-  const envEntries: { key: string; value: string; node: Node }[] = [];
-  if (isMap(environment)) for (const p of environment.items) envEntries.push({ key: str(p.key) ?? '', value: str(p.value) ?? '', node: p.key as Node });
-  if (isSeq(environment)) {
-    for (const item of environment.items) {
-      const text = str(item) ?? '';
-      const eq = text.indexOf('=');
-      if (eq > 0) envEntries.push({ key: text.slice(0, eq), value: text.slice(eq + 1), node: item as Node });
-    }
-  }
-  for (const e of envEntries) {
-    if (e.value === '' || e.value.startsWith('$')) continue;
-    if (looksLikeSecretName(e.key) || credentialsInUrl(e.value)) {
-      f.add('CS011', e.node, `"${e.key}" holds a secret in plain text in the compose file, where version control and "docker inspect" show it. Move it to an env_file that is not committed, or use Compose "secrets:".`);
-    }
+  for (const e of plainTextSecrets(service)) {
+    f.add('CS011', e.node, `"${e.key}" holds a secret in plain text in the compose file, where version control and "docker inspect" show it. Move it to an env_file that is not committed, or use Compose "secrets:".`, undefined, { service: name });
   }
   const portList = pair(service, 'ports')?.value;
   if (isSeq(portList)) {
@@ -418,12 +410,7 @@ export function composeDiagnostics(text: string, file?: { path: string; host: Co
     return f.list;
   }
   const root = doc.contents;
-  currentDoc = doc;
-  try {
-    checkDocument(f, text, root, data, file);
-  } finally {
-    currentDoc = undefined;
-  }
+  withDocument(doc, () => checkDocument(f, text, root, data, file));
   return f.list.sort(compareDiagnostics);
 }
 
@@ -435,7 +422,7 @@ function checkDocument(f: Findings, text: string, root: unknown, data: unknown, 
   const ctx = file ? contextFor(file.path, file.host) : undefined;
   checkInterpolation(f, text, root, ctx);
   for (const problem of schemaProblems(data)) {
-    f.add('CS016', nodeAt(root, problem.path, problem.onKey) ?? null, problem.message);
+    f.add('CS016', nodeAt(root, problem.path, problem.onKey) ?? null, problem.message, undefined, problem.suggestion ? { replacement: problem.suggestion } : undefined);
   }
   const version = pair(root, 'version');
   if (version) f.add('CS003', version.key as Node, 'The top-level "version" is obsolete: Compose ignores it and follows the Compose Specification. Remove it.');
@@ -505,7 +492,7 @@ export class ComposeService {
 
   quickFixes(doc: ComposeDocument, diagnostic: DocksideDiagnostic): QuickFix[] {
     try {
-      return composeQuickFixes(doc.text, diagnostic);
+      return composeQuickFixes(doc.text, diagnostic, doc.path && this.host ? { path: doc.path, host: this.host } : undefined);
     } catch {
       return [];
     }

@@ -16,6 +16,8 @@ export interface QuickFix {
   edits: TextEdit[];
   snippet?: { range: Range; text: string };
   createFile?: { path: string; content: string };
+  /** Edits to other files that already exist (appending to a .gitignore, an env file). */
+  otherEdits?: { path: string; edits: TextEdit[] }[];
   isPreferred?: boolean;
 }
 
