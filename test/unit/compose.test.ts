@@ -3,6 +3,7 @@ import { composeQuickFixes } from '../../src/language/compose/composeQuickFixes'
 import { applyEdits } from '../../src/language/dockerfile/quickFixes';
 import { ComposeService, composeDiagnostics } from '../../src/language/compose/composeService';
 import { hostPortsOverlap, parsePortSpec } from '../../src/language/compose/ports';
+import { schemaChildKeys } from '../../src/language/compose/composeSchema';
 
 const lines = (...l: string[]) => l.join('\n') + '\n';
 /** [code, line, startCharacter, endCharacter] of each finding (0-based). */
@@ -116,8 +117,26 @@ describe('compose hover', () => {
     assert.match(hover(10, 16)!.markdown, /^\*\*restart: unless-stopped\*\*/);
     assert.match(hover(13, 14)!.markdown, /^`bridge`: a private network/);
     assert.match(hover(1, 4)!.markdown, /^\*\*Service `pgadmin`\*\*.*host name `pgadmin`/);
-    assert.match(hover(2, 25)!.markdown, /^\*\*image: dpage\/pgadmin4:8\*\*/);
     assert.equal(hover(13, 5), undefined);
+  });
+
+  it('explains an image name: who publishes it and what its tag means', () => {
+    assert.match(hover(2, 25)!.markdown, /^\*\*dpage\/pgadmin4\*\*\n\nPublished by `dpage`, not an official image.*\n\nTag `8`: version 8\./s);
+    const official = service.hover({ uri: 'h2', version: 1, text: lines('services:', '  db:', '    image: postgres') }, { line: 2, character: 12 })!;
+    assert.match(official.markdown, /^\*\*postgres\*\* \(Docker Official Image\).*No tag: Docker uses `latest`/s);
+  });
+
+  it('has Dockside words for every top-level and service key of the Compose Specification', () => {
+    const missing: string[] = [];
+    for (const [path, keys] of [[[] as string[], schemaChildKeys([])], [['services', 'x'], schemaChildKeys(['services', 'x'])]] as const) {
+      for (const key of keys) {
+        const text = path.length ? lines('services:', '  x:', `    ${key}: 1`) : lines(`${key}: 1`);
+        const h = service.hover({ uri: `k-${key}-${path.length}`, version: 1, text }, { line: path.length ? 2 : 0, character: path.length ? 5 : 1 });
+        if (!h || !h.markdown.startsWith(`**${key}**: `)) missing.push(`${[...path, key].join('.')}`);
+      }
+    }
+    assert.ok(schemaChildKeys(['services', 'x']).length > 60, 'the schema lists the service keys');
+    assert.deepEqual(missing, []);
   });
 });
 

@@ -12,6 +12,76 @@ export interface SchemaProblem {
 }
 
 let validator: ValidateFunction | undefined;
+let rawSchema: Record<string, unknown> | undefined;
+
+/** The Compose Specification schema, as shipped (and kept up to date) by the dclint package; bundled, read lazily. */
+function schemaJson(): Record<string, unknown> {
+  rawSchema ??= require('../../../node_modules/dclint/schemas/compose.schema.json') as Record<string, unknown>;
+  return rawSchema;
+}
+
+type SchemaNode = Record<string, unknown>;
+
+function deref(node: SchemaNode | undefined): SchemaNode | undefined {
+  let n = node;
+  for (let i = 0; n && typeof n.$ref === 'string' && i < 10; i++) {
+    n = (n.$ref as string)
+      .replace(/^#\//, '')
+      .split('/')
+      .reduce<unknown>((acc, seg) => (acc as SchemaNode | undefined)?.[seg], schemaJson()) as SchemaNode | undefined;
+  }
+  return n;
+}
+
+/** The schema itself and its oneOf/anyOf/allOf branches: the places its keys can come from. */
+function branches(node: SchemaNode | undefined): SchemaNode[] {
+  const n = deref(node);
+  if (!n) return [];
+  const out = [n];
+  for (const k of ['oneOf', 'anyOf', 'allOf']) for (const b of (n[k] as SchemaNode[] | undefined) ?? []) out.push(...branches(b));
+  return out;
+}
+
+/** The schema of the value at a key path (`['services', 'web', 'healthcheck']`); service names match patterns. */
+function schemaAtPath(path: string[]): SchemaNode[] {
+  let nodes = [schemaJson()];
+  for (const seg of path) {
+    const next: SchemaNode[] = [];
+    for (const b of nodes.flatMap(branches)) {
+      const props = b.properties as Record<string, SchemaNode> | undefined;
+      if (props?.[seg]) {
+        next.push(props[seg]);
+        continue;
+      }
+      const patterns = b.patternProperties as Record<string, SchemaNode> | undefined;
+      const match = Object.entries(patterns ?? {}).find(([re]) => !re.startsWith('^x-') && new RegExp(re).test(seg));
+      if (match) next.push(match[1]);
+      else if (b.additionalProperties && typeof b.additionalProperties === 'object') next.push(b.additionalProperties as SchemaNode);
+      else if (b.items && typeof b.items === 'object' && /^\d+$|^\[\]$/.test(seg)) next.push(b.items as SchemaNode);
+    }
+    nodes = next;
+    if (!nodes.length) return [];
+  }
+  return nodes;
+}
+
+/** Keys the Compose Specification allows in the mapping at `path`, in the schema's order. */
+export function schemaChildKeys(path: string[]): string[] {
+  const keys = new Set<string>();
+  for (const b of schemaAtPath(path).flatMap(branches)) for (const k of Object.keys((b.properties as object) ?? {})) keys.add(k);
+  return [...keys];
+}
+
+/** The values the schema allows for the key at `path`, when it lists them (enums and booleans). */
+export function schemaValues(path: string[]): string[] {
+  const values = new Set<string>();
+  for (const b of schemaAtPath(path).flatMap(branches)) {
+    for (const v of (b.enum as unknown[] | undefined) ?? []) values.add(String(v));
+    const type = b.type;
+    if (type === 'boolean' || (Array.isArray(type) && type.includes('boolean'))) ['true', 'false'].forEach((v) => values.add(v));
+  }
+  return [...values];
+}
 
 /**
  * Compiled once, on first use (compiling takes tens of milliseconds). ajv and the schema are required here, not
@@ -20,9 +90,7 @@ let validator: ValidateFunction | undefined;
 function compiled(): ValidateFunction {
   if (!validator) {
     const Ajv = (require('ajv') as typeof import('ajv')).default;
-    // The current Compose Specification schema, as shipped (and kept up to date) by the dclint package; bundled.
-    const schemaJson = require('../../../node_modules/dclint/schemas/compose.schema.json') as Record<string, unknown>;
-    const { $schema: _drop, ...schema } = structuredClone(schemaJson);
+    const { $schema: _drop, ...schema } = structuredClone(schemaJson());
     tightenStrings(schema, '');
     validator = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schema);
   }

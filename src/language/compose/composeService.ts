@@ -3,6 +3,7 @@ import { pair, str, withDocument } from './yamlNodes';
 import { compareDiagnostics, type DiagnosticTag, type DocksideDiagnostic, type Position, type Range, type Severity } from '../diagnostic';
 import type { QuickFix } from '../dockerfile/quickFixes';
 import { composeHover } from './composeHover';
+import { composeCompletions, composeDefinition, composeOutline, type ComposeCompletion, type ComposeSymbol } from './composeNavigation';
 import { composeQuickFixes } from './composeQuickFixes';
 import { schemaProblems } from './composeSchema';
 import { VersionedCache } from '../documentCache';
@@ -473,6 +474,15 @@ function contextFor(path: string, host: ComposeHost): Context {
   return { dir, host, dotEnv: dotEnvText === undefined ? new Map() : parseDotEnv(dotEnvText) };
 }
 
+/** Editor features must never throw into the editor: a failure gives no result. */
+function safely<T>(fn: () => T, fallback: T): T {
+  try {
+    return fn();
+  } catch {
+    return fallback;
+  }
+}
+
 export class ComposeService {
   private readonly cache = new VersionedCache<DocksideDiagnostic[]>();
 
@@ -501,6 +511,18 @@ export class ComposeService {
   /** Hover text; compose files are small, so it parses the text again (~5 ms for 10 services). */
   hover(doc: ComposeDocument, pos: Position): { markdown: string; range: Range } | undefined {
     return composeHover(doc.text, pos);
+  }
+
+  outline(doc: ComposeDocument): ComposeSymbol[] {
+    return safely(() => composeOutline(doc.text), []);
+  }
+
+  definition(doc: ComposeDocument, pos: Position): Range[] {
+    return safely(() => composeDefinition(doc.text, pos), []);
+  }
+
+  completions(doc: ComposeDocument, pos: Position): ComposeCompletion[] {
+    return safely(() => composeCompletions(doc.text, pos), []);
   }
 
   forget(uri: string): void {
