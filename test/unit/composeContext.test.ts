@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { composeDiagnostics } from '../../src/language/compose/composeService';
+import { composeDiagnostics, MAX_COMPOSE_DEPTH, nestingDepth } from '../../src/language/compose/composeService';
 import { fsComposeHost } from '../../src/language/compose/fsHost';
 import { parseDotEnv, scanInterpolation } from '../../src/language/compose/interpolation';
 
@@ -114,5 +114,29 @@ describe('compose checks against the project folder', () => {
 
   it('skips disk and environment checks when it has no file (an untitled editor)', () => {
     assert.deepEqual(composeDiagnostics(lines('services:', '  web:', '    build: ./missing', '    image: "x:${TAG}"')), []);
+  });
+});
+
+describe('compose files too big or too deep to read', () => {
+  it('reports one clear warning for a file over 1 MB, fast, and offers no editor features on it', () => {
+    const huge = 'services:\n  web:\n    image: nginx:1.27\nx-big: |\n' + '  0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n'.repeat(160000);
+    const started = performance.now();
+    const found = composeDiagnostics(huge);
+    assert.ok(performance.now() - started < 50);
+    assert.deepEqual(found.map((d) => [d.code, d.severity, d.range.start.line]), [['CS025', 'warning', 0]]);
+    assert.match(found[0].message, /^This file is 10\.\d MB; Dockside checks compose files up to 1 MB/);
+  });
+
+  it('measures nesting by brackets and indentation, ignoring brackets in quotes and comments', () => {
+    assert.equal(nestingDepth('services:\n  web:\n    image: "x[[[[{{{"\n    command: [a, [b]] # [[[[\n'), 5);
+    assert.equal(nestingDepth(`services: ${'['.repeat(500)}${']'.repeat(500)}\n`), MAX_COMPOSE_DEPTH + 1, 'the scan stops past the limit');
+  });
+
+  it('refuses 1,000-level nesting with a clear warning instead of grinding through it', () => {
+    for (const deep of [`services: ${'{a: '.repeat(1000)}1${'}'.repeat(1000)}\n`, `services:\n${Array.from({ length: 1000 }, (_, i) => `${' '.repeat(2 + 2 * i)}l${i}:`).join('\n')} end\n`]) {
+      const found = composeDiagnostics(deep);
+      assert.deepEqual(found.map((d) => d.code), ['CS025']);
+      assert.match(found[0].message, /nests more than 64 levels deep/);
+    }
   });
 });

@@ -4,53 +4,7 @@ import * as path from 'node:path';
 import { DockerfileService } from '../../src/language/dockerfile/dockerfileService';
 import { DIFFERENTIAL_CASES } from '../fixtures/dockerfileDifferential';
 import { FIX_CASES } from '../fixtures/dockerfileFixCases';
-
-/** A small deterministic PRNG (mulberry32), so a failure can be replayed from its seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const SPICE = ['\u0000', '\uFEFF', '\r\n', '\\', '`', '${', '}', '"', "'", '[', ']', ',', '--', '=', '<<EOF', '#', '\u202e', '😀', 'ü', '\t', ' | ', ' && '];
-
-export function mutate(text: string, rnd: () => number): string {
-  const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)];
-  const at = Math.floor(rnd() * (text.length + 1));
-  switch (Math.floor(rnd() * 9)) {
-    case 0: {
-      const chars = [...text];
-      const i = Math.floor(rnd() * Math.max(chars.length, 1));
-      chars[i] = String.fromCharCode(Math.floor(rnd() * 0x3000));
-      return chars.join('');
-    }
-    case 1:
-      return text.slice(0, at);
-    case 2:
-      return text.split('\n').sort(() => rnd() - 0.5).join('\n');
-    case 3:
-      return text.slice(0, at) + pick(['RUN ', 'ENV A=', 'COPY ', 'LABEL x=']) + 'x'.repeat(8000 + Math.floor(rnd() * 24000)) + text.slice(at);
-    case 4:
-      return text.slice(0, at) + pick(SPICE) + text.slice(at);
-    case 5:
-      return text.replace(/\n/g, '\r\n');
-    case 6:
-      return text.slice(0, at) + '\u0000'.repeat(1 + Math.floor(rnd() * 5)) + text.slice(at);
-    case 7: {
-      const lines = text.split('\n');
-      const i = Math.floor(rnd() * lines.length);
-      lines.splice(i, 0, ...lines.slice(0, Math.floor(rnd() * lines.length)));
-      return lines.join('\n');
-    }
-    default:
-      return text.slice(0, at) + text.slice(at + 1 + Math.floor(rnd() * 20));
-  }
-}
+import { mutate, prng } from '../support/fuzz';
 
 export function seeds(): string[] {
   const examples = ['examples/web/Dockerfile', 'examples/mistakes/Dockerfile'].map((f) => fs.readFileSync(path.resolve(__dirname, '..', '..', f), 'utf8'));

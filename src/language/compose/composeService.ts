@@ -63,7 +63,75 @@ const RULES: Record<string, { severity: Severity; lesson: string; tags?: Diagnos
   CS022: { severity: 'information', lesson: 'compose' },
   CS023: { severity: 'error', lesson: 'compose' },
   CS024: { severity: 'error', lesson: 'compose' },
+  CS025: { severity: 'warning', lesson: 'compose' },
 };
+
+/**
+ * Compose files past this size are not checked: real ones are a few kilobytes, and parsing megabytes of YAML on
+ * every keystroke would freeze the editor. The file gets one diagnostic that says so.
+ */
+export const MAX_COMPOSE_CHARS = 1024 * 1024;
+
+/**
+ * Nesting past this depth is not parsed: the yaml package nests a generator per level (so each token costs as
+ * much as the depth), and near the stack limit it turns each overflow into an error and carries on, which takes
+ * seconds. Real compose files nest fewer than 15 levels.
+ */
+export const MAX_COMPOSE_DEPTH = 64;
+
+/** How deeply the text nests, by flow brackets and by block indentation; one linear scan, stops past `limit`. */
+export function nestingDepth(text: string, limit = MAX_COMPOSE_DEPTH): number {
+  let flow = 0;
+  let deepest = 0;
+  const indents: number[] = [];
+  let quote = '';
+  let lineStart = true;
+  let indent = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = '';
+      else if (c === '\n' && flow === 0) quote = ''; // A broken quote ends with its line for this estimate.
+      continue;
+    }
+    if (c === '\n') {
+      lineStart = true;
+      indent = 0;
+      continue;
+    }
+    if (lineStart) {
+      if (c === ' ' || c === '-') {
+        indent++;
+        continue;
+      }
+      lineStart = false;
+      if (c !== '#' && c !== '\r' && flow === 0) {
+        while (indents.length && indents[indents.length - 1] >= indent) indents.pop();
+        indents.push(indent);
+        deepest = Math.max(deepest, indents.length);
+      }
+    }
+    if (c === '#' && (i === 0 || text[i - 1] === ' ' || text[i - 1] === '\t')) {
+      const end = text.indexOf('\n', i);
+      i = (end < 0 ? text.length : end) - 1;
+    } else if (c === '"' || c === "'") {
+      if (i === 0 || /[\s\[{,:]/.test(text[i - 1])) quote = c;
+    } else if (c === '[' || c === '{') {
+      flow++;
+      deepest = Math.max(deepest, indents.length + flow);
+    } else if ((c === ']' || c === '}') && flow > 0) flow--;
+    if (deepest > limit) return deepest;
+  }
+  return deepest;
+}
+
+/** Why a text is too big or too deep to read, or undefined when it can be read. */
+function tooComplex(text: string): string | undefined {
+  if (text.length > MAX_COMPOSE_CHARS) return `This file is ${(text.length / 1048576).toFixed(1)} MB; Dockside checks compose files up to ${MAX_COMPOSE_CHARS / 1048576} MB, so it is not checked. Split it (Compose's "include:") or check it with "docker compose config".`;
+  if (nestingDepth(text) > MAX_COMPOSE_DEPTH) return `This file nests more than ${MAX_COMPOSE_DEPTH} levels deep, so Dockside does not read it (real compose files nest a dozen levels at most). Flatten it, or check it with "docker compose config".`;
+  return undefined;
+}
 
 const RESTART = /^(no|always|unless-stopped|on-failure(:\d+)?)$/;
 const DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
@@ -304,8 +372,9 @@ function checkExtends(f: Findings, known: Declared, name: string, ext: Pair<Node
     return;
   }
   let other: unknown;
+  if (tooComplex(text)) return;
   try {
-    other = parseDocument(text).toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    other = parseDocument(text, { logLevel: 'error' }).toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch {
     return; // That file's own problems are reported when it is opened.
   }
@@ -394,9 +463,15 @@ function checkCycles(f: Findings, servicesMap: YAMLMap): void {
 export function composeDiagnostics(text: string, file?: { path: string; host: ComposeHost }): DocksideDiagnostic[] {
   const lines = new LineCounter();
   const f = new Findings(lines);
+  const unreadable = tooComplex(text);
+  if (unreadable) {
+    lines.addNewLine(0);
+    f.add('CS025', null, unreadable);
+    return f.list;
+  }
   let doc;
   try {
-    doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, merge: true });
+    doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, merge: true, logLevel: 'error' });
   } catch (err) {
     f.add('CS001', null, `This YAML could not be read: ${(err as Error).message}`);
     return f.list;
@@ -485,6 +560,7 @@ function safely<T>(fn: () => T, fallback: T): T {
 
 export class ComposeService {
   private readonly cache = new VersionedCache<DocksideDiagnostic[]>();
+  private readonly complexity = new VersionedCache<boolean>();
 
   constructor(
     private rules: RuleSettings = {},
@@ -501,31 +577,33 @@ export class ComposeService {
   }
 
   quickFixes(doc: ComposeDocument, diagnostic: DocksideDiagnostic): QuickFix[] {
-    try {
-      return composeQuickFixes(doc.text, diagnostic, doc.path && this.host ? { path: doc.path, host: this.host } : undefined);
-    } catch {
-      return [];
-    }
+    return safely(() => composeQuickFixes(doc.text, diagnostic, doc.path && this.host ? { path: doc.path, host: this.host } : undefined), []);
   }
 
   /** Hover text; compose files are small, so it parses the text again (~5 ms for 10 services). */
   hover(doc: ComposeDocument, pos: Position): { markdown: string; range: Range } | undefined {
-    return composeHover(doc.text, pos);
+    return this.unreadable(doc) ? undefined : safely(() => composeHover(doc.text, pos), undefined);
   }
 
   outline(doc: ComposeDocument): ComposeSymbol[] {
-    return safely(() => composeOutline(doc.text), []);
+    return this.unreadable(doc) ? [] : safely(() => composeOutline(doc.text), []);
   }
 
   definition(doc: ComposeDocument, pos: Position): Range[] {
-    return safely(() => composeDefinition(doc.text, pos), []);
+    return this.unreadable(doc) ? [] : safely(() => composeDefinition(doc.text, pos), []);
   }
 
   completions(doc: ComposeDocument, pos: Position): ComposeCompletion[] {
-    return safely(() => composeCompletions(doc.text, pos), []);
+    return this.unreadable(doc) ? [] : safely(() => composeCompletions(doc.text, pos), []);
+  }
+
+  /** Editor features skip what diagnostics refuse to read; the verdict is cached per document version. */
+  private unreadable(doc: ComposeDocument): boolean {
+    return this.complexity.get(doc.uri, doc.version, () => tooComplex(doc.text) !== undefined);
   }
 
   forget(uri: string): void {
     this.cache.delete(uri);
+    this.complexity.delete(uri);
   }
 }
