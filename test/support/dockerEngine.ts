@@ -4,7 +4,7 @@
  * stops it when the run ends. The test image is made locally with `docker import` (no registry is reachable).
  * When no engine can be had, suites that need one are skipped with the reason printed: never passed silently.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -77,6 +77,49 @@ export async function startPrivateDaemon(host: string, dir: string, extraArgs: s
     () => tail(path.join(dir, 'dockerd.log')),
   );
   return child;
+}
+
+/**
+ * After dockerd is killed with SIGKILL its containerd lives on and holds the folders; a new dockerd on the same
+ * folders then times out starting its own. Kills every process whose command line names `dir`, then unmounts what
+ * is still mounted under it, as a service manager would.
+ */
+export async function killLeftovers(dir: string): Promise<void> {
+  const pids: number[] = [];
+  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (Number(pid) !== process.pid && fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir)) {
+        process.kill(Number(pid), 'SIGKILL');
+        pids.push(Number(pid));
+      }
+    } catch {
+      // Gone already, or not ours to read.
+    }
+  }
+  // Killed processes release their locks (containerd's database) only once they are gone.
+  const deadline = Date.now() + 10000;
+  while (pids.some((p) => fs.existsSync(`/proc/${p}`) && !/^State:\s+Z/m.test(readOr(`/proc/${p}/status`))) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  unmountUnder(dir);
+  // dockerd trusts a pid file whose pid is alive (pids are reused fast here) and then waits for the wrong process.
+  for (const stale of ['docker.pid', 'exec/containerd/containerd.pid']) fs.rmSync(path.join(dir, stale), { force: true });
+}
+
+const readOr = (file: string): string => {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+};
+
+export function unmountUnder(dir: string): void {
+  let mounts: string[] = [];
+  try {
+    mounts = fs.readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1]).filter((m) => m && m.startsWith(dir));
+  } catch {
+    return;
+  }
+  for (const m of mounts.sort().reverse()) spawnSync('umount', ['-l', m]);
 }
 
 export async function stopPrivateDaemon(child: ChildProcess): Promise<void> {

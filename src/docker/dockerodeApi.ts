@@ -1,0 +1,187 @@
+import Docker from 'dockerode';
+import type { EngineApi, EventSubscription, PruneResult } from './engineApi';
+import { EngineError } from './engineApi';
+import type { DockerodeOptions } from './engineAddress';
+import type { EngineVersion, RawContainer, RawEvent, RawImage, RawNetwork, RawVolume } from './types';
+
+/** Requests that wait longer than this are given up (the engine is gone or stuck); streams are not limited. */
+const REQUEST_TIMEOUT_MS = 15000;
+
+function wrap(err: unknown): EngineError {
+  const e = err as { message?: string; statusCode?: number; code?: string; json?: { message?: string } | null; reason?: string };
+  const message = e?.json?.message ?? e?.reason ?? e?.message ?? String(err);
+  return new EngineError(message.replace(/^\(HTTP code \d+\) [a-z ]+ - /, '').trim(), e?.statusCode, e?.code);
+}
+
+/** null on 404 (the object is gone), the value otherwise; other failures throw an EngineError. */
+async function orGone<T>(p: Promise<T>): Promise<T | undefined> {
+  try {
+    return await p;
+  } catch (err) {
+    const e = wrap(err);
+    if (e.statusCode === 404) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * Splits a stream of JSON messages (the event stream sends one object per line, sometimes several per chunk and
+ * sometimes one across chunks) into parsed objects; lines that are not JSON are skipped.
+ */
+export function jsonLines(onMessage: (value: unknown) => void): (chunk: Buffer | string) => void {
+  let pending = '';
+  return (chunk) => {
+    pending += chunk.toString();
+    let nl: number;
+    while ((nl = pending.indexOf('\n')) >= 0) {
+      const line = pending.slice(0, nl).trim();
+      pending = pending.slice(nl + 1);
+      if (!line) continue;
+      try {
+        onMessage(JSON.parse(line));
+      } catch {
+        // Not JSON: ignore the line rather than stop following.
+      }
+    }
+    // A message never spans megabytes; drop runaway input instead of growing without bound.
+    if (pending.length > 1 << 20) pending = '';
+  };
+}
+
+/**
+ * Demultiplexes the Engine's log stream for containers without a TTY: frames of [stream, 0, 0, 0, size(4)]
+ * followed by `size` bytes. With a TTY the stream is raw text (`raw` = true).
+ */
+export function logFrames(raw: boolean, onText: (text: string, stream: 'stdout' | 'stderr') => void): (chunk: Buffer) => void {
+  let buffer: Buffer = Buffer.alloc(0);
+  return (chunk) => {
+    if (raw) {
+      onText(chunk.toString('utf8'), 'stdout');
+      return;
+    }
+    buffer = buffer.length ? Buffer.concat([buffer, chunk]) : chunk;
+    while (buffer.length >= 8) {
+      const size = buffer.readUInt32BE(4);
+      if (buffer.length < 8 + size) break;
+      onText(buffer.subarray(8, 8 + size).toString('utf8'), buffer[0] === 2 ? 'stderr' : 'stdout');
+      buffer = buffer.subarray(8 + size);
+    }
+  };
+}
+
+export function createDockerodeApi(options: DockerodeOptions, address: string): EngineApi {
+  const docker = new Docker({ ...options, timeout: REQUEST_TIMEOUT_MS } as Docker.DockerOptions);
+  const streams = new Docker(options as Docker.DockerOptions);
+  const open = new Set<{ destroy(): void }>();
+  let calls = 0;
+  const call = async <T>(fn: () => Promise<T>): Promise<T> => {
+    calls++;
+    try {
+      return await fn();
+    } catch (err) {
+      throw err instanceof EngineError ? err : wrap(err);
+    }
+  };
+  const track = (stream: NodeJS.ReadableStream & { destroy(): void }): EventSubscription => {
+    open.add(stream);
+    return {
+      close: () => {
+        open.delete(stream);
+        stream.destroy();
+      },
+    };
+  };
+
+  return {
+    get calls() {
+      return calls;
+    },
+    address,
+    ping: () => call(async () => void (await docker.ping())),
+    version: () =>
+      call(async () => {
+        const v = await docker.version();
+        return { version: v.Version, apiVersion: v.ApiVersion, os: v.Os, arch: v.Arch } satisfies EngineVersion;
+      }),
+    listContainers: (ids) => call(() => docker.listContainers({ all: true, ...(ids ? { filters: JSON.stringify({ id: ids }) } : {}) }) as Promise<RawContainer[]>),
+    listImages: () => call(() => docker.listImages({ all: false }) as Promise<RawImage[]>),
+    inspectImage: (id) => call(() => orGone(docker.getImage(id).inspect() as Promise<RawImage>)),
+    listVolumes: () => call(async () => ((await docker.listVolumes()).Volumes ?? []) as RawVolume[]),
+    inspectVolume: (name) => call(() => orGone(docker.getVolume(name).inspect() as Promise<RawVolume>)),
+    listNetworks: () => call(() => docker.listNetworks() as Promise<RawNetwork[]>),
+    inspectNetwork: (id) => call(() => orGone(docker.getNetwork(id).inspect() as Promise<RawNetwork>)),
+    events: (onEvent, onEnd) =>
+      call(async () => {
+        const stream = (await streams.getEvents()) as NodeJS.ReadableStream & { destroy(): void };
+        let ended = false;
+        const end = (err?: Error) => {
+          if (ended) return;
+          ended = true;
+          open.delete(stream);
+          onEnd(err);
+        };
+        stream.on('data', jsonLines((v) => onEvent(v as RawEvent)));
+        stream.on('error', (err: Error) => end(wrap(err)));
+        stream.on('end', () => end());
+        stream.on('close', () => end());
+        return track(stream);
+      }),
+    containerAction: (id, action) =>
+      call(async () => {
+        const c = docker.getContainer(id) as unknown as Record<typeof action, () => Promise<unknown>>;
+        await c[action]();
+      }),
+    removeContainer: (id, options) => call(async () => void (await docker.getContainer(id).remove({ force: !!options.force, v: !!options.volumes }))),
+    renameContainer: (id, name) => call(async () => void (await docker.getContainer(id).rename({ name }))),
+    inspect: (kind, id) =>
+      call<unknown>(() => {
+        switch (kind) {
+          case 'container':
+            return docker.getContainer(id).inspect();
+          case 'image':
+            return docker.getImage(id).inspect();
+          case 'volume':
+            return docker.getVolume(id).inspect();
+          case 'network':
+            return docker.getNetwork(id).inspect();
+        }
+      }),
+    removeImage: (id, options) => call(async () => void (await docker.getImage(id).remove({ force: !!options.force }))),
+    removeVolume: (name) => call(async () => void (await docker.getVolume(name).remove())),
+    removeNetwork: (id) => call(async () => void (await docker.getNetwork(id).remove())),
+    logs: (id, options, onText, onEnd) =>
+      call(async () => {
+        const container = streams.getContainer(id);
+        const info = await container.inspect();
+        const stream = (await container.logs({ follow: true, stdout: true, stderr: true, timestamps: options.timestamps, ...(options.tail !== undefined ? { tail: options.tail } : {}) } as never)) as unknown as NodeJS.ReadableStream & { destroy(): void };
+        let ended = false;
+        const end = (err?: Error) => {
+          if (ended) return;
+          ended = true;
+          open.delete(stream);
+          onEnd(err);
+        };
+        stream.on('data', logFrames(!!info.Config?.Tty, onText));
+        stream.on('error', (err: Error) => end(wrap(err)));
+        stream.on('end', () => end());
+        stream.on('close', () => end());
+        return track(stream);
+      }),
+    prune: (kind) =>
+      call(async () => {
+        const result = (await (kind === 'containers'
+          ? docker.pruneContainers()
+          : kind === 'images'
+            ? docker.pruneImages({ filters: JSON.stringify({ dangling: ['true'] }) } as never)
+            : kind === 'volumes'
+              ? docker.pruneVolumes()
+              : docker.pruneNetworks())) as { ContainersDeleted?: string[]; ImagesDeleted?: { Deleted?: string; Untagged?: string }[]; VolumesDeleted?: string[]; NetworksDeleted?: string[]; SpaceReclaimed?: number };
+        const deleted = result.ContainersDeleted ?? result.VolumesDeleted ?? result.NetworksDeleted ?? (result.ImagesDeleted ?? []).map((i) => i.Deleted ?? i.Untagged ?? '');
+        return { deleted: deleted ?? [], spaceReclaimed: result.SpaceReclaimed ?? 0 } satisfies PruneResult;
+      }),
+    close: () => {
+      for (const s of open) s.destroy();
+      open.clear();
+    },
+  };
+}

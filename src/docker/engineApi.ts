@@ -1,0 +1,61 @@
+import type { EngineVersion, RawContainer, RawEvent, RawImage, RawNetwork, RawVolume } from './types';
+
+/** A live subscription to the Engine's event stream. */
+export interface EventSubscription {
+  close(): void;
+}
+
+export interface PruneResult {
+  deleted: string[];
+  spaceReclaimed: number;
+}
+
+/**
+ * The Engine API calls Dockside makes. The real implementation (dockerodeApi.ts) is the only code that loads
+ * dockerode; it is bundled apart and loaded on first use. `calls` counts requests, so tests and the bench can
+ * prove that an event costs a targeted fetch, never a full re-list.
+ */
+export interface EngineApi {
+  readonly calls: number;
+  /** The address in words, for messages. */
+  readonly address: string;
+  ping(): Promise<void>;
+  version(): Promise<EngineVersion>;
+  /** All containers, or only those with these ids (one request either way). */
+  listContainers(ids?: string[]): Promise<RawContainer[]>;
+  listImages(): Promise<RawImage[]>;
+  /** undefined when the image no longer exists. */
+  inspectImage(id: string): Promise<RawImage | undefined>;
+  listVolumes(): Promise<RawVolume[]>;
+  inspectVolume(name: string): Promise<RawVolume | undefined>;
+  listNetworks(): Promise<RawNetwork[]>;
+  inspectNetwork(id: string): Promise<RawNetwork | undefined>;
+  /** Streams events from now on; `onEnd` is called once when the stream ends or fails. */
+  events(onEvent: (e: RawEvent) => void, onEnd: (err?: Error) => void): Promise<EventSubscription>;
+
+  containerAction(id: string, action: 'start' | 'stop' | 'restart' | 'pause' | 'unpause' | 'kill'): Promise<void>;
+  removeContainer(id: string, options: { force?: boolean; volumes?: boolean }): Promise<void>;
+  renameContainer(id: string, name: string): Promise<void>;
+  inspect(kind: 'container' | 'image' | 'volume' | 'network', id: string): Promise<unknown>;
+  removeImage(id: string, options: { force?: boolean }): Promise<void>;
+  removeVolume(name: string): Promise<void>;
+  removeNetwork(id: string): Promise<void>;
+  /**
+   * Follows a container's log. Calls `onText` with each piece of output (stdout and stderr demultiplexed) and
+   * `onEnd` when the log ends (the container stopped) or the stream failed. `close()` stops following.
+   */
+  logs(id: string, options: { follow: boolean; timestamps: boolean; tail?: number }, onText: (text: string, stream: 'stdout' | 'stderr') => void, onEnd: (err?: Error) => void): Promise<EventSubscription>;
+  prune(kind: 'containers' | 'images' | 'volumes' | 'networks'): Promise<PruneResult>;
+  close(): void;
+}
+
+/** An error from the Engine, with the HTTP status it answered with (404 gone, 409 conflict, …) when it answered. */
+export class EngineError extends Error {
+  constructor(
+    message: string,
+    readonly statusCode?: number,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}

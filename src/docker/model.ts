@@ -1,0 +1,324 @@
+import type { EngineApi, EventSubscription } from './engineApi';
+import { toContainer, toImage, toNetwork, toVolume } from './normalize';
+import type { ContainerItem, EngineVersion, ImageItem, NetworkItem, ObjectKind, RawEvent, VolumeItem } from './types';
+
+export type ConnectionState =
+  | { status: 'connecting' }
+  | { status: 'connected'; version: EngineVersion }
+  | { status: 'unreachable'; error: string; retryInMs: number };
+
+export interface ModelChange {
+  /** Which lists changed; the connection state may have changed too. */
+  kinds: ObjectKind[];
+}
+
+export interface DockerModelOptions {
+  /** How long to gather a burst of events before fetching what they touched. */
+  coalesceMs?: number;
+  /** Delays between reconnection attempts; the last one repeats. */
+  backoffMs?: number[];
+}
+
+/** Container actions that change nothing the model shows. */
+const IGNORED_CONTAINER_ACTIONS = /^(exec_|attach|resize|top|export|archive-path|extract-to-dir|copy|commit|detach)/;
+
+/** The Engine's error in plain words, with what to do about it. */
+export function plainEngineError(err: unknown, address: string): string {
+  const e = err as { code?: string; message?: string; statusCode?: number };
+  const code = e?.code ?? '';
+  const message = e?.message ?? String(err);
+  if (code === 'ENOENT' || /ENOENT/.test(message)) return `There is no Docker socket at ${address}: Docker is not running there (or it listens elsewhere).`;
+  if (code === 'ECONNREFUSED' || /ECONNREFUSED/.test(message)) return `Nothing answers at ${address}: the Docker engine is not running, or listens on another address.`;
+  if (code === 'EACCES' || /EACCES|permission denied/i.test(message)) return `Permission denied at ${address}: your user may not use the Docker socket (on Linux, join the "docker" group and log in again).`;
+  if (code === 'ETIMEDOUT' || /timeout|ETIMEDOUT/i.test(message)) return `${address} did not answer in time: the engine is busy, or the network to it is down.`;
+  if (code === 'ENOTFOUND' || /ENOTFOUND|EAI_AGAIN/.test(message)) return `The host of ${address} could not be found (DNS).`;
+  if (code === 'ECONNRESET' || /socket hang up|ECONNRESET/.test(message)) return `The connection to ${address} was closed: the engine stopped or restarted.`;
+  return `${address}: ${message}`;
+}
+
+/**
+ * A live copy of the Engine's containers, images, volumes and networks: one snapshot when it connects, then the
+ * event stream. An event marks what it touched; a burst is gathered for `coalesceMs` and then only those objects are
+ * fetched (one filtered list for all touched containers, one inspect per touched image, volume or network), never a
+ * full re-list. When the stream ends the model says so at once, retries with backoff, and takes a fresh snapshot
+ * when the engine is back. No I/O besides the EngineApi; no timers while the stream is healthy.
+ */
+export class DockerModel {
+  readonly containers = new Map<string, ContainerItem>();
+  readonly images = new Map<string, ImageItem>();
+  readonly volumes = new Map<string, VolumeItem>();
+  readonly networks = new Map<string, NetworkItem>();
+  state: ConnectionState = { status: 'connecting' };
+  /** Events received since the model was created. */
+  eventsSeen = 0;
+
+  private readonly listeners = new Set<(change: ModelChange) => void>();
+  private readonly dirty: Record<ObjectKind, Set<string>> = { container: new Set(), image: new Set(), volume: new Set(), network: new Set() };
+  /** Bumped on every event about an id, so a fetch that started before a newer event does not overwrite it. */
+  private readonly generation = new Map<string, number>();
+  private subscription: EventSubscription | undefined;
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private flushing: Promise<void> | undefined;
+  private loading = false;
+  private disposed = false;
+  private attempt = 0;
+  private readonly coalesceMs: number;
+  private readonly backoffMs: number[];
+
+  constructor(
+    readonly api: EngineApi,
+    options: DockerModelOptions = {},
+  ) {
+    this.coalesceMs = options.coalesceMs ?? 15;
+    this.backoffMs = options.backoffMs ?? [250, 500, 1000, 2000, 4000];
+  }
+
+  onDidChange(listener: (change: ModelChange) => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /** Connects (or reconnects): subscribe first, then snapshot, so nothing that happens in between is missed. */
+  async start(): Promise<void> {
+    if (this.disposed) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.loading = true;
+    try {
+      this.subscription?.close();
+      this.subscription = await this.api.events(
+        (e) => this.onEvent(e),
+        (err) => this.onStreamEnd(err),
+      );
+      const [containers, images, volumes, networks, version] = await Promise.all([this.api.listContainers(), this.api.listImages(), this.api.listVolumes(), this.api.listNetworks(), this.api.version()]);
+      if (this.disposed) return;
+      this.replace(this.containers, containers.map(toContainer), (c) => c.id);
+      this.replace(this.images, images.map(toImage), (i) => i.id);
+      this.replace(this.volumes, volumes.map(toVolume), (v) => v.name);
+      this.replace(this.networks, networks.map(toNetwork), (n) => n.id);
+      this.attempt = 0;
+      this.state = { status: 'connected', version };
+      this.loading = false;
+      this.emit(['container', 'image', 'volume', 'network']);
+      // Events that arrived while the snapshot was taken: fetch what they touched.
+      if (this.hasDirty()) this.scheduleFlush(0);
+    } catch (err) {
+      this.loading = false;
+      this.subscription?.close();
+      this.subscription = undefined;
+      this.lost(err);
+    }
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    clearTimeout(this.flushTimer);
+    clearTimeout(this.retryTimer);
+    this.subscription?.close();
+    this.listeners.clear();
+  }
+
+  /** Resolves once pending events have been fetched and applied (for tests and the bench). */
+  async settled(): Promise<void> {
+    for (let i = 0; i < 100 && (this.flushTimer || this.flushing || this.hasDirty()); i++) {
+      if (this.flushTimer) {
+        clearTimeout(this.flushTimer);
+        this.flushTimer = undefined;
+        this.flushing = this.flush();
+      }
+      await this.flushing;
+    }
+  }
+
+  containersUsingImage(imageId: string): ContainerItem[] {
+    return [...this.containers.values()].filter((c) => c.imageId === imageId);
+  }
+
+  containersUsingVolume(name: string): ContainerItem[] {
+    return [...this.containers.values()].filter((c) => c.mounts.some((m) => m.type === 'volume' && m.name === name));
+  }
+
+  containersOnNetwork(name: string): ContainerItem[] {
+    return [...this.containers.values()].filter((c) => c.networks.includes(name));
+  }
+
+  private replace<T>(map: Map<string, T>, items: T[], key: (item: T) => string): void {
+    map.clear();
+    for (const item of items) map.set(key(item), item);
+  }
+
+  private emit(kinds: ObjectKind[]): void {
+    const change = { kinds };
+    for (const l of [...this.listeners]) {
+      try {
+        l(change);
+      } catch {
+        // A listener's failure must not stop the model.
+      }
+    }
+  }
+
+  private hasDirty(): boolean {
+    return Object.values(this.dirty).some((s) => s.size > 0);
+  }
+
+  private touch(kind: ObjectKind, id: string): void {
+    this.generation.set(id, (this.generation.get(id) ?? 0) + 1);
+    this.dirty[kind].add(id);
+  }
+
+  private onEvent(e: RawEvent): void {
+    this.eventsSeen++;
+    const type = e.Type ?? 'container';
+    const action = e.Action ?? e.status ?? '';
+    const id = e.Actor?.ID ?? e.id ?? '';
+    if (!id) return;
+    const attributes = e.Actor?.Attributes ?? {};
+    switch (type) {
+      case 'container':
+        if (IGNORED_CONTAINER_ACTIONS.test(action)) return;
+        if (action === 'destroy') {
+          this.generation.set(id, (this.generation.get(id) ?? 0) + 1);
+          this.dirty.container.delete(id);
+          if (this.containers.delete(id)) this.emit(['container']);
+          return;
+        }
+        this.touch('container', id);
+        break;
+      case 'image':
+        if (action === 'delete') {
+          this.generation.set(id, (this.generation.get(id) ?? 0) + 1);
+          this.dirty.image.delete(id);
+          if (this.images.delete(id)) this.emit(['image']);
+          return;
+        }
+        this.touch('image', id);
+        break;
+      case 'volume':
+        if (action === 'destroy') {
+          this.generation.set(id, (this.generation.get(id) ?? 0) + 1);
+          this.dirty.volume.delete(id);
+          if (this.volumes.delete(id)) this.emit(['volume']);
+          return;
+        }
+        if (action === 'create') this.touch('volume', id);
+        return this.scheduleFlush(this.coalesceMs);
+      case 'network':
+        if (action === 'destroy') {
+          this.generation.set(id, (this.generation.get(id) ?? 0) + 1);
+          this.dirty.network.delete(id);
+          if (this.networks.delete(id)) this.emit(['network']);
+          return;
+        }
+        if ((action === 'connect' || action === 'disconnect') && attributes.container) this.touch('container', attributes.container);
+        else this.touch('network', id);
+        break;
+      default:
+        return;
+    }
+    this.scheduleFlush(this.coalesceMs);
+  }
+
+  private scheduleFlush(delay: number): void {
+    if (this.loading || this.flushTimer || !this.hasDirty()) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      const previous = this.flushing ?? Promise.resolve();
+      this.flushing = previous.then(() => this.flush());
+    }, delay);
+  }
+
+  /** Fetches everything marked dirty, applying only results that no newer event has overtaken. */
+  private async flush(): Promise<void> {
+    const take = (kind: ObjectKind) => {
+      const ids = [...this.dirty[kind]];
+      this.dirty[kind].clear();
+      return ids.map((id) => ({ id, gen: this.generation.get(id) ?? 0 }));
+    };
+    const containers = take('container');
+    const images = take('image');
+    const volumes = take('volume');
+    const networks = take('network');
+    const current = (x: { id: string; gen: number }) => (this.generation.get(x.id) ?? 0) === x.gen;
+    const changed = new Set<ObjectKind>();
+    try {
+      await Promise.all([
+        (async () => {
+          if (!containers.length) return;
+          const found = await this.api.listContainers(containers.map((c) => c.id));
+          const byId = new Map(found.map((r) => [r.Id, r]));
+          for (const c of containers) {
+            if (!current(c)) continue;
+            // A filter by id matches prefixes too; keep the exact one.
+            const raw = byId.get(c.id) ?? found.find((r) => r.Id.startsWith(c.id));
+            if (raw) this.containers.set(raw.Id, toContainer(raw));
+            else this.containers.delete(c.id);
+            changed.add('container');
+          }
+        })(),
+        ...images.map(async (i) => {
+          const raw = await this.api.inspectImage(i.id);
+          if (!current(i)) return;
+          if (raw) {
+            this.images.set(raw.Id, toImage(raw));
+            // A pull or tag event names the image by reference; the model keys images by id.
+            if (raw.Id !== i.id) this.images.delete(i.id);
+          } else this.images.delete(i.id);
+          changed.add('image');
+        }),
+        ...volumes.map(async (v) => {
+          const raw = await this.api.inspectVolume(v.id);
+          if (!current(v)) return;
+          if (raw) this.volumes.set(raw.Name, toVolume(raw));
+          else this.volumes.delete(v.id);
+          changed.add('volume');
+        }),
+        ...networks.map(async (n) => {
+          const raw = await this.api.inspectNetwork(n.id);
+          if (!current(n)) return;
+          if (raw) this.networks.set(raw.Id, toNetwork(raw));
+          else this.networks.delete(n.id);
+          changed.add('network');
+        }),
+      ]);
+    } catch {
+      // The engine went away mid-fetch: the stream's end reports it; mark these for the next snapshot.
+      for (const c of containers) this.dirty.container.add(c.id);
+      for (const i of images) this.dirty.image.add(i.id);
+    }
+    if (changed.size) this.emit([...changed]);
+    if (this.hasDirty() && this.state.status === 'connected') this.scheduleFlush(0);
+  }
+
+  private onStreamEnd(err?: Error): void {
+    if (this.disposed) return;
+    this.subscription = undefined;
+    this.lost(err ?? new Error('ECONNRESET: the event stream ended'));
+  }
+
+  private lost(err: unknown): void {
+    if (this.disposed) return;
+    const retryInMs = this.backoffMs[Math.min(this.attempt, this.backoffMs.length - 1)];
+    this.attempt++;
+    const wasConnected = this.state.status === 'connected';
+    this.state = { status: 'unreachable', error: plainEngineError(err, this.api.address), retryInMs };
+    for (const s of Object.values(this.dirty)) s.clear();
+    this.containers.clear();
+    this.images.clear();
+    this.volumes.clear();
+    this.networks.clear();
+    if (wasConnected || this.attempt === 1) this.emit(['container', 'image', 'volume', 'network']);
+    else this.emit([]);
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.start();
+    }, retryInMs);
+  }
+
+  /** Tries to reconnect now (the "Retry" button), instead of waiting for the next attempt. */
+  retryNow(): void {
+    if (this.state.status === 'unreachable') void this.start();
+  }
+}

@@ -1,0 +1,211 @@
+import { looksLikeSecretName } from '../language/secrets';
+import type { ContainerItem, ImageItem, NetworkItem, PortBinding, VolumeItem } from './types';
+
+/** Escapes text for Markdown (and any HTML in it), so names and labels from the engine show as plain text. */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/[\\`*_{}[\]()#+\-.!|~>]/g, (c) => `\\${c}`)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/\r?\n/g, ' ');
+}
+
+/**
+ * Code spans cannot be escaped with backslashes: use a fence longer than any backtick run inside. Text with `<` or
+ * `&` is escaped as plain text instead, so that no markup from the engine reaches the renderer in any form.
+ */
+export function codeSpan(text: string): string {
+  if (/[<&]/.test(text)) return escapeMarkdown(text);
+  const clean = text.replace(/\r?\n/g, ' ');
+  const longest = Math.max(0, ...(clean.match(/`+/g) ?? []).map((s) => s.length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}${clean.startsWith('`') || clean.endsWith('`') ? ` ${clean} ` : clean}${fence}`;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1000;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** "3 minutes ago" for a time in seconds since the epoch. */
+export function age(seconds: number, now = Date.now()): string {
+  const s = Math.max(0, Math.floor(now / 1000 - seconds));
+  const steps: [number, string][] = [
+    [60 * 60 * 24 * 365, 'year'],
+    [60 * 60 * 24 * 30, 'month'],
+    [60 * 60 * 24 * 7, 'week'],
+    [60 * 60 * 24, 'day'],
+    [60 * 60, 'hour'],
+    [60, 'minute'],
+  ];
+  for (const [size, name] of steps) if (s >= size) return `${Math.floor(s / size)} ${name}${Math.floor(s / size) > 1 ? 's' : ''} ago`;
+  return 'just now';
+}
+
+/** `0.0.0.0:5050 → 80/tcp`, or `80/tcp (not published)`. */
+export function formatPort(p: PortBinding): string {
+  if (p.hostPort === undefined) return `${p.containerPort}/${p.protocol} (not published)`;
+  const ip = p.hostIp?.includes(':') ? `[${p.hostIp}]` : p.hostIp ?? '0.0.0.0';
+  return `${ip}:${p.hostPort} → ${p.containerPort}/${p.protocol}`;
+}
+
+/** Published ports, shortest form, for a one-line description: `5050→80, 8443→443/udp`. */
+export function shortPorts(ports: PortBinding[]): string {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const p of ports) {
+    if (p.hostPort === undefined) continue;
+    const text = `${p.hostPort}→${p.containerPort}${p.protocol === 'tcp' ? '' : `/${p.protocol}`}`;
+    if (!seen.has(text)) out.push(text);
+    seen.add(text);
+  }
+  return out.join(', ');
+}
+
+export type StateLook = { icon: string; color: string; words: string };
+
+/** Icon (a codicon id), theme colour id and words for a container's state. */
+export function stateLook(c: ContainerItem): StateLook {
+  if (c.state === 'running' && c.health === 'unhealthy') return { icon: 'warning', color: 'list.warningForeground', words: 'running, unhealthy' };
+  if (c.state === 'running' && c.health === 'starting') return { icon: 'pulse', color: 'charts.yellow', words: 'running, health check starting' };
+  switch (c.state) {
+    case 'running':
+      return { icon: 'vm-running', color: 'charts.green', words: c.health === 'healthy' ? 'running, healthy' : 'running' };
+    case 'paused':
+      return { icon: 'debug-pause', color: 'charts.yellow', words: 'paused' };
+    case 'restarting':
+      return { icon: 'sync', color: 'charts.orange', words: 'restarting' };
+    case 'exited':
+      return c.exitCode ? { icon: 'error', color: 'errorForeground', words: `exited with code ${c.exitCode}` } : { icon: 'vm-outline', color: 'disabledForeground', words: 'exited (code 0)' };
+    case 'dead':
+      return { icon: 'error', color: 'errorForeground', words: 'dead' };
+    case 'removing':
+      return { icon: 'trash', color: 'disabledForeground', words: 'being removed' };
+    default:
+      return { icon: 'vm-outline', color: 'disabledForeground', words: 'created, not started' };
+  }
+}
+
+export function containerDescription(c: ContainerItem): string {
+  const ports = shortPorts(c.ports);
+  return [c.image, ports].filter(Boolean).join(' · ');
+}
+
+/** Hides the value of secret-looking variables (PASSWORD, TOKEN, …) and of credentials inside URLs. */
+export function maskEnv(entry: string): string {
+  const eq = entry.indexOf('=');
+  if (eq < 0) return entry;
+  const key = entry.slice(0, eq);
+  const value = entry.slice(eq + 1);
+  if (looksLikeSecretName(key)) return `${key}=••••••`;
+  return `${key}=${value.replace(/(\/\/[^:/@\s]+:)[^@/\s]+@/g, '$1••••••@')}`;
+}
+
+/** The container's tooltip: state, image, ports, mounts, networks, uptime and (masked) environment. */
+export function containerTooltip(c: ContainerItem, env?: string[]): string {
+  const look = stateLook(c);
+  const lines = [`**${escapeMarkdown(c.name)}**: ${look.words}`, '', `Image: ${codeSpan(c.image)}`, `Id: ${codeSpan(c.id.slice(0, 12))}`, `Status: ${escapeMarkdown(c.status)}`];
+  if (c.composeProject) lines.push(`Compose: project ${codeSpan(c.composeProject)}${c.composeService ? `, service ${codeSpan(c.composeService)}` : ''}`);
+  if (c.ports.length) lines.push('', '**Ports**', ...c.ports.map((p) => `- ${codeSpan(formatPort(p))}`));
+  if (c.mounts.length) lines.push('', '**Mounts**', ...c.mounts.map((m) => `- ${m.type === 'volume' ? `volume ${codeSpan(m.name ?? m.source)}` : `${escapeMarkdown(m.type)} ${codeSpan(m.source)}`} → ${codeSpan(m.destination)}${m.readOnly ? ' (read-only)' : ''}`));
+  lines.push('', `**Network**: ${c.networks.length ? c.networks.map(codeSpan).join(', ') : codeSpan(c.networkMode)}`);
+  if (env?.length) lines.push('', '**Environment**', ...env.map((e) => `- ${codeSpan(maskEnv(e))}`));
+  return lines.join('\n');
+}
+
+export function imageLabel(i: ImageItem): string {
+  return i.tags[0] ?? `<none> ${i.id.replace(/^sha256:/, '').slice(0, 12)}`;
+}
+
+export function imageDescription(i: ImageItem, users: number, now = Date.now()): string {
+  return [formatBytes(i.size), age(i.created, now), users ? `in use by ${users} container${users > 1 ? 's' : ''}` : ''].filter(Boolean).join(' · ');
+}
+
+export function imageTooltip(i: ImageItem, users: ContainerItem[]): string {
+  const lines = [`**${escapeMarkdown(imageLabel(i))}**`, '', `Id: ${codeSpan(i.id.replace(/^sha256:/, '').slice(0, 12))}`, `Size: ${formatBytes(i.size)}`];
+  if (i.tags.length > 1) lines.push(`Also tagged: ${i.tags.slice(1).map(codeSpan).join(', ')}`);
+  if (!i.tags.length) lines.push('', 'Dangling: no tag points at it any more (usually an older build). Pruning images removes it.');
+  if (users.length) lines.push('', `**Used by**: ${users.map((c) => codeSpan(c.name)).join(', ')}`);
+  return lines.join('\n');
+}
+
+export function volumeTooltip(v: VolumeItem, users: ContainerItem[]): string {
+  return [`**${escapeMarkdown(v.name)}**`, '', `Driver: ${codeSpan(v.driver)}`, `Mountpoint: ${codeSpan(v.mountpoint)}`, '', users.length ? `**Used by**: ${users.map((c) => codeSpan(c.name)).join(', ')}` : 'Not used by any container: pruning volumes deletes it, and its data.'].join('\n');
+}
+
+export function networkTooltip(n: NetworkItem, members: ContainerItem[]): string {
+  return [`**${escapeMarkdown(n.name)}**`, '', `Driver: ${codeSpan(n.driver)}, scope ${codeSpan(n.scope)}${n.internal ? ', internal (no outside access)' : ''}`, '', members.length ? `**Containers**: ${members.map((c) => codeSpan(c.name)).join(', ')}` : 'No containers attached.'].join('\n');
+}
+
+export interface ContainerGroup {
+  /** Compose project name, or undefined for standalone containers. */
+  project?: string;
+  services: { service: string; containers: ContainerItem[] }[];
+  containers: ContainerItem[];
+}
+
+/** Containers grouped by Compose project (then service), projects by name, standalone containers last. */
+export function groupContainers(containers: Iterable<ContainerItem>): ContainerGroup[] {
+  const projects = new Map<string, Map<string, ContainerItem[]>>();
+  const standalone: ContainerItem[] = [];
+  for (const c of containers) {
+    if (!c.composeProject) {
+      standalone.push(c);
+      continue;
+    }
+    const services = projects.get(c.composeProject) ?? new Map<string, ContainerItem[]>();
+    projects.set(c.composeProject, services);
+    const service = c.composeService ?? '(no service)';
+    services.set(service, [...(services.get(service) ?? []), c]);
+  }
+  const byName = (a: ContainerItem, b: ContainerItem) => a.name.localeCompare(b.name);
+  const groups: ContainerGroup[] = [...projects.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([project, services]) => ({
+      project,
+      services: [...services.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([service, list]) => ({ service, containers: list.sort(byName) })),
+      containers: [...services.values()].flat().sort(byName),
+    }));
+  if (standalone.length) groups.push({ services: [], containers: standalone.sort(byName) });
+  return groups;
+}
+
+export interface PrunePreview {
+  kind: 'containers' | 'images' | 'volumes' | 'networks';
+  items: string[];
+  /** Bytes that come back, when the model knows (images); undefined otherwise. */
+  bytes?: number;
+}
+
+const BUILT_IN_NETWORKS = new Set(['bridge', 'host', 'none']);
+
+/** What a prune would remove, from the model: stopped containers, dangling images, unused volumes and networks. */
+export function prunePreview(kind: PrunePreview['kind'], model: { containers: Map<string, ContainerItem>; images: Map<string, ImageItem>; volumes: Map<string, VolumeItem>; networks: Map<string, NetworkItem> }): PrunePreview {
+  const containers = [...model.containers.values()];
+  switch (kind) {
+    case 'containers':
+      return { kind, items: containers.filter((c) => c.state === 'exited' || c.state === 'created' || c.state === 'dead').map((c) => c.name) };
+    case 'images': {
+      const used = new Set(containers.map((c) => c.imageId));
+      const dangling = [...model.images.values()].filter((i) => !i.tags.length && !used.has(i.id));
+      return { kind, items: dangling.map((i) => i.id.replace(/^sha256:/, '').slice(0, 12)), bytes: dangling.reduce((sum, i) => sum + i.size, 0) };
+    }
+    case 'volumes': {
+      const used = new Set(containers.flatMap((c) => c.mounts.filter((m) => m.type === 'volume' && m.name).map((m) => m.name!)));
+      // Like `docker volume prune` on current engines, only anonymous volumes are candidates unless asked; the
+      // Engine decides. The preview lists every unused one so nothing is a surprise.
+      return { kind, items: [...model.volumes.values()].filter((v) => !used.has(v.name)).map((v) => v.name) };
+    }
+    case 'networks': {
+      const used = new Set(containers.flatMap((c) => c.networks));
+      return { kind, items: [...model.networks.values()].filter((n) => !BUILT_IN_NETWORKS.has(n.name) && !used.has(n.name)).map((n) => n.name) };
+    }
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * The Docker side's vocabulary: what the Engine API returns (only the fields Dockside reads) and the model's own
+ * items. No I/O here.
+ */
+
+export interface RawPort {
+  IP?: string;
+  PrivatePort: number;
+  PublicPort?: number;
+  Type: string;
+}
+
+export interface RawMount {
+  Type?: string;
+  Name?: string;
+  Source?: string;
+  Destination?: string;
+  RW?: boolean;
+}
+
+/** One entry of `GET /containers/json`. */
+export interface RawContainer {
+  Id: string;
+  Names?: string[];
+  Image?: string;
+  ImageID?: string;
+  Command?: string;
+  Created?: number;
+  Ports?: RawPort[];
+  Labels?: Record<string, string> | null;
+  State?: string;
+  Status?: string;
+  HostConfig?: { NetworkMode?: string };
+  NetworkSettings?: { Networks?: Record<string, { NetworkID?: string; IPAddress?: string }> | null };
+  Mounts?: RawMount[];
+}
+
+/** `GET /images/json` entries and `GET /images/{id}/json` share these fields (Created differs in type). */
+export interface RawImage {
+  Id: string;
+  RepoTags?: string[] | null;
+  RepoDigests?: string[] | null;
+  Size?: number;
+  Created?: number | string;
+  Labels?: Record<string, string> | null;
+  Config?: { Labels?: Record<string, string> | null; ExposedPorts?: Record<string, unknown> | null };
+}
+
+export interface RawVolume {
+  Name: string;
+  Driver?: string;
+  Mountpoint?: string;
+  Labels?: Record<string, string> | null;
+  Scope?: string;
+  CreatedAt?: string;
+}
+
+export interface RawNetwork {
+  Id: string;
+  Name: string;
+  Driver?: string;
+  Scope?: string;
+  Internal?: boolean;
+  Labels?: Record<string, string> | null;
+  Created?: string;
+}
+
+/** One message of `GET /events`. */
+export interface RawEvent {
+  Type?: string;
+  Action?: string;
+  Actor?: { ID?: string; Attributes?: Record<string, string> };
+  id?: string;
+  status?: string;
+  time?: number;
+  timeNano?: number;
+}
+
+export interface EngineVersion {
+  version: string;
+  apiVersion: string;
+  os: string;
+  arch: string;
+}
+
+export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+
+export interface PortBinding {
+  /** Host address the port is bound to; undefined when not published. */
+  hostIp?: string;
+  hostPort?: number;
+  containerPort: number;
+  protocol: string;
+}
+
+export interface MountInfo {
+  type: string;
+  /** Volume name, for volumes. */
+  name?: string;
+  source: string;
+  destination: string;
+  readOnly: boolean;
+}
+
+export interface ContainerItem {
+  id: string;
+  name: string;
+  image: string;
+  imageId: string;
+  command: string;
+  created: number;
+  state: ContainerState;
+  /** The engine's status line ("Up 5 minutes (healthy)", "Exited (137) 2 hours ago"), as of the last fetch. */
+  status: string;
+  health?: 'healthy' | 'unhealthy' | 'starting';
+  exitCode?: number;
+  ports: PortBinding[];
+  labels: Record<string, string>;
+  mounts: MountInfo[];
+  networks: string[];
+  networkMode: string;
+  composeProject?: string;
+  composeService?: string;
+}
+
+export interface ImageItem {
+  id: string;
+  tags: string[];
+  digests: string[];
+  size: number;
+  created: number;
+  labels: Record<string, string>;
+}
+
+export interface VolumeItem {
+  name: string;
+  driver: string;
+  mountpoint: string;
+  scope: string;
+  labels: Record<string, string>;
+}
+
+export interface NetworkItem {
+  id: string;
+  name: string;
+  driver: string;
+  scope: string;
+  internal: boolean;
+  labels: Record<string, string>;
+}
+
+export type ObjectKind = 'container' | 'image' | 'volume' | 'network';
