@@ -9,12 +9,12 @@ export function benchBundle(): void {
     console.log('\nBundle: dist/ is empty; run `npm run build:production` first');
     return;
   }
-  console.log('\nBundle (dist/*.js)');
+  console.log('\nBundle (dist/*.js); the extension ships extension.js and docker.js (loaded on first Docker use)');
   let total = 0;
   for (const f of files) {
     const size = fs.statSync(path.join(dist, f)).size;
-    total += size;
-    console.log(`  ${f.padEnd(20)} ${(size / 1024).toFixed(1)} KB`);
+    if (f !== 'cli.js') total += size;
+    console.log(`  ${f.padEnd(20)} ${(size / 1024).toFixed(1)} KB${f === 'cli.js' ? ' (the npm CLI, not in the .vsix)' : ''}`);
   }
-  console.log(`  total                ${(total / 1024 / 1024).toFixed(2)} MB (target ≤ 1.5 MB)`);
+  console.log(`  extension total      ${(total / 1024 / 1024).toFixed(2)} MB (target ≤ 1.5 MB)`);
 }

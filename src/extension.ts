@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { Ctx } from './ctx';
 import { registerComposeFeatures } from './vscode/composeFeatures';
+import { registerExplorer } from './vscode/explorer';
 import { createDockerfileService, registerDockerfileDiagnostics, registerDockerfileLanguageFeatures } from './vscode/dockerfileFeatures';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -12,6 +13,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerDockerfileDiagnostics(ctx, dockerfiles);
     registerDockerfileLanguageFeatures(ctx, dockerfiles);
     registerComposeFeatures(ctx);
+    registerExplorer(ctx);
     ctx.log.info('Dockside activated');
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

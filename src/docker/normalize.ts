@@ -17,7 +17,7 @@ export function toContainer(raw: RawContainer): ContainerItem {
     seen.add(key);
     ports.push({ containerPort: p.PrivatePort, protocol: p.Type, ...(p.PublicPort ? { hostPort: p.PublicPort, hostIp: p.IP ?? '0.0.0.0' } : {}) });
   }
-  ports.sort((a, b) => a.containerPort - b.containerPort || (a.hostPort ?? 0) - (b.hostPort ?? 0) || (a.hostIp ?? '').localeCompare(b.hostIp ?? ''));
+  ports.sort((a, b) => a.containerPort - b.containerPort || (a.hostPort ?? 0) - (b.hostPort ?? 0) || ((a.hostIp ?? '') < (b.hostIp ?? '') ? -1 : (a.hostIp ?? '') > (b.hostIp ?? '') ? 1 : 0));
   return {
     id: raw.Id,
     name: (raw.Names?.[0] ?? raw.Id.slice(0, 12)).replace(/^\//, ''),

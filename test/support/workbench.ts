@@ -74,3 +74,17 @@ export async function chooseFocusedRow(page: Page, text: string): Promise<void> 
   }
   throw new Error(`no row "${text}" in the open list`);
 }
+
+/** Right-clicks a row and picks an entry of its context menu, the way a person does (mouse, then Enter if needed). */
+export async function contextMenu(page: Page, target: Locator, item: string | RegExp): Promise<void> {
+  await target.click({ button: 'right' });
+  const entry = page.locator('.context-view .action-item', { has: page.locator('.action-label', { hasText: item }) }).first();
+  await entry.waitFor({ timeout: 10000 });
+  await entry.hover();
+  await entry.click();
+  // A menu that opens under the pointer can swallow the first click while it animates: then press Enter on it.
+  if (await page.locator('.context-view .monaco-menu').isVisible().catch(() => false)) {
+    await entry.hover();
+    await page.keyboard.press('Enter');
+  }
+}

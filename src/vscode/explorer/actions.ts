@@ -1,0 +1,305 @@
+import { execFile } from 'node:child_process';
+import * as vscode from 'vscode';
+import type { Ctx } from '../../ctx';
+import { listContexts } from '../../docker/connection';
+import { EngineError } from '../../docker/engineApi';
+import { formatBytes, prunePreview, type PrunePreview } from '../../docker/present';
+import type { ContainerItem } from '../../docker/types';
+import type { DockerSession } from './dockerSession';
+import type { DockerNode } from './trees';
+
+type ContainerAction = 'start' | 'stop' | 'restart' | 'pause' | 'unpause';
+const PAST: Record<ContainerAction, string> = { start: 'Started', stop: 'Stopped', restart: 'Restarted', pause: 'Paused', unpause: 'Resumed' };
+
+/** The containers a command applies to: the clicked node, or every selected one (multi-select). */
+function containersOf(node: DockerNode | undefined, selected: DockerNode[] | undefined): ContainerItem[] {
+  const nodes = selected?.length ? selected : node ? [node] : [];
+  return nodes.flatMap((n) => (n.kind === 'container' ? [n.item] : n.kind === 'project' || n.kind === 'service' ? n.containers : []));
+}
+
+/** An Engine failure in words a person can act on. */
+export function actionError(err: unknown, what: string): string {
+  if (err instanceof EngineError) {
+    if (err.statusCode === 404) return `${what} no longer exists: it was removed outside Dockside.`;
+    if (err.statusCode === 304) return `${what} is already in that state.`;
+    return `${what}: ${err.message}`;
+  }
+  return `${what}: ${(err as Error)?.message ?? String(err)}`;
+}
+
+/** Runs a command and reports whether it exists (`docker compose` plugin or `docker-compose`). */
+function commandWorks(cmd: string, args: string[], env: Record<string, string>): Promise<boolean> {
+  return new Promise((resolve) => execFile(cmd, args, { env: { ...process.env, ...env }, timeout: 10000 }, (err) => resolve(!err)));
+}
+
+export function registerDockerActions(ctx: Ctx, session: DockerSession): void {
+  const api = () => {
+    const a = session.api();
+    if (!a || session.model()?.state.status !== 'connected') throw new Error('Docker is not reachable right now.');
+    return a;
+  };
+  const report = (err: unknown, what: string) => void vscode.window.showErrorMessage(actionError(err, what));
+
+  const containerAction = (action: ContainerAction) => async (node?: DockerNode, selected?: DockerNode[]) => {
+    const targets = containersOf(node, selected);
+    if (!targets.length) return;
+    await vscode.window.withProgress({ location: { viewId: 'dockside.containers' }, title: `${action} ${targets.length} container(s)` }, async () => {
+      await Promise.all(
+        targets.map(async (c) => {
+          try {
+            await api().containerAction(c.id, action);
+          } catch (err) {
+            report(err, `Container "${c.name}"`);
+          }
+        }),
+      );
+    });
+    ctx.log.info(`${PAST[action]} ${targets.map((c) => c.name).join(', ')}`);
+  };
+
+  const removeContainers = async (node?: DockerNode, selected?: DockerNode[]) => {
+    const targets = containersOf(node, selected);
+    if (!targets.length) return;
+    const running = targets.filter((c) => c.state === 'running' || c.state === 'paused' || c.state === 'restarting');
+    const names = targets.map((c) => `"${c.name}"`).join(', ');
+    const detail = running.length ? `${running.map((c) => c.name).join(', ')} ${running.length > 1 ? 'are' : 'is'} running: Force Remove stops ${running.length > 1 ? 'them' : 'it'} first. Named volumes are kept.` : 'Named volumes are kept.';
+    const choice = await vscode.window.showWarningMessage(`Remove ${targets.length > 1 ? `${targets.length} containers` : 'container'} ${names}?`, { modal: true, detail }, ...(running.length ? ['Force Remove'] : ['Remove']));
+    if (!choice) return;
+    await vscode.window.withProgress({ location: { viewId: 'dockside.containers' } }, () =>
+      Promise.all(
+        targets.map(async (c) => {
+          try {
+            await api().removeContainer(c.id, { force: choice === 'Force Remove' });
+          } catch (err) {
+            report(err, `Container "${c.name}"`);
+          }
+        }),
+      ),
+    );
+  };
+
+  /** Follows a container's log in a terminal; closing the terminal stops following. */
+  const showLogs = (timestamps: boolean) => async (node?: DockerNode) => {
+    const c = containersOf(node, undefined)[0];
+    if (!c) return;
+    const write = new vscode.EventEmitter<string>();
+    const close = new vscode.EventEmitter<number | void>();
+    let subscription: { close(): void } | undefined;
+    const pty: vscode.Pseudoterminal = {
+      onDidWrite: write.event,
+      onDidClose: close.event,
+      open: () => {
+        write.fire(`\x1b[2mFollowing the log of ${c.name}${timestamps ? ' (with timestamps)' : ''}. Close this terminal to stop.\x1b[0m\r\n`);
+        api()
+          .logs(
+            c.id,
+            { follow: true, timestamps, tail: 1000 },
+            (text, stream) => write.fire((stream === 'stderr' ? `\x1b[31m${text}\x1b[0m` : text).replace(/\r?\n/g, '\r\n')),
+            (err) => write.fire(`\r\n\x1b[2m${err ? actionError(err, 'The log stream') : `The log ended (${c.name} stopped).`}\x1b[0m\r\n`),
+          )
+          .then((s) => (subscription = s))
+          .catch((err) => write.fire(`\x1b[31m${actionError(err, `Container "${c.name}"`)}\x1b[0m\r\n`));
+      },
+      close: () => subscription?.close(),
+    };
+    vscode.window.createTerminal({ name: `Logs: ${c.name}`, pty, iconPath: new vscode.ThemeIcon('output') }).show();
+  };
+
+  const openShell = async (node?: DockerNode) => {
+    const c = containersOf(node, undefined)[0];
+    if (!c) return;
+    if (c.state !== 'running') {
+      void vscode.window.showWarningMessage(`"${c.name}" is not running; start it to open a shell.`);
+      return;
+    }
+    if (!(await commandWorks('docker', ['--version'], {}))) {
+      void vscode.window.showErrorMessage('Opening a shell needs the docker command-line client, which is not on the PATH.');
+      return;
+    }
+    // An argument vector: the id is one argument, nothing from the engine is parsed by a shell.
+    const probe = 'if command -v bash >/dev/null 2>&1; then exec bash; else exec sh; fi';
+    vscode.window.createTerminal({ name: `Shell: ${c.name}`, shellPath: 'docker', shellArgs: ['exec', '-it', c.id, 'sh', '-c', probe], env: session.cliEnv(), iconPath: new vscode.ThemeIcon('terminal') }).show();
+  };
+
+  const inspect = async (node?: DockerNode) => {
+    if (!node) return;
+    const [kind, id, name] = node.kind === 'container' ? (['container', node.item.id, node.item.name] as const) : node.kind === 'image' ? (['image', node.item.id, node.item.tags[0] ?? node.item.id.slice(7, 19)] as const) : node.kind === 'volume' ? (['volume', node.item.name, node.item.name] as const) : node.kind === 'network' ? (['network', node.item.id, node.item.name] as const) : [];
+    if (!kind) return;
+    const uri = vscode.Uri.from({ scheme: INSPECT_SCHEME, path: `/${kind}/${encodeURIComponent(name)}.json`, query: id });
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.languages.setTextDocumentLanguage(doc, 'json');
+    await vscode.window.showTextDocument(doc, { preview: true });
+  };
+
+  const openPort = async (node?: DockerNode) => {
+    const c = containersOf(node, undefined)[0];
+    const published = c?.ports.filter((p) => p.hostPort) ?? [];
+    if (!c || !published.length) {
+      if (c) void vscode.window.showInformationMessage(`"${c.name}" publishes no port on the host. Publish one with -p HOST:CONTAINER (or "ports:" in compose).`);
+      return;
+    }
+    const unique = [...new Map(published.map((p) => [p.hostPort, p])).values()];
+    const pick = unique.length === 1 ? unique[0] : (await vscode.window.showQuickPick(unique.map((p) => ({ label: `${p.hostPort}`, description: `→ ${p.containerPort}/${p.protocol}`, p })), { placeHolder: 'Which published port?' }))?.p;
+    if (!pick) return;
+    const target = session.target();
+    const engineHost = target?.address.kind === 'tcp' || target?.address.kind === 'ssh' ? target.address.host : 'localhost';
+    const host = pick.hostIp && !['0.0.0.0', '::', ''].includes(pick.hostIp) ? (pick.hostIp.includes(':') ? `[${pick.hostIp}]` : pick.hostIp) : engineHost;
+    await vscode.env.openExternal(vscode.Uri.parse(`http://${host}:${pick.hostPort}/`));
+  };
+
+  const removeImage = async (node?: DockerNode, selected?: DockerNode[]) => {
+    const images = (selected?.length ? selected : node ? [node] : []).flatMap((n) => (n.kind === 'image' ? [n.item] : []));
+    if (!images.length) return;
+    const label = images.map((i) => `"${i.tags[0] ?? i.id.slice(7, 19)}"`).join(', ');
+    if ((await vscode.window.showWarningMessage(`Remove image ${label}?`, { modal: true, detail: 'Layers shared with other images stay.' }, 'Remove')) !== 'Remove') return;
+    for (const image of images) {
+      const name = image.tags[0] ?? image.id.slice(7, 19);
+      try {
+        await api().removeImage(image.tags.length > 1 ? name : image.id, {});
+      } catch (err) {
+        if (err instanceof EngineError && err.statusCode === 409) {
+          const users = session.model()?.containersUsingImage(image.id).map((c) => c.name) ?? [];
+          const force = await vscode.window.showWarningMessage(`Image "${name}" is in use${users.length ? ` by ${users.join(', ')}` : ''}${/multiple repositories|referenced in multiple/.test(err.message) ? ' or has several tags' : ''}.`, { modal: true, detail: `${err.message}\n\nRemove those containers first, or force: forcing only removes the tag while a container still uses the image.` }, 'Force Remove');
+          if (force) await api().removeImage(image.id, { force: true }).catch((e) => report(e, `Image "${name}"`));
+        } else report(err, `Image "${name}"`);
+      }
+    }
+  };
+
+  const removeSimple = (kind: 'volume' | 'network') => async (node?: DockerNode) => {
+    if (node?.kind !== kind) return;
+    const name = node.item.name;
+    const detail = kind === 'volume' ? 'The data in it is deleted for good.' : 'Containers can no longer join it.';
+    if ((await vscode.window.showWarningMessage(`Remove ${kind} "${name}"?`, { modal: true, detail }, 'Remove')) !== 'Remove') return;
+    try {
+      if (node.kind === 'volume') await api().removeVolume(node.item.name);
+      else await api().removeNetwork(node.item.id);
+    } catch (err) {
+      report(err, `The ${kind} "${name}"`);
+    }
+  };
+
+  const prune = async (kind?: PrunePreview['kind']) => {
+    const model = session.model();
+    if (!model || model.state.status !== 'connected') return void vscode.window.showErrorMessage('Docker is not reachable right now.');
+    const chosen =
+      kind ??
+      (
+        await vscode.window.showQuickPick(
+          (['containers', 'images', 'volumes', 'networks'] as const).map((k) => {
+            const p = prunePreview(k, model);
+            return { label: `Prune ${k}`, description: `${p.items.length} to remove${p.bytes ? `, ${formatBytes(p.bytes)} back` : ''}`, k };
+          }),
+          { placeHolder: 'What should go?' },
+        )
+      )?.k;
+    if (!chosen) return;
+    const preview = prunePreview(chosen, model);
+    if (!preview.items.length) return void vscode.window.showInformationMessage(`Nothing to prune: no ${chosen === 'containers' ? 'stopped containers' : chosen === 'images' ? 'dangling images' : `unused ${chosen}`}.`);
+    const list = preview.items.slice(0, 15).join('\n') + (preview.items.length > 15 ? `\n…and ${preview.items.length - 15} more` : '');
+    const what = chosen === 'containers' ? 'stopped containers' : chosen === 'images' ? 'dangling images' : `unused ${chosen}`;
+    const ok = await vscode.window.showWarningMessage(`Remove ${preview.items.length} ${what}${preview.bytes ? ` (${formatBytes(preview.bytes)})` : ''}?`, { modal: true, detail: `${list}${chosen === 'volumes' ? '\n\nThe data in these volumes is deleted for good.' : ''}` }, 'Prune');
+    if (ok !== 'Prune') return;
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Pruning ${what}…` }, async () => {
+      try {
+        const result = await api().prune(chosen);
+        void vscode.window.showInformationMessage(`Removed ${result.deleted.length} ${what}${result.spaceReclaimed ? `, ${formatBytes(result.spaceReclaimed)} reclaimed` : ''}.`);
+      } catch (err) {
+        report(err, `Pruning ${what}`);
+      }
+    });
+  };
+
+  const compose = (verb: 'up' | 'down' | 'restart') => async (node?: DockerNode) => {
+    if (node?.kind !== 'project') return;
+    const env = session.cliEnv();
+    const plugin = await commandWorks('docker', ['compose', 'version'], env);
+    const standalone = !plugin && (await commandWorks('docker-compose', ['version'], env));
+    if (!plugin && !standalone) return void vscode.window.showErrorMessage('Neither the "docker compose" plugin nor "docker-compose" is installed, so Dockside cannot run Compose. Install one of them.');
+    const labels = node.containers[0]?.labels ?? {};
+    const cwd = labels['com.docker.compose.project.working_dir'];
+    const files = (labels['com.docker.compose.project.config_files'] ?? '').split(',').filter(Boolean);
+    if (verb === 'down' && (await vscode.window.showWarningMessage(`Stop and remove the containers and networks of "${node.project}"?`, { modal: true, detail: 'Named volumes are kept.' }, 'Down')) !== 'Down') return;
+    const args = [...(plugin ? ['compose'] : []), '-p', node.project, ...files.flatMap((f) => ['-f', f]), verb, ...(verb === 'up' ? ['-d'] : [])];
+    const terminal = vscode.window.createTerminal({ name: `Compose ${verb}: ${node.project}`, shellPath: plugin ? 'docker' : 'docker-compose', shellArgs: args, env, ...(cwd ? { cwd } : {}), iconPath: new vscode.ThemeIcon('layers') });
+    terminal.show();
+  };
+
+  const chooseEngine = async () => {
+    const contexts = listContexts({ env: process.env });
+    const current = session.target();
+    const items: (vscode.QuickPickItem & { apply: () => Thenable<void> | void })[] = [
+      ...contexts.map((c) => ({ label: `$(server-environment) ${c.name}`, description: c.host, detail: c.description, apply: () => setEngine('', c.name === 'default' ? '' : c.name) })),
+      { label: '$(edit) Enter an address…', description: 'unix://, tcp:// or ssh://', apply: async () => {
+        const value = await vscode.window.showInputBox({ prompt: 'Docker engine address', placeHolder: 'tcp://127.0.0.1:2375', value: current?.label.replace(/ \(TLS\)$/, '') });
+        if (value !== undefined) await setEngine(value.trim(), '');
+      } },
+      { label: '$(discard) Use DOCKER_HOST or the current Docker context', apply: () => setEngine('', '') },
+    ];
+    const pick = await vscode.window.showQuickPick(items, { placeHolder: `Now: ${current?.label ?? 'none'} (${current?.source ?? ''})` });
+    await pick?.apply();
+  };
+  const setEngine = async (host: string, context: string) => {
+    const config = vscode.workspace.getConfiguration('dockside');
+    await config.update('host', host || undefined, vscode.ConfigurationTarget.Global);
+    await config.update('context', context || undefined, vscode.ConfigurationTarget.Global);
+    session.restart();
+  };
+
+  const copy = (what: 'id' | 'name') => async (node?: DockerNode) => {
+    const text = node?.kind === 'container' ? (what === 'id' ? node.item.id : node.item.name) : node?.kind === 'image' ? (what === 'id' ? node.item.id : node.item.tags[0] ?? node.item.id) : node?.kind === 'volume' ? node.item.name : node?.kind === 'network' ? (what === 'id' ? node.item.id : node.item.name) : undefined;
+    if (text) await vscode.env.clipboard.writeText(text);
+  };
+
+  const commands: Record<string, (...args: never[]) => unknown> = {
+    'dockside.container.start': containerAction('start'),
+    'dockside.container.stop': containerAction('stop'),
+    'dockside.container.restart': containerAction('restart'),
+    'dockside.container.pause': containerAction('pause'),
+    'dockside.container.unpause': containerAction('unpause'),
+    'dockside.container.remove': removeContainers,
+    'dockside.container.logs': showLogs(false),
+    'dockside.container.logsWithTimestamps': showLogs(true),
+    'dockside.container.shell': openShell,
+    'dockside.container.openPort': openPort,
+    'dockside.inspect': inspect,
+    'dockside.copyId': copy('id'),
+    'dockside.copyName': copy('name'),
+    'dockside.image.remove': removeImage,
+    'dockside.volume.remove': removeSimple('volume'),
+    'dockside.network.remove': removeSimple('network'),
+    'dockside.prune': () => prune(),
+    'dockside.compose.up': compose('up'),
+    'dockside.compose.down': compose('down'),
+    'dockside.compose.restart': compose('restart'),
+    'dockside.engine.choose': chooseEngine,
+    'dockside.engine.retry': () => session.model()?.retryNow(),
+  };
+  for (const [name, handler] of Object.entries(commands)) {
+    ctx.subscriptions.push(
+      vscode.commands.registerCommand(name, async (...args: unknown[]) => {
+        try {
+          await (handler as (...a: unknown[]) => unknown)(...args);
+        } catch (err) {
+          void vscode.window.showErrorMessage((err as Error).message);
+        }
+      }),
+    );
+  }
+
+  ctx.subscriptions.push(
+    vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, {
+      async provideTextDocumentContent(uri) {
+        const kind = uri.path.split('/')[1] as 'container' | 'image' | 'volume' | 'network';
+        try {
+          return JSON.stringify(await api().inspect(kind, uri.query), null, 2);
+        } catch (err) {
+          return JSON.stringify({ error: actionError(err, `This ${kind}`) }, null, 2);
+        }
+      },
+    }),
+  );
+}
+
+/** Inspect output opens as a read-only document under this scheme. */
+export const INSPECT_SCHEME = 'dockside-inspect';

@@ -1,0 +1,122 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Ctx } from '../../ctx';
+import { resolveEngine, type EngineTarget } from '../../docker/connection';
+import type { EngineApi } from '../../docker/engineApi';
+import { DockerModel, type ModelChange } from '../../docker/model';
+
+type DockerSide = typeof import('../../docker/dockerodeApi');
+
+/**
+ * dockerode (with ssh2, grpc and protobufjs) is bundled apart in dist/docker.js and loaded here on first use, so
+ * that opening a Dockerfile never pays for it. The path is computed, so esbuild leaves this require alone.
+ */
+function loadDockerSide(): DockerSide {
+  return require(path.join(__dirname, 'docker.js')) as DockerSide;
+}
+
+/**
+ * The connection to one engine and its live model, started when a Docker view or command first needs it, and
+ * restarted when the engine settings change.
+ */
+export class DockerSession implements vscode.Disposable {
+  private current: { target: EngineTarget; api: EngineApi; model: DockerModel } | undefined;
+  private targetError: string | undefined;
+  private readonly changed = new vscode.EventEmitter<ModelChange>();
+  /** Fired for every model change and connection change. */
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly ctx: Ctx) {
+    ctx.subscriptions.push(
+      this,
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (this.current && (e.affectsConfiguration('dockside.host') || e.affectsConfiguration('dockside.context'))) this.restart();
+      }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.current && this.restart()),
+    );
+  }
+
+  get started(): boolean {
+    return !!this.current;
+  }
+
+  /** The model, connecting on first use. */
+  model(): DockerModel | undefined {
+    if (!this.current && !this.targetError) this.start();
+    return this.current?.model;
+  }
+
+  api(): EngineApi | undefined {
+    this.model();
+    return this.current?.api;
+  }
+
+  target(): EngineTarget | undefined {
+    this.model();
+    return this.current?.target;
+  }
+
+  /** Why no engine could even be addressed (a bad `dockside.host`), if so. */
+  get configurationError(): string | undefined {
+    return this.targetError;
+  }
+
+  /** Environment for a `docker` CLI process that must talk to the same engine. */
+  cliEnv(): Record<string, string> {
+    const t = this.target();
+    if (!t) return {};
+    if (t.source.startsWith('context ')) return { DOCKER_CONTEXT: t.source.slice('context "'.length, -1) };
+    if (t.source === 'default socket') return {};
+    const a = t.address;
+    const host = a.kind === 'unix' ? `unix://${a.socketPath}` : a.kind === 'tcp' ? `tcp://${a.host}:${a.port}` : a.kind === 'ssh' ? `ssh://${a.username ? `${a.username}@` : ''}${a.host}:${a.port}` : `npipe://${a.socketPath}`;
+    return { DOCKER_HOST: host };
+  }
+
+  restart(): void {
+    this.stop();
+    this.targetError = undefined;
+    this.start();
+    this.changed.fire({ kinds: ['container', 'image', 'volume', 'network'] });
+  }
+
+  private start(): void {
+    let target: EngineTarget;
+    try {
+      const trusted = vscode.workspace.isTrusted;
+      target = resolveEngine({
+        setting: trusted ? this.ctx.setting<string>('host', '') : undefined,
+        env: { ...process.env, ...(trusted && this.ctx.setting<string>('context', '') ? { DOCKER_CONTEXT: this.ctx.setting<string>('context', '') } : {}) },
+      });
+    } catch (err) {
+      this.targetError = (err as Error).message;
+      void vscode.commands.executeCommand('setContext', 'dockside.engineState', 'unreachable');
+      return;
+    }
+    const started = performance.now();
+    const side = loadDockerSide();
+    this.ctx.log.info(`Docker side loaded in ${(performance.now() - started).toFixed(0)} ms; engine ${target.label} (${target.source})`);
+    const api = side.createDockerodeApi(target.options, target.label);
+    const model = new DockerModel(api);
+    model.onDidChange((change) => {
+      void vscode.commands.executeCommand('setContext', 'dockside.engineState', model.state.status);
+      this.changed.fire(change);
+    });
+    this.current = { target, api, model };
+    void vscode.commands.executeCommand('setContext', 'dockside.engineState', 'connecting');
+    void model.start().then(() => {
+      if (model.state.status === 'connected') this.ctx.log.info(`Connected to Docker ${model.state.version.version} (API ${model.state.version.apiVersion}) at ${target.label}`);
+      else if (model.state.status === 'unreachable') this.ctx.log.warn(model.state.error);
+    });
+  }
+
+  private stop(): void {
+    this.current?.model.dispose();
+    this.current?.api.close();
+    this.current = undefined;
+  }
+
+  dispose(): void {
+    this.stop();
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,263 @@
+import * as vscode from 'vscode';
+import type { DockerModel } from '../../docker/model';
+import { containerDescription, containerTooltip, groupContainers, imageDescription, imageLabel, imageTooltip, networkTooltip, stateLook, volumeTooltip } from '../../docker/present';
+import type { ContainerItem, ImageItem, NetworkItem, ObjectKind, VolumeItem } from '../../docker/types';
+import type { DockerSession } from './dockerSession';
+
+/** What a node of the Docker views stands for; commands receive these. */
+export type DockerNode =
+  | { kind: 'project'; project: string; containers: ContainerItem[] }
+  | { kind: 'service'; project: string; service: string; containers: ContainerItem[] }
+  | { kind: 'container'; item: ContainerItem }
+  | { kind: 'image'; item: ImageItem; users: number }
+  | { kind: 'dangling'; images: ImageItem[] }
+  | { kind: 'volume'; item: VolumeItem; users: number }
+  | { kind: 'network'; item: NetworkItem; members: number }
+  | { kind: 'info'; label: string; description?: string; icon?: string; command?: vscode.Command; tooltip?: string };
+
+const md = (text: string) => {
+  const m = new vscode.MarkdownString(text);
+  m.supportHtml = false;
+  m.isTrusted = false;
+  return m;
+};
+
+/** One Docker view over the session's model: refreshed from model changes of its kind, never on a timer. */
+abstract class DockerTree implements vscode.TreeDataProvider<DockerNode> {
+  private readonly changed = new vscode.EventEmitter<DockerNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  view: vscode.TreeView<DockerNode> | undefined;
+
+  constructor(
+    protected readonly session: DockerSession,
+    private readonly kinds: ObjectKind[],
+  ) {
+    session.onDidChange((change) => {
+      if (change.kinds.length === 0 || change.kinds.some((k) => this.kinds.includes(k))) this.changed.fire(undefined);
+      this.updateMessage();
+    });
+  }
+
+  getChildren(node?: DockerNode): DockerNode[] {
+    const model = this.session.model();
+    this.updateMessage();
+    if (!model || model.state.status !== 'connected') return [];
+    return this.children(model, node);
+  }
+
+  abstract children(model: DockerModel, node?: DockerNode): DockerNode[];
+  abstract getTreeItem(node: DockerNode): vscode.TreeItem;
+
+  /** The view's message line: the connection problem in plain words, shown above the welcome content. */
+  updateMessage(): void {
+    if (!this.view) return;
+    const model = this.session.started ? this.session.model() : undefined;
+    const error = this.session.configurationError;
+    this.view.message = error
+      ? `The engine address is not valid: ${error}`
+      : model?.state.status === 'unreachable'
+        ? `${model.state.error} Retrying…`
+        : model?.state.status === 'connecting'
+          ? `Connecting to ${this.session.target()?.label ?? 'Docker'}…`
+          : undefined;
+  }
+}
+
+export class ContainersTree extends DockerTree {
+  constructor(session: DockerSession) {
+    super(session, ['container']);
+  }
+
+  children(model: DockerModel, node?: DockerNode): DockerNode[] {
+    if (!node) {
+      const out: DockerNode[] = [];
+      for (const group of groupContainers(model.containers.values())) {
+        if (group.project) out.push({ kind: 'project', project: group.project, containers: group.containers });
+        else out.push(...group.containers.map((item) => ({ kind: 'container' as const, item })));
+      }
+      return out;
+    }
+    if (node.kind === 'project') {
+      const group = groupContainers(node.containers)[0];
+      return group.services.map((s) => ({ kind: 'service' as const, project: node.project, service: s.service, containers: s.containers }));
+    }
+    if (node.kind === 'service') return node.containers.map((item) => ({ kind: 'container' as const, item }));
+    return [];
+  }
+
+  getTreeItem(node: DockerNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'project': {
+        const running = node.containers.filter((c) => c.state === 'running').length;
+        const item = new vscode.TreeItem(node.project, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `project:${node.project}`;
+        item.description = `${running}/${node.containers.length} running`;
+        item.iconPath = new vscode.ThemeIcon('layers', running ? new vscode.ThemeColor('charts.green') : undefined);
+        item.contextValue = 'composeProject';
+        item.tooltip = md(`**Compose project ${node.project}**: ${running} of ${node.containers.length} containers running`);
+        return item;
+      }
+      case 'service': {
+        const item = new vscode.TreeItem(node.service, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `service:${node.project}/${node.service}`;
+        item.description = node.containers.length > 1 ? `${node.containers.length} replicas` : undefined;
+        item.iconPath = new vscode.ThemeIcon('symbol-class');
+        item.contextValue = 'composeService';
+        return item;
+      }
+      case 'container': {
+        const c = node.item;
+        const look = stateLook(c);
+        const item = new vscode.TreeItem(c.name, vscode.TreeItemCollapsibleState.None);
+        item.id = `container:${c.id}`;
+        item.description = containerDescription(c);
+        item.iconPath = new vscode.ThemeIcon(look.icon, new vscode.ThemeColor(look.color));
+        item.contextValue = `container.${c.state}${c.ports.some((p) => p.hostPort) ? '.published' : ''}`;
+        item.accessibilityInformation = { label: `${c.name}, ${look.words}, image ${c.image}` };
+        return item;
+      }
+      default:
+        return new vscode.TreeItem('');
+    }
+  }
+
+  /** The tooltip needs the environment, which only inspect has: fetched when the tooltip is about to show. */
+  async resolveTreeItem(item: vscode.TreeItem, node: DockerNode): Promise<vscode.TreeItem> {
+    if (node.kind !== 'container') return item;
+    let env: string[] | undefined;
+    try {
+      const info = (await this.session.api()?.inspect('container', node.item.id)) as { Config?: { Env?: string[] } } | undefined;
+      env = info?.Config?.Env ?? undefined;
+    } catch {
+      // Gone or unreachable: the tooltip shows what the model has.
+    }
+    item.tooltip = md(containerTooltip(node.item, env));
+    return item;
+  }
+}
+
+export class ImagesTree extends DockerTree {
+  constructor(session: DockerSession) {
+    super(session, ['image', 'container']);
+  }
+
+  children(model: DockerModel, node?: DockerNode): DockerNode[] {
+    const users = new Map<string, number>();
+    for (const c of model.containers.values()) users.set(c.imageId, (users.get(c.imageId) ?? 0) + 1);
+    const images = [...model.images.values()];
+    if (node?.kind === 'dangling') return node.images.map((item) => ({ kind: 'image' as const, item, users: users.get(item.id) ?? 0 }));
+    if (node) return [];
+    const tagged = images.filter((i) => i.tags.length).sort((a, b) => imageLabel(a).localeCompare(imageLabel(b)));
+    const dangling = images.filter((i) => !i.tags.length);
+    const out: DockerNode[] = tagged.map((item) => ({ kind: 'image' as const, item, users: users.get(item.id) ?? 0 }));
+    if (dangling.length) out.push({ kind: 'dangling', images: dangling });
+    return out;
+  }
+
+  getTreeItem(node: DockerNode): vscode.TreeItem {
+    if (node.kind === 'dangling') {
+      const item = new vscode.TreeItem('Dangling images', vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = 'dangling';
+      item.description = `${node.images.length}`;
+      item.iconPath = new vscode.ThemeIcon('debug-disconnect');
+      item.tooltip = md('Images no tag points at any more, usually left behind by rebuilds. **Prune Images** removes those no container uses.');
+      return item;
+    }
+    if (node.kind !== 'image') return new vscode.TreeItem('');
+    const model = this.session.model()!;
+    const item = new vscode.TreeItem(imageLabel(node.item), vscode.TreeItemCollapsibleState.None);
+    item.id = `image:${node.item.id}`;
+    item.description = imageDescription(node.item, node.users);
+    item.iconPath = new vscode.ThemeIcon('file-binary', node.users ? new vscode.ThemeColor('charts.blue') : undefined);
+    item.contextValue = node.users ? 'image.inUse' : 'image';
+    item.tooltip = md(imageTooltip(node.item, model.containersUsingImage(node.item.id)));
+    return item;
+  }
+}
+
+export class VolumesTree extends DockerTree {
+  constructor(session: DockerSession) {
+    super(session, ['volume', 'container']);
+  }
+
+  children(model: DockerModel, node?: DockerNode): DockerNode[] {
+    if (node) return [];
+    return [...model.volumes.values()].sort((a, b) => a.name.localeCompare(b.name)).map((item) => ({ kind: 'volume' as const, item, users: model.containersUsingVolume(item.name).length }));
+  }
+
+  getTreeItem(node: DockerNode): vscode.TreeItem {
+    if (node.kind !== 'volume') return new vscode.TreeItem('');
+    const model = this.session.model()!;
+    const item = new vscode.TreeItem(node.item.name, vscode.TreeItemCollapsibleState.None);
+    item.id = `volume:${node.item.name}`;
+    item.description = [node.item.driver, node.users ? `used by ${node.users}` : 'unused'].join(' · ');
+    item.iconPath = new vscode.ThemeIcon('database', node.users ? new vscode.ThemeColor('charts.blue') : undefined);
+    item.contextValue = node.users ? 'volume.inUse' : 'volume';
+    item.tooltip = md(volumeTooltip(node.item, model.containersUsingVolume(node.item.name)));
+    return item;
+  }
+}
+
+export class NetworksTree extends DockerTree {
+  constructor(session: DockerSession) {
+    super(session, ['network', 'container']);
+  }
+
+  children(model: DockerModel, node?: DockerNode): DockerNode[] {
+    if (node) return [];
+    return [...model.networks.values()].sort((a, b) => a.name.localeCompare(b.name)).map((item) => ({ kind: 'network' as const, item, members: model.containersOnNetwork(item.name).length }));
+  }
+
+  getTreeItem(node: DockerNode): vscode.TreeItem {
+    if (node.kind !== 'network') return new vscode.TreeItem('');
+    const model = this.session.model()!;
+    const item = new vscode.TreeItem(node.item.name, vscode.TreeItemCollapsibleState.None);
+    item.id = `network:${node.item.id}`;
+    item.description = [node.item.driver, node.item.scope, `${node.members} container${node.members === 1 ? '' : 's'}`].join(' · ');
+    item.iconPath = new vscode.ThemeIcon('type-hierarchy');
+    item.contextValue = ['bridge', 'host', 'none'].includes(node.item.name) ? 'network.builtin' : 'network';
+    item.tooltip = md(networkTooltip(node.item, model.containersOnNetwork(node.item.name)));
+    return item;
+  }
+}
+
+/** The connection view: which engine, where that choice came from, its version, and how to switch. */
+export class ConnectionTree extends DockerTree {
+  constructor(session: DockerSession) {
+    super(session, []);
+  }
+
+  override getChildren(): DockerNode[] {
+    const model = this.session.model();
+    const target = this.session.target();
+    const switchCommand: vscode.Command = { command: 'dockside.engine.choose', title: 'Choose Engine…' };
+    const out: DockerNode[] = [];
+    if (this.session.configurationError) out.push({ kind: 'info', label: 'Invalid address', description: this.session.configurationError, icon: 'error', command: switchCommand });
+    if (target) out.push({ kind: 'info', label: target.label, description: target.source, icon: 'plug', command: switchCommand, tooltip: `Dockside talks to ${target.label} (from ${target.source}). Click to choose another engine.` });
+    if (model?.state.status === 'connected') {
+      const running = [...model.containers.values()].filter((c) => c.state === 'running').length;
+      out.push({ kind: 'info', label: `Docker ${model.state.version.version}`, description: `API ${model.state.version.apiVersion} · ${model.state.version.os}/${model.state.version.arch}`, icon: 'pass-filled' });
+      out.push({ kind: 'info', label: `${running} running`, description: `${model.containers.size} containers · ${model.images.size} images`, icon: 'vm' });
+    } else if (model?.state.status === 'unreachable') {
+      out.push({ kind: 'info', label: 'Not reachable', description: model.state.error, icon: 'debug-disconnect', tooltip: model.state.error, command: { command: 'dockside.engine.retry', title: 'Retry' } });
+    } else if (model) {
+      out.push({ kind: 'info', label: 'Connecting…', icon: 'loading~spin' });
+    }
+    out.push({ kind: 'info', label: 'Choose Engine…', icon: 'arrow-swap', command: switchCommand });
+    return out;
+  }
+
+  children(): DockerNode[] {
+    return [];
+  }
+
+  getTreeItem(node: DockerNode): vscode.TreeItem {
+    if (node.kind !== 'info') return new vscode.TreeItem('');
+    const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+    item.description = node.description;
+    if (node.icon) item.iconPath = new vscode.ThemeIcon(node.icon);
+    if (node.command) item.command = node.command;
+    if (node.tooltip) item.tooltip = node.tooltip;
+    return item;
+  }
+}
