@@ -5,7 +5,22 @@ import type { ContainerItem, EngineVersion, ImageItem, NetworkItem, ObjectKind, 
 export type ConnectionState =
   | { status: 'connecting' }
   | { status: 'connected'; version: EngineVersion }
-  | { status: 'unreachable'; error: string; retryInMs: number };
+  | { status: 'unreachable'; error: string; problem: EngineProblem; retryInMs: number };
+
+/** What kind of failure it was, so the views can say what to do about it. */
+export type EngineProblem = 'no-socket' | 'refused' | 'permission' | 'timeout' | 'dns' | 'closed' | 'other';
+
+export function engineProblem(err: unknown): EngineProblem {
+  const e = err as { code?: string; message?: string };
+  const text = `${e?.code ?? ''} ${e?.message ?? String(err)}`;
+  if (/ENOENT/.test(text)) return 'no-socket';
+  if (/ECONNREFUSED/.test(text)) return 'refused';
+  if (/EACCES|permission denied/i.test(text)) return 'permission';
+  if (/timeout|ETIMEDOUT/i.test(text)) return 'timeout';
+  if (/ENOTFOUND|EAI_AGAIN/.test(text)) return 'dns';
+  if (/socket hang up|ECONNRESET/.test(text)) return 'closed';
+  return 'other';
+}
 
 export interface ModelChange {
   /** Which lists changed; the connection state may have changed too. */
@@ -302,14 +317,15 @@ export class DockerModel {
     const retryInMs = this.backoffMs[Math.min(this.attempt, this.backoffMs.length - 1)];
     this.attempt++;
     const wasConnected = this.state.status === 'connected';
-    this.state = { status: 'unreachable', error: plainEngineError(err, this.api.address), retryInMs };
+    const previous = this.state.status === 'unreachable' ? this.state.error : undefined;
+    this.state = { status: 'unreachable', error: plainEngineError(err, this.api.address), problem: engineProblem(err), retryInMs };
     for (const s of Object.values(this.dirty)) s.clear();
     this.containers.clear();
     this.images.clear();
     this.volumes.clear();
     this.networks.clear();
     if (wasConnected || this.attempt === 1) this.emit(['container', 'image', 'volume', 'network']);
-    else this.emit([]);
+    else if (previous !== this.state.error) this.emit([]);
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;

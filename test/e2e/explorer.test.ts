@@ -1,41 +1,65 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import Docker from 'dockerode';
 import type { Page } from 'playwright-core';
+import { parseEngineAddress, toDockerodeOptions } from '../../src/docker/engineAddress';
 import { copyWorkspace, launchEditor, REPO_ROOT, saveEvidence, type Editor } from '../support/codeServer';
-import { requireEngine, TEST_IMAGE, type TestEngine } from '../support/dockerEngine';
+import { ensureTestImage, killLeftovers, requireEngine, startPrivateDaemon, stopPrivateDaemon, TEST_IMAGE } from '../support/dockerEngine';
+import { freePort } from '../support/dockerModel';
+import { isRoot } from '../support/system';
 import { contextMenu } from '../support/workbench';
 
 /** A row of a Dockside tree view, by its label. */
 const row = (page: Page, view: string, label: string) => page.locator(`.pane:has(.pane-header[aria-label^="${view}"]) .monaco-list-row`, { has: page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) }).first();
 
-describe('The Docker explorer in a real VS Code, on a real engine', function () {
+describe('The Docker explorer in a real VS Code, on a real engine of its own (tcp://127.0.0.1)', function () {
   let editor: Editor | undefined;
-  let engine: TestEngine;
+  let engine: { host: string; docker: Docker };
+  let daemon: ChildProcess | undefined;
+  let dir = '';
   const tag = `${Date.now()}`;
   const project = `shop${tag.slice(-6)}`;
   // Exits at once on SIGTERM, so a stop takes well under a second.
   const cmd = ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 0.2; done'];
 
   before(async function () {
-    engine = await requireEngine(this);
+    this.timeout(300000);
+    // The shared engine proves Docker can run here; this suite stops and restarts an engine, so it starts its own.
+    await requireEngine(this);
+    if (!isRoot) {
+      if (process.env.CI) throw new Error('CI must be able to start a second engine (needs root)');
+      console.warn('    SKIPPED: starting a second dockerd needs root');
+      this.skip();
+    }
+    dir = fs.mkdtempSync('/tmp/dockside-e2e-engine-');
+    const host = `tcp://127.0.0.1:${await freePort()}`;
+    daemon = await startPrivateDaemon(host, dir, ['--bridge=none', '--iptables=false']);
+    engine = { host, docker: new Docker(toDockerodeOptions(parseEngineAddress(host))) };
+    await ensureTestImage(engine.docker);
     for (const service of ['web', 'db']) {
       const c = await engine.docker.createContainer({
         Image: TEST_IMAGE,
         name: `${project}-${service}-1`,
         Cmd: cmd,
         Labels: { 'dockside.e2e': tag, 'com.docker.compose.project': project, 'com.docker.compose.service': service },
+        HostConfig: { NetworkMode: 'none' },
       });
       await c.start();
     }
-    const solo = await engine.docker.createContainer({ Image: TEST_IMAGE, name: `solo-${tag}`, Cmd: cmd, Labels: { 'dockside.e2e': tag } });
+    const solo = await engine.docker.createContainer({ Image: TEST_IMAGE, name: `solo-${tag}`, Cmd: cmd, Labels: { 'dockside.e2e': tag }, HostConfig: { NetworkMode: 'none' } });
     await solo.start();
     editor = await launchEditor(this, { workspace: copyWorkspace(path.join(REPO_ROOT, 'examples')), env: { DOCKER_HOST: engine.host } });
   });
 
   after(async function () {
     this.timeout(60000);
-    if (!engine) return;
-    for (const c of await engine.docker.listContainers({ all: true, filters: JSON.stringify({ label: [`dockside.e2e=${tag}`] }) })) await engine.docker.getContainer(c.Id).remove({ force: true });
+    if (daemon) await stopPrivateDaemon(daemon);
+    if (dir) {
+      await killLeftovers(dir);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   afterEach(async function () {
@@ -87,5 +111,26 @@ describe('The Docker explorer in a real VS Code, on a real engine', function () 
     await contextMenu(page, solo, /^Remove…$/);
     await dialog.getByRole('button', { name: 'Force Remove' }).click();
     await solo.waitFor({ state: 'detached', timeout: 10000 });
+  });
+
+  it('shows the welcome view within 2 seconds when the engine stops, and recovers when it is back', async function () {
+    this.timeout(120000);
+    const { page } = editor!;
+    const welcome = page.locator('.pane:has(.pane-header[aria-label^="Containers"]) .welcome-view-content', { hasText: 'Dockside cannot reach Docker' });
+    daemon!.kill('SIGKILL');
+    const killedAt = Date.now();
+    await welcome.waitFor({ timeout: 2000 });
+    assert.ok(Date.now() - killedAt < 2000);
+    // The header says which address was tried; the welcome says what went wrong in words and what to do.
+    const header = page.locator('.pane-header[aria-label^="Containers"]');
+    assert.match(await header.innerText(), /tcp:\/\/127\.0\.0\.1:\d+: not reachable/);
+    assert.match(await welcome.innerText(), /(stopped or restarted|Nothing answers)[\s\S]*Retry[\s\S]*Choose Engine/);
+    await saveEvidence(editor, 'explorer-engine-unreachable');
+    await new Promise<void>((resolve) => (daemon!.exitCode !== null || daemon!.signalCode !== null ? resolve() : daemon!.once('exit', () => resolve())));
+    await killLeftovers(dir);
+    daemon = await startPrivateDaemon(engine.host, dir, ['--bridge=none', '--iptables=false']);
+    // Containers stopped with the engine; the project and its rows come back from a fresh snapshot.
+    await row(page, 'Containers', project).waitFor({ timeout: 15000 });
+    await welcome.waitFor({ state: 'detached', timeout: 5000 });
   });
 });

@@ -83,6 +83,7 @@ export async function contextMenu(page: Page, target: Locator, item: string | Re
   await entry.hover();
   await entry.click();
   // A menu that opens under the pointer can swallow the first click while it animates: then press Enter on it.
+  await page.waitForTimeout(500);
   if (await page.locator('.context-view .monaco-menu').isVisible().catch(() => false)) {
     await entry.hover();
     await page.keyboard.press('Enter');

@@ -90,6 +90,7 @@ export class DockerSession implements vscode.Disposable {
     } catch (err) {
       this.targetError = (err as Error).message;
       void vscode.commands.executeCommand('setContext', 'dockside.engineState', 'unreachable');
+      void vscode.commands.executeCommand('setContext', 'dockside.engineProblem', 'invalid-address');
       return;
     }
     const started = performance.now();
@@ -99,6 +100,7 @@ export class DockerSession implements vscode.Disposable {
     const model = new DockerModel(api);
     model.onDidChange((change) => {
       void vscode.commands.executeCommand('setContext', 'dockside.engineState', model.state.status);
+      void vscode.commands.executeCommand('setContext', 'dockside.engineProblem', model.state.status === 'unreachable' ? model.state.problem : '');
       this.changed.fire(change);
     });
     this.current = { target, api, model };

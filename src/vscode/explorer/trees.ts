@@ -31,9 +31,12 @@ abstract class DockerTree implements vscode.TreeDataProvider<DockerNode> {
   constructor(
     protected readonly session: DockerSession,
     private readonly kinds: ObjectKind[],
+    /** The connection view shows the state itself, so it refreshes on state-only changes too. */
+    refreshOnState = false,
   ) {
     session.onDidChange((change) => {
-      if (change.kinds.length === 0 || change.kinds.some((k) => this.kinds.includes(k))) this.changed.fire(undefined);
+      // A state-only change (another failed retry) must not re-render a list: that would make the welcome flicker.
+      if (change.kinds.some((k) => this.kinds.includes(k)) || (refreshOnState && change.kinds.length === 0)) this.changed.fire(undefined);
       this.updateMessage();
     });
   }
@@ -51,9 +54,21 @@ abstract class DockerTree implements vscode.TreeDataProvider<DockerNode> {
   /** The view's message line: the connection problem in plain words, shown above the welcome content. */
   updateMessage(): void {
     if (!this.view) return;
+    // A view with a message shows no welcome content: the containers view shows the welcome (what to do) and puts
+    // the address in its header; the other views carry the whole reason as their message.
+    const unreachable = this.session.configurationError || (this.session.started && this.session.model()?.state.status === 'unreachable');
+    const message = this.welcomeWhenUnreachable && unreachable ? undefined : this.currentMessage();
+    if (this.view.message !== message) this.view.message = message;
+    const description = this.welcomeWhenUnreachable && unreachable ? `${this.session.target()?.label ?? 'no engine'}: not reachable` : undefined;
+    if (this.view.description !== description) this.view.description = description;
+  }
+
+  protected welcomeWhenUnreachable = false;
+
+  private currentMessage(): string | undefined {
     const model = this.session.started ? this.session.model() : undefined;
     const error = this.session.configurationError;
-    this.view.message = error
+    return error
       ? `The engine address is not valid: ${error}`
       : model?.state.status === 'unreachable'
         ? `${model.state.error} Retrying…`
@@ -66,6 +81,7 @@ abstract class DockerTree implements vscode.TreeDataProvider<DockerNode> {
 export class ContainersTree extends DockerTree {
   constructor(session: DockerSession) {
     super(session, ['container']);
+    this.welcomeWhenUnreachable = true;
   }
 
   children(model: DockerModel, node?: DockerNode): DockerNode[] {
@@ -224,7 +240,11 @@ export class NetworksTree extends DockerTree {
 /** The connection view: which engine, where that choice came from, its version, and how to switch. */
 export class ConnectionTree extends DockerTree {
   constructor(session: DockerSession) {
-    super(session, []);
+    super(session, ['container', 'image'], true);
+  }
+
+  override updateMessage(): void {
+    // The connection view shows the state as items, not as a message.
   }
 
   override getChildren(): DockerNode[] {
