@@ -2,12 +2,14 @@
 import { benchBundle } from './bundleBench';
 import { benchCompose } from './composeBench';
 import { benchDockerfile } from './dockerfileBench';
+import { benchExplorer } from './explorerBench';
 
 async function main(): Promise<void> {
   console.log(`Dockside benchmarks on Node ${process.version}`);
   benchBundle();
   await benchDockerfile();
   benchCompose();
+  if (!process.argv.includes('--no-docker')) await benchExplorer();
 }
 
 void main();
