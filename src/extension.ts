@@ -3,6 +3,7 @@ import { registerCommands } from './commands';
 import { Ctx } from './ctx';
 import { registerComposeFeatures } from './vscode/composeFeatures';
 import { registerExplorer } from './vscode/explorer';
+import { registerPanels } from './vscode/panels/panels';
 import { createDockerfileService, registerDockerfileDiagnostics, registerDockerfileLanguageFeatures } from './vscode/dockerfileFeatures';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -13,7 +14,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerDockerfileDiagnostics(ctx, dockerfiles);
     registerDockerfileLanguageFeatures(ctx, dockerfiles);
     registerComposeFeatures(ctx);
-    registerExplorer(ctx);
+    registerPanels(ctx, registerExplorer(ctx));
     ctx.log.info('Dockside activated');
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

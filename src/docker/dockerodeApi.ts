@@ -146,6 +146,7 @@ export function createDockerodeApi(options: DockerodeOptions, address: string): 
             return docker.getNetwork(id).inspect();
         }
       }),
+    imageHistory: (id) => call(() => docker.getImage(id).history() as Promise<{ Id: string; Created: number; CreatedBy: string; Tags: string[] | null; Size: number; Comment: string }[]>),
     removeImage: (id, options) => call(async () => void (await docker.getImage(id).remove({ force: !!options.force }))),
     removeVolume: (name) => call(async () => void (await docker.getVolume(name).remove())),
     removeNetwork: (id) => call(async () => void (await docker.getNetwork(id).remove())),

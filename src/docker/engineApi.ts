@@ -37,6 +37,8 @@ export interface EngineApi {
   removeContainer(id: string, options: { force?: boolean; volumes?: boolean }): Promise<void>;
   renameContainer(id: string, name: string): Promise<void>;
   inspect(kind: 'container' | 'image' | 'volume' | 'network', id: string): Promise<unknown>;
+  /** `GET /images/{id}/history`: the steps that made an image, newest first. */
+  imageHistory(id: string): Promise<{ Id: string; Created: number; CreatedBy: string; Tags: string[] | null; Size: number; Comment: string }[]>;
   removeImage(id: string, options: { force?: boolean }): Promise<void>;
   removeVolume(name: string): Promise<void>;
   removeNetwork(id: string): Promise<void>;

@@ -17,13 +17,13 @@ function importsOf(file: string): string[] {
 }
 
 describe('layering (docs/ARCHITECTURE.md)', () => {
-  for (const layer of ['language', 'docker', 'cli']) {
+  for (const layer of ['language', 'docker', 'cli', 'panels']) {
     it(`keeps src/${layer} free of vscode and of the adapters`, () => {
       const offenders: string[] = [];
       for (const file of sourceFiles(path.join(SRC, layer))) {
         for (const spec of importsOf(file)) {
           const resolved = spec.startsWith('.') ? path.resolve(path.dirname(file), spec) : spec;
-          if (spec === 'vscode' || resolved.startsWith(path.join(SRC, 'vscode')) || resolved.startsWith(path.join(SRC, 'panels'))) {
+          if (spec === 'vscode' || resolved.startsWith(path.join(SRC, 'vscode')) || (layer !== 'panels' && resolved.startsWith(path.join(SRC, 'panels')))) {
             offenders.push(`${path.relative(SRC, file)} imports ${spec}`);
           }
         }

@@ -1,0 +1,65 @@
+import { escapeHtml } from '../html';
+import type { PortMap, PortRow } from './portData';
+
+const SCOPE_WORDS: Record<PortRow['scope'], string> = {
+  'all-interfaces': 'every interface: other machines can connect too',
+  loopback: 'this machine only',
+  address: 'one address of the host',
+  'not-published': 'exposed only: reachable from other containers on its network, not from the host',
+};
+
+function hostCell(r: PortRow): string {
+  if (!r.hostPort) return '<span class="muted">not published</span>';
+  const ip = r.hostIp && r.hostIp.includes(':') ? `[${r.hostIp}]` : r.hostIp ?? '0.0.0.0';
+  const text = `${escapeHtml(ip)}:${escapeHtml(r.hostPort)}`;
+  return r.url ? `<a href="#" class="open" data-url="${escapeHtml(r.url)}" title="Open ${escapeHtml(r.url)}">${text}</a>` : text;
+}
+
+/** The rows, grouped by owner; `data-filter` holds the lowercased text the filter box matches. */
+export function portRows(map: PortMap): string {
+  if (!map.rows.length) return `<tr><td colspan="5" class="muted">${map.source === 'live' ? 'No running container has ports.' : 'No service in this file has ports or expose.'}</td></tr>`;
+  const modes = new Map(map.owners.map((o) => [o.name, o.networkMode]));
+  return map.rows
+    .map((r) => {
+      const mode = modes.get(r.owner) ?? 'bridge';
+      const filter = `${r.group ?? ''} ${r.owner} ${r.hostIp ?? ''} ${r.hostPort ?? ''} ${r.containerPort} ${r.protocol} ${mode}`.toLowerCase();
+      const classes = ['port', r.scope, r.conflict ? 'conflict' : ''].filter(Boolean).join(' ');
+      return (
+        `<tr class="${classes}" tabindex="0" data-filter="${escapeHtml(filter)}" title="${escapeHtml(SCOPE_WORDS[r.scope])}">` +
+        `<td class="host">${hostCell(r)}${r.scope === 'all-interfaces' ? ' <span class="badge wide">all interfaces</span>' : r.scope === 'loopback' ? ' <span class="badge local">localhost only</span>' : ''}</td>` +
+        `<td class="arrow" aria-hidden="true">${r.hostPort ? '→' : '·'}</td>` +
+        `<td class="owner">${r.group ? `<span class="group">${escapeHtml(r.group)}</span> ` : ''}${escapeHtml(r.owner)}${mode !== 'bridge' && mode !== 'default' ? ` <span class="badge mode">${escapeHtml(mode)}</span>` : ''}</td>` +
+        `<td class="arrow" aria-hidden="true">→</td>` +
+        `<td class="target">${escapeHtml(r.containerPort)}/${escapeHtml(r.protocol)}${r.conflict ? ` <span class="badge bad">conflict: ${escapeHtml(r.conflict)}</span>` : ''}</td>` +
+        `</tr>`
+      );
+    })
+    .join('\n');
+}
+
+export function portSummary(map: PortMap): string {
+  const published = map.rows.filter((r) => r.hostPort).length;
+  const exposed = map.rows.length - published;
+  return `${map.owners.length} ${map.source === 'live' ? 'running container' : 'service'}${map.owners.length === 1 ? '' : 's'} · ${published} published · ${exposed} exposed only${map.conflicts ? ` · <strong class="bad">${map.conflicts} conflict${map.conflicts > 1 ? 's' : ''}</strong>` : ''}`;
+}
+
+export function portBody(map: PortMap): string {
+  return `<header>
+<h1>Ports: ${escapeHtml(map.title)}</h1>
+<p class="summary" id="summary">${portSummary(map)}</p>
+<label class="filter">Filter <input id="filter" type="search" placeholder="name, port, address…" aria-label="Filter ports"></label>
+</header>
+<table class="ports" aria-label="Port mappings: host address and port, container, container port">
+<thead><tr><th>Host address:port</th><th></th><th>${map.source === 'live' ? 'Container' : 'Service'}</th><th></th><th>Container port</th></tr></thead>
+<tbody id="rows">
+${portRows(map)}
+</tbody>
+</table>
+<section class="explain">
+<h2>How publishing works</h2>
+<p><code>-p 8080:80</code> (or <code>"8080:80"</code> under <code>ports:</code>) tells Docker to listen on port 8080 of the host and forward what arrives to port 80 inside the container: host first, container second. The program inside must listen on port 80, on all its interfaces (0.0.0.0), not only on its own localhost.</p>
+<p><code>EXPOSE 80</code> in a Dockerfile publishes nothing. It records which port the image expects to use; other containers on the same network reach the container on any port anyway, and the host only through <code>-p</code>. <code>-P</code> publishes every exposed port on a random host port.</p>
+<p>Without an address, a published port listens on every interface of the host, so other machines can connect. Write <code>127.0.0.1:8080:80</code> to keep it to this machine. Only one program can listen on a host port and address: two mappings of the same host port conflict. With <code>network_mode: host</code> there is no mapping at all: the container uses the host's ports directly.</p>
+<p class="lessons">Learn more: <a href="#" data-lesson="ports-and-expose">ports and EXPOSE</a> · <a href="#" data-lesson="compose">Compose</a></p>
+</section>`;
+}
