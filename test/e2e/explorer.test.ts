@@ -9,16 +9,21 @@ import { copyWorkspace, launchEditor, REPO_ROOT, saveEvidence, type Editor } fro
 import { ensureTestImage, killLeftovers, requireEngine, startPrivateDaemon, stopPrivateDaemon, TEST_IMAGE } from '../support/dockerEngine';
 import { freePort } from '../support/dockerModel';
 import { isRoot } from '../support/system';
-import { contextMenu } from '../support/workbench';
+import { buildDockerfile } from '../support/dockerBuild';
+import { contextMenu, findFrameWithText } from '../support/workbench';
 
 /** A row of a Dockside tree view, by its label. */
 const row = (page: Page, view: string, label: string) => page.locator(`.pane:has(.pane-header[aria-label^="${view}"]) .monaco-list-row`, { has: page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) }).first();
+
+const LAYERS_IMAGE = 'dockside-e2e-site:1';
+const LAYERS_DOCKERFILE = [`FROM ${TEST_IMAGE}`, 'RUN echo "built by the e2e test" > /built.txt', 'COPY www/ /srv/www', 'EXPOSE 8080', 'CMD ["httpd", "-f", "-p", "8080", "-h", "/srv/www"]', ''].join('\n');
 
 describe('The Docker explorer in a real VS Code, on a real engine of its own (tcp://127.0.0.1)', function () {
   let editor: Editor | undefined;
   let engine: { host: string; docker: Docker };
   let daemon: ChildProcess | undefined;
   let dir = '';
+  let sitePort = 0;
   const tag = `${Date.now()}`;
   const project = `shop${tag.slice(-6)}`;
   // Exits at once on SIGTERM, so a stop takes well under a second.
@@ -34,6 +39,7 @@ describe('The Docker explorer in a real VS Code, on a real engine of its own (tc
       this.skip();
     }
     dir = fs.mkdtempSync('/tmp/dockside-e2e-engine-');
+    sitePort = await freePort();
     const host = `tcp://127.0.0.1:${await freePort()}`;
     daemon = await startPrivateDaemon(host, dir, ['--bridge=none', '--iptables=false']);
     engine = { host, docker: new Docker(toDockerodeOptions(parseEngineAddress(host))) };
@@ -50,7 +56,23 @@ describe('The Docker explorer in a real VS Code, on a real engine of its own (tc
     }
     const solo = await engine.docker.createContainer({ Image: TEST_IMAGE, name: `solo-${tag}`, Cmd: cmd, Labels: { 'dockside.e2e': tag }, HostConfig: { NetworkMode: 'none' } });
     await solo.start();
-    editor = await launchEditor(this, { workspace: copyWorkspace(path.join(REPO_ROOT, 'examples')), env: { DOCKER_HOST: engine.host } });
+    // An image built from a Dockerfile in the workspace, for the layer panel.
+    const workspace = copyWorkspace(path.join(REPO_ROOT, 'examples'));
+    fs.mkdirSync(path.join(workspace, 'site'), { recursive: true });
+    fs.writeFileSync(path.join(workspace, 'site', 'Dockerfile'), LAYERS_DOCKERFILE);
+    const built = await buildDockerfile(engine.docker, LAYERS_DOCKERFILE, { 'www/index.html': '<h1>hello</h1>\n' }, LAYERS_IMAGE);
+    assert.ok(built.ok, built.log);
+    // A container with a published port, on a user-defined bridge (this engine has no default bridge).
+    await engine.docker.createNetwork({ Name: `e2e-net-${tag}` });
+    const web = await engine.docker.createContainer({
+      Image: LAYERS_IMAGE,
+      name: `site-${tag}`,
+      Labels: { 'dockside.e2e': tag },
+      ExposedPorts: { '8080/tcp': {} },
+      HostConfig: { NetworkMode: `e2e-net-${tag}`, PortBindings: { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: String(sitePort) }] } },
+    });
+    await web.start();
+    editor = await launchEditor(this, { workspace, env: { DOCKER_HOST: engine.host } });
   });
 
   after(async function () {
@@ -111,6 +133,41 @@ describe('The Docker explorer in a real VS Code, on a real engine of its own (tc
     await contextMenu(page, solo, /^Remove…$/);
     await dialog.getByRole('button', { name: 'Force Remove' }).click();
     await solo.waitFor({ state: 'detached', timeout: 10000 });
+  });
+
+  it('opens the layer panel from an image, shows the steps of docker history, and reveals a step\'s Dockerfile line', async function () {
+    this.timeout(90000);
+    const { page } = editor!;
+    const image = row(page, 'Images', LAYERS_IMAGE);
+    await image.waitFor({ timeout: 10000 });
+    await contextMenu(page, image, /^Show Image Layers…$/);
+    const frame = await findFrameWithText(page, 'Step (newest first)', 20000);
+    assert.ok(frame, 'the layer panel shows its table');
+    const history = (await engine.docker.getImage(LAYERS_IMAGE).history()) as { CreatedBy: string }[];
+    const rows = frame.locator('#rows tr[tabindex]');
+    assert.equal(await rows.count(), history.length, 'one row per docker history entry');
+    const texts = await rows.allInnerTexts();
+    assert.match(texts[0], /CMD \["httpd"/);
+    assert.ok(texts.some((t) => /COPY dir:\w+.* in \/srv\/www/.test(t) && /line 3/.test(t)), 'COPY is linked to line 3');
+    assert.match(await frame.locator('body').innerText(), /this build · ▼ base image/);
+    await saveEvidence(editor, 'panel-layers');
+    await frame.locator('#rows tr', { hasText: 'RUN echo' }).first().click();
+    await page.locator('.tab.active', { hasText: 'Dockerfile' }).waitFor({ timeout: 10000 });
+    await page.locator('.statusbar-item', { hasText: /Ln 2, Col/ }).first().waitFor({ timeout: 10000 });
+  });
+
+  it('shows the published ports of the running containers in the port panel', async function () {
+    this.timeout(60000);
+    const { page } = editor!;
+    await page.locator('.part.sidebar .title').first().click();
+    await page.locator('.pane-header[aria-label^="Containers"]').hover();
+    await page.locator('.pane-header[aria-label^="Containers"] .action-label[aria-label="Show Port Map"]').click();
+    const frame = await findFrameWithText(page, `127.0.0.1:${sitePort}`, 20000);
+    assert.ok(frame, 'the port panel shows the published address');
+    const line = await frame.locator('#rows tr', { hasText: `site-${tag}` }).first().innerText();
+    assert.match(line, new RegExp(`127\\.0\\.0\\.1:${sitePort}[\\s\\S]*localhost only[\\s\\S]*site-${tag}[\\s\\S]*8080/tcp`));
+    assert.match(await frame.locator('body').innerText(), /EXPOSE 80 in a Dockerfile publishes nothing/);
+    await saveEvidence(editor, 'panel-ports');
   });
 
   it('shows the welcome view within 2 seconds when the engine stops, and recovers when it is back', async function () {
