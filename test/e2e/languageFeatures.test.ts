@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { copyWorkspace, launchEditor, REPO_ROOT, saveEvidence, type Editor } from '../support/codeServer';
@@ -84,5 +85,33 @@ describe('Language features in a real VS Code (code-server + Chromium)', functio
     const text = await hoverText(page, /^"?5050:80"?$/);
     assert.match(text, /host 5050 → container 80\/tcp/);
     assert.match(text, /localhost:5050/);
+  });
+
+  it('moves the plain-text password to an env file with the quick fix, and the warning goes away', async function () {
+    this.timeout(90000);
+    const { page } = editor!;
+    await page.locator('.part.sidebar .title').first().click();
+    await runCommand(page, 'View: Close All Editors');
+    fs.writeFileSync(path.join(editor!.workspace, '.gitignore'), 'node_modules/\n');
+    await openFile(page, 'compose.yaml');
+    // Line 8: "      POSTGRES_PASSWORD: 12345".
+    await page.keyboard.press('Control+G');
+    await page.locator('.quick-input-widget input').fill(':8:9');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+.');
+    const title = 'Move "POSTGRES_PASSWORD" of "postgres" to postgres.env (env_file)';
+    await page.locator('.action-widget .monaco-list-row, .context-view .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10000 });
+    await chooseFocusedRow(page, title);
+    await page.locator('.monaco-editor .view-line', { hasText: '- postgres.env' }).first().waitFor({ timeout: 10000 });
+    await runCommand(page, 'File: Save All Files');
+    const deadline = Date.now() + 10000;
+    while (!fs.existsSync(path.join(editor!.workspace, 'postgres.env')) && Date.now() < deadline) await page.waitForTimeout(200);
+    assert.equal(fs.readFileSync(path.join(editor!.workspace, 'postgres.env'), 'utf8'), 'POSTGRES_PASSWORD=12345\n');
+    assert.match(fs.readFileSync(path.join(editor!.workspace, '.gitignore'), 'utf8'), /^postgres\.env$/m);
+    await openFile(page, 'compose.yaml');
+    const problems = await openProblems(page);
+    await problems.getByText('"PGADMIN_DEFAULT_PASSWORD" holds a secret in plain text').first().waitFor({ timeout: 15000 });
+    assert.equal(await problems.getByText('"POSTGRES_PASSWORD" holds a secret in plain text').count(), 0);
+    await saveEvidence(editor, 'compose-secret-moved');
   });
 });
