@@ -42,6 +42,10 @@
   }
 
   document.addEventListener('click', (e) => {
+    if (e.target.closest('#show-files')) {
+      e.target.closest('#show-files').disabled = true;
+      return vscode.postMessage({ type: 'files' });
+    }
     if (e.target.closest('a')) e.preventDefault();
     activate(e.target);
   });
@@ -66,6 +70,8 @@
       const summary = document.getElementById('summary');
       if (summary && typeof msg.summary === 'string') summary.innerHTML = msg.summary;
       applyFilter();
+    } else if (msg.type === 'files') {
+      document.getElementById('files').innerHTML = msg.html;
     } else if (msg.type === 'highlight') {
       const row = rows().find((r) => Number(r.dataset.line) === msg.line);
       if (row) {

@@ -148,6 +148,7 @@ export function createDockerodeApi(options: DockerodeOptions, address: string): 
       }),
     imageHistory: (id) => call(() => docker.getImage(id).history() as Promise<{ Id: string; Created: number; CreatedBy: string; Tags: string[] | null; Size: number; Comment: string }[]>),
     removeImage: (id, options) => call(async () => void (await docker.getImage(id).remove({ force: !!options.force }))),
+    saveImage: (id) => call(async () => (await streams.getImage(id).get()) as unknown as NodeJS.ReadableStream & { destroy(): void }),
     removeVolume: (name) => call(async () => void (await docker.getVolume(name).remove())),
     removeNetwork: (id) => call(async () => void (await docker.getNetwork(id).remove())),
     logs: (id, options, onText, onEnd) =>

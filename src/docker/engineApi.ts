@@ -40,6 +40,8 @@ export interface EngineApi {
   /** `GET /images/{id}/history`: the steps that made an image, newest first. */
   imageHistory(id: string): Promise<{ Id: string; Created: number; CreatedBy: string; Tags: string[] | null; Size: number; Comment: string }[]>;
   removeImage(id: string, options: { force?: boolean }): Promise<void>;
+  /** `GET /images/{id}/get`: the image as a tar stream (`docker save`), to be read as it arrives. */
+  saveImage(id: string): Promise<NodeJS.ReadableStream & { destroy(): void }>;
   removeVolume(name: string): Promise<void>;
   removeNetwork(id: string): Promise<void>;
   /**

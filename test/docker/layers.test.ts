@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { ImageTarReader } from '../../src/panels/layers/imageTar';
 import { buildLayerView, matchDockerfile } from '../../src/panels/layers/layerData';
 import { buildDockerfile } from '../support/dockerBuild';
 import { requireEngine, TEST_IMAGE, type TestEngine } from '../support/dockerEngine';
@@ -60,6 +61,61 @@ describe('the layer panel reads what the engine built', function () {
       assert.deepEqual(own.filter((s) => s.metadataOnly).map((s) => s.keyword), ['ARG', 'ENV', 'EXPOSE', 'USER', 'CMD']);
       assert.equal(matchDockerfile(view, DOCKERFILE), own.length);
       assert.deepEqual(own.map((s) => s.line), [1, 2, 3, 4, 6, 7, 8, 9]);
+    } finally {
+      api.close();
+    }
+  });
+});
+
+describe('the deeper layer view reads `docker save` as a stream', function () {
+  let engine: TestEngine;
+  const tag = `dockside-waste:${process.pid}`;
+  const WASTEFUL = [
+    `FROM ${TEST_IMAGE}`,
+    'RUN dd if=/dev/zero of=/big.bin bs=1024 count=300 2>/dev/null || head -c 307200 /dev/zero > /big.bin',
+    'RUN echo first > /etc/motd',
+    'RUN echo second-version > /etc/motd && rm /big.bin',
+    'COPY app/ /app/',
+    '',
+  ].join('\n');
+
+  before(async function () {
+    engine = await requireEngine(this);
+    const built = await buildDockerfile(engine.docker, WASTEFUL, { 'app/main.txt': 'hello\n', 'app/lib/util.txt': 'util\n' }, tag);
+    assert.ok(built.ok, built.log);
+  });
+
+  after(async () => {
+    await engine?.docker.getImage(tag).remove({ force: true }).catch(() => undefined);
+  });
+
+  it('lists what each layer adds, changes and deletes, and the bytes wasted by later deletes and overwrites', async function () {
+    this.timeout(120000);
+    const api = apiFor(engine.host);
+    try {
+      const stream = await api.saveImage(tag);
+      const reader = new ImageTarReader();
+      let largestChunk = 0;
+      await new Promise<void>((resolve, reject) => {
+        stream.on('data', (c: Buffer) => {
+          largestChunk = Math.max(largestChunk, c.length);
+          reader.feed(c);
+        });
+        stream.on('end', () => resolve());
+        stream.on('error', reject);
+      });
+      const result = reader.result();
+      const history = await api.imageHistory(tag);
+      const steps = [...history].reverse();
+      const byStep = (text: string) => result.layers.find((l) => steps[l.historyIndex]?.CreatedBy.includes(text))!;
+      assert.deepEqual(byStep('dd if=/dev/zero').files.filter((f) => f.path === 'big.bin'), [{ path: 'big.bin', size: 307200, kind: 'added' }]);
+      const cleanup = byStep('second-version');
+      assert.ok(cleanup.files.some((f) => f.path === 'etc/motd' && f.kind === 'changed'), 'the motd is changed');
+      assert.ok(cleanup.files.some((f) => f.path === 'big.bin' && f.kind === 'deleted'), 'big.bin is deleted (a whiteout)');
+      assert.deepEqual(byStep('COPY').files.filter((f) => f.kind === 'added' && !f.path.endsWith('/')).map((f) => f.path).filter((p) => p.includes('.txt')).sort(), ['app/lib/util.txt', 'app/main.txt']);
+      assert.equal(result.wasted, 307200 + 'first\n'.length);
+      assert.deepEqual(result.wasters[0], { path: 'big.bin', size: 307200, addedIn: result.layers.indexOf(byStep('dd if=/dev/zero')), removedIn: result.layers.indexOf(cleanup) });
+      assert.ok(largestChunk < 4 << 20, 'the tar arrived in pieces, not all at once');
     } finally {
       api.close();
     }

@@ -1,4 +1,5 @@
 import { escapeHtml, formatSize } from '../html';
+import type { LayerFiles } from './imageTar';
 import type { LayerStep, LayerView } from './layerData';
 
 const KEYWORD_WORDS: Record<string, string> = {
@@ -57,10 +58,46 @@ ${dockerfile}
 ${layerRows(view)}
 </tbody>
 </table>
+<section class="files-section">
+<h2>Files and wasted space</h2>
+<div id="files"><p><button id="show-files" type="button">Read the files of each layer</button> <span class="muted">Streams the image (like <code>docker save</code>) and lists what each layer adds, changes and deletes.</span></p></div>
+</section>
 <section class="explain">
 <h2>Reading this</h2>
 <p>Each RUN, COPY and ADD adds a read-only layer with the files it changed; other instructions only change settings. Layers stack: a file deleted in a later step still takes space in the layer that added it, so clean up in the same RUN that made the mess.</p>
 <p>Docker reuses a step from its cache until one step changes; from there on everything is rebuilt. Put what changes least (the base, system packages, dependency manifests) at the top and your source code near the end.</p>
 <p class="lessons">Learn more: <a href="#" data-lesson="layers-and-cache">layers and the build cache</a> · <a href="#" data-lesson="multi-stage">multi-stage builds</a> · <a href="#" data-lesson="dockerignore">.dockerignore</a></p>
 </section>`;
+}
+
+const KIND_MARK: Record<string, string> = { added: '+', changed: '~', deleted: '−' };
+
+/** The deeper view: files each layer adds, changes or deletes, and the space wasted by later deletes/overwrites. */
+export function layerFilesHtml(files: LayerFiles, view: LayerView, limit = 200): string {
+  const stepName = (historyIndex: number) => {
+    const step = view.steps[historyIndex];
+    return step ? `${step.index + 1}. ${step.instruction.length > 80 ? `${step.instruction.slice(0, 77)}…` : step.instruction}` : 'a layer';
+  };
+  const layerName = (n: number) => stepName(files.layers[n]?.historyIndex ?? -1);
+  const parts: string[] = [];
+  parts.push(
+    `<p class="summary">${files.wasted ? `<strong class="bad">${escapeHtml(formatSize(files.wasted))} wasted</strong>: bytes stored in one layer for files that a later layer overwrote or deleted. They still ship with the image.` : 'No wasted space: no layer stores files that a later layer overwrites or deletes.'}</p>`,
+  );
+  if (files.wasters.length) {
+    parts.push('<table class="wasters" aria-label="Largest wasted files"><thead><tr><th>File</th><th>Size</th><th>Added by</th><th>Replaced or deleted by</th></tr></thead><tbody>');
+    for (const w of files.wasters.slice(0, 20)) parts.push(`<tr><td><code>/${escapeHtml(w.path)}</code></td><td class="size">${escapeHtml(formatSize(w.size))}</td><td>${escapeHtml(layerName(w.addedIn))}</td><td>${escapeHtml(layerName(w.removedIn))}</td></tr>`);
+    parts.push('</tbody></table><p class="muted">Delete temporary files in the same RUN that creates them (or build in a separate stage and copy only the result).</p>');
+  }
+  files.layers.forEach((layer) => {
+    const counts = { added: 0, changed: 0, deleted: 0 };
+    for (const f of layer.files) counts[f.kind]++;
+    const shown = [...layer.files].sort((a, b) => b.size - a.size).slice(0, limit);
+    parts.push(
+      `<details><summary>${escapeHtml(stepName(layer.historyIndex))} · ${escapeHtml(formatSize(layer.size))} · ${counts.added} added, ${counts.changed} changed, ${counts.deleted} deleted${layer.wasted ? ` · <span class="bad">${escapeHtml(formatSize(layer.wasted))} later wasted</span>` : ''}</summary><ul class="files">` +
+        shown.map((f) => `<li class="${f.kind}"><span class="mark" aria-label="${f.kind}">${KIND_MARK[f.kind]}</span> <code>/${escapeHtml(f.path)}</code> <span class="muted">${f.kind === 'deleted' ? 'deleted' : escapeHtml(formatSize(f.size))}</span></li>`).join('') +
+        (layer.files.length > shown.length ? `<li class="muted">…and ${layer.files.length - shown.length} more (smallest not shown)</li>` : '') +
+        `</ul></details>`,
+    );
+  });
+  return parts.join('\n');
 }

@@ -2,15 +2,16 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Ctx } from '../../ctx';
 import { buildLayerView, matchDockerfile, ownSteps, type LayerView } from '../../panels/layers/layerData';
-import { layerBody } from '../../panels/layers/layerHtml';
-import { makeNonce, page } from '../../panels/html';
+import { ImageTarReader } from '../../panels/layers/imageTar';
+import { layerBody, layerFilesHtml } from '../../panels/layers/layerHtml';
+import { escapeHtml, formatSize, makeNonce, page } from '../../panels/html';
 import { portMapFromCompose, portMapFromContainers, type PortMap } from '../../panels/ports/portData';
 import { portBody, portRows, portSummary } from '../../panels/ports/portHtml';
 import type { DockerSession } from '../explorer/dockerSession';
 import type { DockerNode } from '../explorer/trees';
 
 /** Messages the panels' script sends (media/panels/panel.js). */
-type PanelMessage = { type: 'ready' } | { type: 'reveal'; line: number } | { type: 'openUrl'; url: string } | { type: 'lesson'; id: string } | { type: 'openDockerfile' };
+type PanelMessage = { type: 'ready' } | { type: 'files' } | { type: 'reveal'; line: number } | { type: 'openUrl'; url: string } | { type: 'lesson'; id: string } | { type: 'openDockerfile' };
 
 type LayerState = { kind: 'layers'; image: string; name: string };
 type PortState = { kind: 'ports'; compose?: string };
@@ -95,6 +96,7 @@ export function registerPanels(ctx: Ctx, session: DockerSession): void {
       panel.webview.onDidReceiveMessage(async (m: unknown) => {
         if (!isMessage(m)) return;
         if (m.type === 'lesson') await openLesson(m.id);
+        else if (m.type === 'files') await streamFiles(panel, state, shown);
         else if ((m.type === 'reveal' || m.type === 'openDockerfile') && match) {
           const editor = await vscode.window.showTextDocument(match.uri, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
           if (m.type === 'reveal' && Number.isInteger(m.line) && m.line >= 0 && m.line < editor.document.lineCount) {
@@ -113,6 +115,37 @@ export function registerPanels(ctx: Ctx, session: DockerSession): void {
       }),
     );
     panel.onDidDispose(() => disposables.forEach((d) => d.dispose()));
+  }
+
+  /** Reads the image tar as it streams (cancellable), then sends the per-layer file lists to the panel. */
+  async function streamFiles(panel: vscode.WebviewPanel, state: LayerState, view: LayerView): Promise<void> {
+    const api = ready() && session.api();
+    if (!api) return;
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Reading the files of ${state.name}`, cancellable: true }, async (progress, token) => {
+      const reader = new ImageTarReader();
+      try {
+        const stream = await api.saveImage(state.image);
+        token.onCancellationRequested(() => stream.destroy());
+        let reported = 0;
+        await new Promise<void>((resolve, reject) => {
+          stream.on('data', (chunk: Buffer) => {
+            reader.feed(chunk);
+            if (reader.bytes - reported > 5e6) {
+              reported = reader.bytes;
+              progress.report({ message: `${formatSize(reader.bytes)} read` });
+            }
+          });
+          stream.on('end', () => resolve());
+          stream.on('close', () => (token.isCancellationRequested ? reject(new Error('cancelled')) : resolve()));
+          stream.on('error', reject);
+        });
+        if (token.isCancellationRequested) throw new Error('cancelled');
+        void panel.webview.postMessage({ type: 'files', html: layerFilesHtml(reader.result(), view) });
+      } catch (err) {
+        const message = (err as Error).message === 'cancelled' ? 'Stopped reading the image.' : `The image could not be read: ${(err as Error).message}`;
+        void panel.webview.postMessage({ type: 'files', html: `<p class="muted">${escapeHtml(message)}</p>` });
+      }
+    });
   }
 
   async function pickImage(forDockerfile?: vscode.Uri): Promise<{ id: string; name: string } | undefined> {
