@@ -1,4 +1,5 @@
 import Docker from 'dockerode';
+import type { BuildMessage } from './buildProgress';
 import type { EngineApi, EventSubscription, PruneResult } from './engineApi';
 import { EngineError } from './engineApi';
 import type { DockerodeOptions } from './engineAddress';
@@ -168,6 +169,33 @@ export function createDockerodeApi(options: DockerodeOptions, address: string): 
         stream.on('end', () => end());
         stream.on('close', () => end());
         return track(stream);
+      }),
+    build: (context, options, onMessage) =>
+      call(async () => {
+        // tar-fs packs exactly the listed entries, streaming each file from disk.
+        const pack = (require('tar-fs') as { pack(root: string, o: { entries: string[] }): NodeJS.ReadableStream & { destroy(): void } }).pack(context.root, { entries: context.files });
+        const response = (await streams.buildImage(pack as unknown as NodeJS.ReadableStream, {
+          dockerfile: options.dockerfile,
+          ...(options.tag ? { t: options.tag } : {}),
+          ...(options.buildargs ? { buildargs: options.buildargs } : {}),
+          ...(options.target ? { target: options.target } : {}),
+          ...(options.labels ? { labels: options.labels } : {}),
+          rm: true,
+        } as Docker.ImageBuildOptions)) as unknown as NodeJS.ReadableStream & { destroy(): void };
+        open.add(response);
+        const done = new Promise<void>((resolve, reject) => {
+          response.on('data', jsonLines((v) => onMessage(v as BuildMessage)));
+          response.on('end', () => resolve());
+          response.on('close', () => resolve());
+          response.on('error', (err: Error) => reject(wrap(err)));
+        }).finally(() => open.delete(response));
+        return {
+          cancel: () => {
+            pack.destroy();
+            response.destroy();
+          },
+          done,
+        };
       }),
     prune: (kind) =>
       call(async () => {

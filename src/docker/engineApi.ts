@@ -1,3 +1,4 @@
+import type { BuildMessage } from './buildProgress';
 import type { EngineVersion, RawContainer, RawEvent, RawImage, RawNetwork, RawVolume } from './types';
 
 /** A live subscription to the Engine's event stream. */
@@ -49,6 +50,15 @@ export interface EngineApi {
    * `onEnd` when the log ends (the container stopped) or the stream failed. `close()` stops following.
    */
   logs(id: string, options: { follow: boolean; timestamps: boolean; tail?: number }, onText: (text: string, stream: 'stdout' | 'stderr') => void, onEnd: (err?: Error) => void): Promise<EventSubscription>;
+  /**
+   * Builds an image from these files of a folder (streamed as a tar, never held whole), reporting each message of
+   * the build stream. `done` settles when the build ends; `cancel()` closes the connection, which stops the build.
+   */
+  build(
+    context: { root: string; files: string[] },
+    options: { tag?: string; dockerfile: string; buildargs?: Record<string, string>; target?: string; labels?: Record<string, string> },
+    onMessage: (m: BuildMessage) => void,
+  ): Promise<{ cancel(): void; done: Promise<void> }>;
   prune(kind: 'containers' | 'images' | 'volumes' | 'networks'): Promise<PruneResult>;
   close(): void;
 }

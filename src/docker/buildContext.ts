@@ -1,0 +1,90 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import dockerignore from '@balena/dockerignore';
+
+/**
+ * What `docker build` sends as the build context: every file of the folder except what `.dockerignore` excludes,
+ * with Docker's own semantics (from @balena/dockerignore, a port of Docker's matcher: `*` stays in one folder,
+ * `**` crosses folders, `!` re-includes even inside an excluded folder, a leading `/` is the context root). The
+ * Dockerfile and `.dockerignore` are always sent, as Docker does. Walks the folder once; holds names, not data.
+ */
+export interface ContextSummary {
+  root: string;
+  /** Relative paths (with `/`) of the files to send, sorted. */
+  files: string[];
+  bytes: number;
+  excludedBytes: number;
+  excludedFiles: number;
+  /** The biggest top-level entries sent and left out, for "412 MB, node_modules is 398 MB of it". */
+  largest: { path: string; bytes: number }[];
+  largestExcluded: { path: string; bytes: number }[];
+  patterns: string[];
+}
+
+export function readDockerignore(root: string, dockerfile?: string): string[] {
+  // BuildKit also reads <Dockerfile>.dockerignore beside the Dockerfile; the classic builder only .dockerignore.
+  const candidates = [...(dockerfile ? [`${dockerfile}.dockerignore`] : []), path.join(root, '.dockerignore')];
+  for (const file of candidates) {
+    try {
+      return fs
+        .readFileSync(file, 'utf8')
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter((l) => l && !l.startsWith('#'));
+    } catch {
+      // Not there: try the next.
+    }
+  }
+  return [];
+}
+
+export function summarizeContext(root: string, options: { dockerfile?: string; limit?: number } = {}): ContextSummary {
+  const patterns = readDockerignore(root);
+  const matcher = dockerignore().add(patterns);
+  const always = new Set(['.dockerignore', ...(options.dockerfile ? [path.relative(root, options.dockerfile).split(path.sep).join('/')] : [])]);
+  const files: string[] = [];
+  const top = new Map<string, number>();
+  const topExcluded = new Map<string, number>();
+  let bytes = 0;
+  let excludedBytes = 0;
+  let excludedFiles = 0;
+  const limit = options.limit ?? 1_000_000;
+  const walk = (dir: string, rel: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const relPath = rel ? `${rel}/${e.name}` : e.name;
+      const full = path.join(dir, e.name);
+      const head = relPath.split('/')[0];
+      if (e.isDirectory()) {
+        walk(full, relPath);
+        continue;
+      }
+      if (!e.isFile() && !e.isSymbolicLink()) continue;
+      let size = 0;
+      try {
+        size = e.isSymbolicLink() ? 0 : fs.statSync(full).size;
+      } catch {
+        continue;
+      }
+      if (matcher.ignores(relPath) && !always.has(relPath)) {
+        excludedBytes += size;
+        excludedFiles++;
+        topExcluded.set(head, (topExcluded.get(head) ?? 0) + size);
+      } else {
+        if (files.length >= limit) throw new Error(`The build context has more than ${limit} files; add a .dockerignore.`);
+        files.push(relPath);
+        bytes += size;
+        top.set(head, (top.get(head) ?? 0) + size);
+      }
+    }
+  };
+  walk(root, '');
+  files.sort();
+  const biggest = (m: Map<string, number>) => [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([p, b]) => ({ path: p, bytes: b }));
+  return { root, files, bytes, excludedBytes, excludedFiles, largest: biggest(top), largestExcluded: biggest(topExcluded), patterns };
+}

@@ -1,0 +1,97 @@
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { summarizeContext } from '../../src/docker/buildContext';
+import { applyBuildMessage, newBuildState, stepLine, type BuildState } from '../../src/docker/buildProgress';
+import type { EngineApi } from '../../src/docker/engineApi';
+import { requireEngine, TEST_IMAGE, type TestEngine } from '../support/dockerEngine';
+import { apiFor } from '../support/dockerModel';
+
+function cli(args: string[], env: NodeJS.ProcessEnv, cwd?: string): Promise<string> {
+  return new Promise((resolve, reject) => execFile('docker', args, { env, cwd, maxBuffer: 16 << 20 }, (err, out, stderr) => (err ? reject(new Error(`${stderr}\n${err.message}`)) : resolve(out))));
+}
+
+const FILES: Record<string, string> = {
+  'Dockerfile': `FROM ${TEST_IMAGE}\nCOPY . /ctx\n`,
+  '.dockerignore': ['# what Docker leaves out', 'node_modules', '*.log', '!keep.log', '**/*.tmp', 'docs/', '!docs/README.md', '/secret.txt', ''].join('\n'),
+  'app/main.txt': 'main',
+  'app/debug.log': 'not top level, so *.log does not match it',
+  'error.log': 'excluded',
+  'keep.log': 're-included',
+  'node_modules/pkg/index.js': 'x'.repeat(100000),
+  'a/b/c.tmp': 'excluded by **',
+  'docs/guide.md': 'excluded',
+  'docs/README.md': 're-included inside an excluded folder',
+  'secret.txt': 'excluded at the root only',
+  'sub/secret.txt': 'included',
+};
+
+describe('building through the Engine API with Docker\'s .dockerignore semantics', function () {
+  let engine: TestEngine;
+  let api: EngineApi;
+  let dir: string;
+  const tag = `dockside-build:${process.pid}`;
+
+  before(async function () {
+    engine = await requireEngine(this);
+    api = apiFor(engine.host);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockside-ctx-'));
+    for (const [name, text] of Object.entries(FILES)) {
+      fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      fs.writeFileSync(path.join(dir, name), text);
+    }
+  });
+
+  after(async () => {
+    api?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    for (const t of [tag, `${tag}-cli`, `${tag}-fail`]) await engine?.docker.getImage(t).remove({ force: true }).catch(() => undefined);
+  });
+
+  async function build(dockerfileText?: string, imageTag = tag): Promise<BuildState> {
+    if (dockerfileText) fs.writeFileSync(path.join(dir, 'Dockerfile'), dockerfileText);
+    const summary = summarizeContext(dir, { dockerfile: path.join(dir, 'Dockerfile') });
+    const state = newBuildState();
+    const run = await api.build({ root: dir, files: summary.files }, { tag: imageTag, dockerfile: 'Dockerfile' }, (m) => applyBuildMessage(state, m));
+    await run.done;
+    return state;
+  }
+
+  it('sends exactly the files the docker CLI sends for the same folder', async function () {
+    this.timeout(180000);
+    const summary = summarizeContext(dir, { dockerfile: path.join(dir, 'Dockerfile') });
+    assert.deepEqual(summary.files, ['.dockerignore', 'Dockerfile', 'app/debug.log', 'app/main.txt', 'docs/README.md', 'keep.log', 'sub/secret.txt']);
+    assert.deepEqual(summary.largestExcluded[0], { path: 'node_modules', bytes: 100000 });
+    const ours = await build();
+    assert.equal(ours.error, undefined, JSON.stringify(ours));
+    await cli(['build', '-q', '-t', `${tag}-cli`, '.'], { ...engine.env, DOCKER_BUILDKIT: '0' }, dir);
+    const list = async (image: string) => (await cli(['run', '--rm', '--network', 'none', image, '/bin/busybox', 'find', '/ctx', '-type', 'f'], engine.env)).trim().split('\n').map((l) => l.replace(/^\/ctx\//, '')).sort();
+    const [fromDockside, fromCli] = await Promise.all([list(tag), list(`${tag}-cli`)]);
+    assert.deepEqual(fromDockside, fromCli, 'the same files as the docker CLI');
+    assert.deepEqual(fromDockside, summary.files);
+  });
+
+  it('reports the steps, and which ones came from the cache on the second build', async function () {
+    this.timeout(120000);
+    const text = `FROM ${TEST_IMAGE}\nRUN echo one > /one.txt\nCOPY app/ /app/\n`;
+    const first = await build(text);
+    assert.equal(first.error, undefined);
+    assert.deepEqual(first.steps.map((s) => [s.number, s.total, s.instruction]), [[1, 3, `FROM ${TEST_IMAGE}`], [2, 3, 'RUN echo one > /one.txt'], [3, 3, 'COPY app/ /app/']]);
+    const second = await build(text);
+    assert.deepEqual(second.steps.map((s) => s.cached), [false, true, true], 'RUN and COPY come from the cache');
+    assert.ok(second.imageId, 'the image id is reported');
+    assert.ok(second.tags.includes(tag));
+  });
+
+  it('names the failing step, which maps to its Dockerfile line', async function () {
+    this.timeout(120000);
+    const text = `FROM ${TEST_IMAGE}\n# a comment line\nRUN echo ok\nRUN echo failing && exit 3\nCMD ["sh"]\n`;
+    const state = await build(text, `${tag}-fail`);
+    assert.ok(state.error, 'the build failed');
+    assert.equal(state.error.step, 3);
+    assert.match(state.error.message, /returned a non-zero code: 3/);
+    assert.equal(stepLine([0, 2, 3, 4], state.error.step!), 3, 'step 3 is the instruction on line 4 (0-based 3)');
+  });
+});
