@@ -4,6 +4,8 @@ import { Ctx } from './ctx';
 import { registerComposeFeatures } from './vscode/composeFeatures';
 import { registerExplorer } from './vscode/explorer';
 import { registerPanels } from './vscode/panels/panels';
+import { registerBuild } from './vscode/build/buildCommand';
+import { registerRun } from './vscode/build/runCommand';
 import { createDockerfileService, registerDockerfileDiagnostics, registerDockerfileLanguageFeatures } from './vscode/dockerfileFeatures';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -14,7 +16,10 @@ export function activate(context: vscode.ExtensionContext): void {
     registerDockerfileDiagnostics(ctx, dockerfiles);
     registerDockerfileLanguageFeatures(ctx, dockerfiles);
     registerComposeFeatures(ctx);
-    registerPanels(ctx, registerExplorer(ctx));
+    const session = registerExplorer(ctx);
+    registerPanels(ctx, session);
+    registerBuild(ctx, session);
+    registerRun(ctx, session);
     ctx.log.info('Dockside activated');
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

@@ -88,3 +88,16 @@ export function summarizeContext(root: string, options: { dockerfile?: string; l
   const biggest = (m: Map<string, number>) => [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([p, b]) => ({ path: p, bytes: b }));
   return { root, files, bytes, excludedBytes, excludedFiles, largest: biggest(top), largestExcluded: biggest(topExcluded), patterns };
 }
+
+/** Turns "A=1 B=two" into build args; values may be quoted. */
+export function parseBuildArgs(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of text.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("([^"]*)"|'([^']*)'|(\S*))/g)) out[m[1]] = m[3] ?? m[4] ?? m[5] ?? '';
+  return out;
+}
+
+/** A tag Docker accepts, from a folder name: lower case, allowed characters only. */
+export function defaultTag(folder: string): string {
+  const name = folder.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '') || 'image';
+  return `${name}:dev`;
+}

@@ -197,6 +197,12 @@ export function createDockerodeApi(options: DockerodeOptions, address: string): 
           done,
         };
       }),
+    runContainer: (body, name) =>
+      call(async () => {
+        const container = await docker.createContainer({ ...(body as Docker.ContainerCreateOptions), ...(name ? { name } : {}) });
+        await container.start();
+        return container.id;
+      }),
     prune: (kind) =>
       call(async () => {
         const result = (await (kind === 'containers'

@@ -59,6 +59,8 @@ export interface EngineApi {
     options: { tag?: string; dockerfile: string; buildargs?: Record<string, string>; target?: string; labels?: Record<string, string> },
     onMessage: (m: BuildMessage) => void,
   ): Promise<{ cancel(): void; done: Promise<void> }>;
+  /** Creates a container from an Engine API create request and starts it; returns its id. */
+  runContainer(body: object, name?: string): Promise<string>;
   prune(kind: 'containers' | 'images' | 'volumes' | 'networks'): Promise<PruneResult>;
   close(): void;
 }

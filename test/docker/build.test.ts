@@ -7,7 +7,8 @@ import { summarizeContext } from '../../src/docker/buildContext';
 import { applyBuildMessage, newBuildState, stepLine, type BuildState } from '../../src/docker/buildProgress';
 import type { EngineApi } from '../../src/docker/engineApi';
 import { requireEngine, TEST_IMAGE, type TestEngine } from '../support/dockerEngine';
-import { apiFor } from '../support/dockerModel';
+import { apiFor, freePort } from '../support/dockerModel';
+import { createBody } from '../../src/docker/runSpec';
 
 function cli(args: string[], env: NodeJS.ProcessEnv, cwd?: string): Promise<string> {
   return new Promise((resolve, reject) => execFile('docker', args, { env, cwd, maxBuffer: 16 << 20 }, (err, out, stderr) => (err ? reject(new Error(`${stderr}\n${err.message}`)) : resolve(out))));
@@ -93,5 +94,37 @@ describe('building through the Engine API with Docker\'s .dockerignore semantics
     assert.equal(state.error.step, 3);
     assert.match(state.error.message, /returned a non-zero code: 3/);
     assert.equal(stepLine([0, 2, 3, 4], state.error.step!), 3, 'step 3 is the instruction on line 4 (0-based 3)');
+  });
+});
+
+describe('running an image from a run description', function () {
+  let engine: TestEngine;
+  let api: EngineApi;
+  let id: string | undefined;
+
+  before(async function () {
+    engine = await requireEngine(this);
+    api = apiFor(engine.host);
+  });
+
+  after(async () => {
+    if (id) await engine.docker.getContainer(id).remove({ force: true }).catch(() => undefined);
+    api?.close();
+  });
+
+  it('publishes a port that answers HTTP (busybox httpd), on the address asked for', async function () {
+    this.timeout(60000);
+    const port = await freePort();
+    const spec = { image: TEST_IMAGE, name: `dockside-run-${process.pid}`, ports: [`127.0.0.1:${port}:8080`], env: ['MODE=test'], volumes: [], detach: true, command: ['httpd', '-f', '-p', '8080', '-h', '/www'] };
+    id = await api.runContainer(createBody(spec), spec.name);
+    const info = await engine.docker.getContainer(id).inspect();
+    assert.deepEqual(info.HostConfig.PortBindings, { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] });
+    assert.ok(info.Config.Env.includes('MODE=test'));
+    let body = '';
+    for (let i = 0; i < 50 && !body; i++) {
+      body = await fetch(`http://127.0.0.1:${port}/`).then((r) => r.text()).catch(() => '');
+      if (!body) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.match(body, /hello from dockside-test/);
   });
 });
