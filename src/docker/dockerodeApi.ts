@@ -181,6 +181,8 @@ export function createDockerodeApi(options: DockerodeOptions, address: string): 
           ...(options.target ? { target: options.target } : {}),
           ...(options.labels ? { labels: options.labels } : {}),
           rm: true,
+          // Also remove the container of a failed step, which the engine otherwise leaves behind.
+          forcerm: true,
         } as Docker.ImageBuildOptions)) as unknown as NodeJS.ReadableStream & { destroy(): void };
         open.add(response);
         const done = new Promise<void>((resolve, reject) => {

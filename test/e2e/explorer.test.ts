@@ -10,7 +10,7 @@ import { ensureTestImage, killLeftovers, requireEngine, startPrivateDaemon, stop
 import { freePort } from '../support/dockerModel';
 import { isRoot } from '../support/system';
 import { buildDockerfile } from '../support/dockerBuild';
-import { contextMenu, findFrameWithText } from '../support/workbench';
+import { contextMenu, findFrameWithText, openFile, openProblems, runCommand } from '../support/workbench';
 
 /** A row of a Dockside tree view, by its label. */
 const row = (page: Page, view: string, label: string) => page.locator(`.pane:has(.pane-header[aria-label^="${view}"]) .monaco-list-row`, { has: page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) }).first();
@@ -60,6 +60,8 @@ describe('The Docker explorer in a real VS Code, on a real engine of its own (tc
     const workspace = copyWorkspace(path.join(REPO_ROOT, 'examples'));
     fs.mkdirSync(path.join(workspace, 'site'), { recursive: true });
     fs.writeFileSync(path.join(workspace, 'site', 'Dockerfile'), LAYERS_DOCKERFILE);
+    fs.mkdirSync(path.join(workspace, 'broken'), { recursive: true });
+    fs.writeFileSync(path.join(workspace, 'broken', 'Dockerfile'), `FROM ${TEST_IMAGE}\nRUN echo fine\nRUN echo about to fail && exit 4\n`);
     const built = await buildDockerfile(engine.docker, LAYERS_DOCKERFILE, { 'www/index.html': '<h1>hello</h1>\n' }, LAYERS_IMAGE);
     assert.ok(built.ok, built.log);
     // A container with a published port, on a user-defined bridge (this engine has no default bridge).
@@ -168,6 +170,27 @@ describe('The Docker explorer in a real VS Code, on a real engine of its own (tc
     assert.match(line, new RegExp(`127\\.0\\.0\\.1:${sitePort}[\\s\\S]*localhost only[\\s\\S]*site-${tag}[\\s\\S]*8080/tcp`));
     assert.match(await frame.locator('body').innerText(), /EXPOSE 80 in a Dockerfile publishes nothing/);
     await saveEvidence(editor, 'panel-ports');
+  });
+
+  it('builds from the CodeLens, and a failing RUN becomes an error on its line', async function () {
+    this.timeout(120000);
+    const { page } = editor!;
+    await page.locator('.part.sidebar .title').first().click();
+    await runCommand(page, 'View: Close All Editors');
+    await openFile(page, 'broken/Dockerfile');
+    await page.locator('.editor-instance .codelens-decoration a', { hasText: 'Build Image' }).first().click();
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 10000 });
+    assert.equal(await input.inputValue(), 'broken:dev', 'the tag defaults to the folder name');
+    await page.keyboard.press('Enter');
+    const toast = page.locator('.notification-toast', { hasText: 'The build of broken:dev failed at line 3' });
+    await toast.waitFor({ timeout: 60000 });
+    const problems = await openProblems(page);
+    const row = problems.locator('.monaco-list-row', { hasText: 'The build failed here' }).first();
+    await row.waitFor({ timeout: 10000 });
+    assert.match(await row.innerText(), /returned a non-zero code: 4/);
+    assert.match(await row.innerText(), /\[Ln 3/);
+    await saveEvidence(editor, 'build-failure-on-line');
   });
 
   it('shows the welcome view within 2 seconds when the engine stops, and recovers when it is back', async function () {

@@ -10,8 +10,12 @@ export async function openFile(page: Page, relativePath: string): Promise<void> 
   await input.waitFor({ state: 'visible', timeout: 10000 });
   await input.fill(relativePath);
   const base = relativePath.split('/').pop()!;
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: base }).first().waitFor({ timeout: 10000 });
-  await page.keyboard.press('Enter');
+  const folder = relativePath.split('/').slice(0, -1).join('/');
+  // Pick the row for this folder's file (several folders may hold a "Dockerfile").
+  let row = page.locator('.quick-input-list .monaco-list-row', { hasText: base });
+  if (folder) row = row.filter({ hasText: folder });
+  await row.first().waitFor({ timeout: 10000 });
+  await row.first().click();
   await page.locator('.tab.active', { hasText: base }).waitFor({ timeout: 10000 });
   await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: 10000 });
 }
