@@ -6,6 +6,7 @@ import { registerExplorer } from './vscode/explorer';
 import { registerPanels } from './vscode/panels/panels';
 import { registerBuild } from './vscode/build/buildCommand';
 import { registerRun } from './vscode/build/runCommand';
+import { registerWalkthrough } from './vscode/walkthrough';
 import { createDockerfileService, registerDockerfileDiagnostics, registerDockerfileLanguageFeatures } from './vscode/dockerfileFeatures';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -20,6 +21,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerPanels(ctx, session);
     registerBuild(ctx, session);
     registerRun(ctx, session);
+    registerWalkthrough(ctx, session);
     ctx.log.info('Dockside activated');
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

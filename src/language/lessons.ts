@@ -25,7 +25,34 @@ const LESSONS: readonly LessonRef[] = [
   { id: 'ports-and-expose', title: 'Ports: EXPOSE and publishing' },
   { id: 'healthcheck', title: 'Health checks' },
   { id: 'compose', title: 'Compose files' },
+  { id: 'images-and-containers', title: 'Images and containers' },
+  { id: 'networks', title: 'Networks and drivers' },
+  { id: 'volumes', title: 'Volumes and bind mounts' },
+  { id: 'registries', title: 'Registries, tags and push' },
+  { id: 'cli-commands', title: 'Everyday Docker commands' },
+  { id: 'best-practices', title: 'A Dockerfile checklist' },
 ];
+
+/**
+ * The topics of the notes Dockside was made from (their headings, grouped), each with the lesson that teaches it.
+ * A test checks that every topic has a lesson and every lesson is reachable from a walkthrough, a hover or a
+ * diagnostic.
+ */
+export const TOPICS: Readonly<Record<string, string>> = {
+  'Images and containers': 'images-and-containers',
+  'Dockerfile instructions': 'dockerfile-instructions',
+  'Layers and the build cache': 'layers-and-cache',
+  'Multi-stage builds': 'multi-stage',
+  '.dockerignore': 'dockerignore',
+  'Ports and publishing': 'ports-and-expose',
+  'Networks and drivers': 'networks',
+  'Volumes and bind mounts': 'volumes',
+  'Docker Compose': 'compose',
+  'Build args, environment and secrets': 'variables',
+  'Registries and push': 'registries',
+  'Everyday CLI commands': 'cli-commands',
+  'Best practices': 'best-practices',
+};
 
 const byId = new Map(LESSONS.map((l) => [l.id, l]));
 

@@ -120,6 +120,7 @@ export function registerBuild(ctx: Ctx, session: DockerSession): void {
       return;
     }
     output.appendLine(`\nBuilt ${tag.trim()} in ${seconds} s: ${state.steps.length} steps, ${cached} from the cache.`);
+    void vscode.commands.executeCommand('dockside.walkthrough.markBuilt', dockerfile.getFROMs().length > 1);
     const next = await vscode.window.showInformationMessage(`Built ${tag.trim()} in ${seconds} s (${cached} of ${state.steps.length} steps from the cache).`, 'Run…', 'Show Layers');
     const image = state.imageId ? [...(session.model()?.images.values() ?? [])].find((i) => i.id.includes(state.imageId!)) : undefined;
     if (next === 'Show Layers') await vscode.commands.executeCommand('dockside.showLayers', image ? { kind: 'image', item: image, users: 0 } : undefined);
