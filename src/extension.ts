@@ -3,6 +3,7 @@ import { registerCommands } from './commands';
 import { Ctx } from './ctx';
 import { registerComposeFeatures } from './vscode/composeFeatures';
 import { registerExplorer } from './vscode/explorer';
+import { registerLearning } from './vscode/learning';
 import { registerPanels } from './vscode/panels/panels';
 import { registerBuild } from './vscode/build/buildCommand';
 import { registerRun } from './vscode/build/runCommand';
@@ -17,6 +18,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerDockerfileDiagnostics(ctx, dockerfiles);
     registerDockerfileLanguageFeatures(ctx, dockerfiles);
     registerComposeFeatures(ctx);
+    registerLearning(ctx);
     const session = registerExplorer(ctx);
     registerPanels(ctx, session);
     registerBuild(ctx, session);

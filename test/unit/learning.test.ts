@@ -10,6 +10,7 @@ import { INSTRUCTION_DOCS } from '../../src/language/dockerfile/instructionDocs'
 import { COMPOSE_CODES } from '../../src/language/compose/composeService';
 import { allLessons, TOPICS } from '../../src/language/lessons';
 import { EXAMPLE_COMPOSE, EXAMPLE_DOCKERFILE } from '../../src/vscode/walkthroughExamples';
+import { explainBody, explainDockerfile } from '../../src/panels/explain/explainHtml';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -106,5 +107,29 @@ describe('walkthrough achievements from the engine’s state', () => {
       ]),
     });
     assert.deepEqual(all, ['publishedRunning', 'volumeUsed', 'networkShared', 'composeRunning']);
+  });
+});
+
+describe('Explain This Dockerfile', () => {
+  it('walks the file instruction by instruction: what, when, layer or not, what breaks the cache, which lesson', () => {
+    const text = ['FROM node:22-slim AS build', 'WORKDIR /app', 'COPY package.json ./', 'RUN npm ci && \\', '    npm run build', '', 'FROM nginx:1.27-alpine', 'COPY --from=build /app/dist /usr/share/nginx/html', 'LABEL note="<b>hi</b>"', 'CMD ["nginx", "-g", "daemon off;"]', ''].join('\n');
+    const steps = explainDockerfile(text);
+    assert.deepEqual(steps.map((s) => [s.line, s.keyword, s.stage, s.layer]), [
+      [0, 'FROM', 0, false],
+      [1, 'WORKDIR', 0, false],
+      [2, 'COPY', 0, true],
+      [3, 'RUN', 0, true],
+      [6, 'FROM', 1, false],
+      [7, 'COPY', 1, true],
+      [8, 'LABEL', 1, false],
+      [9, 'CMD', 1, false],
+    ]);
+    assert.deepEqual([steps[3].time, steps[9 - 2].time], ['build', 'run']);
+    assert.equal(steps[3].text, 'RUN npm ci && \\\n    npm run build');
+    assert.match(steps[2].cache, /Rebuilt when any copied file changes/);
+    const html = explainBody('web/Dockerfile', steps);
+    assert.ok(!html.includes('<b>hi'), 'file text is escaped');
+    assert.match(html, /8 instructions in 2 stages/);
+    assert.match(html, /data-lesson="dockerfile-instructions"/);
   });
 });
