@@ -64,16 +64,6 @@ describe('The Docker explorer in a real VS Code, on a real engine of its own (tc
     fs.writeFileSync(path.join(workspace, 'broken', 'Dockerfile'), `FROM ${TEST_IMAGE}\nRUN echo fine\nRUN echo about to fail && exit 4\n`);
     const built = await buildDockerfile(engine.docker, LAYERS_DOCKERFILE, { 'www/index.html': '<h1>hello</h1>\n' }, LAYERS_IMAGE);
     assert.ok(built.ok, built.log);
-    // A container with a published port, on a user-defined bridge (this engine has no default bridge).
-    await engine.docker.createNetwork({ Name: `e2e-net-${tag}` });
-    const web = await engine.docker.createContainer({
-      Image: LAYERS_IMAGE,
-      name: `site-${tag}`,
-      Labels: { 'dockside.e2e': tag },
-      ExposedPorts: { '8080/tcp': {} },
-      HostConfig: { NetworkMode: `e2e-net-${tag}`, PortBindings: { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: String(sitePort) }] } },
-    });
-    await web.start();
     editor = await launchEditor(this, { workspace, env: { DOCKER_HOST: engine.host } });
   });
 
@@ -91,11 +81,43 @@ describe('The Docker explorer in a real VS Code, on a real engine of its own (tc
     await saveEvidence(editor, `explorer-${this.currentTest?.title ?? 'test'}${failed ? '-FAILED' : ''}`, failed);
   });
 
+  it('completes the walkthrough step "run a container with a published port" when such a container starts', async function () {
+    this.timeout(120000);
+    const { page } = editor!;
+    await runCommand(page, 'Welcome: Open Walkthrough...');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Get started with Docker' }).first().click();
+    const step = page.locator('.getting-started-step', { hasText: 'Run a container with a published port' }).first();
+    await step.waitFor({ timeout: 20000 });
+    await step.click();
+    const done = () => step.evaluate((el) => el.classList.contains('complete') || !!el.querySelector('.codicon-pass-filled, .complete'));
+    assert.equal(await done(), false, 'not complete before any container publishes a port');
+    // "Watch in the Containers view" starts the Docker side; nothing with a published port runs yet.
+    await page.locator('.getting-started-step.expanded a', { hasText: 'Watch in the Containers view' }).first().click();
+    await row(page, 'Containers', project).waitFor({ timeout: 20000 });
+    assert.equal(await done(), false, 'still not complete: no published port yet');
+    // A container with a published port, on a user-defined bridge (this engine has no default bridge).
+    await engine.docker.createNetwork({ Name: `e2e-net-${tag}` });
+    const web = await engine.docker.createContainer({
+      Image: LAYERS_IMAGE,
+      name: `site-${tag}`,
+      Labels: { 'dockside.e2e': tag },
+      ExposedPorts: { '8080/tcp': {} },
+      HostConfig: { NetworkMode: `e2e-net-${tag}`, PortBindings: { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: String(sitePort) }] } },
+    });
+    await web.start();
+    const deadline = Date.now() + 10000;
+    while (!(await done()) && Date.now() < deadline) await page.waitForTimeout(200);
+    await saveEvidence(editor, 'walkthrough-run-step');
+    assert.equal(await done(), true, 'the step completed from the engine event');
+    await page.locator('.part.sidebar .title').first().click();
+    await runCommand(page, 'View: Close All Editors');
+  });
+
   it('shows the containers grouped by compose project, then service, then standalone ones', async function () {
     this.timeout(60000);
     const { page } = editor!;
-    // Open the Dockside container from the activity bar, as a person would.
-    await page.locator('.activitybar .action-item a[aria-label^="Dockside"]').first().click();
+    // Open the Dockside container from the activity bar, as a person would (a second click would close it).
+    if (!(await page.locator('.pane-header[aria-label^="Containers"]').isVisible().catch(() => false))) await page.locator('.activitybar .action-item a[aria-label^="Dockside"]').first().click();
     await row(page, 'Containers', project).waitFor({ timeout: 20000 });
     for (const label of ['web', 'db', `${project}-web-1`, `${project}-db-1`, `solo-${tag}`]) await row(page, 'Containers', label).waitFor({ timeout: 10000 });
     const text = await row(page, 'Containers', project).innerText();
