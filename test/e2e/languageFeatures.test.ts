@@ -114,4 +114,40 @@ describe('Language features in a real VS Code (code-server + Chromium)', functio
     assert.equal(await problems.getByText('"POSTGRES_PASSWORD" holds a secret in plain text').count(), 0);
     await saveEvidence(editor, 'compose-secret-moved');
   });
+
+  it('warns within a second of typing "FROM node" in a new Dockerfile, pins the tag, and opens the lesson', async function () {
+    this.timeout(90000);
+    const { page } = editor!;
+    await page.locator('.part.sidebar .title').first().click();
+    await runCommand(page, 'View: Close All Editors');
+    fs.mkdirSync(path.join(editor!.workspace, 'fresh'), { recursive: true });
+    fs.writeFileSync(path.join(editor!.workspace, 'fresh', 'Dockerfile'), '');
+    await openFile(page, 'fresh/Dockerfile');
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.type('FROM node', { delay: 20 });
+    const typed = Date.now();
+    const problems = await openProblems(page);
+    const warning = problems.locator('.monaco-list-row', { hasText: 'The base image "node" has no tag' }).first();
+    await warning.waitFor({ timeout: 5000 });
+    const took = Date.now() - typed;
+    // Opening the Problems panel is part of that time; the check itself runs 250 ms after the last keystroke.
+    assert.ok(took < 1500, `the warning showed ${took} ms after typing`);
+    // Its code links to the lesson.
+    await warning.getByText(/^DS00\d$/).first().click();
+    assert.ok(await findFrameWithText(page, 'Choosing and pinning a base image'), 'the lesson opens');
+    await openFile(page, 'fresh/Dockerfile');
+    await page.keyboard.press('Control+G');
+    await page.locator('.quick-input-widget input').fill(':1:7');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+.');
+    await page.locator('.action-widget .monaco-list-row, .context-view .monaco-list-row', { hasText: 'Pin "node" to a version tag' }).first().waitFor({ timeout: 10000 });
+    await chooseFocusedRow(page, 'Pin "node" to a version tag');
+    await page.locator('.monaco-editor .view-line', { hasText: 'FROM node:22-slim' }).first().waitFor({ timeout: 10000 });
+    await page.keyboard.press('Escape');
+    await runCommand(page, 'File: Save');
+    await page.waitForTimeout(800);
+    const panel = await openProblems(page);
+    assert.equal(await panel.locator('.monaco-list-row', { hasText: 'The base image "node" has no tag' }).count(), 0, 'the warning went away');
+    await saveEvidence(editor, 'typed-from-node');
+  });
 });
