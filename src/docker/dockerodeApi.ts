@@ -205,6 +205,35 @@ export function createDockerodeApi(options: DockerodeOptions, address: string): 
         await container.start();
         return container.id;
       }),
+    tagImage: (id, repo, tag) => call(async () => void (await docker.getImage(id).tag({ repo, tag }))),
+    transfer: (kind, ref, auth, onMessage) =>
+      call(async () => {
+        const authconfig = auth ? { username: auth.username, password: auth.password, serveraddress: auth.serveraddress } : undefined;
+        // The API wants the repository in the path and the tag as a parameter.
+        const slash = ref.lastIndexOf('/');
+        const colon = ref.lastIndexOf(':');
+        const [repo, tag] = colon > slash ? [ref.slice(0, colon), ref.slice(colon + 1)] : [ref, 'latest'];
+        const stream = (kind === 'push'
+          ? await streams.getImage(repo).push({ tag, ...(authconfig ? { authconfig } : {}) } as never)
+          : await streams.pull(`${repo}:${tag}`, {}, undefined as never, authconfig as never)) as unknown as NodeJS.ReadableStream & { destroy(): void };
+        open.add(stream);
+        let failure: string | undefined;
+        const done = new Promise<void>((resolve, reject) => {
+          stream.on(
+            'data',
+            jsonLines((v) => {
+              const m = v as { error?: string; errorDetail?: { message?: string } };
+              if (m.error || m.errorDetail) failure = m.errorDetail?.message ?? m.error;
+              onMessage(v as never);
+            }),
+          );
+          const finish = () => (failure ? reject(new EngineError(failure)) : resolve());
+          stream.on('end', finish);
+          stream.on('close', finish);
+          stream.on('error', (err: Error) => reject(wrap(err)));
+        }).finally(() => open.delete(stream));
+        return { cancel: () => stream.destroy(), done };
+      }),
     prune: (kind) =>
       call(async () => {
         const result = (await (kind === 'containers'

@@ -61,6 +61,13 @@ export interface EngineApi {
   ): Promise<{ cancel(): void; done: Promise<void> }>;
   /** Creates a container from an Engine API create request and starts it; returns its id. */
   runContainer(body: object, name?: string): Promise<string>;
+  /** Tags an image: `repo` may include a registry host (`127.0.0.1:5000/team/app`). */
+  tagImage(id: string, repo: string, tag: string): Promise<void>;
+  /**
+   * Pushes or pulls an image, reporting per-layer progress (`{ id, status, progressDetail }` messages) and failing
+   * with the registry's message. Credentials go to the engine only, base64-encoded in a header as the API wants.
+   */
+  transfer(kind: 'push' | 'pull', ref: string, auth: { username: string; password: string; serveraddress: string } | undefined, onMessage: (m: { id?: string; status?: string; progressDetail?: { current?: number; total?: number }; error?: string }) => void): Promise<{ cancel(): void; done: Promise<void> }>;
   prune(kind: 'containers' | 'images' | 'volumes' | 'networks'): Promise<PruneResult>;
   close(): void;
 }
