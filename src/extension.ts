@@ -7,6 +7,7 @@ import { registerLearning } from './vscode/learning';
 import { registerPanels } from './vscode/panels/panels';
 import { registerBuild } from './vscode/build/buildCommand';
 import { registerRun } from './vscode/build/runCommand';
+import { registerRegistries } from './vscode/registries';
 import { registerWalkthrough } from './vscode/walkthrough';
 import { createDockerfileService, registerDockerfileDiagnostics, registerDockerfileLanguageFeatures } from './vscode/dockerfileFeatures';
 
@@ -23,6 +24,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerPanels(ctx, session);
     registerBuild(ctx, session);
     registerRun(ctx, session);
+    registerRegistries(ctx, session);
     registerWalkthrough(ctx, session);
     ctx.log.info('Dockside activated');
   } catch (err) {

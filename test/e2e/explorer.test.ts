@@ -10,6 +10,7 @@ import { ensureTestImage, killLeftovers, requireEngine, startPrivateDaemon, stop
 import { freePort } from '../support/dockerModel';
 import { isRoot } from '../support/system';
 import { buildDockerfile } from '../support/dockerBuild';
+import { startRegistry } from '../support/registry';
 import { contextMenu, findFrameWithText, openFile, openProblems, runCommand } from '../support/workbench';
 
 /** A row of a Dockside tree view, by its label. */
@@ -213,6 +214,50 @@ describe('The Docker explorer in a real VS Code, on a real engine of its own (tc
     assert.match(await row.innerText(), /returned a non-zero code: 4/);
     assert.match(await row.innerText(), /\[Ln 3/);
     await saveEvidence(editor, 'build-failure-on-line');
+  });
+
+  it('adds a registry that needs a login, lists its repositories, and keeps the password out of settings and logs', async function () {
+    this.timeout(180000);
+    const { page } = editor!;
+    const user = { username: 'learner', password: 'Pa55-word-for-e2e' };
+    const registry = await startRegistry(this, user);
+    // Something to list: pushed through the engine with the right credentials.
+    await engine.docker.getImage(TEST_IMAGE).tag({ repo: `${registry.address}/class/busybox`, tag: '1' });
+    const push = (await engine.docker.getImage(`${registry.address}/class/busybox`).push({ tag: "1", authconfig: { ...user, serveraddress: registry.address } } as never)) as unknown as NodeJS.ReadableStream;
+    await new Promise<void>((resolve, reject) => engine.docker.modem.followProgress(push, (err: Error | null) => (err ? reject(err) : resolve())));
+    await page.locator('.part.sidebar .title').first().click();
+    const header = page.locator('.pane-header[aria-label^="Registries"]');
+    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+    await header.hover();
+    await header.locator('.action-label[aria-label="Add Registry…"]').click();
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 10000 });
+    await input.fill(registry.address);
+    await page.keyboard.press('Enter');
+    await page.locator('.notification-toast', { hasText: 'needs a login' }).getByRole('button', { name: 'Log In' }).click();
+    await input.waitFor({ state: 'visible', timeout: 10000 });
+    await input.fill(user.username);
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget input[type="password"]').waitFor({ timeout: 10000 });
+    await page.keyboard.type(user.password);
+    await page.keyboard.press('Enter');
+    const registryRow = row(page, 'Registries', registry.address);
+    await registryRow.waitFor({ timeout: 15000 });
+    await registryRow.click();
+    await row(page, 'Registries', 'class/busybox').waitFor({ timeout: 15000 });
+    await saveEvidence(editor, 'registries-view');
+    // The password may only be in VS Code's secret storage (encrypted), never in settings or any log.
+    const leaks: string[] = [];
+    const walk = (dir: string) => {
+      for (const e of fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []) {
+        const full = path.join(dir, e.name);
+        if (e.isDirectory()) walk(full);
+        else if ((/\.log$|settings\.json$/.test(e.name)) && fs.readFileSync(full, 'utf8').includes(user.password)) leaks.push(full);
+      }
+    };
+    walk(editor!.userDataDir);
+    assert.deepEqual(leaks, []);
+    await registry.stop();
   });
 
   it('shows the welcome view within 2 seconds when the engine stops, and recovers when it is back', async function () {

@@ -1,0 +1,199 @@
+import * as vscode from 'vscode';
+import type { Ctx } from '../ctx';
+import { formatBytes } from '../docker/present';
+import { cliRegistries, RegistryClient, registryHost, type RegistryCredentials } from '../docker/registry';
+import type { DockerSession } from './explorer/dockerSession';
+import type { DockerNode } from './explorer/trees';
+
+type RegistryNode = { kind: 'registry'; host: string; helper?: string } | { kind: 'repository'; host: string; name: string } | { kind: 'tag'; host: string; repository: string; tag: string } | { kind: 'message'; text: string };
+
+const ADDED_KEY = 'dockside.registries';
+const secretKey = (host: string) => `dockside.registry:${host}`;
+
+/** The Registries view and its commands; credentials live in VS Code's SecretStorage only, never in settings or logs. */
+export function registerRegistries(ctx: Ctx, session: DockerSession): void {
+  const secrets = ctx.extension.secrets;
+  const credentials = async (host: string): Promise<RegistryCredentials | undefined> => {
+    const raw = await secrets.get(secretKey(host));
+    try {
+      return raw ? (JSON.parse(raw) as RegistryCredentials) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const client = async (host: string) => new RegistryClient(host, await credentials(host));
+  const added = () => ctx.extension.globalState.get<string[]>(ADDED_KEY, []);
+
+  const changed = new vscode.EventEmitter<RegistryNode | undefined>();
+  const provider: vscode.TreeDataProvider<RegistryNode> = {
+    onDidChangeTreeData: changed.event,
+    async getChildren(node) {
+      if (!node) {
+        const hosts = new Map<string, string | undefined>();
+        for (const r of cliRegistries()) hosts.set(r.host, r.helper);
+        for (const h of added()) if (!hosts.has(h)) hosts.set(h, undefined);
+        return [...hosts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([host, helper]) => ({ kind: 'registry' as const, host, ...(helper ? { helper } : {}) }));
+      }
+      try {
+        if (node.kind === 'registry') {
+          const repos = await (await client(node.host)).repositories(500);
+          return repos.length ? repos.map((name) => ({ kind: 'repository' as const, host: node.host, name })) : [{ kind: 'message' as const, text: 'No repositories yet. Push an image here from the Images view.' }];
+        }
+        if (node.kind === 'repository') return (await (await client(node.host)).tags(node.name, 500)).map((tag) => ({ kind: 'tag' as const, host: node.host, repository: node.name, tag }));
+      } catch (err) {
+        return [{ kind: 'message' as const, text: (err as Error).message }];
+      }
+      return [];
+    },
+    getTreeItem(node) {
+      switch (node.kind) {
+        case 'registry': {
+          const item = new vscode.TreeItem(node.host, vscode.TreeItemCollapsibleState.Collapsed);
+          item.id = `registry:${node.host}`;
+          item.iconPath = new vscode.ThemeIcon('server');
+          item.description = node.helper ? `Docker CLI (${node.helper})` : undefined;
+          item.contextValue = 'registry';
+          return item;
+        }
+        case 'repository': {
+          const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.Collapsed);
+          item.iconPath = new vscode.ThemeIcon('repo');
+          item.contextValue = 'registryRepository';
+          return item;
+        }
+        case 'tag': {
+          const item = new vscode.TreeItem(node.tag, vscode.TreeItemCollapsibleState.None);
+          item.iconPath = new vscode.ThemeIcon('tag');
+          item.description = `${node.host}/${node.repository}:${node.tag}`;
+          item.contextValue = 'registryTag';
+          return item;
+        }
+        default: {
+          const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+          item.iconPath = new vscode.ThemeIcon('info');
+          item.tooltip = node.text;
+          return item;
+        }
+      }
+    },
+  };
+  ctx.subscriptions.push(changed, vscode.window.createTreeView('dockside.registries', { treeDataProvider: provider, showCollapseAll: true }));
+
+  const login = async (host: string): Promise<boolean> => {
+    const username = await vscode.window.showInputBox({ title: `Log in to ${host}`, prompt: 'User name', ignoreFocusOut: true });
+    if (!username) return false;
+    const password = await vscode.window.showInputBox({ title: `Log in to ${host}`, prompt: 'Password or access token', password: true, ignoreFocusOut: true });
+    if (!password) return false;
+    try {
+      await new RegistryClient(host, { username, password }).check();
+    } catch (err) {
+      void vscode.window.showErrorMessage((err as Error).message);
+      return false;
+    }
+    await secrets.store(secretKey(host), JSON.stringify({ username, password }));
+    ctx.log.info(`Logged in to ${host} as ${username}`);
+    changed.fire(undefined);
+    return true;
+  };
+
+  const addRegistry = async () => {
+    const address = await vscode.window.showInputBox({ title: 'Add a registry', prompt: 'host[:port] of the registry', placeHolder: 'registry.example.com or 127.0.0.1:5000', ignoreFocusOut: true });
+    if (!address?.trim()) return;
+    const host = registryHost(address);
+    await ctx.extension.globalState.update(ADDED_KEY, [...new Set([...added(), host])]);
+    changed.fire(undefined);
+    try {
+      await new RegistryClient(host, await credentials(host)).check();
+    } catch (err) {
+      if ((err as { status?: number }).status === 401) {
+        if ((await vscode.window.showInformationMessage(`${host} needs a login.`, 'Log In')) === 'Log In') await login(host);
+      } else void vscode.window.showWarningMessage((err as Error).message);
+    }
+  };
+
+  /** Pushes or pulls with progress: layers done of layers seen, bytes of the current layer. */
+  const transfer = async (kind: 'push' | 'pull', ref: string, host: string) => {
+    const api = session.api();
+    if (!api || session.model()?.state.status !== 'connected') return void vscode.window.showErrorMessage('Docker is not reachable right now.');
+    const creds = await credentials(host);
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${kind === 'push' ? 'Pushing' : 'Pulling'} ${ref}`, cancellable: true }, async (progress, token) => {
+      const layers = new Map<string, string>();
+      let last = 0;
+      try {
+        const run = await api.transfer(kind, ref, creds ? { ...creds, serveraddress: host } : undefined, (m) => {
+          if (m.id && m.status) layers.set(m.id, m.status);
+          if (Date.now() - last < 100) return;
+          last = Date.now();
+          const done = [...layers.values()].filter((s) => /Pushed|already exists|Pull complete|Already exists|Download complete/.test(s)).length;
+          const bytes = m.progressDetail?.current ? ` · ${formatBytes(m.progressDetail.current)}${m.progressDetail.total ? ` of ${formatBytes(m.progressDetail.total)}` : ''}` : '';
+          progress.report({ message: `${done} of ${layers.size} layers${bytes}` });
+        });
+        token.onCancellationRequested(() => run.cancel());
+        await run.done;
+        void vscode.window.showInformationMessage(`${kind === 'push' ? 'Pushed' : 'Pulled'} ${ref}.`);
+        changed.fire(undefined);
+      } catch (err) {
+        const message = (err as Error).message;
+        const needsLogin = /unauthorized|authentication required|no basic auth/i.test(message);
+        const choice = await vscode.window.showErrorMessage(`${kind === 'push' ? 'Push' : 'Pull'} of ${ref} failed: ${message}${needsLogin ? ' Log in to the registry first.' : ''}`, ...(needsLogin ? ['Log In'] : []));
+        if (choice === 'Log In') await login(host);
+      }
+    });
+  };
+
+  const pushImage = async (node?: DockerNode) => {
+    const model = session.model();
+    const image = node?.kind === 'image' ? node.item : undefined;
+    const source = image?.tags[0] ?? (await vscode.window.showQuickPick([...(model?.images.values() ?? [])].flatMap((i) => i.tags), { placeHolder: 'Push which image?' }));
+    if (!source) return;
+    const hosts = [...new Set([...cliRegistries().map((r) => r.host), ...added()])];
+    const host = hosts.length === 1 ? hosts[0] : (await vscode.window.showQuickPick([...hosts, '$(add) Another registry…'], { placeHolder: `Push ${source} to which registry?` }));
+    if (!host) return;
+    const target = host.startsWith('$(add)') ? registryHost((await vscode.window.showInputBox({ prompt: 'host[:port] of the registry' })) ?? '') : host;
+    if (!target) return;
+    const [name, tag = 'latest'] = source.replace(/^[^/]+\.[^/]+\//, '').split(/:(?=[^:/]+$)/);
+    const ref = await vscode.window.showInputBox({ title: 'Push image', prompt: 'The name in the registry (host/repository:tag)', value: `${target}/${name}:${tag}`, ignoreFocusOut: true });
+    if (!ref) return;
+    const api = session.api();
+    if (!api) return;
+    const colon = ref.lastIndexOf(':');
+    try {
+      await api.tagImage(source, ref.slice(0, colon), ref.slice(colon + 1));
+    } catch (err) {
+      return void vscode.window.showErrorMessage(`Tagging ${source} as ${ref} failed: ${(err as Error).message}`);
+    }
+    if (!added().includes(target) && !cliRegistries().some((r) => r.host === target)) await ctx.extension.globalState.update(ADDED_KEY, [...added(), target]);
+    await transfer('push', ref, target);
+  };
+
+  ctx.subscriptions.push(
+    vscode.commands.registerCommand('dockside.registry.add', addRegistry),
+    vscode.commands.registerCommand('dockside.registry.refresh', () => changed.fire(undefined)),
+    vscode.commands.registerCommand('dockside.registry.login', (node?: RegistryNode) => node?.kind === 'registry' && login(node.host)),
+    vscode.commands.registerCommand('dockside.registry.logout', async (node?: RegistryNode) => {
+      if (node?.kind !== 'registry') return;
+      await secrets.delete(secretKey(node.host));
+      ctx.log.info(`Logged out of ${node.host}`);
+      changed.fire(undefined);
+    }),
+    vscode.commands.registerCommand('dockside.registry.remove', async (node?: RegistryNode) => {
+      if (node?.kind !== 'registry') return;
+      await ctx.extension.globalState.update(ADDED_KEY, added().filter((h) => h !== node.host));
+      await secrets.delete(secretKey(node.host));
+      changed.fire(undefined);
+    }),
+    vscode.commands.registerCommand('dockside.registry.pull', (node?: RegistryNode) => node?.kind === 'tag' && transfer('pull', `${node.host}/${node.repository}:${node.tag}`, node.host)),
+    vscode.commands.registerCommand('dockside.registry.deleteTag', async (node?: RegistryNode) => {
+      if (node?.kind !== 'tag') return;
+      const ref = `${node.host}/${node.repository}:${node.tag}`;
+      if ((await vscode.window.showWarningMessage(`Delete ${ref} from the registry?`, { modal: true, detail: 'Everyone who pulls this tag loses it. Other tags of the same image go too, since they share its manifest.' }, 'Delete')) !== 'Delete') return;
+      try {
+        await (await client(node.host)).deleteTag(node.repository, node.tag);
+        changed.fire(undefined);
+      } catch (err) {
+        void vscode.window.showErrorMessage((err as Error).message);
+      }
+    }),
+    vscode.commands.registerCommand('dockside.image.push', pushImage),
+  );
+}
