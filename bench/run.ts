@@ -1,5 +1,6 @@
 // `npm run bench`: prints numbers; it asserts nothing. Targets are in DEVELOPERS.md and the issues.
 import { benchBundle } from './bundleBench';
+import { benchBuildContext } from './buildBench';
 import { benchCompose } from './composeBench';
 import { benchDockerfile } from './dockerfileBench';
 import { benchExplorer } from './explorerBench';
@@ -9,6 +10,7 @@ async function main(): Promise<void> {
   benchBundle();
   await benchDockerfile();
   benchCompose();
+  await benchBuildContext();
   if (!process.argv.includes('--no-docker')) await benchExplorer();
 }
 

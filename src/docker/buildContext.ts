@@ -38,7 +38,7 @@ export function readDockerignore(root: string, dockerfile?: string): string[] {
   return [];
 }
 
-export function summarizeContext(root: string, options: { dockerfile?: string; limit?: number } = {}): ContextSummary {
+export function summarizeContext(root: string, options: { dockerfile?: string; limit?: number; /** Add up what .dockerignore leaves out (for the explanation); costs a stat per excluded file. */ measureExcluded?: boolean } = {}): ContextSummary {
   const patterns = readDockerignore(root);
   const matcher = dockerignore().add(patterns);
   const always = new Set(['.dockerignore', ...(options.dockerfile ? [path.relative(root, options.dockerfile).split(path.sep).join('/')] : [])]);
@@ -49,6 +49,32 @@ export function summarizeContext(root: string, options: { dockerfile?: string; l
   let excludedBytes = 0;
   let excludedFiles = 0;
   const limit = options.limit ?? 1_000_000;
+  // Docker's own walker skips an excluded folder when no "!" pattern could bring something back inside it; so does
+  // this one (only adding up what it leaves out, for the summary).
+  const exceptions = patterns.some((p) => p.startsWith('!'));
+  const countExcluded = (dir: string, head: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) countExcluded(full, head);
+      else if (e.isFile()) {
+        let size = 0;
+        try {
+          size = fs.statSync(full).size;
+        } catch {
+          continue;
+        }
+        excludedBytes += size;
+        excludedFiles++;
+        topExcluded.set(head, (topExcluded.get(head) ?? 0) + size);
+      }
+    }
+  };
   const walk = (dir: string, rel: string) => {
     let entries: fs.Dirent[];
     try {
@@ -61,7 +87,11 @@ export function summarizeContext(root: string, options: { dockerfile?: string; l
       const full = path.join(dir, e.name);
       const head = relPath.split('/')[0];
       if (e.isDirectory()) {
-        walk(full, relPath);
+        if (!exceptions && matcher.ignores(relPath)) {
+          if (options.measureExcluded !== false) countExcluded(full, head);
+          else topExcluded.set(head, topExcluded.get(head) ?? 0);
+        }
+        else walk(full, relPath);
         continue;
       }
       if (!e.isFile() && !e.isSymbolicLink()) continue;

@@ -1,3 +1,4 @@
+import { spawn, spawnSync } from 'node:child_process';
 import Docker from 'dockerode';
 import type { BuildMessage } from './buildProgress';
 import type { EngineApi, EventSubscription, PruneResult } from './engineApi';
@@ -68,6 +69,29 @@ export function logFrames(raw: boolean, onText: (text: string, stream: 'stdout' 
       buffer = buffer.subarray(8 + size);
     }
   };
+}
+
+let systemTar: boolean | undefined;
+
+/**
+ * A tar stream of exactly these files. The system's tar (GNU tar, or bsdtar on macOS and Windows) is about a
+ * hundred times faster than packing in JavaScript for thousands of small files, so it is used when present, fed
+ * the NUL-separated list on stdin; tar-fs, already under dockerode, is the fallback.
+ */
+export function packContext(root: string, files: string[]): NodeJS.ReadableStream & { destroy(): void } {
+  systemTar ??= spawnSync('tar', ['--version'], { stdio: 'ignore' }).status === 0;
+  if (systemTar) {
+    const tar = spawn('tar', ['-C', root, '-cf', '-', '--no-recursion', '--null', '-T', '-'], { stdio: ['pipe', 'pipe', 'ignore'] });
+    tar.stdin.end(files.map((f) => `${f}\0`).join(''));
+    const out = tar.stdout as unknown as NodeJS.ReadableStream & { destroy(): void };
+    const destroy = out.destroy.bind(out);
+    out.destroy = () => {
+      tar.kill();
+      return destroy();
+    };
+    return out;
+  }
+  return (require('tar-fs') as { pack(root: string, o: { entries: string[] }): NodeJS.ReadableStream & { destroy(): void } }).pack(root, { entries: files });
 }
 
 export function createDockerodeApi(options: DockerodeOptions, address: string): EngineApi {
@@ -172,8 +196,7 @@ export function createDockerodeApi(options: DockerodeOptions, address: string): 
       }),
     build: (context, options, onMessage) =>
       call(async () => {
-        // tar-fs packs exactly the listed entries, streaming each file from disk.
-        const pack = (require('tar-fs') as { pack(root: string, o: { entries: string[] }): NodeJS.ReadableStream & { destroy(): void } }).pack(context.root, { entries: context.files });
+        const pack = packContext(context.root, context.files);
         const response = (await streams.buildImage(pack as unknown as NodeJS.ReadableStream, {
           dockerfile: options.dockerfile,
           ...(options.tag ? { t: options.tag } : {}),
