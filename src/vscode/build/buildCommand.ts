@@ -121,10 +121,12 @@ export function registerBuild(ctx: Ctx, session: DockerSession): void {
     }
     output.appendLine(`\nBuilt ${tag.trim()} in ${seconds} s: ${state.steps.length} steps, ${cached} from the cache.`);
     void vscode.commands.executeCommand('dockside.walkthrough.markBuilt', dockerfile.getFROMs().length > 1);
-    const next = await vscode.window.showInformationMessage(`Built ${tag.trim()} in ${seconds} s (${cached} of ${state.steps.length} steps from the cache).`, 'Run…', 'Show Layers');
+    const next = await vscode.window.showInformationMessage(`Built ${tag.trim()} in ${seconds} s (${cached} of ${state.steps.length} steps from the cache).`, 'Run…', 'Show Layers', 'Push…');
     const image = state.imageId ? [...(session.model()?.images.values() ?? [])].find((i) => i.id.includes(state.imageId!)) : undefined;
-    if (next === 'Show Layers') await vscode.commands.executeCommand('dockside.showLayers', image ? { kind: 'image', item: image, users: 0 } : undefined);
+    const node = image ? { kind: 'image', item: image, users: 0 } : undefined;
+    if (next === 'Show Layers') await vscode.commands.executeCommand('dockside.showLayers', node);
     if (next === 'Run…') await vscode.commands.executeCommand('dockside.runImage', tag.trim());
+    if (next === 'Push…') await vscode.commands.executeCommand('dockside.image.push', node);
   };
 
   ctx.subscriptions.push(
