@@ -75,6 +75,7 @@ export class DockerModel {
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private flushing: Promise<void> | undefined;
+  private lastFlushAt = -Infinity;
   private loading = false;
   private disposed = false;
   private attempt = 0;
@@ -237,8 +238,12 @@ export class DockerModel {
 
   private scheduleFlush(delay: number): void {
     if (this.loading || this.flushTimer || !this.hasDirty()) return;
+    // In a burst (a flush less than 200 ms ago) gather longer, so a trickle of events costs few fetches; a lone
+    // event is still fetched after `coalesceMs`.
+    if (delay > 0 && performance.now() - this.lastFlushAt < 200) delay = Math.max(delay, 50);
     this.flushTimer = setTimeout(() => {
       this.flushTimer = undefined;
+      this.lastFlushAt = performance.now();
       const previous = this.flushing ?? Promise.resolve();
       this.flushing = previous.then(() => this.flush());
     }, delay);

@@ -195,6 +195,36 @@ describe('The Docker explorer in a real VS Code, on a real engine of its own (tc
     await saveEvidence(editor, 'panel-ports');
   });
 
+  it('draws the port panel in theme colours: light, dark and high contrast differ, and high contrast has borders', async function () {
+    this.timeout(90000);
+    const { page } = editor!;
+    const frame = await findFrameWithText(page, `127.0.0.1:${sitePort}`, 20000);
+    assert.ok(frame, 'the port panel is open');
+    const settingsFile = path.join(editor!.userDataDir, 'User', 'settings.json');
+    const original = fs.readFileSync(settingsFile, 'utf8');
+    // Evaluated in the webview (a string, since the tests are compiled without the DOM library).
+    const look = async () =>
+      (await frame.evaluate(`(() => {
+        const badge = document.querySelector('.badge');
+        return { text: getComputedStyle(document.body).color, background: getComputedStyle(document.body).backgroundColor, badgeBorder: getComputedStyle(badge).borderTopColor };
+      })()`)) as { text: string; background: string; badgeBorder: string };
+    const withTheme = async (theme: string) => {
+      fs.writeFileSync(settingsFile, JSON.stringify({ ...JSON.parse(original), 'workbench.colorTheme': theme }));
+      const before = JSON.stringify(await look());
+      for (let i = 0; i < 50 && JSON.stringify(await look()) === before; i++) await page.waitForTimeout(200);
+      return look();
+    };
+    const light = await look();
+    const dark = await withTheme('Default Dark Modern');
+    const contrast = await withTheme('Default High Contrast');
+    await saveEvidence(editor, 'panel-ports-high-contrast');
+    fs.writeFileSync(settingsFile, original);
+    assert.notEqual(light.background, dark.background, 'the background follows the theme');
+    assert.notEqual(light.text, dark.text, 'the text colour follows the theme');
+    assert.notEqual(contrast.badgeBorder, 'rgba(0, 0, 0, 0)', 'high contrast draws the contrast border');
+    assert.equal(light.badgeBorder, 'rgba(0, 0, 0, 0)', 'other themes do not');
+  });
+
   it('builds from the CodeLens, and a failing RUN becomes an error on its line', async function () {
     this.timeout(120000);
     const { page } = editor!;

@@ -17,7 +17,7 @@ export const CODE_SERVER_VERSION = '4.100.3';
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const RESULTS_DIR = path.join(REPO_ROOT, 'test-results');
 const CACHE_DIR = process.env.DOCKSIDE_TEST_CACHE ?? path.join(REPO_ROOT, '.cache');
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
