@@ -200,17 +200,20 @@ describe('The Docker explorer in a real VS Code, on a real engine of its own (tc
     const { page } = editor!;
     const frame = await findFrameWithText(page, `127.0.0.1:${sitePort}`, 20000);
     assert.ok(frame, 'the port panel is open');
-    const settingsFile = path.join(editor!.userDataDir, 'User', 'settings.json');
-    const original = fs.readFileSync(settingsFile, 'utf8');
     // Evaluated in the webview (a string, since the tests are compiled without the DOM library).
     const look = async () =>
       (await frame.evaluate(`(() => {
         const badge = document.querySelector('.badge');
         return { text: getComputedStyle(document.body).color, background: getComputedStyle(document.body).backgroundColor, badgeBorder: getComputedStyle(badge).borderTopColor };
       })()`)) as { text: string; background: string; badgeBorder: string };
+    // Switch themes the way a person does: the Color Theme picker.
     const withTheme = async (theme: string) => {
-      fs.writeFileSync(settingsFile, JSON.stringify({ ...JSON.parse(original), 'workbench.colorTheme': theme }));
       const before = JSON.stringify(await look());
+      await page.locator('.part.sidebar .title').first().click();
+      await page.keyboard.press('Control+K');
+      await page.keyboard.press('Control+T');
+      await page.locator('.quick-input-widget input').fill(theme);
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().click();
       for (let i = 0; i < 50 && JSON.stringify(await look()) === before; i++) await page.waitForTimeout(200);
       return look();
     };
@@ -218,7 +221,7 @@ describe('The Docker explorer in a real VS Code, on a real engine of its own (tc
     const dark = await withTheme('Default Dark Modern');
     const contrast = await withTheme('Default High Contrast');
     await saveEvidence(editor, 'panel-ports-high-contrast');
-    fs.writeFileSync(settingsFile, original);
+    await withTheme('Default Light Modern');
     assert.notEqual(light.background, dark.background, 'the background follows the theme');
     assert.notEqual(light.text, dark.text, 'the text colour follows the theme');
     assert.notEqual(contrast.badgeBorder, 'rgba(0, 0, 0, 0)', 'high contrast draws the contrast border');
