@@ -107,10 +107,24 @@ export function createDockerodeApi(options: DockerodeOptions, address: string): 
       throw err instanceof EngineError ? err : wrap(err);
     }
   };
-  const track = (stream: NodeJS.ReadableStream & { destroy(): void }): EventSubscription => {
+  /** Feeds a long-lived stream to `onData` and reports its end once (error or not); `close()` stops it. */
+  const follow = (stream: NodeJS.ReadableStream & { destroy(): void }, onData: (chunk: Buffer) => void, onEnd: (err?: Error) => void): EventSubscription => {
     open.add(stream);
+    let ended = false;
+    const end = (err?: Error) => {
+      if (ended) return;
+      ended = true;
+      open.delete(stream);
+      onEnd(err);
+    };
+    stream.on('data', onData);
+    stream.on('error', (err: Error) => end(wrap(err)));
+    stream.on('end', () => end());
+    stream.on('close', () => end());
     return {
       close: () => {
+        // A close we asked for is not an end to report.
+        ended = true;
         open.delete(stream);
         stream.destroy();
       },
@@ -138,18 +152,7 @@ export function createDockerodeApi(options: DockerodeOptions, address: string): 
     events: (onEvent, onEnd) =>
       call(async () => {
         const stream = (await streams.getEvents()) as NodeJS.ReadableStream & { destroy(): void };
-        let ended = false;
-        const end = (err?: Error) => {
-          if (ended) return;
-          ended = true;
-          open.delete(stream);
-          onEnd(err);
-        };
-        stream.on('data', jsonLines((v) => onEvent(v as RawEvent)));
-        stream.on('error', (err: Error) => end(wrap(err)));
-        stream.on('end', () => end());
-        stream.on('close', () => end());
-        return track(stream);
+        return follow(stream, jsonLines((v) => onEvent(v as RawEvent)), onEnd);
       }),
     containerAction: (id, action) =>
       call(async () => {
@@ -181,18 +184,7 @@ export function createDockerodeApi(options: DockerodeOptions, address: string): 
         const container = streams.getContainer(id);
         const info = await container.inspect();
         const stream = (await container.logs({ follow: true, stdout: true, stderr: true, timestamps: options.timestamps, ...(options.tail !== undefined ? { tail: options.tail } : {}) } as never)) as unknown as NodeJS.ReadableStream & { destroy(): void };
-        let ended = false;
-        const end = (err?: Error) => {
-          if (ended) return;
-          ended = true;
-          open.delete(stream);
-          onEnd(err);
-        };
-        stream.on('data', logFrames(!!info.Config?.Tty, onText));
-        stream.on('error', (err: Error) => end(wrap(err)));
-        stream.on('end', () => end());
-        stream.on('close', () => end());
-        return track(stream);
+        return follow(stream, logFrames(!!info.Config?.Tty, onText), onEnd);
       }),
     build: (context, options, onMessage) =>
       call(async () => {

@@ -184,6 +184,14 @@ export class DockerModel {
     this.dirty[kind].add(id);
   }
 
+  /** A removal the event itself tells completely: applied at once, and no fetch that started earlier may undo it. */
+  private removeNow(kind: ObjectKind, id: string): void {
+    this.generation.set(id, (this.generation.get(id) ?? 0) + 1);
+    this.dirty[kind].delete(id);
+    const map = { container: this.containers, image: this.images, volume: this.volumes, network: this.networks }[kind] as Map<string, unknown>;
+    if (map.delete(id)) this.emit([kind]);
+  }
+
   private onEvent(e: RawEvent): void {
     this.eventsSeen++;
     const type = e.Type ?? 'container';
@@ -194,39 +202,21 @@ export class DockerModel {
     switch (type) {
       case 'container':
         if (IGNORED_CONTAINER_ACTIONS.test(action)) return;
-        if (action === 'destroy') {
-          this.generation.set(id, (this.generation.get(id) ?? 0) + 1);
-          this.dirty.container.delete(id);
-          if (this.containers.delete(id)) this.emit(['container']);
-          return;
-        }
+        if (action === 'destroy') return this.removeNow('container', id);
         this.touch('container', id);
         break;
       case 'image':
-        if (action === 'delete') {
-          this.generation.set(id, (this.generation.get(id) ?? 0) + 1);
-          this.dirty.image.delete(id);
-          if (this.images.delete(id)) this.emit(['image']);
-          return;
-        }
+        if (action === 'delete') return this.removeNow('image', id);
         this.touch('image', id);
         break;
       case 'volume':
-        if (action === 'destroy') {
-          this.generation.set(id, (this.generation.get(id) ?? 0) + 1);
-          this.dirty.volume.delete(id);
-          if (this.volumes.delete(id)) this.emit(['volume']);
-          return;
-        }
-        if (action === 'create') this.touch('volume', id);
-        return this.scheduleFlush(this.coalesceMs);
+        if (action === 'destroy') return this.removeNow('volume', id);
+        // mount and unmount change the containers' view, which their own events cover.
+        if (action !== 'create') return;
+        this.touch('volume', id);
+        break;
       case 'network':
-        if (action === 'destroy') {
-          this.generation.set(id, (this.generation.get(id) ?? 0) + 1);
-          this.dirty.network.delete(id);
-          if (this.networks.delete(id)) this.emit(['network']);
-          return;
-        }
+        if (action === 'destroy') return this.removeNow('network', id);
         if ((action === 'connect' || action === 'disconnect') && attributes.container) this.touch('container', attributes.container);
         else this.touch('network', id);
         break;

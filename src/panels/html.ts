@@ -50,14 +50,5 @@ ${parts.body}
 </html>`;
 }
 
-export function formatSize(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
-  const units = ['kB', 'MB', 'GB'];
-  let v = bytes / 1000;
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
-}
+/** Sizes as the explorer shows them (decimal units, like the docker CLI). */
+export { formatBytes as formatSize } from '../docker/present';

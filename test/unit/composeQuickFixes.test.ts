@@ -24,7 +24,9 @@ describe('compose quick fixes that touch the project', () => {
   let dir: string;
   let file: string;
   const service = new ComposeService({}, fsComposeHost({}));
-  const diagnose = () => service.diagnose({ uri: file, version: Date.now(), text: fs.readFileSync(file, 'utf8'), path: file });
+  // A new version for every read: the service caches per (uri, version), and files change between reads.
+  let version = 0;
+  const diagnose = () => service.diagnose({ uri: file, version: ++version, text: fs.readFileSync(file, 'utf8'), path: file });
   const firstFix = (code: string) => {
     const text = fs.readFileSync(file, 'utf8');
     const d = diagnose().find((x) => x.code === code);
