@@ -9,6 +9,7 @@ import type { RawContainer } from '../src/docker/types';
 import { ensureTestImage, getTestEngine, TEST_IMAGE, type TestEngine } from '../test/support/dockerEngine';
 import { apiFor } from '../test/support/dockerModel';
 import { runTeardown } from '../test/support/teardown';
+import { benchLayers } from './layersBench';
 
 const LABEL = 'dockside.bench';
 const CONTAINERS = 500;
@@ -110,6 +111,7 @@ export async function benchExplorer(): Promise<void> {
     (global as { gc?: () => void }).gc?.();
     console.log(`  model memory for 2,000 containers: ${((process.memoryUsage().heapUsed - before) / 1e6).toFixed(1)} MB (target < 50 MB)${(global as { gc?: () => void }).gc ? '' : ' (run with --expose-gc for an exact figure)'}`);
     big.clear();
+    await benchLayers(engine);
   } finally {
     if (!engine.private) {
       for (const c of await engine.docker.listContainers({ all: true, filters: JSON.stringify({ label: [LABEL] }) })) await engine.docker.getContainer(c.Id).remove({ force: true });

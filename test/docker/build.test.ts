@@ -101,6 +101,7 @@ describe('running an image from a run description', function () {
   let engine: TestEngine;
   let api: EngineApi;
   let id: string | undefined;
+  const cleanup: (() => Promise<unknown>)[] = [];
 
   before(async function () {
     engine = await requireEngine(this);
@@ -109,13 +110,17 @@ describe('running an image from a run description', function () {
 
   after(async () => {
     if (id) await engine.docker.getContainer(id).remove({ force: true }).catch(() => undefined);
+    for (const c of cleanup) await c().catch(() => undefined);
     api?.close();
   });
 
   it('publishes a port that answers HTTP (busybox httpd), on the address asked for', async function () {
     this.timeout(60000);
     const port = await freePort();
-    const spec = { image: TEST_IMAGE, name: `dockside-run-${process.pid}`, ports: [`127.0.0.1:${port}:8080`], env: ['MODE=test'], volumes: [], detach: true, command: ['httpd', '-f', '-p', '8080', '-h', '/www'] };
+    // A network of its own: a second engine started with --bridge=none by another suite can take docker0 away.
+    const network = await engine.docker.createNetwork({ Name: `run-net-${process.pid}` });
+    cleanup.push(() => network.remove());
+    const spec = { image: TEST_IMAGE, name: `dockside-run-${process.pid}`, ports: [`127.0.0.1:${port}:8080`], env: ['MODE=test'], volumes: [], network: `run-net-${process.pid}`, detach: true, command: ['httpd', '-f', '-p', '8080', '-h', '/www'] };
     id = await api.runContainer(createBody(spec), spec.name);
     const info = await engine.docker.getContainer(id).inspect();
     assert.deepEqual(info.HostConfig.PortBindings, { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] });

@@ -12,6 +12,7 @@ function cli(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
 describe('the port panel shows what `docker port` shows', function () {
   let engine: TestEngine;
   const ids: string[] = [];
+  const networks: string[] = [];
 
   before(async function () {
     engine = await requireEngine(this);
@@ -19,6 +20,7 @@ describe('the port panel shows what `docker port` shows', function () {
 
   after(async () => {
     for (const id of ids) await engine.docker.getContainer(id).remove({ force: true }).catch(() => undefined);
+    for (const id of networks) await engine.docker.getNetwork(id).remove().catch(() => undefined);
   });
 
   it('for containers published on all interfaces, on loopback, over udp, and exposed only', async function () {
@@ -28,8 +30,11 @@ describe('the port panel shows what `docker port` shows', function () {
       { name: `ports-all-${process.pid}`, bindings: { '8080/tcp': [{ HostIp: '', HostPort: String(a) }] }, exposed: { '8080/tcp': {}, '9000/tcp': {} } },
       { name: `ports-local-${process.pid}`, bindings: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: String(b) }], '53/udp': [{ HostIp: '127.0.0.1', HostPort: String(c) }] }, exposed: { '80/tcp': {}, '53/udp': {} } },
     ];
+    // A network of its own: a second engine started with --bridge=none by another suite can take docker0 away.
+    const network = await engine.docker.createNetwork({ Name: `ports-net-${process.pid}` });
+    networks.push(network.id);
     for (const s of specs) {
-      const container = await engine.docker.createContainer({ Image: TEST_IMAGE, name: s.name, Cmd: ['sleep', '300'], ExposedPorts: s.exposed, HostConfig: { PortBindings: s.bindings } });
+      const container = await engine.docker.createContainer({ Image: TEST_IMAGE, name: s.name, Cmd: ['sleep', '300'], ExposedPorts: s.exposed, HostConfig: { PortBindings: s.bindings, NetworkMode: `ports-net-${process.pid}` } });
       await container.start();
       ids.push(container.id);
     }
