@@ -80,6 +80,15 @@ describe('lessons and topics', () => {
     assert.deepEqual(allLessons().map((l) => l.id).filter((id) => !reached.has(id)), []);
   });
 
+  it('names every compose code in a lesson (singly or in a range such as CS006–CS009)', () => {
+    const text = allLessons().map((l) => fs.readFileSync(path.join(ROOT, 'media', 'lessons', `${l.id}.md`), 'utf8')).join('\n');
+    const named = new Set<string>();
+    for (const m of text.matchAll(/CS(\d{3})(?:[–-]CS(\d{3}))?/g)) {
+      for (let n = Number(m[1]); n <= Number(m[2] ?? m[1]); n++) named.add(`CS${String(n).padStart(3, '0')}`);
+    }
+    assert.deepEqual(COMPOSE_CODES.filter((c) => !named.has(c)), []);
+  });
+
   it('every walkthrough step completes through a real action, not a "mark done" click', () => {
     const steps = pkg.contributes.walkthroughs[0].steps as { id: string; completionEvents: string[] }[];
     assert.equal(steps.length, 10);
