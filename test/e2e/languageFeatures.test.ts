@@ -107,7 +107,13 @@ describe('Language features in a real VS Code (code-server + Chromium)', functio
     const deadline = Date.now() + 10000;
     while (!fs.existsSync(path.join(editor!.workspace, 'postgres.env')) && Date.now() < deadline) await page.waitForTimeout(200);
     assert.equal(fs.readFileSync(path.join(editor!.workspace, 'postgres.env'), 'utf8'), 'POSTGRES_PASSWORD=12345\n');
-    assert.match(fs.readFileSync(path.join(editor!.workspace, '.gitignore'), 'utf8'), /^postgres\.env$/m);
+    // The .gitignore edit lands in an editor buffer (as any workspace edit to a closed file does); save until it is on disk.
+    const gitignore = () => fs.readFileSync(path.join(editor!.workspace, '.gitignore'), 'utf8');
+    for (let i = 0; i < 10 && !/^postgres\.env$/m.test(gitignore()); i++) {
+      await page.waitForTimeout(500);
+      await runCommand(page, 'File: Save All Files');
+    }
+    assert.match(gitignore(), /^postgres\.env$/m);
     await openFile(page, 'compose.yaml');
     const problems = await openProblems(page);
     await problems.getByText('"PGADMIN_DEFAULT_PASSWORD" holds a secret in plain text').first().waitFor({ timeout: 15000 });
