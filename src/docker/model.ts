@@ -75,7 +75,7 @@ export class DockerModel {
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private flushing: Promise<void> | undefined;
-  private lastFlushAt = -Infinity;
+  private inBurst = false;
   private loading = false;
   private disposed = false;
   private attempt = 0;
@@ -228,12 +228,11 @@ export class DockerModel {
 
   private scheduleFlush(delay: number): void {
     if (this.loading || this.flushTimer || !this.hasDirty()) return;
-    // In a burst (a flush less than 200 ms ago) gather longer, so a trickle of events costs few fetches; a lone
-    // event is still fetched after `coalesceMs`.
-    if (delay > 0 && performance.now() - this.lastFlushAt < 200) delay = Math.max(delay, 50);
+    // In a burst (events kept arriving while the last fetch ran) gather longer, so a trickle of events costs few
+    // fetches; a lone event is still fetched after `coalesceMs`.
+    if (delay > 0 && this.inBurst) delay = Math.max(delay, 50);
     this.flushTimer = setTimeout(() => {
       this.flushTimer = undefined;
-      this.lastFlushAt = performance.now();
       const previous = this.flushing ?? Promise.resolve();
       this.flushing = previous.then(() => this.flush());
     }, delay);
@@ -298,7 +297,8 @@ export class DockerModel {
       for (const i of images) this.dirty.image.add(i.id);
     }
     if (changed.size) this.emit([...changed]);
-    if (this.hasDirty() && this.state.status === 'connected') this.scheduleFlush(0);
+    this.inBurst = this.hasDirty();
+    if (this.inBurst && this.state.status === 'connected') this.scheduleFlush(this.coalesceMs);
   }
 
   private onStreamEnd(err?: Error): void {
