@@ -58,18 +58,23 @@ function safeUrl(text: string, original: string): URL {
   }
 }
 
-/** Human-readable form, as shown in the explorer and in error messages. */
-export function describeEngineAddress(a: EngineAddress): string {
+/** The address as a `DOCKER_HOST` value, which `parseEngineAddress` reads back. */
+export function engineAddressUrl(a: EngineAddress): string {
   switch (a.kind) {
     case 'unix':
       return `unix://${a.socketPath}`;
     case 'npipe':
       return `npipe://${a.socketPath}`;
     case 'tcp':
-      return `tcp://${a.host}:${a.port}${a.tls ? ' (TLS)' : ''}`;
+      return `tcp://${a.host}:${a.port}`;
     case 'ssh':
       return `ssh://${a.username ? a.username + '@' : ''}${a.host}:${a.port}`;
   }
+}
+
+/** Human-readable form, as shown in the explorer and in error messages. */
+export function describeEngineAddress(a: EngineAddress): string {
+  return `${engineAddressUrl(a)}${a.kind === 'tcp' && a.tls ? ' (TLS)' : ''}`;
 }
 
 export interface DockerodeOptions {

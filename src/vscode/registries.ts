@@ -113,8 +113,8 @@ export function registerRegistries(ctx: Ctx, session: DockerSession): void {
 
   /** Pushes or pulls with progress: layers done of layers seen, bytes of the current layer. */
   const transfer = async (kind: 'push' | 'pull', ref: string, host: string) => {
-    const api = session.api();
-    if (!api || session.model()?.state.status !== 'connected') return void vscode.window.showErrorMessage('Docker is not reachable right now.');
+    const api = session.connected(kind)?.api;
+    if (!api) return;
     const creds = await credentials(host);
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${kind === 'push' ? 'Pushing' : 'Pulling'} ${ref}`, cancellable: true }, async (progress, token) => {
       const layers = new Map<string, string>();

@@ -27,9 +27,9 @@ export function registerBuild(ctx: Ctx, session: DockerSession): void {
   const build = async (arg?: vscode.Uri) => {
     const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.languageId === 'dockerfile' ? vscode.window.activeTextEditor.document.uri : (await vscode.workspace.findFiles('**/{Dockerfile,*.Dockerfile,Dockerfile.*}', '**/node_modules/**', 20).then((found) => pickDockerfile(found)));
     if (!uri) return;
-    const model = session.model();
-    const api = session.api();
-    if (!model || !api || model.state.status !== 'connected') return void vscode.window.showErrorMessage(model?.state.status === 'unreachable' ? `Cannot build: ${model.state.error}` : 'Docker is still connecting; try again in a moment.');
+    const docker = session.connected('build');
+    if (!docker) return;
+    const { api } = docker;
     const doc = await vscode.workspace.openTextDocument(uri);
     if (doc.isDirty) await doc.save();
     const text = doc.getText();

@@ -27,9 +27,9 @@ const list = (text: string | undefined) => (text ?? '').split(/[\s,]+/).map((s) 
  */
 export function registerRun(ctx: Ctx, session: DockerSession): void {
   const run = async (arg?: DockerNode | string) => {
-    const model = session.model();
-    const api = session.api();
-    if (!model || !api || model.state.status !== 'connected') return void vscode.window.showErrorMessage(model?.state.status === 'unreachable' ? `Cannot run: ${model.state.error}` : 'Docker is still connecting; try again in a moment.');
+    const docker = session.connected('run');
+    if (!docker) return;
+    const { model, api } = docker;
     let image = typeof arg === 'string' ? arg : arg?.kind === 'image' ? arg.item.tags[0] ?? arg.item.id : undefined;
     if (!image) {
       const pick = await vscode.window.showQuickPick(

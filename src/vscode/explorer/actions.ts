@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
 import type { Ctx } from '../../ctx';
 import { listContexts } from '../../docker/connection';
+import { engineAddressUrl } from '../../docker/engineAddress';
 import { EngineError } from '../../docker/engineApi';
 import { formatBytes, prunePreview, type PrunePreview } from '../../docker/present';
 import type { ContainerItem } from '../../docker/types';
@@ -34,9 +35,9 @@ function commandWorks(cmd: string, args: string[], env: Record<string, string>):
 
 export function registerDockerActions(ctx: Ctx, session: DockerSession): void {
   const api = () => {
-    const a = session.api();
-    if (!a || session.model()?.state.status !== 'connected') throw new Error('Docker is not reachable right now.');
-    return a;
+    const why = session.whyNotConnected();
+    if (why) throw new Error(why);
+    return session.api()!;
   };
   const report = (err: unknown, what: string) => void vscode.window.showErrorMessage(actionError(err, what));
 
@@ -180,8 +181,8 @@ export function registerDockerActions(ctx: Ctx, session: DockerSession): void {
   };
 
   const prune = async (kind?: PrunePreview['kind']) => {
-    const model = session.model();
-    if (!model || model.state.status !== 'connected') return void vscode.window.showErrorMessage('Docker is not reachable right now.');
+    const model = session.connected('prune')?.model;
+    if (!model) return;
     const chosen =
       kind ??
       (
@@ -231,7 +232,7 @@ export function registerDockerActions(ctx: Ctx, session: DockerSession): void {
     const items: (vscode.QuickPickItem & { apply: () => Thenable<void> | void })[] = [
       ...contexts.map((c) => ({ label: `$(server-environment) ${c.name}`, description: c.host, detail: c.description, apply: () => setEngine('', c.name === 'default' ? '' : c.name) })),
       { label: '$(edit) Enter an address…', description: 'unix://, tcp:// or ssh://', apply: async () => {
-        const value = await vscode.window.showInputBox({ prompt: 'Docker engine address', placeHolder: 'tcp://127.0.0.1:2375', value: current?.label.replace(/ \(TLS\)$/, '') });
+        const value = await vscode.window.showInputBox({ prompt: 'Docker engine address', placeHolder: 'tcp://127.0.0.1:2375', value: current ? engineAddressUrl(current.address) : undefined });
         if (value !== undefined) await setEngine(value.trim(), '');
       } },
       { label: '$(discard) Use DOCKER_HOST or the current Docker context', apply: () => setEngine('', '') },

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Ctx } from '../../ctx';
 import { resolveEngine, type EngineTarget } from '../../docker/connection';
+import { engineAddressUrl } from '../../docker/engineAddress';
 import type { EngineApi } from '../../docker/engineApi';
 import { DockerModel, type ModelChange } from '../../docker/model';
 
@@ -56,6 +57,28 @@ export class DockerSession implements vscode.Disposable {
     return this.current?.target;
   }
 
+  /**
+   * Why Docker cannot be used right now, in words (not reachable, an invalid address, still connecting), or
+   * undefined when it is connected.
+   */
+  whyNotConnected(): string | undefined {
+    const model = this.model();
+    if (this.targetError) return `The engine address is not valid: ${this.targetError}`;
+    if (model?.state.status === 'unreachable') return model.state.error;
+    if (model?.state.status !== 'connected') return 'Docker is still connecting; try again in a moment.';
+    return undefined;
+  }
+
+  /** The connected model and API for a command, or undefined after telling the user why there is none. */
+  connected(action?: string): { model: DockerModel; api: EngineApi } | undefined {
+    const why = this.whyNotConnected();
+    if (why || !this.current) {
+      void vscode.window.showErrorMessage(action ? `Cannot ${action}: ${why}` : why ?? 'Docker is not reachable.');
+      return undefined;
+    }
+    return { model: this.current.model, api: this.current.api };
+  }
+
   /** Why no engine could even be addressed (a bad `dockside.host`), if so. */
   get configurationError(): string | undefined {
     return this.targetError;
@@ -67,9 +90,7 @@ export class DockerSession implements vscode.Disposable {
     if (!t) return {};
     if (t.source.startsWith('context ')) return { DOCKER_CONTEXT: t.source.slice('context "'.length, -1) };
     if (t.source === 'default socket') return {};
-    const a = t.address;
-    const host = a.kind === 'unix' ? `unix://${a.socketPath}` : a.kind === 'tcp' ? `tcp://${a.host}:${a.port}` : a.kind === 'ssh' ? `ssh://${a.username ? `${a.username}@` : ''}${a.host}:${a.port}` : `npipe://${a.socketPath}`;
-    return { DOCKER_HOST: host };
+    return { DOCKER_HOST: engineAddressUrl(t.address) };
   }
 
   restart(): void {

@@ -39,14 +39,7 @@ export function registerPanels(ctx: Ctx, session: DockerSession): void {
       body,
       state,
     });
-  const ready = () => {
-    const model = session.model();
-    if (!model || model.state.status !== 'connected') {
-      void vscode.window.showErrorMessage(model?.state.status === 'unreachable' ? model.state.error : 'Docker is still connecting; try again in a moment.');
-      return undefined;
-    }
-    return model;
-  };
+  const ready = () => session.connected()?.model;
   const openLesson = (id: string) => vscode.commands.executeCommand('dockside.openLesson', id);
 
   // ---- Image layers ----
