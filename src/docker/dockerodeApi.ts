@@ -123,13 +123,27 @@ export function createDockerodeApi(options: DockerodeOptions, address: string): 
     stream.on('close', () => end());
     return {
       close: () => {
-        // A close we asked for is not an end to report.
+        // A close we asked for is not an end to report (destroy the stream instead to have it reported).
         ended = true;
         open.delete(stream);
         stream.destroy();
       },
     };
   };
+
+  /**
+   * The same for a stream with an end (a build, a push): settles when it ends, rejects on a stream error or when
+   * `failure` names one the stream reported in its messages. Destroying the stream ends it too.
+   */
+  const untilEnd = (stream: NodeJS.ReadableStream & { destroy(): void }, onData: (chunk: Buffer) => void, failure?: () => string | undefined): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      follow(stream, onData, (err) => {
+        const reported = failure?.();
+        if (err) reject(err);
+        else if (reported) reject(new EngineError(reported));
+        else resolve();
+      });
+    });
 
   return {
     get calls() {
@@ -199,13 +213,7 @@ export function createDockerodeApi(options: DockerodeOptions, address: string): 
           // Also remove the container of a failed step, which the engine otherwise leaves behind.
           forcerm: true,
         } as Docker.ImageBuildOptions)) as unknown as NodeJS.ReadableStream & { destroy(): void };
-        open.add(response);
-        const done = new Promise<void>((resolve, reject) => {
-          response.on('data', jsonLines((v) => onMessage(v as BuildMessage)));
-          response.on('end', () => resolve());
-          response.on('close', () => resolve());
-          response.on('error', (err: Error) => reject(wrap(err)));
-        }).finally(() => open.delete(response));
+        const done = untilEnd(response, jsonLines((v) => onMessage(v as BuildMessage)));
         return {
           cancel: () => {
             pack.destroy();
@@ -231,23 +239,13 @@ export function createDockerodeApi(options: DockerodeOptions, address: string): 
         const stream = (kind === 'push'
           ? await streams.getImage(repo).push({ tag, ...(authconfig ? { authconfig } : {}) } as never)
           : await streams.pull(`${repo}:${tag}`, {}, undefined as never, authconfig as never)) as unknown as NodeJS.ReadableStream & { destroy(): void };
-        open.add(stream);
         let failure: string | undefined;
-        const done = new Promise<void>((resolve, reject) => {
-          stream.on(
-            'data',
-            jsonLines((v) => {
-              const m = v as { error?: string; errorDetail?: { message?: string } };
-              if (m.error || m.errorDetail) failure = m.errorDetail?.message ?? m.error;
-              onMessage(v as never);
-            }),
-          );
-          const finish = () => (failure ? reject(new EngineError(failure)) : resolve());
-          stream.on('end', finish);
-          stream.on('close', finish);
-          stream.on('error', (err: Error) => reject(wrap(err)));
-        }).finally(() => open.delete(stream));
-        return { cancel: () => stream.destroy(), done };
+        const onData = jsonLines((v) => {
+          const m = v as { error?: string; errorDetail?: { message?: string } };
+          if (m.error || m.errorDetail) failure = m.errorDetail?.message ?? m.error;
+          onMessage(v as never);
+        });
+        return { cancel: () => stream.destroy(), done: untilEnd(stream, onData, () => failure) };
       }),
     prune: (kind) =>
       call(async () => {
