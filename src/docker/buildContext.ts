@@ -38,6 +38,23 @@ export function readDockerignore(root: string, dockerfile?: string): string[] {
   return [];
 }
 
+/** A folder's entries, or none when it cannot be read (gone, or no permission). */
+function entries(dir: string): fs.Dirent[] {
+  try {
+    return fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+}
+
+function sizeOf(file: string): number | undefined {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return undefined;
+  }
+}
+
 export function summarizeContext(root: string, options: { dockerfile?: string; limit?: number; /** Add up what .dockerignore leaves out (for the explanation); costs a stat per excluded file. */ measureExcluded?: boolean } = {}): ContextSummary {
   const patterns = readDockerignore(root);
   const matcher = dockerignore().add(patterns);
@@ -52,37 +69,23 @@ export function summarizeContext(root: string, options: { dockerfile?: string; l
   // Docker's own walker skips an excluded folder when no "!" pattern could bring something back inside it; so does
   // this one (only adding up what it leaves out, for the summary).
   const exceptions = patterns.some((p) => p.startsWith('!'));
+  const exclude = (head: string, size: number) => {
+    excludedBytes += size;
+    excludedFiles++;
+    topExcluded.set(head, (topExcluded.get(head) ?? 0) + size);
+  };
   const countExcluded = (dir: string, head: string) => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
+    for (const e of entries(dir)) {
       const full = path.join(dir, e.name);
       if (e.isDirectory()) countExcluded(full, head);
       else if (e.isFile()) {
-        let size = 0;
-        try {
-          size = fs.statSync(full).size;
-        } catch {
-          continue;
-        }
-        excludedBytes += size;
-        excludedFiles++;
-        topExcluded.set(head, (topExcluded.get(head) ?? 0) + size);
+        const size = sizeOf(full);
+        if (size !== undefined) exclude(head, size);
       }
     }
   };
   const walk = (dir: string, rel: string) => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
+    for (const e of entries(dir)) {
       const relPath = rel ? `${rel}/${e.name}` : e.name;
       const full = path.join(dir, e.name);
       const head = relPath.split('/')[0];
@@ -90,22 +93,14 @@ export function summarizeContext(root: string, options: { dockerfile?: string; l
         if (!exceptions && matcher.ignores(relPath)) {
           if (options.measureExcluded !== false) countExcluded(full, head);
           else topExcluded.set(head, topExcluded.get(head) ?? 0);
-        }
-        else walk(full, relPath);
+        } else walk(full, relPath);
         continue;
       }
       if (!e.isFile() && !e.isSymbolicLink()) continue;
-      let size = 0;
-      try {
-        size = e.isSymbolicLink() ? 0 : fs.statSync(full).size;
-      } catch {
-        continue;
-      }
-      if (matcher.ignores(relPath) && !always.has(relPath)) {
-        excludedBytes += size;
-        excludedFiles++;
-        topExcluded.set(head, (topExcluded.get(head) ?? 0) + size);
-      } else {
+      const size = e.isSymbolicLink() ? 0 : sizeOf(full);
+      if (size === undefined) continue;
+      if (matcher.ignores(relPath) && !always.has(relPath)) exclude(head, size);
+      else {
         if (files.length >= limit) throw new Error(`The build context has more than ${limit} files; add a .dockerignore.`);
         files.push(relPath);
         bytes += size;
