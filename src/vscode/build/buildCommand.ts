@@ -123,7 +123,7 @@ export function registerBuild(ctx: Ctx, session: DockerSession): void {
     void vscode.commands.executeCommand('dockside.walkthrough.markBuilt', dockerfile.getFROMs().length > 1);
     const next = await vscode.window.showInformationMessage(`Built ${tag.trim()} in ${seconds} s (${cached} of ${state.steps.length} steps from the cache).`, 'Run…', 'Show Layers', 'Push…');
     const image = state.imageId ? [...(session.model()?.images.values() ?? [])].find((i) => i.id.includes(state.imageId!)) : undefined;
-    const node = image ? { kind: 'image', item: image, users: 0 } : undefined;
+    const node = image ? { kind: 'image', item: image, users: [] } : undefined;
     if (next === 'Show Layers') await vscode.commands.executeCommand('dockside.showLayers', node);
     if (next === 'Run…') await vscode.commands.executeCommand('dockside.runImage', tag.trim());
     if (next === 'Push…') await vscode.commands.executeCommand('dockside.image.push', node);

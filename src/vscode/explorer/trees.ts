@@ -9,10 +9,10 @@ export type DockerNode =
   | { kind: 'project'; project: string; containers: ContainerItem[] }
   | { kind: 'service'; project: string; service: string; containers: ContainerItem[] }
   | { kind: 'container'; item: ContainerItem }
-  | { kind: 'image'; item: ImageItem; users: number }
+  | { kind: 'image'; item: ImageItem; users: ContainerItem[] }
   | { kind: 'dangling'; images: ImageItem[] }
-  | { kind: 'volume'; item: VolumeItem; users: number }
-  | { kind: 'network'; item: NetworkItem; members: number }
+  | { kind: 'volume'; item: VolumeItem; users: ContainerItem[] }
+  | { kind: 'network'; item: NetworkItem; members: ContainerItem[] }
   | { kind: 'info'; label: string; description?: string; icon?: string; command?: vscode.Command; tooltip?: string };
 
 const md = (text: string) => {
@@ -158,14 +158,14 @@ export class ImagesTree extends DockerTree {
   }
 
   children(model: DockerModel, node?: DockerNode): DockerNode[] {
-    const users = new Map<string, number>();
-    for (const c of model.containers.values()) users.set(c.imageId, (users.get(c.imageId) ?? 0) + 1);
+    const users = new Map<string, ContainerItem[]>();
+    for (const c of model.containers.values()) users.set(c.imageId, [...(users.get(c.imageId) ?? []), c]);
     const images = [...model.images.values()];
-    if (node?.kind === 'dangling') return node.images.map((item) => ({ kind: 'image' as const, item, users: users.get(item.id) ?? 0 }));
+    if (node?.kind === 'dangling') return node.images.map((item) => ({ kind: 'image' as const, item, users: users.get(item.id) ?? [] }));
     if (node) return [];
     const tagged = images.filter((i) => i.tags.length).sort((a, b) => imageLabel(a).localeCompare(imageLabel(b)));
     const dangling = images.filter((i) => !i.tags.length);
-    const out: DockerNode[] = tagged.map((item) => ({ kind: 'image' as const, item, users: users.get(item.id) ?? 0 }));
+    const out: DockerNode[] = tagged.map((item) => ({ kind: 'image' as const, item, users: users.get(item.id) ?? [] }));
     if (dangling.length) out.push({ kind: 'dangling', images: dangling });
     return out;
   }
@@ -180,13 +180,12 @@ export class ImagesTree extends DockerTree {
       return item;
     }
     if (node.kind !== 'image') return new vscode.TreeItem('');
-    const model = this.session.model()!;
     const item = new vscode.TreeItem(imageLabel(node.item), vscode.TreeItemCollapsibleState.None);
     item.id = `image:${node.item.id}`;
-    item.description = imageDescription(node.item, node.users);
-    item.iconPath = new vscode.ThemeIcon('file-binary', node.users ? new vscode.ThemeColor('charts.blue') : undefined);
-    item.contextValue = node.users ? 'image.inUse' : 'image';
-    item.tooltip = md(imageTooltip(node.item, model.containersUsingImage(node.item.id)));
+    item.description = imageDescription(node.item, node.users.length);
+    item.iconPath = new vscode.ThemeIcon('file-binary', node.users.length ? new vscode.ThemeColor('charts.blue') : undefined);
+    item.contextValue = node.users.length ? 'image.inUse' : 'image';
+    item.tooltip = md(imageTooltip(node.item, node.users));
     return item;
   }
 }
@@ -198,18 +197,17 @@ export class VolumesTree extends DockerTree {
 
   children(model: DockerModel, node?: DockerNode): DockerNode[] {
     if (node) return [];
-    return [...model.volumes.values()].sort((a, b) => a.name.localeCompare(b.name)).map((item) => ({ kind: 'volume' as const, item, users: model.containersUsingVolume(item.name).length }));
+    return [...model.volumes.values()].sort((a, b) => a.name.localeCompare(b.name)).map((item) => ({ kind: 'volume' as const, item, users: model.containersUsingVolume(item.name) }));
   }
 
   getTreeItem(node: DockerNode): vscode.TreeItem {
     if (node.kind !== 'volume') return new vscode.TreeItem('');
-    const model = this.session.model()!;
     const item = new vscode.TreeItem(node.item.name, vscode.TreeItemCollapsibleState.None);
     item.id = `volume:${node.item.name}`;
-    item.description = [node.item.driver, node.users ? `used by ${node.users}` : 'unused'].join(' · ');
-    item.iconPath = new vscode.ThemeIcon('database', node.users ? new vscode.ThemeColor('charts.blue') : undefined);
-    item.contextValue = node.users ? 'volume.inUse' : 'volume';
-    item.tooltip = md(volumeTooltip(node.item, model.containersUsingVolume(node.item.name)));
+    item.description = [node.item.driver, node.users.length ? `used by ${node.users.length}` : 'unused'].join(' · ');
+    item.iconPath = new vscode.ThemeIcon('database', node.users.length ? new vscode.ThemeColor('charts.blue') : undefined);
+    item.contextValue = node.users.length ? 'volume.inUse' : 'volume';
+    item.tooltip = md(volumeTooltip(node.item, node.users));
     return item;
   }
 }
@@ -221,18 +219,17 @@ export class NetworksTree extends DockerTree {
 
   children(model: DockerModel, node?: DockerNode): DockerNode[] {
     if (node) return [];
-    return [...model.networks.values()].sort((a, b) => a.name.localeCompare(b.name)).map((item) => ({ kind: 'network' as const, item, members: model.containersOnNetwork(item.name).length }));
+    return [...model.networks.values()].sort((a, b) => a.name.localeCompare(b.name)).map((item) => ({ kind: 'network' as const, item, members: model.containersOnNetwork(item.name) }));
   }
 
   getTreeItem(node: DockerNode): vscode.TreeItem {
     if (node.kind !== 'network') return new vscode.TreeItem('');
-    const model = this.session.model()!;
     const item = new vscode.TreeItem(node.item.name, vscode.TreeItemCollapsibleState.None);
     item.id = `network:${node.item.id}`;
-    item.description = [node.item.driver, node.item.scope, `${node.members} container${node.members === 1 ? '' : 's'}`].join(' · ');
+    item.description = [node.item.driver, node.item.scope, `${node.members.length} container${node.members.length === 1 ? '' : 's'}`].join(' · ');
     item.iconPath = new vscode.ThemeIcon('type-hierarchy');
     item.contextValue = ['bridge', 'host', 'none'].includes(node.item.name) ? 'network.builtin' : 'network';
-    item.tooltip = md(networkTooltip(node.item, model.containersOnNetwork(node.item.name)));
+    item.tooltip = md(networkTooltip(node.item, node.members));
     return item;
   }
 }
