@@ -1,6 +1,6 @@
 import type { EngineApi, EventSubscription } from './engineApi';
 import { toContainer, toImage, toNetwork, toVolume } from './normalize';
-import type { ContainerItem, EngineVersion, ImageItem, NetworkItem, ObjectKind, RawEvent, VolumeItem } from './types';
+import type { ContainerItem, ContainerState, EngineVersion, ImageItem, NetworkItem, ObjectKind, RawEvent, VolumeItem } from './types';
 
 export type ConnectionState =
   | { status: 'connecting' }
@@ -33,6 +33,14 @@ export interface DockerModelOptions {
   /** Delays between reconnection attempts; the last one repeats. */
   backoffMs?: number[];
 }
+
+/** The states a container can be in once the engine has done what a container event reports. */
+const EXPECTED_AFTER: Readonly<Record<string, ContainerState[]>> = {
+  die: ['exited', 'dead', 'restarting', 'removing'],
+  start: ['running', 'exited', 'dead', 'restarting'],
+  pause: ['paused'],
+  unpause: ['running', 'exited', 'dead'],
+};
 
 /** Container actions that change nothing the model shows. */
 const IGNORED_CONTAINER_ACTIONS = /^(exec_|attach|resize|top|export|archive-path|extract-to-dir|copy|commit|detach)/;
@@ -71,6 +79,9 @@ export class DockerModel {
   private readonly dirty: Record<ObjectKind, Set<string>> = { container: new Set(), image: new Set(), volume: new Set(), network: new Set() };
   /** Bumped on every event about an id, so a fetch that started before a newer event does not overwrite it. */
   private readonly generation = new Map<string, number>();
+  /** The last state-changing event per container, and how many times a fetch has been re-done for it. */
+  private readonly lastAction = new Map<string, string>();
+  private readonly rechecks = new Map<string, number>();
   private subscription: EventSubscription | undefined;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -188,6 +199,8 @@ export class DockerModel {
   private removeNow(kind: ObjectKind, id: string): void {
     this.generation.set(id, (this.generation.get(id) ?? 0) + 1);
     this.dirty[kind].delete(id);
+    this.lastAction.delete(id);
+    this.rechecks.delete(id);
     const map = { container: this.containers, image: this.images, volume: this.volumes, network: this.networks }[kind] as Map<string, unknown>;
     if (map.delete(id)) this.emit([kind]);
   }
@@ -204,6 +217,7 @@ export class DockerModel {
         if (IGNORED_CONTAINER_ACTIONS.test(action)) return;
         if (action === 'destroy') return this.removeNow('container', id);
         this.touch('container', id);
+        if (EXPECTED_AFTER[action]) this.lastAction.set(id, action);
         break;
       case 'image':
         if (action === 'delete') return this.removeNow('image', id);
@@ -261,8 +275,10 @@ export class DockerModel {
             if (!current(c)) continue;
             // A filter by id matches prefixes too; keep the exact one.
             const raw = byId.get(c.id) ?? found.find((r) => r.Id.startsWith(c.id));
-            if (raw) this.containers.set(raw.Id, toContainer(raw));
+            const item = raw ? toContainer(raw) : undefined;
+            if (item) this.containers.set(item.id, item);
             else this.containers.delete(c.id);
+            this.recheckIfBehind(c.id, item);
             changed.add('container');
           }
         })(),
@@ -301,6 +317,24 @@ export class DockerModel {
     if (this.inBurst && this.state.status === 'connected') this.scheduleFlush(this.coalesceMs);
   }
 
+  /**
+   * The engine sends "die" a moment before its list shows the container stopped; under load a fetch can land in
+   * between and, with no later event, the model would keep the old state. When a fetch contradicts the last state
+   * event, fetch again (a few times, at the burst pace).
+   */
+  private recheckIfBehind(id: string, item: ContainerItem | undefined): void {
+    const action = this.lastAction.get(id);
+    const behind = !!item && !!action && !EXPECTED_AFTER[action]!.includes(item.state);
+    const tries = this.rechecks.get(id) ?? 0;
+    if (behind && tries < 5) {
+      this.rechecks.set(id, tries + 1);
+      this.dirty.container.add(id);
+      return;
+    }
+    this.lastAction.delete(id);
+    this.rechecks.delete(id);
+  }
+
   private onStreamEnd(err?: Error): void {
     if (this.disposed) return;
     this.subscription = undefined;
@@ -315,6 +349,8 @@ export class DockerModel {
     const previous = this.state.status === 'unreachable' ? this.state.error : undefined;
     this.state = { status: 'unreachable', error: plainEngineError(err, this.api.address), problem: engineProblem(err), retryInMs };
     for (const s of Object.values(this.dirty)) s.clear();
+    this.lastAction.clear();
+    this.rechecks.clear();
     this.containers.clear();
     this.images.clear();
     this.volumes.clear();
