@@ -13,12 +13,21 @@ export interface ContextSummary {
   /** Relative paths (with `/`) of the files to send, sorted. */
   files: string[];
   bytes: number;
-  excludedBytes: number;
-  excludedFiles: number;
-  /** The biggest top-level entries sent and left out, for "412 MB, node_modules is 398 MB of it". */
+  /** The biggest top-level entries sent, for "412 MB, node_modules is 398 MB of it". */
   largest: { path: string; bytes: number }[];
-  largestExcluded: { path: string; bytes: number }[];
+  /**
+   * What .dockerignore leaves out, as the walk met it: files, and folders left out whole (not walked). Their sizes
+   * are not looked at during the walk (that would slow the build down); measureLeftOut adds them up afterwards.
+   */
+  leftOut: { files: string[]; folders: string[] };
   patterns: string[];
+}
+
+/** The sizes of what .dockerignore leaves out, for "it leaves out 15,000 files, 398 MB (node_modules 398 MB)". */
+export interface LeftOut {
+  files: number;
+  bytes: number;
+  largest: { path: string; bytes: number }[];
 }
 
 export function readDockerignore(root: string, dockerfile?: string): string[] {
@@ -47,71 +56,186 @@ function entries(dir: string): fs.Dirent[] {
   }
 }
 
+/** A file's size, or undefined when it is gone or cannot be looked at. */
 function sizeOf(file: string): number | undefined {
   try {
-    return fs.statSync(file).size;
+    return fs.statSync(file, { throwIfNoEntry: false })?.size;
   } catch {
     return undefined;
   }
 }
 
-export function summarizeContext(root: string, options: { dockerfile?: string; limit?: number; /** Add up what .dockerignore leaves out (for the explanation); costs a stat per excluded file. */ measureExcluded?: boolean } = {}): ContextSummary {
-  const patterns = readDockerignore(root);
-  const matcher = dockerignore().add(patterns);
-  const always = new Set(['.dockerignore', ...(options.dockerfile ? [path.relative(root, options.dockerfile).split(path.sep).join('/')] : [])]);
-  const files: string[] = [];
-  const top = new Map<string, number>();
-  const topExcluded = new Map<string, number>();
-  let bytes = 0;
-  let excludedBytes = 0;
-  let excludedFiles = 0;
-  const limit = options.limit ?? 1_000_000;
-  // Docker's own walker skips an excluded folder when no "!" pattern could bring something back inside it; so does
-  // this one (only adding up what it leaves out, for the summary).
-  const exceptions = patterns.some((p) => p.startsWith('!'));
-  const exclude = (head: string, size: number) => {
-    excludedBytes += size;
-    excludedFiles++;
-    topExcluded.set(head, (topExcluded.get(head) ?? 0) + size);
-  };
-  const countExcluded = (dir: string, head: string) => {
-    for (const e of entries(dir)) {
-      const full = path.join(dir, e.name);
-      if (e.isDirectory()) countExcluded(full, head);
-      else if (e.isFile()) {
-        const size = sizeOf(full);
-        if (size !== undefined) exclude(head, size);
-      }
-    }
-  };
-  const walk = (dir: string, rel: string) => {
-    for (const e of entries(dir)) {
+export interface WalkOptions {
+  /** The Dockerfile (absolute): always sent, even where .dockerignore would leave it out, as Docker does. */
+  dockerfile?: string;
+  /** Stop with an error past this many files (a folder with no .dockerignore at the root of a disk). */
+  limit?: number;
+}
+
+/**
+ * Walks a build context a slice at a time (so that a caller can interleave other work), telling `onSent` about
+ * each entry to send in walk order: folders (so that empty ones are sent too, as Docker does) and files. A folder
+ * that .dockerignore excludes is not sent itself; it is skipped whole unless a `!` exception or an always-sent
+ * file could be inside it, and then walked for those. Names come first (`step` until it returns false), sizes
+ * after (`measure` until it returns false): a packer can start on the names before the sizes are known.
+ */
+export class ContextWalk {
+  /** Folders still to read, the next last: path, relative path, its entries once read, how many are done. */
+  private readonly pending: [dir: string, rel: string, list: fs.Dirent[] | undefined, next: number][];
+  /** Subfolders found in the folder being read, queued when it is done. */
+  private readonly found: [dir: string, rel: string, list: fs.Dirent[] | undefined, next: number][] = [];
+  private readonly matcher;
+  private readonly always: Set<string>;
+  private readonly exceptions: boolean;
+  private readonly files: string[] = [];
+  /** Which of `files` are symbolic links. */
+  private readonly links = new Set<number>();
+  private readonly top = new Map<string, number>();
+  private bytes = 0;
+  private readonly leftOutFiles: string[] = [];
+  private readonly leftOutFolders: string[] = [];
+  private readonly patterns: string[];
+  /** How many of `files` measure() has looked at. */
+  private measured = 0;
+
+  constructor(
+    private readonly root: string,
+    private readonly options: WalkOptions = {},
+    /** Told of each entry to send (folders and files), in walk order. */
+    private readonly onSent?: (rel: string) => void,
+  ) {
+    this.patterns = readDockerignore(root);
+    // Docker matches case-sensitively (the package's default is to ignore case).
+    this.matcher = dockerignore({ ignorecase: false }).add(this.patterns);
+    this.always = new Set(['.dockerignore', ...(options.dockerfile ? [path.relative(root, options.dockerfile).split(path.sep).join('/')] : [])]);
+    this.exceptions = this.patterns.some((p) => p.startsWith('!'));
+    this.pending = [[root, '', undefined, 0]];
+  }
+
+  /** Reads up to `budget` more entries (from one folder); returns false when nothing is left. */
+  step(budget = 256): boolean {
+    const current = this.pending[this.pending.length - 1];
+    if (!current) return false;
+    const [dir, rel] = current;
+    const list = (current[2] ??= entries(dir));
+    const limit = this.options.limit ?? 1_000_000;
+    const end = Math.min(list.length, current[3] + budget);
+    for (let i = current[3]; i < end; i++) {
+      const e = list[i];
       const relPath = rel ? `${rel}/${e.name}` : e.name;
-      const full = path.join(dir, e.name);
-      const head = relPath.split('/')[0];
+      const full = `${dir}${path.sep}${e.name}`;
       if (e.isDirectory()) {
-        if (!exceptions && matcher.ignores(relPath)) {
-          if (options.measureExcluded !== false) countExcluded(full, head);
-          else topExcluded.set(head, topExcluded.get(head) ?? 0);
-        } else walk(full, relPath);
+        if (!this.matcher.ignores(relPath)) {
+          this.onSent?.(relPath);
+          this.found.push([full, relPath, undefined, 0]);
+        } else if (this.exceptions || this.alwaysInside(relPath)) this.found.push([full, relPath, undefined, 0]);
+        else this.leftOutFolders.push(relPath);
         continue;
       }
       if (!e.isFile() && !e.isSymbolicLink()) continue;
-      const size = e.isSymbolicLink() ? 0 : sizeOf(full);
-      if (size === undefined) continue;
-      if (matcher.ignores(relPath) && !always.has(relPath)) exclude(head, size);
-      else {
-        if (files.length >= limit) throw new Error(`The build context has more than ${limit} files; add a .dockerignore.`);
-        files.push(relPath);
-        bytes += size;
-        top.set(head, (top.get(head) ?? 0) + size);
+      if (this.matcher.ignores(relPath) && !this.always.has(relPath)) {
+        this.leftOutFiles.push(relPath);
+        continue;
       }
+      if (this.files.length >= limit) throw new Error(`The build context has more than ${limit} files; add a .dockerignore that leaves out what the build does not need.`);
+      if (e.isSymbolicLink()) this.links.add(this.files.length);
+      this.files.push(relPath);
+      this.onSent?.(relPath);
     }
+    current[3] = end;
+    if (end >= list.length) {
+      // This folder is done: its subfolders come next.
+      this.pending.pop();
+      while (this.found.length) this.pending.push(this.found.pop()!);
+    }
+    return this.pending.length > 0;
+  }
+
+  /** Looks up the sizes of up to `budget` more files sent; returns whether any are left. */
+  measure(budget = 256): boolean {
+    const end = Math.min(this.files.length, this.measured + budget);
+    for (let i = this.measured; i < end; i++) {
+      const f = this.files[i];
+      // A symbolic link is sent as a link and adds no content; a file gone since the walk, tar will report.
+      const size = this.links.has(i) ? 0 : (sizeOf(`${this.root}/${f}`) ?? 0);
+      this.bytes += size;
+      const h = head(f);
+      this.top.set(h, (this.top.get(h) ?? 0) + size);
+    }
+    this.measured = end;
+    return end < this.files.length;
+  }
+
+  /** What is sent, once every size is known (measure() until it returns false). */
+  summary(): ContextSummary {
+    return {
+      root: this.root,
+      files: [...this.files].sort(),
+      bytes: this.bytes,
+      largest: biggest(this.top),
+      leftOut: { files: this.leftOutFiles, folders: this.leftOutFolders },
+      patterns: this.patterns,
+    };
+  }
+
+  private alwaysInside(rel: string): boolean {
+    for (const a of this.always) if (a.startsWith(`${rel}/`)) return true;
+    return false;
+  }
+}
+
+const head = (rel: string) => {
+  const slash = rel.indexOf('/');
+  return slash < 0 ? rel : rel.slice(0, slash);
+};
+
+const biggest = (m: Map<string, number>) => [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([p, b]) => ({ path: p, bytes: b }));
+
+/**
+ * Adds up what .dockerignore leaves out (a stat per file, folders walked whole), giving the event loop a turn every
+ * few milliseconds: a build runs it beside sending the context, not before.
+ */
+export async function measureLeftOut(summary: ContextSummary): Promise<LeftOut> {
+  const top = new Map<string, number>();
+  let files = 0;
+  let bytes = 0;
+  let turn = performance.now();
+  const breathe = async () => {
+    if (performance.now() - turn < 4) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    turn = performance.now();
   };
-  walk(root, '');
-  files.sort();
-  const biggest = (m: Map<string, number>) => [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([p, b]) => ({ path: p, bytes: b }));
-  return { root, files, bytes, excludedBytes, excludedFiles, largest: biggest(top), largestExcluded: biggest(topExcluded), patterns };
+  const add = (rel: string, size: number) => {
+    files++;
+    bytes += size;
+    top.set(head(rel), (top.get(head(rel)) ?? 0) + size);
+  };
+  const folder = async (full: string, rel: string) => {
+    for (const e of entries(full)) {
+      const child = `${full}${path.sep}${e.name}`;
+      if (e.isDirectory()) await folder(child, rel);
+      else if (e.isFile() || e.isSymbolicLink()) add(rel, (e.isFile() && sizeOf(child)) || 0);
+    }
+    await breathe();
+  };
+  for (const rel of summary.leftOut.files) {
+    const size = sizeOf(path.join(summary.root, rel));
+    if (size !== undefined) add(rel, size);
+    await breathe();
+  }
+  for (const rel of summary.leftOut.folders) {
+    top.set(head(rel), top.get(head(rel)) ?? 0);
+    await folder(path.join(summary.root, rel), rel);
+  }
+  return { files, bytes, largest: biggest(top) };
+}
+
+/** The whole context at once (for tests and tools; a build streams it with packContext instead). */
+export function summarizeContext(root: string, options: WalkOptions = {}): ContextSummary {
+  const walk = new ContextWalk(root, options);
+  while (walk.step());
+  while (walk.measure());
+  return walk.summary();
 }
 
 /** Turns "A=1 B=two" into build args; values may be quoted. */

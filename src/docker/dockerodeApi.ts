@@ -1,4 +1,3 @@
-import { spawn, spawnSync } from 'node:child_process';
 import Docker from 'dockerode';
 import type { BuildMessage } from './buildProgress';
 import type { EngineApi, EventSubscription, PruneResult } from './engineApi';
@@ -69,29 +68,6 @@ export function logFrames(raw: boolean, onText: (text: string, stream: 'stdout' 
       buffer = buffer.subarray(8 + size);
     }
   };
-}
-
-let systemTar: boolean | undefined;
-
-/**
- * A tar stream of exactly these files. The system's tar (GNU tar, or bsdtar on macOS and Windows) is about a
- * hundred times faster than packing in JavaScript for thousands of small files, so it is used when present, fed
- * the NUL-separated list on stdin; tar-fs, already under dockerode, is the fallback.
- */
-export function packContext(root: string, files: string[]): NodeJS.ReadableStream & { destroy(): void } {
-  systemTar ??= spawnSync('tar', ['--version'], { stdio: 'ignore' }).status === 0;
-  if (systemTar) {
-    const tar = spawn('tar', ['-C', root, '-cf', '-', '--no-recursion', '--null', '-T', '-'], { stdio: ['pipe', 'pipe', 'ignore'] });
-    tar.stdin.end(files.map((f) => `${f}\0`).join(''));
-    const out = tar.stdout as unknown as NodeJS.ReadableStream & { destroy(): void };
-    const destroy = out.destroy.bind(out);
-    out.destroy = () => {
-      tar.kill();
-      return destroy();
-    };
-    return out;
-  }
-  return (require('tar-fs') as { pack(root: string, o: { entries: string[] }): NodeJS.ReadableStream & { destroy(): void } }).pack(root, { entries: files });
 }
 
 export function createDockerodeApi(options: DockerodeOptions, address: string): EngineApi {
@@ -202,8 +178,10 @@ export function createDockerodeApi(options: DockerodeOptions, address: string): 
       }),
     build: (context, options, onMessage) =>
       call(async () => {
-        const pack = packContext(context.root, context.files);
-        const response = (await streams.buildImage(pack as unknown as NodeJS.ReadableStream, {
+        // A context that fails while being sent (a file tar cannot read) ends the request; its words say why.
+        let contextError: string | undefined;
+        context.on('error', (err: Error) => (contextError ??= err.message));
+        const response = (await streams.buildImage(context, {
           dockerfile: options.dockerfile,
           ...(options.tag ? { t: options.tag } : {}),
           ...(options.buildargs ? { buildargs: options.buildargs } : {}),
@@ -213,10 +191,12 @@ export function createDockerodeApi(options: DockerodeOptions, address: string): 
           // Also remove the container of a failed step, which the engine otherwise leaves behind.
           forcerm: true,
         } as Docker.ImageBuildOptions)) as unknown as NodeJS.ReadableStream & { destroy(): void };
-        const done = untilEnd(response, jsonLines((v) => onMessage(v as BuildMessage)));
+        const done = untilEnd(response, jsonLines((v) => onMessage(v as BuildMessage)), () => contextError).catch((err: Error) => {
+          throw contextError ? new EngineError(contextError) : err;
+        });
         return {
           cancel: () => {
-            pack.destroy();
+            context.destroy();
             response.destroy();
           },
           done,

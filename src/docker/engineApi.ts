@@ -51,11 +51,12 @@ export interface EngineApi {
    */
   logs(id: string, options: { follow: boolean; timestamps: boolean; tail?: number }, onText: (text: string, stream: 'stdout' | 'stderr') => void, onEnd: (err?: Error) => void): Promise<EventSubscription>;
   /**
-   * Builds an image from these files of a folder (streamed as a tar, never held whole), reporting each message of
-   * the build stream. `done` settles when the build ends; `cancel()` closes the connection, which stops the build.
+   * Builds an image from a context tar stream (contextPack.ts makes one; it is streamed, never held whole),
+   * reporting each message of the build stream. `done` settles when the build ends (rejecting with the stream's
+   * own error if the context fails while being sent); `cancel()` closes the connection, which stops the build.
    */
   build(
-    context: { root: string; files: string[] },
+    context: NodeJS.ReadableStream & { destroy(err?: Error): void },
     options: { tag?: string; dockerfile: string; buildargs?: Record<string, string>; target?: string; labels?: Record<string, string> },
     onMessage: (m: BuildMessage) => void,
   ): Promise<{ cancel(): void; done: Promise<void> }>;

@@ -3,7 +3,8 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { summarizeContext } from '../../src/docker/buildContext';
+import { measureLeftOut, summarizeContext } from '../../src/docker/buildContext';
+import { packContext } from '../../src/docker/contextPack';
 import { applyBuildMessage, newBuildState, stepLine, type BuildState } from '../../src/docker/buildProgress';
 import type { EngineApi } from '../../src/docker/engineApi';
 import { requireEngine, TEST_IMAGE, type TestEngine } from '../support/dockerEngine';
@@ -27,7 +28,11 @@ const FILES: Record<string, string> = {
   'docs/README.md': 're-included inside an excluded folder',
   'secret.txt': 'excluded at the root only',
   'sub/secret.txt': 'included',
+  'UPPER.LOG': 'included: Docker matches case-sensitively',
+  '--checkpoint-action=exec=touch PWNED': 'a file named like a tar option',
 };
+/** Folders Docker sends even though they hold no file. */
+const EMPTY = ['empty', 'deep/empty'];
 
 describe('building through the Engine API with Docker\'s .dockerignore semantics', function () {
   let engine: TestEngine;
@@ -43,6 +48,7 @@ describe('building through the Engine API with Docker\'s .dockerignore semantics
       fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
       fs.writeFileSync(path.join(dir, name), text);
     }
+    for (const d of EMPTY) fs.mkdirSync(path.join(dir, d), { recursive: true });
   });
 
   after(async () => {
@@ -53,9 +59,10 @@ describe('building through the Engine API with Docker\'s .dockerignore semantics
 
   async function build(dockerfileText?: string, imageTag = tag): Promise<BuildState> {
     if (dockerfileText) fs.writeFileSync(path.join(dir, 'Dockerfile'), dockerfileText);
-    const summary = summarizeContext(dir, { dockerfile: path.join(dir, 'Dockerfile') });
+    const pack = packContext(dir, { dockerfile: path.join(dir, 'Dockerfile') });
+    await pack.summary;
     const state = newBuildState();
-    const run = await api.build({ root: dir, files: summary.files }, { tag: imageTag, dockerfile: 'Dockerfile' }, (m) => applyBuildMessage(state, m));
+    const run = await api.build(pack.stream, { tag: imageTag, dockerfile: 'Dockerfile' }, (m) => applyBuildMessage(state, m));
     await run.done;
     return state;
   }
@@ -63,15 +70,38 @@ describe('building through the Engine API with Docker\'s .dockerignore semantics
   it('sends exactly the files the docker CLI sends for the same folder', async function () {
     this.timeout(180000);
     const summary = summarizeContext(dir, { dockerfile: path.join(dir, 'Dockerfile') });
-    assert.deepEqual(summary.files, ['.dockerignore', 'Dockerfile', 'app/debug.log', 'app/main.txt', 'docs/README.md', 'keep.log', 'sub/secret.txt']);
-    assert.deepEqual(summary.largestExcluded[0], { path: 'node_modules', bytes: 100000 });
+    assert.deepEqual(summary.files, ['--checkpoint-action=exec=touch PWNED', '.dockerignore', 'Dockerfile', 'UPPER.LOG', 'app/debug.log', 'app/main.txt', 'docs/README.md', 'keep.log', 'sub/secret.txt']);
+    assert.deepEqual((await measureLeftOut(summary)).largest[0], { path: 'node_modules', bytes: 100000 });
     const ours = await build();
     assert.equal(ours.error, undefined, JSON.stringify(ours));
     await cli(['build', '-q', '-t', `${tag}-cli`, '.'], { ...engine.env, DOCKER_BUILDKIT: '0' }, dir);
-    const list = async (image: string) => (await cli(['run', '--rm', '--network', 'none', image, '/bin/busybox', 'find', '/ctx', '-type', 'f'], engine.env)).trim().split('\n').map((l) => l.replace(/^\/ctx\//, '')).sort();
+    const list = async (image: string, ...only: string[]) => (await cli(['run', '--rm', '--network', 'none', image, '/bin/busybox', 'find', '/ctx', '-mindepth', '1', ...only], engine.env)).trim().split('\n').map((l) => l.replace(/^\/ctx\//, '')).sort();
     const [fromDockside, fromCli] = await Promise.all([list(tag), list(`${tag}-cli`)]);
-    assert.deepEqual(fromDockside, fromCli, 'the same files as the docker CLI');
-    assert.deepEqual(fromDockside, summary.files);
+    assert.deepEqual(fromDockside, fromCli, 'the same files and folders as the docker CLI');
+    for (const d of EMPTY) assert.ok(fromDockside.includes(d), `the empty folder ${d} is sent`);
+    assert.deepEqual(await list(tag, '-type', 'f'), summary.files);
+    assert.ok(!fs.existsSync(path.join(dir, 'PWNED')), 'a file named like a tar option ran nothing');
+  });
+
+  it('fails the build with tar\'s words when a context file goes away while it is being sent', async function () {
+    this.timeout(120000);
+    const big = fs.mkdtempSync(path.join(os.tmpdir(), 'dockside-ctx-gone-'));
+    try {
+      fs.writeFileSync(path.join(big, 'Dockerfile'), `FROM ${TEST_IMAGE}\nCOPY . /ctx\n`);
+      // 20 MB: more than the pack holds before the engine reads, so tar is still waiting when the file goes.
+      for (let i = 0; i < 1000; i++) fs.writeFileSync(path.join(big, `f${String(i).padStart(4, '0')}.bin`), 'z'.repeat(20000));
+      const pack = packContext(big, { dockerfile: path.join(big, 'Dockerfile') });
+      await pack.summary;
+      await new Promise((r) => setTimeout(r, 100));
+      fs.rmSync(path.join(big, 'f0999.bin'));
+      const state = newBuildState();
+      // The request can fail before the engine answers (then build() rejects) or after (then done does).
+      const outcome = api.build(pack.stream, { tag: `${tag}-gone`, dockerfile: 'Dockerfile' }, (m) => applyBuildMessage(state, m)).then((run) => run.done);
+      await assert.rejects(outcome, /tar could not pack the build context \(exit 2\):.*f0999\.bin.*No such file/);
+      await assert.rejects(engine.docker.getImage(`${tag}-gone`).inspect(), /no such image/i, 'nothing was built');
+    } finally {
+      fs.rmSync(big, { recursive: true, force: true });
+    }
   });
 
   it('reports the steps, and which ones came from the cache on the second build', async function () {

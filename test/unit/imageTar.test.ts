@@ -19,6 +19,9 @@ function imageTar(dir: string): Buffer {
     fs.mkdirSync(path.join(dir, 'out', name), { recursive: true });
     execFileSync('tar', ['-C', root, '-cf', path.join(dir, 'out', name, 'layer.tar'), '.']);
   };
+  // A link whose target is longer than a tar header holds: GNU tar writes a long-link (K) record before it.
+  fs.mkdirSync(path.join(dir, 'aaa-root', 'usr'), { recursive: true });
+  fs.symlinkSync(`/${'target/'.repeat(20)}file`, path.join(dir, 'aaa-root', 'usr', 'link'));
   layer('aaa', { 'tmp/big.bin': 'x'.repeat(5000), 'etc/motd': 'one\n', [longName]: 'long\n', 'keep/<b>.txt': 'k' });
   layer('bbb', { 'tmp/.wh.big.bin': '', 'etc/motd': 'two, longer\n' });
   fs.writeFileSync(path.join(dir, 'out', 'manifest.json'), JSON.stringify([{ Config: 'cfg.json', RepoTags: ['t:1'], Layers: ['aaa/layer.tar', 'bbb/layer.tar'] }]));
@@ -42,6 +45,9 @@ describe('reading an image tar as a stream', () => {
     assert.deepEqual(result.layers.map((l) => l.historyIndex), [0, 2], 'layers map to non-empty history steps');
     const first = result.layers[0].files.filter((f) => !f.path.endsWith('/') && f.size > 0).map((f) => [f.path, f.size, f.kind]).sort();
     assert.deepEqual(first, [[`${'deep/'.repeat(30)}file.txt`, 5, 'added'], ['etc/motd', 4, 'added'], ['keep/<b>.txt', 1, 'added'], ['tmp/big.bin', 5000, 'added']]);
+    const paths = result.layers[0].files.map((f) => f.path);
+    assert.ok(paths.includes('usr/link'), 'the link is listed under its own name');
+    assert.ok(!paths.some((p) => p.includes('@LongLink')), 'the long-link record is not a file');
     const second = result.layers[1].files.filter((f) => f.kind !== 'added' || f.size > 0).map((f) => [f.path, f.kind]).sort();
     assert.deepEqual(second, [['etc/motd', 'changed'], ['tmp/big.bin', 'deleted']]);
     assert.equal(result.wasted, 5004);

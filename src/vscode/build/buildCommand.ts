@@ -2,7 +2,8 @@ import * as path from 'node:path';
 import { DockerfileParser } from 'dockerfile-ast';
 import * as vscode from 'vscode';
 import type { Ctx } from '../../ctx';
-import { defaultTag, parseBuildArgs, summarizeContext } from '../../docker/buildContext';
+import { defaultTag, measureLeftOut, parseBuildArgs, type ContextSummary } from '../../docker/buildContext';
+import { packContext } from '../../docker/contextPack';
 import { applyBuildMessage, newBuildState, stepLine } from '../../docker/buildProgress';
 import { formatBytes } from '../../docker/present';
 import type { DockerSession } from '../explorer/dockerSession';
@@ -57,19 +58,40 @@ export function registerBuild(ctx: Ctx, session: DockerSession): void {
     }
     await ctx.extension.workspaceState.update(key, { tag: tag.trim(), buildArgs, target } satisfies BuildAnswers);
 
-    const summary = summarizeContext(folder, { dockerfile: uri.fsPath });
-    const excluded = summary.largestExcluded.filter((e) => e.bytes > 0).map((e) => `${e.path} ${formatBytes(e.bytes)}`).join(', ');
+    // Packing starts now, beside the walk; nothing reaches the engine until the summary has been shown.
+    const pack = packContext(folder, { dockerfile: uri.fsPath });
+    let summary: ContextSummary;
+    try {
+      summary = await pack.summary;
+    } catch (err) {
+      return void vscode.window.showErrorMessage(`Build: ${(err as Error).message}`);
+    }
     const largest = summary.largest.map((e) => `${e.path} ${formatBytes(e.bytes)}`).join(', ');
     output.clear();
     output.show(true);
     output.appendLine(`Building ${vscode.workspace.asRelativePath(uri)} as ${tag.trim()} with the engine's classic builder (Engine API) at ${session.target()?.label}.`);
     output.appendLine(`Context: ${summary.files.length} files, ${formatBytes(summary.bytes)}${largest ? ` (largest: ${largest})` : ''}.`);
-    output.appendLine(summary.patterns.length ? `.dockerignore leaves out ${summary.excludedFiles} files, ${formatBytes(summary.excludedBytes)}${excluded ? ` (${excluded})` : ''}.` : 'No .dockerignore: everything in the folder is sent.');
     if (summary.bytes > 100e6) {
       const go = await vscode.window.showWarningMessage(`The build context is ${formatBytes(summary.bytes)} (largest: ${largest}). Every build sends all of it to the engine.`, { modal: true, detail: 'A .dockerignore that leaves out dependencies, build output and version-control folders makes builds faster.' }, 'Build Anyway', 'Open Lesson');
+      if (go !== 'Build Anyway') pack.cancel();
       if (go === 'Open Lesson') return void vscode.commands.executeCommand('dockside.openLesson', 'dockerignore');
       if (go !== 'Build Anyway') return;
     }
+    // What .dockerignore leaves out is added up while the context is sent; the build log waits for that line.
+    const held: string[] = [];
+    let holding = true;
+    const leftOut = (summary.patterns.length ? measureLeftOut(summary) : Promise.resolve(undefined))
+      .then((left) => {
+        const excluded = left?.largest.filter((e) => e.bytes > 0).map((e) => `${e.path} ${formatBytes(e.bytes)}`).join(', ');
+        output.appendLine(left ? `.dockerignore leaves out ${left.files} files, ${formatBytes(left.bytes)}${excluded ? ` (${excluded})` : ''}.` : 'No .dockerignore: everything in the folder is sent.');
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        holding = false;
+        output.append(held.join(''));
+        held.length = 0;
+      });
+    const log = (text: string) => (holding ? held.push(text) : output.append(text));
 
     diagnostics.delete(uri);
     const state = newBuildState();
@@ -80,11 +102,11 @@ export function registerBuild(ctx: Ctx, session: DockerSession): void {
       let run: { cancel(): void; done: Promise<void> };
       try {
         run = await api.build(
-          { root: folder, files: summary.files },
+          pack.stream,
           { tag: tag.trim(), dockerfile: path.relative(folder, uri.fsPath).split(path.sep).join('/'), buildargs: parseBuildArgs(buildArgs), ...(target ? { target } : {}), labels: { 'com.dockside.dockerfile': uri.fsPath } },
           (m) => {
             const textOut = applyBuildMessage(state, m);
-            if (textOut) output.append(textOut);
+            if (textOut) log(textOut);
             const step = state.steps[state.steps.length - 1];
             // At most ten progress updates a second.
             if (step && Date.now() - lastReport > 100) {
@@ -94,6 +116,7 @@ export function registerBuild(ctx: Ctx, session: DockerSession): void {
           },
         );
       } catch (err) {
+        pack.cancel();
         state.error = { message: (err as Error).message };
         return;
       }
@@ -102,6 +125,7 @@ export function registerBuild(ctx: Ctx, session: DockerSession): void {
       if (token.isCancellationRequested && !state.imageId) state.error ??= { message: 'cancelled' };
     });
 
+    await leftOut;
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     const cached = state.steps.filter((s) => s.cached).length;
     if (state.error) {
