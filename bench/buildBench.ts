@@ -85,7 +85,7 @@ export async function benchBuildContext(): Promise<void> {
       left = await measureLeftOut(summary);
       leftOut.push(performance.now() - t);
     }
-    console.log('\nBuild context (20,000 files, node_modules excluded by .dockerignore; medians of ${RUNS})');
+    console.log(`\nBuild context (20,000 files, node_modules excluded by .dockerignore; medians of ${RUNS})`);
     console.log(`  ${summary.files.length} files sent (${(sent / 1e6).toFixed(1)} MB of tar, the same ${ourEntries.length} entries as GNU tar), ${left.files} left out (${(left.bytes / 1e6).toFixed(1)} MB)`);
     console.log(`  Dockside packing (walk + .dockerignore + tar stream, start to last byte): ${median(pack).toFixed(1)} ms`);
     console.log(`  GNU tar of the same set: ${median(gnu).toFixed(1)} ms walking with --exclude, ${median(gnuList).toFixed(1)} ms given the file list`);

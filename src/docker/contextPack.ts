@@ -58,11 +58,18 @@ export function packContext(root: string, options: WalkOptions = {}): ContextPac
     else fail(new Error(cancelled ? 'The build context was not sent: cancelled.' : `tar could not pack the build context (${signal ?? `exit ${code}`}): ${lastLines(stderr) || 'no message'}`));
   });
 
-  /** Hands names to tar; waits while tar is behind on them. */
-  const send = async (names: string): Promise<string> => {
-    if (!tar.stdin.write(names)) await new Promise<void>((resolve) => (tar.stdin.once('drain', resolve), tar.once('close', resolve)));
-    return '';
-  };
+  /** Hands names to tar; waits while tar is behind on them (or until it has gone). */
+  const send = (names: string) =>
+    new Promise<string>((resolve) => {
+      if (tar.stdin.write(names)) return resolve('');
+      const go = () => {
+        tar.stdin.off('drain', go);
+        tar.off('close', go);
+        resolve('');
+      };
+      tar.stdin.on('drain', go);
+      tar.on('close', go);
+    });
 
   const summary = (async () => {
     let names = '';
