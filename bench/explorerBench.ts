@@ -22,7 +22,7 @@ function timeProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promi
   return new Promise((resolve, reject) => execFile(cmd, args, { env, maxBuffer: 64 << 20 }, (err) => (err ? reject(err) : resolve(performance.now() - started))));
 }
 
-async function populate(engine: TestEngine): Promise<void> {
+export async function populate(engine: TestEngine): Promise<void> {
   const { docker } = engine;
   const existing = await docker.listContainers({ all: true, filters: JSON.stringify({ label: [LABEL] }) });
   for (let i = existing.length; i < CONTAINERS; i += 20) {
@@ -54,26 +54,33 @@ export async function benchExplorer(): Promise<void> {
     const counts = { containers: (await engine.docker.listContainers({ all: true })).length, images: (await engine.docker.listImages()).length };
     console.log(`  engine holds ${counts.containers} containers, ${counts.images} images`);
 
+    const firstListings: number[] = [];
     const populations: number[] = [];
     const raw: number[] = [];
     const cli: number[] = [];
-    for (let i = 0; i < 7; i++) {
+    for (let i = 0; i < 11; i++) {
+      // Each on a new connection, as the explorer's first listing is.
       const api = apiFor(engine.host);
       let started = performance.now();
       await api.listContainers();
       raw.push(performance.now() - started);
+      api.close();
       const model = new DockerModel(apiFor(engine.host));
+      let listed = NaN;
+      model.onDidChange((change) => {
+        if (Number.isNaN(listed) && model.state.status === 'connected' && change.kinds.includes('container')) listed = performance.now() - started;
+      });
       started = performance.now();
       await model.start();
       populations.push(performance.now() - started);
+      firstListings.push(listed);
       model.dispose();
       model.api.close();
-      api.close();
       cli.push(await timeProcess('docker', ['ps', '-a'], { ...process.env, DOCKER_HOST: engine.host }).catch(() => NaN));
     }
-    console.log(`  first full population (containers, images, volumes, networks, version): ${median(populations).toFixed(1)} ms`);
-    console.log(`  raw GET /containers/json alone: ${median(raw).toFixed(1)} ms; "docker ps -a" as a process: ${median(cli).toFixed(1)} ms`);
-    console.log(`  ratio to "docker ps -a": ${(median(populations) / median(cli)).toFixed(2)} (target ≤ 1)`);
+    console.log(`  first listing (events subscribed, containers in the model, the views told): ${median(firstListings).toFixed(1)} ms`);
+    console.log(`  raw GET /containers/json alone: ${median(raw).toFixed(1)} ms; ratio ${(median(firstListings) / median(raw)).toFixed(2)} (target ≤ 1.2)`);
+    console.log(`  full population (images, volumes, networks and version too): ${median(populations).toFixed(1)} ms; "docker ps -a" as a process: ${median(cli).toFixed(1)} ms`);
 
     const api = apiFor(engine.host);
     const model = new DockerModel(api);
@@ -86,7 +93,7 @@ export async function benchExplorer(): Promise<void> {
       latencies.push(performance.now() - created);
       await container.remove({ force: true });
     }
-    console.log(`  event reflected in the model: median ${median(latencies).toFixed(1)} ms, worst ${Math.max(...latencies).toFixed(1)} ms after the API call returned (target ≤ 200 ms)`);
+    console.log(`  event reflected in the model: median ${median(latencies).toFixed(1)} ms, worst ${Math.max(...latencies).toFixed(1)} ms after the API call returned (target ≤ 50 ms)`);
 
     const callsBefore = api.calls;
     const eventsBefore = model.eventsSeen;

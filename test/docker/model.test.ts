@@ -45,6 +45,37 @@ describe('the Docker model follows a real engine through its event stream', func
     if (!same) assert.deepEqual(modelView(model), fresh, `after ${step}`);
   }
 
+  it('shows containers first: the first change has the containers (and the version) before images are even asked for', async function () {
+    this.timeout(30000);
+    const real = apiFor(engine.host);
+    const calls: string[] = [];
+    // The real API, with each call noted as it is made.
+    const noting = new Proxy(real, {
+      get: (target, key, receiver) => {
+        const value = Reflect.get(target, key, receiver);
+        return typeof value === 'function' ? (...args: unknown[]) => (calls.push(String(key)), (value as (...a: unknown[]) => unknown).apply(target, args)) : value;
+      },
+    });
+    const second = new DockerModel(noting);
+    const changes: { kinds: string[]; containers: number; images: number; callsSoFar: string[]; connected: boolean }[] = [];
+    second.onDidChange((c) => changes.push({ kinds: c.kinds, containers: second.containers.size, images: second.images.size, callsSoFar: [...calls], connected: second.state.status === 'connected' }));
+    try {
+      await second.start();
+      const expected = (await engine.docker.listContainers({ all: true })).length;
+      assert.deepEqual(changes[0].kinds, ['container']);
+      assert.ok(changes[0].connected, 'connected with the first change');
+      assert.equal(changes[0].containers, expected);
+      assert.equal(changes[0].images, 0);
+      assert.deepEqual(changes[0].callsSoFar.sort(), ['events', 'listContainers', 'version'], 'images, volumes and networks are asked for after');
+      assert.deepEqual(changes[1].kinds, ['image', 'volume', 'network']);
+      assert.equal(second.images.size, (await engine.docker.listImages()).length);
+      assert.equal(second.networks.size, (await engine.docker.listNetworks()).length);
+    } finally {
+      second.dispose();
+      real.close();
+    }
+  });
+
   it('matches a fresh listing after create, start, stop, kill, rename, pause, remove', async function () {
     this.timeout(120000);
     const name = `dockside-model-${tag}`;
