@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { composeDiagnostics, MAX_COMPOSE_DEPTH, nestingDepth } from '../../src/language/compose/composeService';
+import { composeDiagnostics, MAX_COMPOSE_DEPTH, mayNestPast, nestingDepth } from '../../src/language/compose/composeService';
 import { fsComposeHost } from '../../src/language/compose/fsHost';
 import { parseDotEnv, scanInterpolation } from '../../src/language/compose/interpolation';
 
@@ -132,6 +132,27 @@ describe('compose files too big or too deep to read', () => {
     assert.equal(nestingDepth(`services: ${'['.repeat(500)}${']'.repeat(500)}\n`), MAX_COMPOSE_DEPTH + 1, 'the scan stops past the limit');
   });
 
+  it('skips the nesting scan only where the depth cannot pass the limit (a bound that never misses)', () => {
+    const texts: string[] = [];
+    for (let levels = 55; levels <= 75; levels++) {
+      // Block nesting with one space per level, a sequence nested on one line, flow brackets, and mixes of them.
+      texts.push(Array.from({ length: levels }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n') + ' end\n');
+      texts.push(`x:\n${'- '.repeat(levels)}end\n`);
+      texts.push(`x: ${'['.repeat(levels)}${']'.repeat(levels)}\n`);
+      const half = Math.floor(levels / 2);
+      texts.push(Array.from({ length: half }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n') + ` {a: ${'['.repeat(levels - half)}1${']'.repeat(levels - half)}}\n`);
+    }
+    texts.push(generateComposeLike(10), generateComposeLike(1000));
+    let scanned = 0;
+    for (const text of texts) {
+      const deep = nestingDepth(text) > MAX_COMPOSE_DEPTH;
+      if (!mayNestPast(text, MAX_COMPOSE_DEPTH)) assert.ok(!deep, `the bound missed a deep text: ${JSON.stringify(text.slice(0, 80))}`);
+      else scanned++;
+    }
+    assert.ok(!mayNestPast(generateComposeLike(10), MAX_COMPOSE_DEPTH), 'an ordinary file is not scanned');
+    assert.ok(scanned > 40, 'deep texts are scanned');
+  });
+
   it('refuses 1,000-level nesting with a clear warning instead of grinding through it', () => {
     for (const deep of [`services: ${'{a: '.repeat(1000)}1${'}'.repeat(1000)}\n`, `services:\n${Array.from({ length: 1000 }, (_, i) => `${' '.repeat(2 + 2 * i)}l${i}:`).join('\n')} end\n`]) {
       const found = composeDiagnostics(deep);
@@ -140,3 +161,10 @@ describe('compose files too big or too deep to read', () => {
     }
   });
 });
+
+/** An ordinary compose file of `services` services (flow lists, quotes, nesting of four levels). */
+function generateComposeLike(services: number): string {
+  const out = ['services:'];
+  for (let i = 0; i < services; i++) out.push(`  svc${i}:`, `    image: "app:${i}"`, '    networks: [back]', '    environment:', `      NAME: svc${i}`, '    ports:', `      - "${8000 + i}:80"`);
+  return `${out.join('\n')}\nnetworks:\n  back: {}\n`;
+}

@@ -126,10 +126,23 @@ export function nestingDepth(text: string, limit = MAX_COMPOSE_DEPTH): number {
   return deepest;
 }
 
+/**
+ * Whether the text could nest past `limit` at all, without the full scan: a level of block nesting takes one more
+ * leading space or dash than the level above it, and a level of flow nesting takes one bracket, so the depth is
+ * at most the deepest indentation + 1 + the number of opening brackets.
+ */
+export function mayNestPast(text: string, limit: number): boolean {
+  let brackets = 0;
+  for (let i = text.indexOf('['); i >= 0 && brackets <= limit; i = text.indexOf('[', i + 1)) brackets++;
+  for (let i = text.indexOf('{'); i >= 0 && brackets <= limit; i = text.indexOf('{', i + 1)) brackets++;
+  const indent = limit - brackets;
+  return indent < 1 || new RegExp(`^[ -]{${indent},}`, 'm').test(text);
+}
+
 /** Why a text is too big or too deep to read, or undefined when it can be read. */
 function tooComplex(text: string): string | undefined {
   if (text.length > MAX_COMPOSE_CHARS) return `This file is ${(text.length / 1048576).toFixed(1)} MB; Dockside checks compose files up to ${MAX_COMPOSE_CHARS / 1048576} MB, so it is not checked. Split it (Compose's "include:") or check it with "docker compose config".`;
-  if (nestingDepth(text) > MAX_COMPOSE_DEPTH) return `This file nests more than ${MAX_COMPOSE_DEPTH} levels deep, so Dockside does not read it (real compose files nest a dozen levels at most). Flatten it, or check it with "docker compose config".`;
+  if (mayNestPast(text, MAX_COMPOSE_DEPTH) && nestingDepth(text) > MAX_COMPOSE_DEPTH) return `This file nests more than ${MAX_COMPOSE_DEPTH} levels deep, so Dockside does not read it (real compose files nest a dozen levels at most). Flatten it, or check it with "docker compose config".`;
   return undefined;
 }
 
@@ -191,9 +204,19 @@ function declared(root: YAMLMap, section: string): Set<string> {
 
 /** The entries of a list-or-map field (`networks`, `depends_on`): name and the node to point at. */
 function entries(node: unknown): { name: string; node: Node }[] {
-  if (isSeq(node)) return node.items.flatMap((i) => (str(i) !== undefined ? [{ name: str(i)!, node: i as Node }] : []));
-  if (isMap(node)) return node.items.flatMap((p) => (str(p.key) !== undefined ? [{ name: str(p.key)!, node: p.key as Node }] : []));
-  return [];
+  const out: { name: string; node: Node }[] = [];
+  if (isSeq(node)) {
+    for (const i of node.items) {
+      const name = str(i);
+      if (name !== undefined) out.push({ name, node: i as Node });
+    }
+  } else if (isMap(node)) {
+    for (const p of node.items) {
+      const name = str(p.key);
+      if (name !== undefined) out.push({ name, node: p.key as Node });
+    }
+  }
+  return out;
 }
 
 interface Declared {
