@@ -35,7 +35,7 @@ export function benchCompose(): void {
     const [ours, baseline] = measurePair(
       () => service.diagnose({ uri: 'bench', version: ++version, text }),
       () => parseDocument(text, { lineCounter: new LineCounter() }),
-      services >= 1000 ? 7 : 31,
+      services >= 1000 ? 9 : 201,
     );
     printRow(`${services} services`, ours, baseline);
   }

@@ -25,7 +25,7 @@ export async function benchDockerfile(): Promise<void> {
   try {
     for (const lines of [1000, 10000]) {
       const text = generateDockerfile(lines);
-      const runs = lines >= 10000 ? 9 : 31;
+      const runs = lines >= 10000 ? 9 : 101;
       const baseline = await baselineValidate(worker, text, runs);
       const service = new DockerfileService();
       let run = 0;
