@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
 import { formatBytes } from '../docker/present';
 import { cliRegistries, RegistryClient, registryHost, type RegistryCredentials } from '../docker/registry';
+import { throttle } from '../docker/throttle';
 import type { DockerSession } from './explorer/dockerSession';
 import type { DockerNode } from './explorer/trees';
 
@@ -118,18 +119,19 @@ export function registerRegistries(ctx: Ctx, session: DockerSession): void {
     const creds = await credentials(host);
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${kind === 'push' ? 'Pushing' : 'Pulling'} ${ref}`, cancellable: true }, async (progress, token) => {
       const layers = new Map<string, string>();
-      let last = 0;
+      // At most ten updates a second, the newest always shown; counted when shown, not per message.
+      const updates = throttle<{ current?: number; total?: number } | undefined>((detail) => {
+        const done = [...layers.values()].filter((s) => /Pushed|already exists|Pull complete|Already exists|Download complete/.test(s)).length;
+        const bytes = detail?.current ? ` · ${formatBytes(detail.current)}${detail.total ? ` of ${formatBytes(detail.total)}` : ''}` : '';
+        progress.report({ message: `${done} of ${layers.size} layers${bytes}` });
+      });
       try {
         const run = await api.transfer(kind, ref, creds ? { ...creds, serveraddress: host } : undefined, (m) => {
           if (m.id && m.status) layers.set(m.id, m.status);
-          if (Date.now() - last < 100) return;
-          last = Date.now();
-          const done = [...layers.values()].filter((s) => /Pushed|already exists|Pull complete|Already exists|Download complete/.test(s)).length;
-          const bytes = m.progressDetail?.current ? ` · ${formatBytes(m.progressDetail.current)}${m.progressDetail.total ? ` of ${formatBytes(m.progressDetail.total)}` : ''}` : '';
-          progress.report({ message: `${done} of ${layers.size} layers${bytes}` });
+          updates.push(m.progressDetail);
         });
         token.onCancellationRequested(() => run.cancel());
-        await run.done;
+        await run.done.finally(() => updates.dispose());
         void vscode.window.showInformationMessage(`${kind === 'push' ? 'Pushed' : 'Pulled'} ${ref}.`);
         changed.fire(undefined);
       } catch (err) {

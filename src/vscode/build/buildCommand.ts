@@ -5,6 +5,7 @@ import type { Ctx } from '../../ctx';
 import { defaultTag, measureLeftOut, parseBuildArgs, type ContextSummary } from '../../docker/buildContext';
 import { packContext } from '../../docker/contextPack';
 import { applyBuildMessage, newBuildState, stepLine } from '../../docker/buildProgress';
+import { throttle } from '../../docker/throttle';
 import { formatBytes } from '../../docker/present';
 import type { DockerSession } from '../explorer/dockerSession';
 
@@ -98,7 +99,8 @@ export function registerBuild(ctx: Ctx, session: DockerSession): void {
     const started = Date.now();
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Building ${tag.trim()}`, cancellable: true }, async (progress, token) => {
       progress.report({ message: `sending ${formatBytes(summary.bytes)} of context` });
-      let lastReport = 0;
+      // At most ten updates a second, the newest always shown.
+      const updates = throttle<string>((message) => progress.report({ message }));
       let run: { cancel(): void; done: Promise<void> };
       try {
         run = await api.build(
@@ -108,11 +110,7 @@ export function registerBuild(ctx: Ctx, session: DockerSession): void {
             const textOut = applyBuildMessage(state, m);
             if (textOut) log(textOut);
             const step = state.steps[state.steps.length - 1];
-            // At most ten progress updates a second.
-            if (step && Date.now() - lastReport > 100) {
-              lastReport = Date.now();
-              progress.report({ message: `step ${step.number}/${step.total}${step.cached ? ' (cached)' : ''}: ${step.instruction.slice(0, 60)}` });
-            }
+            if (step) updates.push(`step ${step.number}/${step.total}${step.cached ? ' (cached)' : ''}: ${step.instruction.slice(0, 60)}`);
           },
         );
       } catch (err) {
@@ -122,6 +120,7 @@ export function registerBuild(ctx: Ctx, session: DockerSession): void {
       }
       token.onCancellationRequested(() => run.cancel());
       await run.done.catch((err: Error) => (state.error ??= { message: err.message }));
+      updates.dispose();
       if (token.isCancellationRequested && !state.imageId) state.error ??= { message: 'cancelled' };
     });
 
