@@ -78,20 +78,25 @@ export function registerBuild(ctx: Ctx, session: DockerSession): void {
       if (go === 'Open Lesson') return void vscode.commands.executeCommand('dockside.openLesson', 'dockerignore');
       if (go !== 'Build Anyway') return;
     }
-    // What .dockerignore leaves out is added up while the context is sent; the build log waits for that line.
+    // What .dockerignore leaves out is added up while the context is sent. The build log waits for that line, but
+    // not for long: a huge node_modules takes seconds to add up, and then the line comes when it is ready.
     const held: string[] = [];
     let holding = true;
+    const release = () => {
+      if (!holding) return;
+      holding = false;
+      output.append(held.join(''));
+      held.length = 0;
+    };
     const leftOut = (summary.patterns.length ? measureLeftOut(summary) : Promise.resolve(undefined))
       .then((left) => {
         const excluded = left?.largest.filter((e) => e.bytes > 0).map((e) => `${e.path} ${formatBytes(e.bytes)}`).join(', ');
-        output.appendLine(left ? `.dockerignore leaves out ${left.files} files, ${formatBytes(left.bytes)}${excluded ? ` (${excluded})` : ''}.` : 'No .dockerignore: everything in the folder is sent.');
+        output.appendLine(left ? `${holding ? '' : '\n'}.dockerignore leaves out ${left.files} files, ${formatBytes(left.bytes)}${excluded ? ` (${excluded})` : ''}.` : 'No .dockerignore: everything in the folder is sent.');
       })
       .catch(() => undefined)
-      .finally(() => {
-        holding = false;
-        output.append(held.join(''));
-        held.length = 0;
-      });
+      .finally(release);
+    const holdTimer = setTimeout(release, 500);
+    void leftOut.finally(() => clearTimeout(holdTimer));
     const log = (text: string) => (holding ? held.push(text) : output.append(text));
 
     diagnostics.delete(uri);
@@ -124,7 +129,9 @@ export function registerBuild(ctx: Ctx, session: DockerSession): void {
       if (token.isCancellationRequested && !state.imageId) state.error ??= { message: 'cancelled' };
     });
 
-    await leftOut;
+    // The build's own last lines come after everything it logged (the left-out line may still be on its way).
+    clearTimeout(holdTimer);
+    release();
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     const cached = state.steps.filter((s) => s.cached).length;
     if (state.error) {
