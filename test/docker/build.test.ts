@@ -83,6 +83,27 @@ describe('building through the Engine API with Docker\'s .dockerignore semantics
     assert.ok(!fs.existsSync(path.join(dir, 'PWNED')), 'a file named like a tar option ran nothing');
   });
 
+  it('sends the Dockerfile and .dockerignore even when listed there, and the engine keeps them out of COPY, as with the CLI', async function () {
+    this.timeout(120000);
+    const own = fs.mkdtempSync(path.join(os.tmpdir(), 'dockside-ctx-self-'));
+    try {
+      fs.writeFileSync(path.join(own, 'Dockerfile'), `FROM ${TEST_IMAGE}\nCOPY . /ctx\n`);
+      fs.writeFileSync(path.join(own, '.dockerignore'), 'Dockerfile\n.dockerignore\n');
+      fs.writeFileSync(path.join(own, 'app.txt'), 'app');
+      const pack = packContext(own, { dockerfile: path.join(own, 'Dockerfile') });
+      assert.deepEqual((await pack.summary).files, ['.dockerignore', 'Dockerfile', 'app.txt'], 'both are sent');
+      const run = await api.build(pack.stream, { tag: `${tag}-self`, dockerfile: 'Dockerfile' }, () => undefined);
+      await run.done;
+      await cli(['build', '-q', '-t', `${tag}-self-cli`, '.'], { ...engine.env, DOCKER_BUILDKIT: '0' }, own);
+      const list = async (image: string) => (await cli(['run', '--rm', '--network', 'none', image, '/bin/busybox', 'find', '/ctx', '-mindepth', '1'], engine.env)).trim().split('\n').map((l) => l.replace(/^\/ctx\//, '')).sort();
+      assert.deepEqual(await list(`${tag}-self`), ['app.txt'], 'COPY . leaves them out');
+      assert.deepEqual(await list(`${tag}-self-cli`), ['app.txt'], 'as the docker CLI\'s build does');
+    } finally {
+      fs.rmSync(own, { recursive: true, force: true });
+      for (const t of [`${tag}-self`, `${tag}-self-cli`]) await engine.docker.getImage(t).remove({ force: true }).catch(() => undefined);
+    }
+  });
+
   it('fails the build with tar\'s words when a context file goes away while it is being sent', async function () {
     this.timeout(120000);
     const big = fs.mkdtempSync(path.join(os.tmpdir(), 'dockside-ctx-gone-'));
