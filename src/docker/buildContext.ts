@@ -189,6 +189,23 @@ const head = (rel: string) => {
   return slash < 0 ? rel : rel.slice(0, slash);
 };
 
+/**
+ * For long synchronous work done in slices: `breathe()` gives the event loop a turn once `everyMs` have passed
+ * since the last one (so streams keep flowing and the editor stays responsive), and costs nothing otherwise.
+ */
+export function breather(everyMs: number): () => Promise<void> | undefined {
+  let turn = performance.now();
+  return () => {
+    if (performance.now() - turn < everyMs) return undefined;
+    return new Promise<void>((resolve) =>
+      setImmediate(() => {
+        turn = performance.now();
+        resolve();
+      }),
+    );
+  };
+}
+
 const biggest = (m: Map<string, number>) => [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([p, b]) => ({ path: p, bytes: b }));
 
 /**
@@ -199,12 +216,7 @@ export async function measureLeftOut(summary: ContextSummary): Promise<LeftOut> 
   const top = new Map<string, number>();
   let files = 0;
   let bytes = 0;
-  let turn = performance.now();
-  const breathe = async () => {
-    if (performance.now() - turn < 4) return;
-    await new Promise((resolve) => setImmediate(resolve));
-    turn = performance.now();
-  };
+  const breathe = breather(4);
   const add = (rel: string, size: number) => {
     files++;
     bytes += size;

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { PassThrough } from 'node:stream';
-import { ContextWalk, type ContextSummary, type WalkOptions } from './buildContext';
+import { breather, ContextWalk, type ContextSummary, type WalkOptions } from './buildContext';
 
 /** How much packed context is held while nobody reads it yet (the user is reading the summary, say). */
 const HOLD_BYTES = 8 << 20;
@@ -76,24 +76,19 @@ export function packContext(root: string, options: WalkOptions = {}): ContextPac
   const summary = (async () => {
     let names = '';
     const walk = new ContextWalk(root, options, (rel) => (names += `${rel}\0`));
-    let turn = performance.now();
+    const breathe = breather(TURN_MS);
     while (!cancelled && !failure && walk.step()) {
-      if (performance.now() - turn > TURN_MS) {
+      const turn = breathe();
+      if (turn) {
         // Tar gets the names found so far, and its output gets read.
         if (names) names = await send(names);
-        await new Promise((resolve) => setImmediate(resolve));
-        turn = performance.now();
+        await turn;
       }
     }
     if (names && !failure && !cancelled) tar.stdin.write(names);
     tar.stdin.end();
     // Tar has every name now; the sizes for the summary are looked up while it packs.
-    while (!cancelled && !failure && walk.measure()) {
-      if (performance.now() - turn > TURN_MS) {
-        await new Promise((resolve) => setImmediate(resolve));
-        turn = performance.now();
-      }
-    }
+    while (!cancelled && !failure && walk.measure()) await breathe();
     if (failure) throw failure;
     if (cancelled) throw new Error('The build context was not sent: cancelled.');
     return walk.summary();

@@ -108,15 +108,17 @@ export function createDockerodeApi(options: DockerodeOptions, address: string): 
   };
 
   /**
-   * The same for a stream with an end (a build, a push): settles when it ends, rejects on a stream error or when
-   * `failure` names one the stream reported in its messages. Destroying the stream ends it too.
+   * The same for a stream with an end (a build, a push): settles when it ends, rejects when `failure` names a
+   * failure (one the stream reported in its messages, or one of what fed it) or on a stream error. A named failure
+   * wins over the stream's own error: it says why, where the stream can only say that it broke. Destroying the
+   * stream ends it too.
    */
   const untilEnd = (stream: NodeJS.ReadableStream & { destroy(): void }, onData: (chunk: Buffer) => void, failure?: () => string | undefined): Promise<void> =>
     new Promise<void>((resolve, reject) => {
       follow(stream, onData, (err) => {
         const reported = failure?.();
-        if (err) reject(err);
-        else if (reported) reject(new EngineError(reported));
+        if (reported) reject(new EngineError(reported));
+        else if (err) reject(err);
         else resolve();
       });
     });
@@ -191,9 +193,7 @@ export function createDockerodeApi(options: DockerodeOptions, address: string): 
           // Also remove the container of a failed step, which the engine otherwise leaves behind.
           forcerm: true,
         } as Docker.ImageBuildOptions)) as unknown as NodeJS.ReadableStream & { destroy(): void };
-        const done = untilEnd(response, jsonLines((v) => onMessage(v as BuildMessage)), () => contextError).catch((err: Error) => {
-          throw contextError ? new EngineError(contextError) : err;
-        });
+        const done = untilEnd(response, jsonLines((v) => onMessage(v as BuildMessage)), () => contextError);
         return {
           cancel: () => {
             context.destroy();
