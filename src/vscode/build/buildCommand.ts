@@ -6,6 +6,7 @@ import { defaultTag, measureLeftOut, parseBuildArgs, type ContextSummary } from 
 import { packContext } from '../../docker/contextPack';
 import { applyBuildMessage, newBuildState, stepLine } from '../../docker/buildProgress';
 import { throttle } from '../../docker/throttle';
+import { DOCKERFILE_LABEL, dockerfileLabelValue } from '../../docker/dockerfileLabel';
 import { formatBytes } from '../../docker/present';
 import type { DockerSession } from '../explorer/dockerSession';
 
@@ -110,7 +111,7 @@ export function registerBuild(ctx: Ctx, session: DockerSession): void {
       try {
         run = await api.build(
           pack.stream,
-          { tag: tag.trim(), dockerfile: path.relative(folder, uri.fsPath).split(path.sep).join('/'), buildargs: parseBuildArgs(buildArgs), ...(target ? { target } : {}), labels: { 'com.dockside.dockerfile': uri.fsPath } },
+          { tag: tag.trim(), dockerfile: dockerfileLabelValue(folder, uri.fsPath), buildargs: parseBuildArgs(buildArgs), ...(target ? { target } : {}), labels: { [DOCKERFILE_LABEL]: dockerfileLabelValue(folder, uri.fsPath) } },
           (m) => {
             const textOut = applyBuildMessage(state, m);
             if (textOut) log(textOut);

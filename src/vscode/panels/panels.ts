@@ -7,6 +7,7 @@ import { layerBody, layerFilesHtml } from '../../panels/layers/layerHtml';
 import { escapeHtml, formatSize, makeNonce, page } from '../../panels/html';
 import { portMapFromCompose, portMapFromContainers, type PortMap } from '../../panels/ports/portData';
 import { portBody, portRows, portSummary } from '../../panels/ports/portHtml';
+import { DOCKERFILE_LABEL, labelledDockerfilePath, matchesDockerfileLabel } from '../../docker/dockerfileLabel';
 import type { DockerSession } from '../explorer/dockerSession';
 import type { DockerNode } from '../explorer/trees';
 
@@ -46,7 +47,11 @@ export function registerPanels(ctx: Ctx, session: DockerSession): void {
   async function findDockerfile(view: LayerView, labelled?: string): Promise<{ uri: vscode.Uri; view: LayerView } | undefined> {
     const own = ownSteps(view);
     if (!own) return undefined;
-    const candidates = labelled ? [vscode.Uri.file(labelled)] : await vscode.workspace.findFiles(DOCKERFILE_GLOB, '**/node_modules/**', 100);
+    // Only Dockerfiles inside the open workspace are read; a label narrows them to the ones at its relative path.
+    const found = await vscode.workspace.findFiles(DOCKERFILE_GLOB, '**/node_modules/**', 100);
+    const label = labelledDockerfilePath(labelled);
+    const named = label ? found.filter((uri) => matchesDockerfileLabel(vscode.workspace.asRelativePath(uri, false), label)) : [];
+    const candidates = named.length ? named : found;
     let best: { uri: vscode.Uri; view: LayerView; matched: number } | undefined;
     for (const uri of candidates) {
       let text: string;
@@ -75,7 +80,7 @@ export function registerPanels(ctx: Ctx, session: DockerSession): void {
     try {
       const [history, inspect] = await Promise.all([api.imageHistory(state.image), api.inspect('image', state.image) as Promise<{ Id: string; Created: string; Config?: { Labels?: Record<string, string> | null } }>]);
       view = buildLayerView(state.name, inspect.Id, Math.floor(Date.parse(inspect.Created) / 1000), history);
-      labelled = inspect.Config?.Labels?.['com.dockside.dockerfile'];
+      labelled = inspect.Config?.Labels?.[DOCKERFILE_LABEL];
     } catch (err) {
       panel.webview.html = html(panel.webview, state.name, `<p>The image could not be read: ${String((err as Error).message).replace(/[<&]/g, '')}</p>`, state);
       return;
