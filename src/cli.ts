@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { version } from '../package.json';
-import { formatJson, formatSarif, formatText, toFinding, type FileFinding } from './cli/report';
+import { formatJson, formatSarif, formatText, sarifUri, toFinding, type FileFinding } from './cli/report';
+import { escapeControlCharacters } from './language/markdown';
 import { findLintTargets } from './cli/lintFiles';
 import { ComposeService } from './language/compose/composeService';
 import { fsComposeHost } from './language/compose/fsHost';
@@ -64,7 +65,7 @@ export function runCli(argv: string[], out: (s: string) => void, err: (s: string
   try {
     options = parseOptions(argv);
   } catch (e) {
-    err(`dockside: ${e instanceof Error ? e.message : String(e)}\n\n${USAGE}`);
+    err(`dockside: ${escapeControlCharacters(e instanceof Error ? e.message : String(e))}\n\n${USAGE}`);
     return 2;
   }
   if (options === 'help') {
@@ -80,7 +81,7 @@ export function runCli(argv: string[], out: (s: string) => void, err: (s: string
   try {
     targets = findLintTargets(options.paths);
   } catch (e) {
-    err(`dockside: cannot read ${(e as NodeJS.ErrnoException).path ?? 'a path'}: ${(e as Error).message}\n`);
+    err(escapeControlCharacters(`dockside: cannot read ${(e as NodeJS.ErrnoException).path ?? 'a path'}: ${(e as Error).message}`) + '\n');
     return 2;
   }
 
@@ -92,7 +93,7 @@ export function runCli(argv: string[], out: (s: string) => void, err: (s: string
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch (e) {
-      err(`dockside: cannot read ${file}: ${(e as Error).message}\n`);
+      err(escapeControlCharacters(`dockside: cannot read ${file}: ${(e as Error).message}`) + '\n');
       return 2;
     }
     const diagnostics =
@@ -101,7 +102,7 @@ export function runCli(argv: string[], out: (s: string) => void, err: (s: string
   }
 
   if (options.format === 'json') out(formatJson(findings));
-  else if (options.format === 'sarif') out(formatSarif(findings, version, (l) => 'file://' + lessonLocation(l)));
+  else if (options.format === 'sarif') out(formatSarif(findings, version, (l) => sarifUri(lessonLocation(l))));
   else out(formatText(findings, lessonLocation));
   return findings.some((f) => f.severity === 'error') ? 1 : 0;
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Ctx } from './ctx';
 import { allLessons, findLesson, lessonFileName } from './language/lessons';
+import { applyConfirmedFix } from './vscode/quickFixActions';
 
 type CommandFactory = (ctx: Ctx) => (...args: unknown[]) => unknown;
 
@@ -34,6 +35,7 @@ export const COMMANDS: Record<string, CommandFactory> = {
   'dockside.showLog': (ctx) => () => ctx.log.show(),
   'dockside.openLesson': (ctx) => (id) => openLesson(ctx, id),
   'dockside.insertSnippet': () => (uri, range, text) => insertSnippet(uri, range, text),
+  'dockside.applyConfirmedFix': () => (edit, confirm) => applyConfirmedFix(edit, confirm),
 };
 
 export function registerCommands(ctx: Ctx): void {

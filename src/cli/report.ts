@@ -1,4 +1,5 @@
 import type { DocksideDiagnostic } from '../language/diagnostic';
+import { escapeControlCharacters } from '../language/markdown';
 
 /** One finding of `dockside lint`, with 1-based lines and columns as printed. */
 export interface FileFinding {
@@ -30,7 +31,7 @@ export function toFinding(file: string, d: DocksideDiagnostic): FileFinding {
 export function formatText(findings: FileFinding[], lessonLocation: (lesson: string) => string): string {
   if (findings.length === 0) return 'No problems found.\n';
   const lines = findings.map(
-    (f) => `${f.file}:${f.line}:${f.column}: ${f.severity} ${f.code}: ${f.message}\n    learn more: ${lessonLocation(f.lesson)}`,
+    (f) => `${escapeControlCharacters(f.file)}:${f.line}:${f.column}: ${f.severity} ${f.code}: ${escapeControlCharacters(f.message)}\n    learn more: ${lessonLocation(f.lesson)}`,
   );
   const count = (...severities: string[]) => findings.filter((f) => severities.includes(f.severity)).length;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -59,6 +60,19 @@ const SARIF_LEVEL: Record<FileFinding['severity'], string> = {
   hint: 'note',
 };
 
+/**
+ * A file path as the URI reference SARIF asks for: each segment percent-encoded (a file called `a b#1` must not
+ * turn into a fragment), absolute paths as `file:` URIs, Windows separators as `/`.
+ */
+export function sarifUri(file: string): string {
+  const slashed = file.split('\\').join('/');
+  const drive = /^([A-Za-z]):\//.exec(slashed);
+  const encode = (p: string) => p.split('/').map(encodeURIComponent).join('/');
+  if (drive) return `file:///${drive[1]}:/${encode(slashed.slice(3))}`;
+  if (slashed.startsWith('/')) return `file://${encode(slashed)}`;
+  return encode(slashed);
+}
+
 /** SARIF 2.1.0, one run, one rule per code seen. */
 export function formatSarif(findings: FileFinding[], version: string, lessonLocation: (lesson: string) => string): string {
   const rules = new Map<string, { id: string; helpUri: string; shortDescription: { text: string } }>();
@@ -82,7 +96,7 @@ export function formatSarif(findings: FileFinding[], version: string, lessonLoca
           locations: [
             {
               physicalLocation: {
-                artifactLocation: { uri: f.file.split('\\').join('/') },
+                artifactLocation: { uri: sarifUri(f.file) },
                 region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
               },
             },

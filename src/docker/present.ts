@@ -1,26 +1,6 @@
-import { looksLikeSecretName } from '../language/secrets';
+import { codeSpan, escapeMarkdown } from '../language/markdown';
+import { maskSecrets } from '../language/secrets';
 import type { ContainerItem, ImageItem, NetworkItem, PortBinding, VolumeItem } from './types';
-
-/** Escapes text for Markdown (and any HTML in it), so names and labels from the engine show as plain text. */
-export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/[\\`*_{}[\]()#+\-.!|~>]/g, (c) => `\\${c}`)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/\r?\n/g, ' ');
-}
-
-/**
- * Code spans cannot be escaped with backslashes: use a fence longer than any backtick run inside. Text with `<` or
- * `&` is escaped as plain text instead, so that no markup from the engine reaches the renderer in any form.
- */
-export function codeSpan(text: string): string {
-  if (/[<&]/.test(text)) return escapeMarkdown(text);
-  const clean = text.replace(/\r?\n/g, ' ');
-  const longest = Math.max(0, ...(clean.match(/`+/g) ?? []).map((s) => s.length));
-  const fence = '`'.repeat(longest + 1);
-  return `${fence}${clean.startsWith('`') || clean.endsWith('`') ? ` ${clean} ` : clean}${fence}`;
-}
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1000) return `${bytes} B`;
@@ -98,14 +78,9 @@ export function containerDescription(c: ContainerItem): string {
   return [c.image, ports].filter(Boolean).join(' · ');
 }
 
-/** Hides the value of secret-looking variables (PASSWORD, TOKEN, …) and of credentials inside URLs. */
-export function maskEnv(entry: string): string {
-  const eq = entry.indexOf('=');
-  if (eq < 0) return entry;
-  const key = entry.slice(0, eq);
-  const value = entry.slice(eq + 1);
-  if (looksLikeSecretName(key)) return `${key}=••••••`;
-  return `${key}=${value.replace(/(\/\/[^:/@\s]+:)[^@/\s]+@/g, '$1••••••@')}`;
+/** A compose project's tooltip: its name (as text, whatever it holds) and how many of its containers run. */
+export function projectTooltip(project: string, running: number, total: number): string {
+  return `**Compose project ${escapeMarkdown(project)}**: ${running} of ${total} containers running`;
 }
 
 /** The container's tooltip: state, image, ports, mounts, networks, uptime and (masked) environment. */
@@ -116,7 +91,7 @@ export function containerTooltip(c: ContainerItem, env?: string[]): string {
   if (c.ports.length) lines.push('', '**Ports**', ...c.ports.map((p) => `- ${codeSpan(formatPort(p))}`));
   if (c.mounts.length) lines.push('', '**Mounts**', ...c.mounts.map((m) => `- ${m.type === 'volume' ? `volume ${codeSpan(m.name ?? m.source)}` : `${escapeMarkdown(m.type)} ${codeSpan(m.source)}`} → ${codeSpan(m.destination)}${m.readOnly ? ' (read-only)' : ''}`));
   lines.push('', `**Network**: ${c.networks.length ? c.networks.map(codeSpan).join(', ') : codeSpan(c.networkMode)}`);
-  if (env?.length) lines.push('', '**Environment**', ...env.map((e) => `- ${codeSpan(maskEnv(e))}`));
+  if (env?.length) lines.push('', '**Environment**', ...env.map((e) => `- ${codeSpan(maskSecrets(e))}`));
   return lines.join('\n');
 }
 

@@ -21,8 +21,24 @@ export class RegistryError extends Error {
   }
 }
 
+/**
+ * Why a registry address cannot be used, or undefined when it can. An address with a user name or password in it
+ * (`https://alice:s3cret@host`) is refused: it would be stored in plain state and shown in messages. The words
+ * never repeat what was typed, so a password pasted by mistake is not echoed back.
+ */
+export function registryAddressProblem(address: string): string | undefined {
+  const trimmed = address.trim();
+  if (trimmed === '') return 'Type the registry address, for example registry.example.com or 127.0.0.1:5000.';
+  const authority = trimmed.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split('/')[0];
+  if (authority.includes('@')) return 'A registry address cannot hold a user name or password. Type only host[:port], then use Log In: the password is kept in VS Code\'s secret storage.';
+  if (/\s/.test(trimmed)) return 'A registry address has no spaces.';
+  return undefined;
+}
+
 /** `localhost:5000`, `ghcr.io` or `https://registry.example.com` → the base URL of its API. */
 export function registryUrl(address: string): string {
+  const problem = registryAddressProblem(address);
+  if (problem) throw new RegistryError(problem);
   const trimmed = address.trim().replace(/\/+$/, '');
   if (/^https?:\/\//.test(trimmed)) return trimmed;
   // Like the engine: plain HTTP for loopback registries, HTTPS for everything else.
@@ -53,10 +69,23 @@ export function parseChallenge(header: string | null): { scheme: string; params:
   return { scheme: m[1].toLowerCase(), params };
 }
 
-/** The URL of the next page, from a `Link: </v2/_catalog?last=x&n=100>; rel="next"` header. */
+/**
+ * The URL of the next page, from a `Link: </v2/_catalog?last=x&n=100>; rel="next"` header, only when it is on the
+ * registry's own origin: the request carries the registry's credentials, which must not go to any other host.
+ */
 export function nextPage(link: string | null, base: string): string | undefined {
-  const m = link ? /<([^>]+)>\s*;\s*rel="?next"?/.exec(link) : null;
-  return m ? new URL(m[1], base).toString() : undefined;
+  const target = link
+    ?.split(',')
+    .map((part) => ({ part, lt: part.indexOf('<'), gt: part.indexOf('>') }))
+    .find(({ part, lt, gt }) => lt >= 0 && gt > lt && /;\s*rel="?next"?/.test(part.slice(gt)));
+  if (!target) return undefined;
+  let next: URL;
+  try {
+    next = new URL(target.part.slice(target.lt + 1, target.gt), base);
+  } catch {
+    return undefined;
+  }
+  return next.origin === new URL(base).origin && !next.username && !next.password ? next.toString() : undefined;
 }
 
 export class RegistryClient {

@@ -7,7 +7,10 @@ import { toRange } from './convert';
 import { publishDiagnostics } from './diagnosticsPublisher';
 import { registerQuickFixes } from './quickFixActions';
 
-const asCompose = (doc: vscode.TextDocument): ComposeDocument => ({ uri: doc.uri.toString(), version: doc.version, text: doc.getText(), ...(doc.uri.scheme === 'file' ? { path: doc.uri.fsPath } : {}) });
+const asCompose = (doc: vscode.TextDocument): ComposeDocument => {
+  const root = vscode.workspace.getWorkspaceFolder(doc.uri)?.uri;
+  return { uri: doc.uri.toString(), version: doc.version, text: doc.getText(), ...(doc.uri.scheme === 'file' ? { path: doc.uri.fsPath, ...(root?.scheme === 'file' ? { root: root.fsPath } : {}) } : {}) };
+};
 
 const SELECTOR: vscode.DocumentSelector = { language: 'dockercompose' };
 const SYMBOL_KINDS: Record<ComposeSymbol['kind'], vscode.SymbolKind> = {

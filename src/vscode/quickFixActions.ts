@@ -31,8 +31,20 @@ function toCodeAction(doc: vscode.TextDocument, fix: QuickFix, diagnostic: vscod
   } else {
     for (const e of fix.edits) edit.replace(doc.uri, toRange(e.range), e.newText);
   }
-  action.edit = edit;
+  if (fix.confirm) {
+    // A fix that changes a file the user already has is applied only after a yes.
+    action.command = { title: fix.title, command: 'dockside.applyConfirmedFix', arguments: [edit, fix.confirm] };
+  } else action.edit = edit;
   return action;
+}
+
+/** The command behind fixes with `confirm`: ask (modal), then apply the whole edit at once. */
+export async function applyConfirmedFix(edit: unknown, confirm: unknown): Promise<void> {
+  const c = confirm as QuickFix['confirm'];
+  if (!(edit instanceof vscode.WorkspaceEdit) || !c) return;
+  const answer = await vscode.window.showWarningMessage(c.message, { modal: true, detail: c.detail }, c.button);
+  if (answer !== c.button) return;
+  if (!(await vscode.workspace.applyEdit(edit))) void vscode.window.showErrorMessage('Dockside could not apply the fix: one of the files changed or could not be written.');
 }
 
 /** Code actions for Dockside's diagnostics in one language, from the language service's quick fixes. */

@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
 import { formatBytes } from '../docker/present';
-import { cliRegistries, RegistryClient, registryHost, type RegistryCredentials } from '../docker/registry';
+import { cliRegistries, RegistryClient, registryAddressProblem, registryHost, type RegistryCredentials } from '../docker/registry';
 import { throttle } from '../docker/throttle';
 import type { DockerSession } from './explorer/dockerSession';
+import { guardEngineCommand } from './trust';
 import type { DockerNode } from './explorer/trees';
 
 type RegistryNode = { kind: 'registry'; host: string; helper?: string } | { kind: 'repository'; host: string; name: string } | { kind: 'tag'; host: string; repository: string; tag: string } | { kind: 'message'; text: string };
@@ -23,7 +24,10 @@ export function registerRegistries(ctx: Ctx, session: DockerSession): void {
     }
   };
   const client = async (host: string) => new RegistryClient(host, await credentials(host));
-  const added = () => ctx.extension.globalState.get<string[]>(ADDED_KEY, []);
+  // Addresses saved by older versions could hold a user name and password: those are dropped, never used.
+  const added = () => ctx.extension.globalState.get<string[]>(ADDED_KEY, []).filter((h) => !registryAddressProblem(h));
+  const stored = ctx.extension.globalState.get<string[]>(ADDED_KEY, []);
+  if (stored.length !== added().length) void ctx.extension.globalState.update(ADDED_KEY, added());
 
   const changed = new vscode.EventEmitter<RegistryNode | undefined>();
   const provider: vscode.TreeDataProvider<RegistryNode> = {
@@ -98,8 +102,10 @@ export function registerRegistries(ctx: Ctx, session: DockerSession): void {
   };
 
   const addRegistry = async () => {
-    const address = await vscode.window.showInputBox({ title: 'Add a registry', prompt: 'host[:port] of the registry', placeHolder: 'registry.example.com or 127.0.0.1:5000', ignoreFocusOut: true });
+    const address = await vscode.window.showInputBox({ title: 'Add a registry', prompt: 'host[:port] of the registry', placeHolder: 'registry.example.com or 127.0.0.1:5000', ignoreFocusOut: true, validateInput: registryAddressProblem });
     if (!address?.trim()) return;
+    const problem = registryAddressProblem(address);
+    if (problem) return void vscode.window.showErrorMessage(problem);
     const host = registryHost(address);
     await ctx.extension.globalState.update(ADDED_KEY, [...new Set([...added(), host])]);
     changed.fire(undefined);
@@ -151,8 +157,9 @@ export function registerRegistries(ctx: Ctx, session: DockerSession): void {
     const hosts = [...new Set([...cliRegistries().map((r) => r.host), ...added()])];
     const host = hosts.length === 1 ? hosts[0] : (await vscode.window.showQuickPick([...hosts, '$(add) Another registry…'], { placeHolder: `Push ${source} to which registry?` }));
     if (!host) return;
-    const target = host.startsWith('$(add)') ? registryHost((await vscode.window.showInputBox({ prompt: 'host[:port] of the registry' })) ?? '') : host;
-    if (!target) return;
+    const typed = host.startsWith('$(add)') ? await vscode.window.showInputBox({ prompt: 'host[:port] of the registry', validateInput: registryAddressProblem }) : host;
+    if (!typed?.trim() || registryAddressProblem(typed)) return;
+    const target = registryHost(typed);
     const [name, tag = 'latest'] = source.replace(/^[^/]+\.[^/]+\//, '').split(/:(?=[^:/]+$)/);
     const ref = await vscode.window.showInputBox({ title: 'Push image', prompt: 'The name in the registry (host/repository:tag)', value: `${target}/${name}:${tag}`, ignoreFocusOut: true });
     if (!ref) return;
@@ -184,7 +191,7 @@ export function registerRegistries(ctx: Ctx, session: DockerSession): void {
       await secrets.delete(secretKey(node.host));
       changed.fire(undefined);
     }),
-    vscode.commands.registerCommand('dockside.registry.pull', (node?: RegistryNode) => node?.kind === 'tag' && transfer('pull', `${node.host}/${node.repository}:${node.tag}`, node.host)),
+    vscode.commands.registerCommand('dockside.registry.pull', guardEngineCommand('dockside.registry.pull', (node?: RegistryNode) => node?.kind === 'tag' && transfer('pull', `${node.host}/${node.repository}:${node.tag}`, node.host))),
     vscode.commands.registerCommand('dockside.registry.deleteTag', async (node?: RegistryNode) => {
       if (node?.kind !== 'tag') return;
       const ref = `${node.host}/${node.repository}:${node.tag}`;
@@ -196,6 +203,6 @@ export function registerRegistries(ctx: Ctx, session: DockerSession): void {
         void vscode.window.showErrorMessage((err as Error).message);
       }
     }),
-    vscode.commands.registerCommand('dockside.image.push', pushImage),
+    vscode.commands.registerCommand('dockside.image.push', guardEngineCommand('dockside.image.push', pushImage)),
   );
 }

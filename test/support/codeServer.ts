@@ -120,6 +120,8 @@ export interface LaunchOptions {
   colorTheme?: string;
   /** A fixed port (npm start); a free one by default. */
   port?: number;
+  /** false: Workspace Trust is on and the folder opens in Restricted Mode, as an unknown download would. */
+  trusted?: boolean;
 }
 
 export interface RunningCodeServer {
@@ -146,7 +148,8 @@ export async function startCodeServer(options: LaunchOptions): Promise<RunningCo
       'workbench.colorTheme': options.colorTheme ?? 'Default Light Modern',
       'workbench.startupEditor': 'none',
       'workbench.tips.enabled': false,
-      'security.workspace.trust.enabled': false,
+      'security.workspace.trust.enabled': options.trusted === false,
+      ...(options.trusted === false ? { 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'always' } : {}),
       'telemetry.telemetryLevel': 'off',
       'extensions.autoUpdate': false,
       'extensions.autoCheckUpdates': false,
@@ -162,7 +165,7 @@ export async function startCodeServer(options: LaunchOptions): Promise<RunningCo
   const logFd = fs.openSync(logFile, 'a');
   const child = spawn(
     codeServerBin(),
-    ['--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, options.workspace],
+    ['--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', ...(options.trusted === false ? [] : ['--disable-workspace-trust']), '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, options.workspace],
     { stdio: ['ignore', logFd, logFd], env: { ...process.env, ...options.env } },
   );
   fs.closeSync(logFd);

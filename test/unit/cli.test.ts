@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../../src/cli';
+import { sarifUri } from '../../src/cli/report';
 
 function lint(...args: string[]) {
   let out = '';
@@ -53,6 +54,31 @@ describe('dockside lint', () => {
     assert.equal(result.level, 'error');
     assert.deepEqual(result.locations[0].physicalLocation.region, { startLine: 2, startColumn: 1, endLine: 2, endColumn: 5 });
     assert.equal(sarif.runs[0].tool.driver.rules[0].id, 'DSX038');
+  });
+
+  it('prints control characters from files as visible escapes, never raw', () => {
+    const odd = path.join(dir, 'odd');
+    fs.mkdirSync(odd);
+    fs.writeFileSync(path.join(odd, 'Dockerfile'), 'FROM alpine:3.20\n\x1b[2J\x1b]0;owned\x07RUNX echo\nUSER nobody\n');
+    const r = lint('lint', odd);
+    assert.equal(r.code, 1);
+    assert.ok(!/[\x00-\x08\x0b-\x1f\x7f]/.test(r.out), 'no raw control character reaches the terminal');
+    assert.match(r.out, /\\x1b\[2J/);
+    fs.rmSync(odd, { recursive: true });
+  });
+
+  it('percent-encodes SARIF file URIs', () => {
+    assert.equal(sarifUri('api dir/Dockerfile #1'), 'api%20dir/Dockerfile%20%231');
+    assert.equal(sarifUri('/home/ann/my proj/Dockerfile'), 'file:///home/ann/my%20proj/Dockerfile');
+    assert.equal(sarifUri('C:\\Users\\ann\\a?b\\Dockerfile'), 'file:///C:/Users/ann/a%3Fb/Dockerfile');
+    const spaced = path.join(dir, 'with space#x');
+    fs.mkdirSync(spaced);
+    fs.writeFileSync(path.join(spaced, 'Dockerfile'), 'FROM alpine:3.20\nRUNN x\nUSER nobody\n');
+    const sarif = JSON.parse(lint('lint', spaced, '--format', 'sarif').out);
+    const uri: string = sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri;
+    assert.ok(uri.endsWith('/with%20space%23x/Dockerfile'), uri);
+    assert.equal(decodeURIComponent(new URL(uri).pathname), path.join(spaced, 'Dockerfile'));
+    fs.rmSync(spaced, { recursive: true });
   });
 
   it('looks on disk for a .dockerignore beside the Dockerfile', () => {

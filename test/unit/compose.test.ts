@@ -114,7 +114,7 @@ describe('compose hover', () => {
 
   it('explains keys, depends_on, restart policies and network drivers', () => {
     assert.match(hover(9, 6)!.markdown, /^\*\*depends_on\*\*: Start order.*condition: service_healthy/);
-    assert.match(hover(10, 16)!.markdown, /^\*\*restart: unless-stopped\*\*/);
+    assert.match(hover(10, 16)!.markdown, /^\*\*restart: `unless-stopped`\*\*/);
     assert.match(hover(13, 14)!.markdown, /^`bridge`: a private network/);
     assert.match(hover(1, 4)!.markdown, /^\*\*Service `pgadmin`\*\*.*host name `pgadmin`/);
     assert.equal(hover(13, 5), undefined);

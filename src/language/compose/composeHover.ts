@@ -1,6 +1,7 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import type { Position, Range } from '../diagnostic';
 import { baseImageHoverMarkdown } from '../dockerfile/baseImageDocs';
+import { codeSpan, escapeMarkdown } from '../markdown';
 import { parsePortSpec } from './ports';
 
 /** Dockside's own words for compose keys, from the notes and the Compose Specification. */
@@ -122,27 +123,27 @@ const DRIVERS: Readonly<Record<string, string>> = {
 
 function portMarkdown(spec: string): string {
   const parsed = parsePortSpec(spec);
-  if (!parsed.ok) return `**Port \`${spec}\`**: ${parsed.error}.`;
+  if (!parsed.ok) return `**Port ${codeSpan(spec)}**: ${escapeMarkdown(parsed.error)}.`;
   const { target, published, hostIp, protocol } = parsed.mapping;
   const t = target[0] === target[1] ? `${target[0]}` : target.join('-');
-  if (!published) return `**Port \`${spec}\`**: container port ${t}/${protocol}, published on a host port Docker picks (see \`docker compose port\`).`;
+  if (!published) return `**Port ${codeSpan(spec)}**: container port ${t}/${protocol}, published on a host port Docker picks (see \`docker compose port\`).`;
   const p = published[0] === published[1] ? `${published[0]}` : published.join('-');
   const where = hostIp && hostIp !== '0.0.0.0' ? `${hostIp.includes(':') ? `[${hostIp}]` : hostIp}:${published[0]}` : `localhost:${published[0]}`;
   const exposure = hostIp === '127.0.0.1' || hostIp === '::1' ? 'only from this machine' : 'from every network interface of the host (other machines too)';
-  return `**Port \`${spec}\`**: host ${p} → container ${t}/${protocol}.\n\nReachable at \`${where}\`, ${exposure}. The app inside must listen on port ${t}.`;
+  return `**Port ${codeSpan(spec)}**: host ${p} → container ${t}/${protocol}.\n\nReachable at ${codeSpan(where)}, ${exposure}. The app inside must listen on port ${t}.`;
 }
 
 function volumeMarkdown(spec: string): string {
   const [source, target, mode] = spec.split(':');
   const readOnly = mode === 'ro' ? ' Read-only (`:ro`).' : '';
-  if (!target) return `**Volume \`${spec}\`**: an anonymous volume at \`${source}\`, new for each container.`;
-  if (/^[./~$]/.test(source)) return `**Bind mount \`${spec}\`**: the host folder \`${source}\` appears at \`${target}\` in the container; changes show on both sides.${readOnly}`;
-  return `**Named volume \`${spec}\`**: Docker-managed storage \`${source}\` at \`${target}\`; it outlives the container. Declare \`${source}\` under the top-level \`volumes:\`.${readOnly}`;
+  if (!target) return `**Volume ${codeSpan(spec)}**: an anonymous volume at ${codeSpan(source)}, new for each container.`;
+  if (/^[./~$]/.test(source)) return `**Bind mount ${codeSpan(spec)}**: the host folder ${codeSpan(source)} appears at ${codeSpan(target)} in the container; changes show on both sides.${readOnly}`;
+  return `**Named volume ${codeSpan(spec)}**: Docker-managed storage ${codeSpan(source)} at ${codeSpan(target)}; it outlives the container. Declare ${codeSpan(source)} under the top-level \`volumes:\`.${readOnly}`;
 }
 
 /** An image name: what it is (official image or not), what its tag means, smaller variants. */
 function imageMarkdown(value: string): string {
-  if (value.includes('$')) return `**image: ${value}**: the name is filled in from variables when Compose reads the file.`;
+  if (value.includes('$')) return `**image: ${escapeMarkdown(value)}**: the name is filled in from variables when Compose reads the file.`;
   const at = value.indexOf('@');
   const nameAndTag = at >= 0 ? value.slice(0, at) : value;
   const digest = at >= 0 ? value.slice(at + 1) : null;
@@ -175,14 +176,14 @@ export function composeHover(text: string, pos: Position): { markdown: string; r
         if (inside(p.key)) {
           const docs = path.length === 0 ? TOP_KEYS[key] : path.length === 2 && path[0] === 'services' ? SERVICE_KEYS[key] : undefined;
           if (docs) return { markdown: `**${key}**: ${docs}`, range: toRange(p.key as Node) };
-          if (path.length === 1 && path[0] === 'services') return { markdown: `**Service \`${key}\`**: one container (or several replicas) of the application; other services reach it at the host name \`${key}\`.`, range: toRange(p.key as Node) };
+          if (path.length === 1 && path[0] === 'services') return { markdown: `**Service ${codeSpan(key)}**: one container (or several replicas) of the application; other services reach it at the host name ${codeSpan(key)}.`, range: toRange(p.key as Node) };
           return undefined;
         }
         if (inside(p.value)) {
           if (isScalar(p.value)) {
             const value = String(p.value.value);
             if (key === 'driver' && path[0] === 'networks' && DRIVERS[value]) return { markdown: DRIVERS[value], range: toRange(p.value) };
-            if (key === 'restart') return { markdown: `**restart: ${value}**: ${SERVICE_KEYS.restart}`, range: toRange(p.value) };
+            if (key === 'restart') return { markdown: `**restart: ${codeSpan(value)}**: ${SERVICE_KEYS.restart}`, range: toRange(p.value) };
             if (key === 'image') return { markdown: imageMarkdown(value), range: toRange(p.value) };
           }
           return walk(p.value, [...path, key]);

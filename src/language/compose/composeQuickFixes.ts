@@ -1,13 +1,22 @@
+import * as path from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import type { DocksideDiagnostic, Range } from '../diagnostic';
 import { SUGGESTED_TAGS, type QuickFix, type TextEdit } from '../dockerfile/quickFixes';
+import { dotEnvValue } from './dotEnv';
 import { plainTextSecrets, type ComposeHost } from './composeService';
 import { pair, str } from './yamlNodes';
 
 const at = (line: number, character: number): Range => ({ start: { line, character }, end: { line, character } });
 
 /** Quick fixes for a compose diagnostic, plus "ignore" actions. Edits are computed from the text alone. */
-export function composeQuickFixes(text: string, d: DocksideDiagnostic, file?: { path: string; host: ComposeHost }): QuickFix[] {
+/** The compose file on disk, what may be read there, and the workspace folder that holds it. */
+export interface ComposeFile {
+  path: string;
+  host: ComposeHost;
+  root?: string;
+}
+
+export function composeQuickFixes(text: string, d: DocksideDiagnostic, file?: ComposeFile): QuickFix[] {
   const lines = text.split('\n');
   const nl = text.includes('\r\n') ? '\r\n' : '\n';
   const fixes: QuickFix[] = [];
@@ -72,8 +81,11 @@ function pinTag(text: string, d: DocksideDiagnostic): QuickFix | undefined {
 /**
  * Moves every plain-text secret of a service into an env file beside the compose file (the one its `env_file`
  * already names, or `<service>.env`), points `env_file` at it, and keeps it out of git when a .gitignore exists.
+ * It writes only inside the compose file's folder or its workspace folder: an `env_file` that leads anywhere else
+ * (`../../../root/.bashrc`, an absolute path, a symbolic link pointing out) gets no fix. Appending to a file that
+ * exists is asked first.
  */
-function moveSecretsToEnvFile(text: string, service: string, file: { path: string; host: ComposeHost }): QuickFix | undefined {
+function moveSecretsToEnvFile(text: string, service: string, file: ComposeFile): QuickFix | undefined {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter });
   const serviceNode = pair(pair(doc.contents, 'services')?.value, service)?.value;
@@ -84,12 +96,14 @@ function moveSecretsToEnvFile(text: string, service: string, file: { path: strin
   if (!movable.length) return undefined;
   const nl = text.includes('\r\n') ? '\r\n' : '\n';
   const lines = text.split('\n');
-  const dir = file.path.replace(/[\\/][^\\/]*$/, '');
+  const dir = path.dirname(file.path);
   const envFileNode = pair(serviceNode, 'env_file');
   const existingName = str(envFileNode?.value) ?? (isSeq(envFileNode?.value) ? str(envFileNode.value.items[0]) ?? str(pair(envFileNode.value.items[0], 'path')?.value) : undefined);
   const envName = existingName ?? `${service}.env`;
-  const envPath = envName.startsWith('/') ? envName : `${dir}/${envName.replace(/^\.\//, '')}`;
-  const content = movable.map((e) => `${e.key}=${e.value}\n`).join('');
+  const envPath = path.resolve(dir, envName);
+  const roots = [dir, ...(file.root ? [file.root] : [])];
+  if (!insideRoots(envPath, roots, file.host)) return undefined;
+  const content = movable.map((e) => `${e.key}=${dotEnvValue(e.value)}\n`).join('');
 
   const edits: TextEdit[] = [];
   const environment = pair(serviceNode, 'environment')!;
@@ -108,17 +122,45 @@ function moveSecretsToEnvFile(text: string, service: string, file: { path: strin
     if (!existingName) edits.push({ range: at(envKeyLine, 0), newText: `${indent}env_file:${nl}${indent}  - ${envName}${nl}` });
   }
 
-  const fix: QuickFix = { title: `Move ${movable.length === 1 ? `"${movable[0].key}"` : `${movable.length} secrets`} of "${service}" to ${envName} (env_file)`, edits, isPreferred: true, otherEdits: [] };
+  const what = movable.length === 1 ? `"${movable[0].key}"` : `${movable.length} secrets`;
+  const fix: QuickFix = { title: `Move ${what} of "${service}" to ${envName} (env_file)`, edits, isPreferred: true, otherEdits: [] };
   const existing = file.host.readFile(envPath);
   if (existing === undefined) fix.createFile = { path: envPath, content };
-  else fix.otherEdits!.push({ path: envPath, edits: [appendEdit(existing, content)] });
-  const gitignorePath = `${dir}/.gitignore`;
-  const gitignore = file.host.readFile(gitignorePath);
-  const ignoredName = envName.replace(/^\.\//, '');
-  if (gitignore !== undefined && !gitignore.split(/\r?\n/).some((l) => l.trim() === ignoredName || l.trim() === `/${ignoredName}`)) {
+  else {
+    fix.otherEdits!.push({ path: envPath, edits: [appendEdit(existing, content)] });
+    fix.confirm = {
+      message: `Append ${what} to ${envName}?`,
+      detail: `${envName} already exists (${envPath}). The ${movable.length === 1 ? 'line' : 'lines'} for ${movable.map((e) => e.key).join(', ')} will be added at its end.`,
+      button: 'Append',
+    };
+  }
+  const gitignorePath = path.join(dir, '.gitignore');
+  const gitignore = insideRoots(gitignorePath, roots, file.host) ? file.host.readFile(gitignorePath) : undefined;
+  const ignoredName = path.relative(dir, envPath).split(path.sep).join('/');
+  if (gitignore !== undefined && !ignoredName.startsWith('../') && !gitignore.split(/\r?\n/).some((l) => l.trim() === ignoredName || l.trim() === `/${ignoredName}`)) {
     fix.otherEdits!.push({ path: gitignorePath, edits: [appendEdit(gitignore, `${ignoredName}\n`)] });
   }
   return fix;
+}
+
+/** Whether `target` (and, symbolic links followed, where it really leads) stays inside one of the folders. */
+function insideRoots(target: string, roots: string[], host: ComposeHost): boolean {
+  const within = (p: string, root: string) => {
+    const rel = path.relative(root, p);
+    return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  };
+  if (!roots.some((r) => within(target, path.resolve(r)))) return false;
+  if (!host.realPath) return true;
+  // The file, or (when it does not exist yet) the nearest folder above it that does.
+  let probe = target;
+  let real = host.realPath(probe);
+  while (real === undefined && path.dirname(probe) !== probe) {
+    probe = path.dirname(probe);
+    real = host.realPath(probe);
+  }
+  if (real === undefined) return false;
+  const realTarget = path.join(real, path.relative(probe, target));
+  return roots.some((r) => within(realTarget, host.realPath!(r) ?? path.resolve(r)));
 }
 
 const lineOf = (lines: LineCounter, offset: number): number => lines.linePos(offset).line - 1;

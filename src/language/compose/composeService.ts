@@ -10,7 +10,8 @@ import { VersionedCache } from '../documentCache';
 import { applyRuleSettings, type RuleSettings } from '../ruleSettings';
 import { credentialsInUrl, looksLikeSecretName } from '../secrets';
 import { dropSuppressed } from '../suppressions';
-import { needsValue, parseDotEnv, scanInterpolation } from './interpolation';
+import { parseDotEnv } from './dotEnv';
+import { needsValue, scanInterpolation } from './interpolation';
 import { hostPortsOverlap, parsePortSpec, type PortMapping } from './ports';
 
 export interface ComposeDocument {
@@ -19,6 +20,8 @@ export interface ComposeDocument {
   text: string;
   /** Where the file is on disk, for checks against its folder (build contexts, extends files, `.env`). */
   path?: string;
+  /** The workspace folder holding it: quick fixes write only there or in the file's own folder. */
+  root?: string;
 }
 
 /** What the compose checks may read from outside the text: the disk and the environment. */
@@ -26,6 +29,8 @@ export interface ComposeHost {
   /** Whether a file or folder exists at this absolute path. */
   exists(path: string): boolean;
   readFile(path: string): string | undefined;
+  /** Where a path really is, symbolic links followed; undefined when nothing is there. */
+  realPath?(path: string): string | undefined;
   /** The environment Compose would interpolate from (before the project's `.env`). */
   env: Record<string, string | undefined>;
 }
@@ -600,7 +605,7 @@ export class ComposeService {
   }
 
   quickFixes(doc: ComposeDocument, diagnostic: DocksideDiagnostic): QuickFix[] {
-    return safely(() => composeQuickFixes(doc.text, diagnostic, doc.path && this.host ? { path: doc.path, host: this.host } : undefined), []);
+    return safely(() => composeQuickFixes(doc.text, diagnostic, doc.path && this.host ? { path: doc.path, host: this.host, ...(doc.root ? { root: doc.root } : {}) } : undefined), []);
   }
 
   /** Hover text; compose files are small, so it parses the text again (~5 ms for 10 services). */

@@ -6,6 +6,13 @@ export function fsComposeHost(env: Record<string, string | undefined> = process.
   return {
     env,
     exists: (p) => fs.existsSync(p),
+    realPath: (p) => {
+      try {
+        return fs.realpathSync(p);
+      } catch {
+        return undefined;
+      }
+    },
     readFile: (p) => {
       try {
         const stat = fs.statSync(p);

@@ -77,19 +77,3 @@ const clip = (s: string): string => (s.length > 40 ? `${s.slice(0, 37)}…` : s)
 
 /** Whether an unset variable would be a problem for this reference (no default and not a "+" alternative). */
 export const needsValue = (ref: VariableRef): boolean => ref.modifier === undefined || ref.modifier === '?' || ref.modifier === ':?';
-
-/** The variables a `.env` file sets: `NAME=value` lines, `export` allowed, comments and blank lines skipped. */
-export function parseDotEnv(text: string): Map<string, string> {
-  const vars = new Map<string, string>();
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/.exec(line);
-    if (!m) continue;
-    let v = m[2];
-    if (/^(["']).*\1$/.test(v)) v = v.slice(1, -1);
-    else v = v.replace(/\s+#.*$/, '');
-    vars.set(m[1], v);
-  }
-  return vars;
-}

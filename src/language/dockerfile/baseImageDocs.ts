@@ -1,3 +1,4 @@
+import { codeSpan, escapeMarkdown } from '../markdown';
 import { SMALLER_VARIANTS, officialName } from './rules/baseImageRules';
 
 /** What common base images are, in one line each (Docker Official Images unless said otherwise). */
@@ -46,21 +47,21 @@ export function describeTag(tag: string | null | undefined): string {
   for (const p of parts) {
     if (/^v?\d+(\.\d+)*$/.test(p)) out.push(`version ${p}`);
     else if (SUFFIXES[p]) out.push(SUFFIXES[p]);
-    else if (/^alpine\d/.test(p)) out.push(`built on Alpine ${p.slice(6)}`);
-    else out.push(`"${p}"`);
+    else if (/^alpine\d/.test(p)) out.push(`built on Alpine ${escapeMarkdown(p.slice(6))}`);
+    else out.push(codeSpan(p));
   }
-  return `Tag \`${tag}\`: ${out.join(', ')}.`;
+  return `Tag ${codeSpan(tag)}: ${out.join(', ')}.`;
 }
 
 export function baseImageHoverMarkdown(image: string, tag: string | null, digest: string | null): string {
   const name = officialName(image);
   const official = !image.includes('/') || /^(docker\.io\/)?library\//.test(image);
-  const lines = [`**${image}**${official ? ' (Docker Official Image)' : ''}`, ''];
+  const lines = [`**${escapeMarkdown(image)}**${official ? ' (Docker Official Image)' : ''}`, ''];
   if (IMAGES[name] && official) lines.push(IMAGES[name], '');
   else if (name === 'scratch') lines.push('The empty image: no files at all. For static binaries.', '');
-  else if (!official) lines.push(`Published by \`${image.split('/').slice(0, -1).join('/')}\`, not an official image: check who maintains it.`, '');
+  else if (!official) lines.push(`Published by ${codeSpan(image.split('/').slice(0, -1).join('/'))}, not an official image: check who maintains it.`, '');
   lines.push(describeTag(tag));
-  if (digest) lines.push('', `Pinned by digest \`${digest.slice(0, 19)}…\`: always exactly the same image.`);
+  if (digest) lines.push('', `Pinned by digest ${codeSpan(`${digest.slice(0, 19)}…`)}: always exactly the same image.`);
   const variants = SMALLER_VARIANTS[name];
   if (variants && official) lines.push('', `Smaller variants: ${variants.map((v) => `\`-${v}\``).join(', ')}.`);
   return lines.join('\n');

@@ -1,5 +1,6 @@
 import type { From, Instruction } from 'dockerfile-ast';
 import { rangeContains as contains, type Position, type Range } from '../diagnostic';
+import { codeSpan } from '../markdown';
 import { baseImageHoverMarkdown } from './baseImageDocs';
 import type { DockerfileFacts, Stage } from './facts';
 import { flagHoverMarkdown } from './flagDocs';
@@ -28,7 +29,7 @@ function stageHover(facts: DockerfileFacts, stage: Stage, range: Range): HoverRe
   const used = users.length ? `Used on line${users.length > 1 ? 's' : ''} ${users.map(lineOf).join(', ')}.` : 'Not used by any later stage.';
   const final = stage === facts.finalStage ? ' It is the final stage: the image is made from it.' : '';
   return {
-    markdown: `**Stage \`${stage.name ?? stage.index}\`** (stage ${stage.index}, line ${lineOf(stage.from)}), built on \`${stage.from.getImage() ?? '?'}\`.${final}\n\n${used}`,
+    markdown: `**Stage ${codeSpan(stage.name ?? String(stage.index))}** (stage ${stage.index}, line ${lineOf(stage.from)}), built on ${codeSpan(stage.from.getImage() ?? '?')}.${final}\n\n${used}`,
     range,
   };
 }
@@ -51,12 +52,12 @@ function portHover(value: string, range: Range): HoverResult {
 function variableHover(facts: DockerfileFacts, instruction: Instruction, v: VariableLike): HoverResult {
   const definitions = findDefinitions(facts, v.getName(), v.getNameRange().start);
   const where = definitions.length
-    ? definitions.map((d) => `${d.keyword} on line ${d.range.start.line + 1}${d.value !== undefined ? ` = \`${d.value}\`` : ''}`).join('; ')
+    ? definitions.map((d) => `${d.keyword} on line ${d.range.start.line + 1}${d.value !== undefined ? ` = ${codeSpan(d.value)}` : ''}`).join('; ')
     : 'not set by any ARG or ENV in this Dockerfile (the base image may set it)';
   const when = ['RUN', 'CMD', 'ENTRYPOINT'].includes(instruction.getKeyword())
     ? 'Expanded by the shell when this command runs.'
     : 'Expanded by Docker while building.';
-  return { markdown: `**\`$${v.getName()}\`**: ${where}.\n\n${when}`, range: v.getNameRange() };
+  return { markdown: `**${codeSpan(`$${v.getName()}`)}**: ${where}.\n\n${when}`, range: v.getNameRange() };
 }
 
 /**

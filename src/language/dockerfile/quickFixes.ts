@@ -19,6 +19,8 @@ export interface QuickFix {
   /** Edits to other files that already exist (appending to a .gitignore, an env file). */
   otherEdits?: { path: string; edits: TextEdit[] }[];
   isPreferred?: boolean;
+  /** Asked (modal) before the fix is applied: it changes a file the user already has, such as an env file. */
+  confirm?: { message: string; detail: string; button: string };
 }
 
 /** Tags to suggest when pinning a well-known image (placeholders the user can change). */

@@ -3,9 +3,11 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Ctx } from '../../ctx';
-import { parseDotEnv } from '../../language/compose/interpolation';
+import { parseDotEnv } from '../../language/compose/dotEnv';
+import { maskSecrets } from '../../language/secrets';
 import { composeService, createBody, runCommandLine, splitWords, type RunSpec } from '../../docker/runSpec';
 import type { DockerSession } from '../explorer/dockerSession';
+import { guardEngineCommand } from '../trust';
 import type { DockerNode } from '../explorer/trees';
 import { actionError } from '../explorer/actions';
 
@@ -103,7 +105,8 @@ export function registerRun(ctx: Ctx, session: DockerSession): void {
       detach: true,
     };
     const cli = runCommandLine(spec);
-    const go = await vscode.window.showInformationMessage(`Run ${image}?`, { modal: true, detail: `The same as:\n\n${cli}\n\nOr in a compose file:\n\n${composeService(spec)}` }, 'Run', 'Copy Command');
+    // Secret values typed above are the user's own, but a modal can be screen-shared and a log is kept: mask both.
+    const go = await vscode.window.showInformationMessage(`Run ${image}?`, { modal: true, detail: maskSecrets(`The same as:\n\n${cli}\n\nOr in a compose file:\n\n${composeService(spec)}`) }, 'Run', 'Copy Command');
     if (go === 'Copy Command') return void vscode.env.clipboard.writeText(cli);
     if (go !== 'Run') return;
     let envFromFile: string[] = [];
@@ -118,7 +121,7 @@ export function registerRun(ctx: Ctx, session: DockerSession): void {
     const resolved = { ...spec, volumes: spec.volumes.map((v) => (/^\.{1,2}\//.test(v) ? path.resolve(folder, v.split(':')[0]) + v.slice(v.indexOf(':')) : v)) };
     try {
       const id = await api.runContainer(createBody(resolved, envFromFile), spec.name);
-      ctx.log.info(`Started ${spec.name ?? id.slice(0, 12)}: ${cli}`);
+      ctx.log.info(`Started ${spec.name ?? id.slice(0, 12)}: ${maskSecrets(cli)}`);
       const published = spec.ports.map((p) => /^(?:.*:)?(\d+):\d+/.exec(p)?.[1]).filter(Boolean);
       const open = await vscode.window.showInformationMessage(`Started ${spec.name ?? id.slice(0, 12)}.`, ...(published.length ? [`Open localhost:${published[0]}`] : []));
       if (open) await vscode.env.openExternal(vscode.Uri.parse(`http://localhost:${published[0]}/`));
@@ -126,5 +129,5 @@ export function registerRun(ctx: Ctx, session: DockerSession): void {
       void vscode.window.showErrorMessage(actionError(err, `Running ${image}`));
     }
   };
-  ctx.subscriptions.push(vscode.commands.registerCommand('dockside.runImage', (arg?: DockerNode | string) => run(arg).catch((err) => vscode.window.showErrorMessage(`Run: ${(err as Error).message}`))));
+  ctx.subscriptions.push(vscode.commands.registerCommand('dockside.runImage', guardEngineCommand('dockside.runImage', (arg?: DockerNode | string) => run(arg).catch((err) => vscode.window.showErrorMessage(maskSecrets(`Run: ${(err as Error).message}`))))));
 }

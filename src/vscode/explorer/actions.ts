@@ -6,6 +6,8 @@ import { engineAddressUrl } from '../../docker/engineAddress';
 import { EngineError } from '../../docker/engineApi';
 import { formatBytes, prunePreview, type PrunePreview } from '../../docker/present';
 import type { ContainerItem } from '../../docker/types';
+import { maskSecrets } from '../../language/secrets';
+import { guardEngineCommand } from '../trust';
 import type { DockerSession } from './dockerSession';
 import type { DockerNode } from './trees';
 
@@ -23,9 +25,9 @@ export function actionError(err: unknown, what: string): string {
   if (err instanceof EngineError) {
     if (err.statusCode === 404) return `${what} no longer exists: it was removed outside Dockside.`;
     if (err.statusCode === 304) return `${what} is already in that state.`;
-    return `${what}: ${err.message}`;
+    return maskSecrets(`${what}: ${err.message}`);
   }
-  return `${what}: ${(err as Error)?.message ?? String(err)}`;
+  return maskSecrets(`${what}: ${(err as Error)?.message ?? String(err)}`);
 }
 
 /** Runs a command and reports whether it exists (`docker compose` plugin or `docker-compose`). */
@@ -278,13 +280,13 @@ export function registerDockerActions(ctx: Ctx, session: DockerSession): void {
   };
   for (const [name, handler] of Object.entries(commands)) {
     ctx.subscriptions.push(
-      vscode.commands.registerCommand(name, async (...args: unknown[]) => {
+      vscode.commands.registerCommand(name, guardEngineCommand(name, async (...args: unknown[]) => {
         try {
           await (handler as (...a: unknown[]) => unknown)(...args);
         } catch (err) {
           void vscode.window.showErrorMessage((err as Error).message);
         }
-      }),
+      })),
     );
   }
 

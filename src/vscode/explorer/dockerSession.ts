@@ -5,6 +5,8 @@ import { resolveEngine, type EngineTarget } from '../../docker/connection';
 import { engineAddressUrl } from '../../docker/engineAddress';
 import type { EngineApi } from '../../docker/engineApi';
 import { DockerModel, type ModelChange } from '../../docker/model';
+import { maskSecrets } from '../../language/secrets';
+import { requireTrust } from '../trust';
 
 type DockerSide = typeof import('../../docker/dockerodeApi');
 
@@ -71,6 +73,8 @@ export class DockerSession implements vscode.Disposable {
 
   /** The connected model and API for a command, or undefined after telling the user why there is none. */
   connected(action?: string): { model: DockerModel; api: EngineApi } | undefined {
+    // Every engine command also refuses at its registration; this catches any path that reaches here first.
+    if (action && !requireTrust(action)) return undefined;
     const why = this.whyNotConnected();
     if (why || !this.current) {
       void vscode.window.showErrorMessage(action ? `Cannot ${action}: ${why}` : why ?? 'Docker is not reachable.');
@@ -116,7 +120,7 @@ export class DockerSession implements vscode.Disposable {
     }
     const started = performance.now();
     const side = loadDockerSide();
-    this.ctx.log.info(`Docker side loaded in ${(performance.now() - started).toFixed(0)} ms; engine ${target.label} (${target.source})`);
+    this.ctx.log.info(maskSecrets(`Docker side loaded in ${(performance.now() - started).toFixed(0)} ms; engine ${target.label} (${target.source})`));
     const api = side.createDockerodeApi(target.options, target.label);
     const model = new DockerModel(api);
     model.onDidChange((change) => {
@@ -127,8 +131,8 @@ export class DockerSession implements vscode.Disposable {
     this.current = { target, api, model };
     void vscode.commands.executeCommand('setContext', 'dockside.engineState', 'connecting');
     void model.start().then(() => {
-      if (model.state.status === 'connected') this.ctx.log.info(`Connected to Docker ${model.state.version.version} (API ${model.state.version.apiVersion}) at ${target.label}`);
-      else if (model.state.status === 'unreachable') this.ctx.log.warn(model.state.error);
+      if (model.state.status === 'connected') this.ctx.log.info(maskSecrets(`Connected to Docker ${model.state.version.version} (API ${model.state.version.apiVersion}) at ${target.label}`));
+      else if (model.state.status === 'unreachable') this.ctx.log.warn(maskSecrets(model.state.error));
     });
   }
 

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { DockerModel } from '../../docker/model';
-import { containerDescription, containerTooltip, groupContainers, imageDescription, imageLabel, imageTooltip, networkTooltip, stateLook, volumeTooltip } from '../../docker/present';
+import { containerDescription, containerTooltip, groupContainers, imageDescription, imageLabel, imageTooltip, networkTooltip, projectTooltip, stateLook, volumeTooltip } from '../../docker/present';
 import type { ContainerItem, ImageItem, NetworkItem, ObjectKind, VolumeItem } from '../../docker/types';
 import type { DockerSession } from './dockerSession';
 
@@ -110,7 +110,7 @@ export class ContainersTree extends DockerTree {
         item.description = `${running}/${node.containers.length} running`;
         item.iconPath = new vscode.ThemeIcon('layers', running ? new vscode.ThemeColor('charts.green') : undefined);
         item.contextValue = 'composeProject';
-        item.tooltip = md(`**Compose project ${node.project}**: ${running} of ${node.containers.length} containers running`);
+        item.tooltip = md(projectTooltip(node.project, running, node.containers.length));
         return item;
       }
       case 'service': {

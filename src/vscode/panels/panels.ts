@@ -8,6 +8,7 @@ import { escapeHtml, formatSize, makeNonce, page } from '../../panels/html';
 import { portMapFromCompose, portMapFromContainers, type PortMap } from '../../panels/ports/portData';
 import { portBody, portRows, portSummary } from '../../panels/ports/portHtml';
 import { DOCKERFILE_LABEL, labelledDockerfilePath, matchesDockerfileLabel } from '../../docker/dockerfileLabel';
+import { guardEngineCommand } from '../trust';
 import type { DockerSession } from '../explorer/dockerSession';
 import type { DockerNode } from '../explorer/trees';
 
@@ -232,8 +233,8 @@ export function registerPanels(ctx: Ctx, session: DockerSession): void {
   };
 
   ctx.subscriptions.push(
-    vscode.commands.registerCommand('dockside.showLayers', (arg?: DockerNode | vscode.Uri) => showLayers(arg).catch((err) => vscode.window.showErrorMessage(String((err as Error).message)))),
-    vscode.commands.registerCommand('dockside.showPorts', (arg?: DockerNode | vscode.Uri) => showPorts(arg).catch((err) => vscode.window.showErrorMessage(String((err as Error).message)))),
+    vscode.commands.registerCommand('dockside.showLayers', guardEngineCommand('dockside.showLayers', (arg?: DockerNode | vscode.Uri) => showLayers(arg).catch((err) => vscode.window.showErrorMessage(String((err as Error).message))))),
+    vscode.commands.registerCommand('dockside.showPorts', guardEngineCommand('dockside.showPorts', (arg?: DockerNode | vscode.Uri) => showPorts(arg).catch((err) => vscode.window.showErrorMessage(String((err as Error).message))))),
     vscode.window.registerWebviewPanelSerializer('dockside.layers', {
       async deserializeWebviewPanel(panel, state: LayerState | undefined) {
         panel.webview.options = options();

@@ -1,0 +1,25 @@
+/**
+ * Bounded work without absolute times: run a function on an input and on one `factor` times larger, and check that
+ * the time grows no faster than the input does (with generous slack for noise). A quadratic scan grows by the
+ * factor squared and fails; a linear one grows by about the factor.
+ */
+export function growthRatio(run: (size: number) => void, small: number, factor = 8, repeats = 3): number {
+  const time = (size: number) => {
+    let best = Infinity;
+    for (let i = 0; i < repeats; i++) {
+      const started = process.hrtime.bigint();
+      run(size);
+      best = Math.min(best, Number(process.hrtime.bigint() - started));
+    }
+    return best;
+  };
+  time(small); // warm up the JIT on the small size
+  const base = Math.max(time(small), 50_000); // at least 50 µs: below that the timer's noise dominates
+  return time(small * factor) / base;
+}
+
+/** Fails unless growing the input `factor` times grows the time less than `factor * slack` times. */
+export function assertLinear(run: (size: number) => void, small: number, what: string, factor = 8, slack = 3): void {
+  const ratio = growthRatio(run, small, factor);
+  if (ratio >= factor * slack) throw new Error(`${what}: ${factor}x the input took ${ratio.toFixed(1)}x the time (linear would be about ${factor}x)`);
+}
