@@ -5,10 +5,10 @@ import { parseArgs } from 'node:util';
 import { version } from '../package.json';
 import { formatJson, formatSarif, formatText, sarifUri, toFinding, type FileFinding } from './cli/report';
 import { escapeControlCharacters } from './language/markdown';
-import { findLintTargets } from './cli/lintFiles';
-import { ComposeService } from './language/compose/composeService';
+import { findLintTargets, LintTargetError, readLimited } from './cli/lintFiles';
+import { composeTooLarge, ComposeService } from './language/compose/composeService';
 import { fsComposeHost } from './language/compose/fsHost';
-import { DockerfileService } from './language/dockerfile/dockerfileService';
+import { DockerfileService, tooLargeToCheck } from './language/dockerfile/dockerfileService';
 import { lessonFileName } from './language/lessons';
 import { isRuleLevel, type RuleLevel } from './language/ruleSettings';
 
@@ -56,6 +56,9 @@ function parseOptions(argv: string[]): Options | 'help' | 'version' {
   return { paths: paths.length ? paths : ['.'], format, rules };
 }
 
+/** Files larger than this are not read: the services check up to 1 MB of text, a few more bytes when not ASCII. */
+const READ_LIMIT = 4 * 1024 * 1024;
+
 function lessonLocation(lesson: string): string {
   return path.resolve(__dirname, '..', 'media', 'lessons', lessonFileName(lesson));
 }
@@ -81,7 +84,8 @@ export function runCli(argv: string[], out: (s: string) => void, err: (s: string
   try {
     targets = findLintTargets(options.paths);
   } catch (e) {
-    err(escapeControlCharacters(`dockside: cannot read ${(e as NodeJS.ErrnoException).path ?? 'a path'}: ${(e as Error).message}`) + '\n');
+    const message = e instanceof LintTargetError ? `dockside: cannot lint ${e.message}` : `dockside: cannot read ${(e as NodeJS.ErrnoException).path ?? 'a path'}: ${(e as Error).message}`;
+    err(escapeControlCharacters(message) + '\n');
     return 2;
   }
 
@@ -89,16 +93,23 @@ export function runCli(argv: string[], out: (s: string) => void, err: (s: string
   const compose = new ComposeService(options.rules, fsComposeHost());
   const findings: FileFinding[] = [];
   for (const { file, kind } of targets) {
-    let text: string;
+    let read: ReturnType<typeof readLimited>;
     try {
-      text = fs.readFileSync(file, 'utf8');
+      read = readLimited(file, READ_LIMIT);
     } catch (e) {
       err(escapeControlCharacters(`dockside: cannot read ${file}: ${(e as Error).message}`) + '\n');
       return 2;
     }
+    if ('tooLarge' in read) {
+      // Not read at all: the services would only say it is too large to check.
+      const d = kind === 'compose' ? { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'warning' as const, code: 'CS025', message: composeTooLarge(read.tooLarge), lesson: 'compose' } : tooLargeToCheck('', read.tooLarge)!;
+      findings.push(toFinding(file, d));
+      continue;
+    }
+    const { text } = read;
     const diagnostics =
       kind === 'compose' ? compose.diagnose({ uri: file, version: 0, text, path: path.resolve(file) }) : dockerfiles.diagnose({ uri: file, version: 0, text, path: path.resolve(file) });
-    findings.push(...diagnostics.map((d) => toFinding(file, d)));
+    for (const d of diagnostics) findings.push(toFinding(file, d));
   }
 
   if (options.format === 'json') out(formatJson(findings));

@@ -153,7 +153,7 @@ export class RegistryClient {
     for (let url: string | undefined = first; url && out.length < limit; ) {
       const response = await this.request(url, { what });
       const body = (await response.json()) as Record<string, string[] | null>;
-      out.push(...(body[key] ?? []));
+      for (const name of body[key] ?? []) out.push(name);
       url = nextPage(response.headers.get('link'), this.base);
     }
     return out.slice(0, limit);

@@ -163,6 +163,8 @@ export function composeServiceToDockerRun(text: string, serviceName: string): { 
   const list = (v: unknown): string[] => (isSeq(v) ? v.items.map((x) => String(isScalar(x) ? x.value : x)) : isMap(v) ? v.items.map((p) => `${String(isScalar(p.key) ? p.key.value : p.key)}=${isScalar(p.value) ? String(p.value.value ?? '') : ''}`) : v === undefined || v === null ? [] : [String(isScalar(v) ? v.value : v)]);
   let image = '';
   let command: string[] = [];
+  // docker run's --entrypoint takes the program only; the rest of a compose entrypoint goes before the command.
+  let entrypointArgs: string[] = [];
   for (const pair of service.items) {
     const key = String(isScalar(pair.key) ? pair.key.value : pair.key);
     const value = pair.value;
@@ -178,7 +180,9 @@ export function composeServiceToDockerRun(text: string, serviceName: string): { 
         for (const p of list(value)) args.push('-p', p);
         break;
       case 'environment':
-        for (const e of list(value)) args.push('-e', e);
+        // `TOKEN:` with no value means "take TOKEN from the host": `-e TOKEN`, not `-e TOKEN=` (an empty value).
+        if (isMap(value)) for (const p of value.items) args.push('-e', isScalar(p.value) && p.value.value !== null ? `${String(isScalar(p.key) ? p.key.value : p.key)}=${String(p.value.value)}` : String(isScalar(p.key) ? p.key.value : p.key));
+        else for (const e of list(value)) args.push('-e', e);
         break;
       case 'env_file':
         for (const e of list(value)) args.push('--env-file', e);
@@ -204,9 +208,12 @@ export function composeServiceToDockerRun(text: string, serviceName: string): { 
       case 'hostname':
         args.push('-h', scalar ?? '');
         break;
-      case 'entrypoint':
-        args.push('--entrypoint', isSeq(value) ? list(value).join(' ') : scalar ?? '');
+      case 'entrypoint': {
+        const [program = '', ...rest] = isSeq(value) ? list(value) : splitWords(scalar ?? '');
+        args.push('--entrypoint', program);
+        entrypointArgs = rest;
         break;
+      }
       case 'command':
         command = isSeq(value) ? list(value) : splitWords(scalar ?? '');
         break;
@@ -235,5 +242,5 @@ export function composeServiceToDockerRun(text: string, serviceName: string): { 
     }
   }
   if (!image) throw new Error(`Service "${serviceName}" has no image to run${service.get('build') ? ' (it is built: run docker build first)' : ''}.`);
-  return { command: [...args, image, ...command].map(shellQuote).join(' '), notConverted };
+  return { command: [...args, image, ...entrypointArgs, ...command].map(shellQuote).join(' '), notConverted };
 }

@@ -25,9 +25,9 @@ export interface RunSpec {
 
 const SAFE = /^[A-Za-z0-9_./:=@%+,-]+$/;
 
-/** Quotes a word for a POSIX shell, only when it needs it. */
+/** Quotes a word for a POSIX shell, only when it needs it (zsh expands a word that starts with `=`). */
 export function shellQuote(word: string): string {
-  return word !== '' && SAFE.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+  return word !== '' && SAFE.test(word) && !word.startsWith('=') ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The argument vector of the equivalent `docker run` (without the leading "docker"). */

@@ -12,21 +12,35 @@ export interface Suppressions {
   lines: Map<number, Set<string> | 'all'>;
 }
 
-const DIRECTIVE = /^\s*#\s*dockside-ignore(-file)?(?:\s+([A-Za-z0-9_,\s-]*))?\s*$/;
+const MARK = 'dockside-ignore';
+
+/**
+ * `# dockside-ignore[-file] [CODES]` on a line → whether it is the file form and its codes, or undefined for any
+ * other line. A plain scan: a regular expression with optional blanks on both sides of the codes took cubic time
+ * on a comment of spaces.
+ */
+function parseDirective(line: string): { file: boolean; codes: string[] } | undefined {
+  const trimmed = line.trim();
+  if (!trimmed.startsWith('#')) return undefined;
+  const body = trimmed.slice(1).trimStart();
+  if (!body.startsWith(MARK)) return undefined;
+  let rest = body.slice(MARK.length);
+  const file = rest.startsWith('-file');
+  if (file) rest = rest.slice('-file'.length);
+  if (rest !== '' && !/^\s/.test(rest)) return undefined;
+  if (/[^A-Za-z0-9_,\s-]/.test(rest)) return undefined;
+  return { file, codes: rest.split(/[\s,]+/).map((c) => c.toUpperCase()).filter(Boolean) };
+}
 
 export function parseSuppressions(text: string): Suppressions {
   const result: Suppressions = { file: undefined, lines: new Map() };
-  if (!text.includes('dockside-ignore')) return result;
+  if (!text.includes(MARK)) return result;
   const lines = text.split('\n');
   for (let n = 0; n < lines.length; n++) {
-    const m = DIRECTIVE.exec(lines[n]);
-    if (!m) continue;
-    const codes = (m[2] ?? '')
-      .split(/[\s,]+/)
-      .map((c) => c.trim().toUpperCase())
-      .filter(Boolean);
-    const set: Set<string> | 'all' = codes.length ? new Set(codes) : 'all';
-    if (m[1]) {
+    const directive = parseDirective(lines[n]);
+    if (!directive) continue;
+    const set: Set<string> | 'all' = directive.codes.length ? new Set(directive.codes) : 'all';
+    if (directive.file) {
       if (set === 'all' || result.file === 'all') result.file = 'all';
       else result.file = new Set([...(result.file ?? []), ...set]);
     } else {

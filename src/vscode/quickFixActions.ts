@@ -59,7 +59,7 @@ export function registerQuickFixes(ctx: Ctx, languageId: string, source: QuickFi
           for (const diagnostic of context.diagnostics) {
             if (diagnostic.source !== 'Dockside') continue;
             const match = ours.find((d) => sameDiagnostic(d, diagnostic));
-            if (match) actions.push(...source.quickFixes(doc, match).map((f) => toCodeAction(doc, f, diagnostic)));
+            if (match) for (const f of source.quickFixes(doc, match)) actions.push(toCodeAction(doc, f, diagnostic));
           }
           return actions;
         },

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -65,6 +66,46 @@ describe('dockside lint', () => {
     assert.ok(!/[\x00-\x08\x0b-\x1f\x7f]/.test(r.out), 'no raw control character reaches the terminal');
     assert.match(r.out, /\\x1b\[2J/);
     fs.rmSync(odd, { recursive: true });
+  });
+
+  it('refuses a named pipe or a device with exit 2 instead of hanging or filling memory', function () {
+    if (process.platform === 'win32') return this.skip();
+    const fifoDir = path.join(dir, 'fifo');
+    fs.mkdirSync(fifoDir);
+    execFileSync('mkfifo', [path.join(fifoDir, 'Dockerfile')]);
+    for (const target of [path.join(fifoDir, 'Dockerfile'), '/dev/zero']) {
+      const r = lint('lint', target);
+      assert.equal(r.code, 2, target);
+      assert.match(r.err, /cannot lint .*(named pipe|device)/);
+    }
+    fs.rmSync(fifoDir, { recursive: true });
+  });
+
+  it('reports a huge file as too large to check, without reading it whole', () => {
+    const big = path.join(dir, 'big');
+    fs.mkdirSync(big);
+    fs.writeFileSync(path.join(big, 'Dockerfile'), 'FROM alpine:3.20\n' + '# padding\n'.repeat(600_000));
+    const r = lint('lint', path.join(big, 'Dockerfile'), '--format', 'json');
+    assert.equal(r.code, 0);
+    assert.deepEqual(JSON.parse(r.out).map((f: { code: string }) => f.code), ['DS035']);
+    fs.rmSync(big, { recursive: true });
+  });
+
+  it('follows a symbolic link to a Dockerfile inside a folder, and tells a YAML file given by name from a Dockerfile', () => {
+    const linked = path.join(dir, 'linked');
+    fs.mkdirSync(linked);
+    fs.writeFileSync(path.join(linked, 'real.txt'), 'FROM alpine:3.20\nRUNN x\nUSER nobody\n');
+    fs.symlinkSync(path.join(linked, 'real.txt'), path.join(linked, 'Dockerfile'));
+    const r = lint('lint', linked, '--format', 'json');
+    assert.deepEqual(JSON.parse(r.out).map((f: { file: string; code: string }) => [path.basename(f.file), f.code]), [['Dockerfile', 'DSX038']]);
+    fs.writeFileSync(path.join(linked, 'stack.yml'), 'services:\n  web:\n    image: nginx:1.27\n    ports: ["80:80", "80:80"]\n');
+    const stack = lint('lint', path.join(linked, 'stack.yml'), '--format', 'json');
+    assert.ok(JSON.parse(stack.out).every((f: { code: string }) => f.code.startsWith('CS')), stack.out);
+    fs.writeFileSync(path.join(linked, 'notes.txt'), 'just some notes\n');
+    const unknown = lint('lint', path.join(linked, 'notes.txt'));
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.err, /unknown file kind/);
+    fs.rmSync(linked, { recursive: true });
   });
 
   it('percent-encodes SARIF file URIs', () => {

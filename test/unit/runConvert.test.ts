@@ -80,6 +80,18 @@ describe('compose service → docker run', () => {
     assert.deepEqual(r.notConverted, ['depends_on (start the other containers first yourself)']);
   });
 
+  it('splits an entrypoint list: the program after --entrypoint, its arguments before the command', () => {
+    const r = composeServiceToDockerRun(['services:', '  app:', '    image: busybox:1', '    command: ["echo hi"]', '    entrypoint: ["sh", "-c"]', ''].join('\n'), 'app');
+    assert.equal(r.command, "docker run -d --entrypoint sh busybox:1 -c 'echo hi'");
+    const s = composeServiceToDockerRun(['services:', '  app:', '    image: busybox:1', '    entrypoint: /bin/tini -- run.sh', ''].join('\n'), 'app');
+    assert.equal(s.command, 'docker run -d --entrypoint /bin/tini busybox:1 -- run.sh');
+  });
+
+  it('passes a variable with no value on from the host (-e NAME), and quotes words zsh would expand', () => {
+    const r = composeServiceToDockerRun(['services:', '  app:', '    image: busybox:1', '    environment:', '      TOKEN:', '      MODE: prod', '    command: ["=ls", "a=b"]', ''].join('\n'), 'app');
+    assert.equal(r.command, "docker run -d -e TOKEN -e MODE=prod busybox:1 '=ls' a=b");
+  });
+
   it('round-trips: run → compose → run keeps the flags', () => {
     const original = "docker run -d --name web -p 8080:80 -e MODE=prod -v site:/usr/share/nginx/html:ro --restart always nginx:1.27";
     const back = composeServiceToDockerRun(composeText(dockerRunToCompose(original)), 'web');

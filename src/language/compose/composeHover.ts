@@ -1,3 +1,4 @@
+import { own } from '../own';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import type { Position, Range } from '../diagnostic';
 import { baseImageHoverMarkdown } from '../dockerfile/baseImageDocs';
@@ -174,7 +175,7 @@ export function composeHover(text: string, pos: Position): { markdown: string; r
         if (!isPair(p)) continue;
         const key = isScalar(p.key) ? String(p.key.value) : '';
         if (inside(p.key)) {
-          const docs = path.length === 0 ? TOP_KEYS[key] : path.length === 2 && path[0] === 'services' ? SERVICE_KEYS[key] : undefined;
+          const docs = path.length === 0 ? own(TOP_KEYS, key) : path.length === 2 && path[0] === 'services' ? own(SERVICE_KEYS, key) : undefined;
           if (docs) return { markdown: `**${key}**: ${docs}`, range: toRange(p.key as Node) };
           if (path.length === 1 && path[0] === 'services') return { markdown: `**Service ${codeSpan(key)}**: one container (or several replicas) of the application; other services reach it at the host name ${codeSpan(key)}.`, range: toRange(p.key as Node) };
           return undefined;
@@ -182,7 +183,7 @@ export function composeHover(text: string, pos: Position): { markdown: string; r
         if (inside(p.value)) {
           if (isScalar(p.value)) {
             const value = String(p.value.value);
-            if (key === 'driver' && path[0] === 'networks' && DRIVERS[value]) return { markdown: DRIVERS[value], range: toRange(p.value) };
+            if (key === 'driver' && path[0] === 'networks' && own(DRIVERS, value)) return { markdown: own(DRIVERS, value)!, range: toRange(p.value) };
             if (key === 'restart') return { markdown: `**restart: ${codeSpan(value)}**: ${SERVICE_KEYS.restart}`, range: toRange(p.value) };
             if (key === 'image') return { markdown: imageMarkdown(value), range: toRange(p.value) };
           }

@@ -1,4 +1,5 @@
 import { isMap, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
+import { own } from '../own';
 import type { Position, Range } from '../diagnostic';
 import { SERVICE_KEYS, TOP_KEYS } from './composeHover';
 import { schemaChildKeys, schemaValues } from './composeSchema';
@@ -100,7 +101,8 @@ export function composeDefinition(text: string, pos: Position): Range[] {
       else if (isSeq(value)) name = referencedName(field, value.items.find(inside));
       else if (isMap(value)) name = str(value.items.find((p) => inside(p.key))?.key);
       if (field === 'extends' && isMap(value) && pair(value, 'file')) return [];
-      const target = name === undefined ? undefined : (pair(pair(root, REFERENCE_FIELDS[field])?.value, name)?.key as Node | undefined);
+      const section = own(REFERENCE_FIELDS, field);
+      const target = name === undefined || !section ? undefined : (pair(pair(root, section)?.value, name)?.key as Node | undefined);
       return target?.range ? [toRange(target.range[0], target.range[1])] : [];
     }
   }
@@ -185,7 +187,7 @@ export function composeCompletions(text: string, pos: Position): ComposeCompleti
 
 function references(text: string, path: string[], field: string | undefined): ComposeCompletion[] | undefined {
   if (path[0] !== 'services' || path.length < 3 || field === undefined) return undefined;
-  const section = REFERENCE_FIELDS[field];
+  const section = own(REFERENCE_FIELDS, field);
   if (!section) return undefined;
   const names = declaredNames(text)[section].filter((n) => !(section === 'services' && n === path[1]));
   return names.map((n) => ({ label: n, kind: SINGULAR[section] as ComposeCompletion['kind'], detail: `declared under ${section}:`, ...(field === 'volumes' ? { insertText: `${n}:` } : {}) }));

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { own } from '../own';
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import type { DocksideDiagnostic, Range } from '../diagnostic';
 import { SUGGESTED_TAGS, type QuickFix, type TextEdit } from '../dockerfile/quickFixes';
@@ -72,7 +73,7 @@ function pinTag(text: string, d: DocksideDiagnostic): QuickFix | undefined {
   if (quote) source = source.slice(1, -1);
   const name = source.replace(/:latest$/, '');
   const official = name.replace(/^(docker\.io\/)?(library\/)?/, '');
-  const tag = SUGGESTED_TAGS[official] ?? 'VERSION';
+  const tag = own(SUGGESTED_TAGS, official) ?? 'VERSION';
   const start = d.range.start.character + quote.length + name.length;
   const range: Range = { start: { line: d.range.start.line, character: start }, end: { line: d.range.start.line, character: start + source.length - name.length } };
   return { title: `Pin "${name}" to a version tag`, edits: [{ range, newText: `:${tag}` }], snippet: { range, text: `:\${1:${tag}}` }, isPreferred: true };

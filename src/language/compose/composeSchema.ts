@@ -38,7 +38,7 @@ function branches(node: SchemaNode | undefined): SchemaNode[] {
   const n = deref(node);
   if (!n) return [];
   const out = [n];
-  for (const k of ['oneOf', 'anyOf', 'allOf']) for (const b of (n[k] as SchemaNode[] | undefined) ?? []) out.push(...branches(b));
+  for (const k of ['oneOf', 'anyOf', 'allOf']) for (const b of (n[k] as SchemaNode[] | undefined) ?? []) for (const x of branches(b)) out.push(x);
   return out;
 }
 

@@ -144,9 +144,14 @@ export function mayNestPast(text: string, limit: number): boolean {
   return indent < 1 || new RegExp(`^[ -]{${indent},}`, 'm').test(text);
 }
 
+/** What CS025 says of a file of `size` characters (or bytes, when the CLI did not read it). */
+export function composeTooLarge(size: number): string {
+  return `This file is ${(size / 1048576).toFixed(1)} MB; Dockside checks compose files up to ${MAX_COMPOSE_CHARS / 1048576} MB, so it is not checked. Split it (Compose's "include:") or check it with "docker compose config".`;
+}
+
 /** Why a text is too big or too deep to read, or undefined when it can be read. */
 function tooComplex(text: string): string | undefined {
-  if (text.length > MAX_COMPOSE_CHARS) return `This file is ${(text.length / 1048576).toFixed(1)} MB; Dockside checks compose files up to ${MAX_COMPOSE_CHARS / 1048576} MB, so it is not checked. Split it (Compose's "include:") or check it with "docker compose config".`;
+  if (text.length > MAX_COMPOSE_CHARS) return composeTooLarge(text.length);
   if (mayNestPast(text, MAX_COMPOSE_DEPTH) && nestingDepth(text) > MAX_COMPOSE_DEPTH) return `This file nests more than ${MAX_COMPOSE_DEPTH} levels deep, so Dockside does not read it (real compose files nest a dozen levels at most). Flatten it, or check it with "docker compose config".`;
   return undefined;
 }

@@ -8,6 +8,7 @@
  * One pass over the text: a hostile file costs linear time.
  */
 import { scanInterpolation } from './interpolation';
+import { own } from '../own';
 
 type Lookup = (name: string) => string | undefined;
 
@@ -125,7 +126,7 @@ function unescape(raw: string): string {
     }
     const next = raw[i + 1];
     if (next === '$') out += '$$';
-    else if (ESCAPES[next] !== undefined) out += ESCAPES[next];
+    else if (own(ESCAPES, next) !== undefined) out += ESCAPES[next];
     else out += c + next;
     i++;
   }

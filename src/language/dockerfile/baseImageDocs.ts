@@ -1,3 +1,4 @@
+import { own } from '../own';
 import { codeSpan, escapeMarkdown } from '../markdown';
 import { SMALLER_VARIANTS, officialName } from './rules/baseImageRules';
 
@@ -46,7 +47,7 @@ export function describeTag(tag: string | null | undefined): string {
   const out: string[] = [];
   for (const p of parts) {
     if (/^v?\d+(\.\d+)*$/.test(p)) out.push(`version ${p}`);
-    else if (SUFFIXES[p]) out.push(SUFFIXES[p]);
+    else if (own(SUFFIXES, p)) out.push(own(SUFFIXES, p)!);
     else if (/^alpine\d/.test(p)) out.push(`built on Alpine ${escapeMarkdown(p.slice(6))}`);
     else out.push(codeSpan(p));
   }
@@ -57,12 +58,13 @@ export function baseImageHoverMarkdown(image: string, tag: string | null, digest
   const name = officialName(image);
   const official = !image.includes('/') || /^(docker\.io\/)?library\//.test(image);
   const lines = [`**${escapeMarkdown(image)}**${official ? ' (Docker Official Image)' : ''}`, ''];
-  if (IMAGES[name] && official) lines.push(IMAGES[name], '');
+  const known = own(IMAGES, name);
+  if (known && official) lines.push(known, '');
   else if (name === 'scratch') lines.push('The empty image: no files at all. For static binaries.', '');
   else if (!official) lines.push(`Published by ${codeSpan(image.split('/').slice(0, -1).join('/'))}, not an official image: check who maintains it.`, '');
   lines.push(describeTag(tag));
   if (digest) lines.push('', `Pinned by digest ${codeSpan(`${digest.slice(0, 19)}…`)}: always exactly the same image.`);
-  const variants = SMALLER_VARIANTS[name];
+  const variants = own(SMALLER_VARIANTS, name);
   if (variants && official) lines.push('', `Smaller variants: ${variants.map((v) => `\`-${v}\``).join(', ')}.`);
   return lines.join('\n');
 }

@@ -8,7 +8,7 @@ import { dockerfileHover, type HoverResult } from './hover';
 import { getLanguageService } from './languageService';
 import { contextualCompletions, definitionAt, outline, type CompletionSuggestion, type OutlineSymbol } from './navigation';
 import { dockerfileQuickFixes, type QuickFix, type TextEdit } from './quickFixes';
-import { DOCKERFILE_RULES } from './rules';
+import { DOCKERFILE_RULES, DOCKERFILE_RULES_BY_CODE } from './rules';
 import { parseShared } from './sharedParse';
 import { syntaxDiagnostics } from './syntaxDiagnostics';
 
@@ -26,6 +26,25 @@ export interface DockerfileServiceOptions {
   fileExists?: (path: string) => boolean;
   /** Told when a rule throws (the rule is skipped); the fuzz test treats it as a failure. */
   onRuleError?: (code: string, err: unknown) => void;
+}
+
+/**
+ * Dockerfiles past this size are not checked: real ones are a few kilobytes, and parsing megabytes on every
+ * keystroke would freeze the editor. The file gets one DS035 warning instead.
+ */
+export const MAX_DOCKERFILE_CHARS = 1024 * 1024;
+
+/** The one finding for a file too large to check, or undefined when it can be checked. */
+export function tooLargeToCheck(text: string, size = text.length): DocksideDiagnostic | undefined {
+  if (size <= MAX_DOCKERFILE_CHARS) return undefined;
+  const rule = DOCKERFILE_RULES_BY_CODE.get('DS035')!;
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: rule.severity,
+    code: rule.code,
+    message: `This file is ${(size / 1048576).toFixed(1)} MB; Dockside checks Dockerfiles up to ${MAX_DOCKERFILE_CHARS / 1048576} MB, so it is not checked. A Dockerfile this large is usually generated: check what generates it.`,
+    lesson: rule.lesson,
+  };
 }
 
 interface Analysis {
@@ -51,6 +70,7 @@ export class DockerfileService {
 
   analyse(doc: DockerfileDocument): Analysis | undefined {
     return this.analyses.get(doc.uri, doc.version, () => {
+      if (tooLargeToCheck(doc.text)) return undefined;
       try {
         const dockerfile = parseShared(doc.text);
         const env: DockerfileEnvironment = { ...(doc.path ? { path: doc.path } : {}), ...(this.options.fileExists ? { fileExists: this.options.fileExists } : {}) };
@@ -63,9 +83,11 @@ export class DockerfileService {
 
   diagnose(doc: DockerfileDocument): DocksideDiagnostic[] {
     return this.diagnostics.get(doc.uri, doc.version, () => {
+      const tooLarge = tooLargeToCheck(doc.text);
+      if (tooLarge) return applyRuleSettings([tooLarge], this.options.rules ?? {});
       const analysis = this.analyse(doc);
       const found = syntaxDiagnostics(doc.text);
-      if (analysis) found.push(...runRules(analysis.facts, this.options.onRuleError));
+      if (analysis) for (const d of runRules(analysis.facts, this.options.onRuleError)) found.push(d);
       return applyRuleSettings(dropSuppressed(doc.text, found, instructionStart), this.options.rules ?? {}).sort(compareDiagnostics);
     });
   }
@@ -106,6 +128,7 @@ export class DockerfileService {
    * (instructions, flags, directives).
    */
   async completions(doc: DockerfileDocument, pos: Position): Promise<(CompletionSuggestion | LibraryCompletion)[]> {
+    if (tooLargeToCheck(doc.text)) return [];
     const analysis = this.analyse(doc);
     const ours = analysis ? safely(() => contextualCompletions(analysis.facts, pos), undefined) : undefined;
     if (ours) return ours;
@@ -126,6 +149,7 @@ export class DockerfileService {
 
   /** Formatting from dockerfile-language-service (indentation of continuation lines, instruction spacing). */
   format(doc: DockerfileDocument, options: { tabSize: number; insertSpaces: boolean }): TextEdit[] {
+    if (tooLargeToCheck(doc.text)) return [];
     return safely(() => getLanguageService().format(doc.text, options).map((e) => ({ range: e.range, newText: e.newText })), []);
   }
 

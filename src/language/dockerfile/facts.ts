@@ -107,6 +107,33 @@ export class DockerfileFacts {
 
   private readonly inherited = new Map<Stage, Instruction[]>();
 
+  /**
+   * The last instruction of `keyword` among the stage's inherited instructions before `before` (the WORKDIR or SHELL
+   * in effect there). Each stage and keyword is indexed once, so asking for every instruction of a long file costs
+   * a binary search each, not a scan each.
+   */
+  lastBefore(stage: Stage, before: Instruction, keyword: string): Instruction | undefined {
+    const positions = this.memo(`positions:${stage.index}`, () => new Map(this.inheritedInstructions(stage).map((i, n) => [i, n] as const)));
+    const ofKeyword = this.memo(`keyword:${stage.index}:${keyword}`, () => this.inheritedInstructions(stage).filter((i) => i.getKeyword() === keyword));
+    const limit = positions.get(before) ?? Infinity;
+    let lo = 0;
+    let hi = ofKeyword.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (positions.get(ofKeyword[mid])! < limit) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 ? ofKeyword[lo - 1] : undefined;
+  }
+
+  /** A value computed once per analysis, by key: what rules would otherwise recompute for every instruction. */
+  memo<T>(key: string, compute: () => T): T {
+    if (!this.memos.has(key)) this.memos.set(key, compute());
+    return this.memos.get(key) as T;
+  }
+
+  private readonly memos = new Map<string, unknown>();
+
   get finalStage(): Stage | undefined {
     return this.stages[this.stages.length - 1];
   }
@@ -164,10 +191,10 @@ export class DockerfileFacts {
     // `RUN <<EOF` runs the heredoc's body as the script; the first line may hold more commands too.
     const out: ShellCommand[] = [];
     const firstLineEnd = this.text.indexOf('\n', start);
-    out.push(...lexShell(this.text, start, firstLineEnd < 0 ? end : firstLineEnd, this.escape).filter((c) => !c.words.some((w) => w.value.startsWith('<<'))));
+    for (const c of lexShell(this.text, start, firstLineEnd < 0 ? end : firstLineEnd, this.escape)) if (!c.words.some((w) => w.value.startsWith('<<'))) out.push(c);
     for (const h of heredocs) {
       const range = h.getContentRange();
-      if (range) out.push(...lexShell(this.text, this.offsetAt(range.start), this.offsetAt(range.end), this.escape, true));
+      if (range) for (const c of lexShell(this.text, this.offsetAt(range.start), this.offsetAt(range.end), this.escape, true)) out.push(c);
     }
     return out;
   }

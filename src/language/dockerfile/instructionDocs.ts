@@ -2,6 +2,7 @@
  * Hover documentation for Dockerfile instructions, in Dockside's own words.
  * Facts come from the project's Docker notes and Docker's documented behaviour.
  */
+import { own } from '../own';
 export type InstructionTime = 'build' | 'run' | 'both';
 
 export interface InstructionDoc {
@@ -222,7 +223,7 @@ const TIME_TEXT: Record<InstructionTime, string> = {
 
 /** The Markdown shown when hovering an instruction keyword. */
 export function instructionHoverMarkdown(keyword: string): string | undefined {
-  const d = INSTRUCTION_DOCS[keyword.toUpperCase()];
+  const d = own(INSTRUCTION_DOCS, keyword.toUpperCase());
   if (!d) return undefined;
   const layer = d.layer ? 'adds a filesystem layer' : 'metadata only, no filesystem layer';
   return [

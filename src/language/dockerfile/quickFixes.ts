@@ -1,4 +1,5 @@
 import type { From, Instruction } from 'dockerfile-ast';
+import { own } from '../own';
 import type { DocksideDiagnostic, Range } from '../diagnostic';
 import type { DockerfileFacts, Stage } from './facts';
 import { programName } from './shell';
@@ -110,7 +111,7 @@ function fixesFor(facts: DockerfileFacts, d: DocksideDiagnostic): QuickFix[] {
   switch (d.code) {
     case 'DS001': {
       const image = d.data?.image ?? '';
-      const tag = SUGGESTED_TAGS[officialName(image)] ?? 'VERSION';
+      const tag = own(SUGGESTED_TAGS, officialName(image)) ?? 'VERSION';
       const from = instruction as From;
       const tagRange = from.getImageTagRange();
       const range = tagRange ? { start: { line: tagRange.start.line, character: tagRange.start.character - 1 }, end: tagRange.end } : at(d.range.end.line, d.range.end.character);

@@ -69,33 +69,61 @@ function matchEngineSeverity(text: string, d: DocksideDiagnostic): DocksideDiagn
 const STAGE_NAME = /^[a-z][a-z0-9_.-]*$/;
 
 /**
- * dockerfile-utils checks a stage name (`FROM image AS name`) with a regular expression that backtracks
- * exponentially when a long name ends in a bad character: 26 characters took 0.7 s, 40 would take hours. Such names
- * are checked here with an equivalent linear expression and replaced, at the same length, by a valid name in the
- * text the library sees, so positions stay right.
+ * dockerfile-utils keeps stage names (lower-cased) as keys of a plain object, so a stage called `constructor` or
+ * `__proto__` finds Object.prototype's member there and the whole check throws: every other syntax error of the
+ * file was lost with it. Those names are shown to the library under a stand-in of the same length.
  */
-function guardStageNames(text: string): { text: string; found: DocksideDiagnostic[] } {
-  if (!/^\uFEFF?[ \t]*from[ \t]/im.test(text)) return { text, found: [] };
+const PROTOTYPE_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype).map((n) => n.toLowerCase()));
+
+/**
+ * Stage names the library cannot be given as they are, replaced in the text it sees by names of the same length
+ * (so positions stay right):
+ * - long names that end in a bad character: its stage-name regular expression backtracks exponentially on them
+ *   (26 characters took 0.7 s, 40 would take hours), so they are checked here with an equivalent linear one;
+ * - names that are members of Object.prototype (see PROTOTYPE_NAMES).
+ * `restore` puts the real names back into the library's messages.
+ */
+function guardStageNames(text: string): { text: string; found: DocksideDiagnostic[]; restore: (message: string) => string } {
+  const none = { text, found: [], restore: (m: string) => m };
+  if (!/^\uFEFF?[ \t]*from[ \t]/im.test(text)) return none;
   const found: DocksideDiagnostic[] = [];
   const lines = text.split('\n');
+  const standIns = new Map<string, string>();
   let changed = false;
   lines.forEach((line, n) => {
     // Arguments are split on blanks only (a BOM is not one). The library checks the third argument as a stage name whether or not the second is AS.
     const m = /^(\uFEFF?[ \t]*from[ \t]+(?:--[^ \t]+[ \t]+)*[^ \t]+[ \t]+[^ \t]+[ \t]+)([^ \t]+)([ \t]*)$/i.exec(line.replace(/\r$/, ''));
-    if (!m || m[2].length < 16 || STAGE_NAME.test(m[2].toLowerCase())) return;
+    if (!m) return;
     const start = m[1].length;
     const name = m[2];
-    found.push({
-      range: { start: { line: n, character: start }, end: { line: n, character: start + name.length } },
-      severity: 'error',
-      code: syntaxCode(ValidationCode.INVALID_BUILD_STAGE_NAME),
-      message: `invalid name for build stage: "${name.toLowerCase()}", name can't start with a number or contain symbols`,
-      lesson: 'dockerfile-syntax',
-    });
-    lines[n] = line.slice(0, start) + 'a'.repeat(name.length) + line.slice(start + name.length);
+    const lower = name.toLowerCase();
+    const valid = STAGE_NAME.test(lower);
+    if (!PROTOTYPE_NAMES.has(lower) && (name.length < 16 || valid)) return;
+    if (!valid) {
+      found.push({
+        range: { start: { line: n, character: start }, end: { line: n, character: start + name.length } },
+        severity: 'error',
+        code: syntaxCode(ValidationCode.INVALID_BUILD_STAGE_NAME),
+        message: `invalid name for build stage: "${lower}", name can't start with a number or contain symbols`,
+        lesson: 'dockerfile-syntax',
+      });
+    }
+    // Same name, same stand-in, so the library still sees duplicates as duplicates.
+    let standIn = standIns.get(lower);
+    if (!standIn) {
+      standIn = `${'q'.repeat(Math.max(1, name.length - String(standIns.size).length))}${standIns.size}`.slice(-name.length);
+      standIns.set(lower, standIn);
+    }
+    lines[n] = line.slice(0, start) + standIn + line.slice(start + name.length);
     changed = true;
   });
-  return { text: changed ? lines.join('\n') : text, found };
+  if (!changed) return none;
+  const back = [...standIns].map(([original, standIn]) => [standIn, original] as const);
+  return {
+    text: lines.join('\n'),
+    found,
+    restore: (message) => back.reduce((msg, [standIn, original]) => msg.split(standIn).join(original), message),
+  };
 }
 
 /**
@@ -105,7 +133,9 @@ function guardStageNames(text: string): { text: string; found: DocksideDiagnosti
 export function syntaxDiagnostics(text: string): DocksideDiagnostic[] {
   try {
     const guarded = guardStageNames(text);
-    const found = validate(guarded.text, VALIDATOR_SETTINGS).map(fromLsp).map((d) => matchEngineSeverity(text, d));
+    const found = validate(guarded.text, VALIDATOR_SETTINGS)
+      .map(fromLsp)
+      .map((d) => matchEngineSeverity(text, { ...d, message: guarded.restore(d.message) }));
     return [...found, ...guarded.found];
   } catch (err) {
     return [

@@ -1,4 +1,5 @@
 import { DockerfileParser } from 'dockerfile-ast';
+import { own } from '../../language/own';
 import { INSTRUCTION_DOCS } from '../../language/dockerfile/instructionDocs';
 import { escapeHtml } from '../html';
 
@@ -39,7 +40,7 @@ export function explainDockerfile(text: string): ExplainedStep[] {
   return dockerfile.getInstructions().map((i) => {
     const keyword = i.getKeyword().toUpperCase();
     if (keyword === 'FROM') stage++;
-    const doc = INSTRUCTION_DOCS[keyword];
+    const doc = own(INSTRUCTION_DOCS, keyword);
     return {
       line: i.getRange().start.line,
       keyword,

@@ -89,7 +89,7 @@ export class ContainersTree extends DockerTree {
       const out: DockerNode[] = [];
       for (const group of groupContainers(model.containers.values())) {
         if (group.project) out.push({ kind: 'project', project: group.project, containers: group.containers });
-        else out.push(...group.containers.map((item) => ({ kind: 'container' as const, item })));
+        else for (const item of group.containers) out.push({ kind: 'container' as const, item });
       }
       return out;
     }

@@ -1,4 +1,5 @@
 import type { From } from 'dockerfile-ast';
+import { own } from '../../own';
 import type { DockerfileFacts } from '../facts';
 import type { DockerfileRule } from '../ruleTypes';
 
@@ -73,7 +74,7 @@ export const baseImageRules: DockerfileRule[] = [
       if (!stage) return;
       const image = fromImage(facts, stage.from);
       if (!image) return;
-      const variants = SMALLER_VARIANTS[officialName(image)];
+      const variants = own(SMALLER_VARIANTS, officialName(image));
       const tag = stage.from.getImageTag() ?? '';
       if (!variants || /slim|alpine|distroless|busybox|windows|nanoserver|\$/.test(tag)) return;
       const base = tag && tag !== 'latest' ? `${image}:${tag}-` : `${image}:`;

@@ -1,5 +1,5 @@
 import type { Instruction } from 'dockerfile-ast';
-import type { Stage } from '../facts';
+import type { DockerfileFacts, Stage } from '../facts';
 import { flagsOf } from '../instructionParts';
 import type { DockerfileRule } from '../ruleTypes';
 import { hasOption, hasShortFlag, programName, subcommand, type ShellCommand, type ShellWord } from '../shell';
@@ -20,13 +20,12 @@ function mountsCache(run: Instruction, target: RegExp): boolean {
   return flagsOf(run).some((f) => f.getName() === 'mount' && /type=cache/.test(f.getValue() ?? '') && target.test(f.getValue() ?? ''));
 }
 
-/** ENV names set in this stage before the given instruction. */
-function envSetBefore(stage: Stage, instruction: Instruction, name: string): boolean {
-  for (const i of stage.instructions) {
-    if (i === instruction) return false;
-    if (i.getKeyword() === 'ENV' && new RegExp(`(^|\\s)${name}[=\\s]`).test(i.getRawArgumentsContent() ?? '')) return true;
-  }
-  return false;
+/** Whether an ENV of this stage sets `name` before the given instruction (the first such ENV is found once). */
+function envSetBefore(facts: DockerfileFacts, stage: Stage, instruction: Instruction, name: string): boolean {
+  const setter = new RegExp(`(^|\\s)${name}[=\\s]`);
+  const first = facts.memo(`envSet:${stage.index}:${name}`, () => stage.instructions.findIndex((i) => i.getKeyword() === 'ENV' && setter.test(i.getRawArgumentsContent() ?? '')));
+  const positions = facts.memo(`own:${stage.index}`, () => new Map(stage.instructions.map((i, n) => [i, n] as const)));
+  return first >= 0 && first < (positions.get(instruction) ?? -1);
 }
 
 export const packageRules: DockerfileRule[] = [
@@ -148,7 +147,7 @@ export const packageRules: DockerfileRule[] = [
     lesson: 'package-managers',
     check(facts, report) {
       for (const { run, stage, commands } of facts.runs()) {
-        if (mountsCache(run, /\.cache\/pip/) || envSetBefore(stage, run, 'PIP_NO_CACHE_DIR')) continue;
+        if (mountsCache(run, /\.cache\/pip/) || envSetBefore(facts, stage, run, 'PIP_NO_CACHE_DIR')) continue;
         for (const command of commands) {
           const program = programName(command.words) ?? '';
           const words = command.words;

@@ -12,8 +12,7 @@ const DOWNLOADERS = new Set(['curl', 'wget']);
 
 /** Whether the SHELL in effect for this RUN already turns on pipefail. */
 function shellHasPipefail(facts: DockerfileFacts, stage: Stage, run: Instruction): boolean {
-  const shells = facts.inheritedInstructions(stage, run).filter((i) => i.getKeyword() === 'SHELL');
-  const last = shells[shells.length - 1];
+  const last = facts.lastBefore(stage, run, 'SHELL');
   return !!last && /pipefail/.test(last.getRawArgumentsContent() ?? '');
 }
 

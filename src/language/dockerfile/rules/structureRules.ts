@@ -12,7 +12,7 @@ const REMOTE = /^(https?:\/\/|git@|git:\/\/)/i;
 
 
 function workdirSet(facts: DockerfileFacts, stage: Stage, before: Instruction): boolean {
-  return facts.inheritedInstructions(stage, before).some((i) => i.getKeyword() === 'WORKDIR');
+  return facts.lastBefore(stage, before, 'WORKDIR') !== undefined;
 }
 
 /** Predefined build args: usable without an ARG line (platform ones only in FROM lines). */
@@ -235,8 +235,9 @@ export const structureRules: DockerfileRule[] = [
       for (const from of facts.stages.map((s) => s.from)) check(from, globalArgs);
       for (const stage of facts.stages) {
         const known = new Set<string>(PROXY_ARGS);
+        const own = new Set(stage.instructions);
         for (const ancestor of facts.inheritedInstructions(stage)) {
-          if (!stage.instructions.includes(ancestor) && ancestor.getKeyword() === 'ENV') declaredNames([ancestor], 'ENV').forEach((n) => known.add(n));
+          if (!own.has(ancestor) && ancestor.getKeyword() === 'ENV') declaredNames([ancestor], 'ENV').forEach((n) => known.add(n));
         }
         for (const i of stage.instructions) {
           if (EXPANDING.has(i.getKeyword())) check(i, known);
@@ -244,6 +245,14 @@ export const structureRules: DockerfileRule[] = [
         }
       }
     },
+  },
+  {
+    code: 'DS035',
+    name: 'file-too-large',
+    severity: 'warning',
+    lesson: 'dockerfile-syntax',
+    // Reported by DockerfileService before anything is parsed (see tooLargeToCheck): a file this big is not parsed.
+    check() {},
   },
   {
     code: 'DS034',
