@@ -42,6 +42,9 @@ const EXPECTED_AFTER: Readonly<Record<string, ContainerState[]>> = {
   unpause: ['running', 'exited', 'dead'],
 };
 
+/** How many times in a row a failed fetch of one object is tried again before the model gives up on it. */
+const MAX_FETCH_RETRIES = 5;
+
 /** Container actions that change nothing the model shows. */
 const IGNORED_CONTAINER_ACTIONS = /^(exec_|attach|resize|top|export|archive-path|extract-to-dir|copy|commit|detach)/;
 
@@ -82,6 +85,12 @@ export class DockerModel {
   /** The last state-changing event per container, and how many times a fetch has been re-done for it. */
   private readonly lastAction = new Map<string, string>();
   private readonly rechecks = new Map<string, number>();
+  /** Failed fetches in a row per id (engine errors other than "not found"), for backoff and the retry cap. */
+  private readonly failures = new Map<string, number>();
+  /** Ids removed since the last fetch ended: their generation is kept until no fetch can still be running. */
+  private readonly removed = new Set<string>();
+  /** Which start() is current: a superseded one closes what it opened and stops. */
+  private startRun = 0;
   private subscription: EventSubscription | undefined;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -112,23 +121,36 @@ export class DockerModel {
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     this.loading = true;
+    const run = ++this.startRun;
+    // A later start() (a retry while this one connects) or dispose() makes this one stale.
+    const stale = () => this.disposed || run !== this.startRun;
     try {
       this.subscription?.close();
-      this.subscription = await this.api.events(
-        (e) => this.onEvent(e),
-        (err) => this.onStreamEnd(err),
+      this.subscription = undefined;
+      const subscription = await this.api.events(
+        (e) => {
+          if (run === this.startRun) this.onEvent(e);
+        },
+        (err) => {
+          if (run === this.startRun) this.onStreamEnd(err);
+        },
       );
+      if (stale()) {
+        subscription.close();
+        return;
+      }
+      this.subscription = subscription;
       // Containers first (the first thing the explorer shows), with only the version: any other list beside them
       // makes the engine share its time and delays the containers by a fifth to a third (images most: their sizes
       // are worked out on each listing). The rest follow at once; their views fill a few milliseconds later.
       const [containers, version] = await Promise.all([this.api.listContainers(), this.api.version()]);
-      if (this.disposed) return;
+      if (stale()) return;
       this.replace(this.containers, containers.map(toContainer), (c) => c.id);
       this.attempt = 0;
       this.state = { status: 'connected', version };
       this.emit(['container']);
       const [images, volumes, networks] = await Promise.all([this.api.listImages(), this.api.listVolumes(), this.api.listNetworks()]);
-      if (this.disposed) return;
+      if (stale()) return;
       this.replace(this.images, images.map(toImage), (i) => i.id);
       this.replace(this.volumes, volumes.map(toVolume), (v) => v.name);
       this.replace(this.networks, networks.map(toNetwork), (n) => n.id);
@@ -137,6 +159,7 @@ export class DockerModel {
       // Events that arrived while the snapshot was taken: fetch what they touched.
       if (this.hasDirty()) this.scheduleFlush(0);
     } catch (err) {
+      if (stale()) return;
       this.loading = false;
       this.subscription?.close();
       this.subscription = undefined;
@@ -146,6 +169,7 @@ export class DockerModel {
 
   dispose(): void {
     this.disposed = true;
+    this.startRun++;
     clearTimeout(this.flushTimer);
     clearTimeout(this.retryTimer);
     this.subscription?.close();
@@ -158,7 +182,8 @@ export class DockerModel {
       if (this.flushTimer) {
         clearTimeout(this.flushTimer);
         this.flushTimer = undefined;
-        this.flushing = this.flush();
+        // After the one running, never beside it: fetches must not overlap.
+        this.flushing = (this.flushing ?? Promise.resolve()).then(() => this.flush());
       }
       await this.flushing;
     }
@@ -204,9 +229,11 @@ export class DockerModel {
   /** A removal the event itself tells completely: applied at once, and no fetch that started earlier may undo it. */
   private removeNow(kind: ObjectKind, id: string): void {
     this.generation.set(id, (this.generation.get(id) ?? 0) + 1);
+    this.removed.add(id);
     this.dirty[kind].delete(id);
     this.lastAction.delete(id);
     this.rechecks.delete(id);
+    this.failures.delete(id);
     const map = { container: this.containers, image: this.images, volume: this.volumes, network: this.networks }[kind] as Map<string, unknown>;
     if (map.delete(id)) this.emit([kind]);
   }
@@ -251,6 +278,9 @@ export class DockerModel {
     // In a burst (events kept arriving while the last fetch ran) gather longer, so a trickle of events costs few
     // fetches; a lone event is still fetched after `coalesceMs`.
     if (delay > 0 && this.inBurst) delay = Math.max(delay, 50);
+    // After failed fetches, wait longer each time (50 ms, 100 ms, … up to 2 s): the engine is struggling.
+    const failed = Math.max(0, ...this.failures.values());
+    if (failed > 0) delay = Math.max(delay, Math.min(2000, 25 * 2 ** failed));
     this.flushTimer = setTimeout(() => {
       this.flushTimer = undefined;
       const previous = this.flushing ?? Promise.resolve();
@@ -313,11 +343,32 @@ export class DockerModel {
           changed.add('network');
         }),
       ]);
+      for (const x of [...containers, ...images, ...volumes, ...networks]) this.failures.delete(x.id);
     } catch {
-      // The engine went away mid-fetch: the stream's end reports it; mark these for the next snapshot.
-      for (const c of containers) this.dirty.container.add(c.id);
-      for (const i of images) this.dirty.image.add(i.id);
+      // The engine failed a fetch (it went away, or answered with an error). Try each object again, fewer and
+      // fewer times: if the stream ended, its end reports it; if not, the model keeps what it had after a few tries.
+      const again = (kind: ObjectKind, batch: { id: string }[]) => {
+        for (const { id } of batch) {
+          const tries = (this.failures.get(id) ?? 0) + 1;
+          if (tries > MAX_FETCH_RETRIES) {
+            this.failures.delete(id);
+            continue;
+          }
+          this.failures.set(id, tries);
+          this.dirty[kind].add(id);
+        }
+      };
+      again('container', containers);
+      again('image', images);
+      again('volume', volumes);
+      again('network', networks);
     }
+    // No fetch runs now (they run one after another): objects that are gone need their generation no longer.
+    const maps: Record<ObjectKind, Map<string, unknown>> = { container: this.containers, image: this.images, volume: this.volumes, network: this.networks };
+    const gone = (id: string) => !Object.values(maps).some((m) => m.has(id)) && !Object.values(this.dirty).some((d) => d.has(id));
+    for (const id of this.removed) if (gone(id)) this.generation.delete(id);
+    for (const { id } of [...containers, ...images, ...volumes, ...networks]) if (gone(id)) this.generation.delete(id);
+    this.removed.clear();
     if (changed.size) this.emit([...changed]);
     this.inBurst = this.hasDirty();
     if (this.inBurst && this.state.status === 'connected') this.scheduleFlush(this.coalesceMs);
@@ -357,6 +408,7 @@ export class DockerModel {
     for (const s of Object.values(this.dirty)) s.clear();
     this.lastAction.clear();
     this.rechecks.clear();
+    this.failures.clear();
     this.containers.clear();
     this.images.clear();
     this.volumes.clear();
@@ -372,6 +424,11 @@ export class DockerModel {
 
   /** Tries to reconnect now (the "Retry" button), instead of waiting for the next attempt. */
   retryNow(): void {
-    if (this.state.status === 'unreachable') void this.start();
+    if (this.state.status === 'unreachable' && !this.loading) void this.start();
+  }
+
+  /** How many ids the model keeps a generation for (bounded by the objects it shows, and pending fetches). */
+  get trackedIds(): number {
+    return this.generation.size;
   }
 }

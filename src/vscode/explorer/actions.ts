@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { Ctx } from '../../ctx';
 import { listContexts } from '../../docker/connection';
 import { engineAddressUrl } from '../../docker/engineAddress';
+import { closableSubscription } from '../../docker/closable';
 import { EngineError } from '../../docker/engineApi';
 import { formatBytes, prunePreview, type PrunePreview } from '../../docker/present';
 import type { ContainerItem } from '../../docker/types';
@@ -87,21 +88,22 @@ export function registerDockerActions(ctx: Ctx, session: DockerSession): void {
     if (!c) return;
     const write = new vscode.EventEmitter<string>();
     const close = new vscode.EventEmitter<number | void>();
-    let subscription: { close(): void } | undefined;
+    let subscription: ReturnType<typeof closableSubscription> | undefined;
     const pty: vscode.Pseudoterminal = {
       onDidWrite: write.event,
       onDidClose: close.event,
       open: () => {
         write.fire(`\x1b[2mFollowing the log of ${c.name}${timestamps ? ' (with timestamps)' : ''}. Close this terminal to stop.\x1b[0m\r\n`);
-        api()
-          .logs(
+        // Closing the terminal before the engine answers still closes the stream when it arrives.
+        subscription = closableSubscription(() =>
+          api().logs(
             c.id,
             { follow: true, timestamps, tail: 1000 },
             (text, stream) => write.fire((stream === 'stderr' ? `\x1b[31m${text}\x1b[0m` : text).replace(/\r?\n/g, '\r\n')),
             (err) => write.fire(`\r\n\x1b[2m${err ? actionError(err, 'The log stream') : `The log ended (${c.name} stopped).`}\x1b[0m\r\n`),
-          )
-          .then((s) => (subscription = s))
-          .catch((err) => write.fire(`\x1b[31m${actionError(err, `Container "${c.name}"`)}\x1b[0m\r\n`));
+          ),
+        );
+        subscription.ready.catch((err) => write.fire(`\x1b[31m${actionError(err, `Container "${c.name}"`)}\x1b[0m\r\n`));
       },
       close: () => subscription?.close(),
     };
