@@ -1,8 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { ImageTarReader } from '../../src/panels/layers/imageTar';
+import { execFile, execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { readImageArchive } from '../../src/panels/layers/imageTar';
 import { buildLayerView, matchDockerfile } from '../../src/panels/layers/layerData';
-import { buildDockerfile } from '../support/dockerBuild';
+import { buildOffline, expectedListing, listingOf, tarNames } from '../support/layerArchives';
 import { requireEngine, TEST_IMAGE, type TestEngine } from '../support/dockerEngine';
 import { apiFor } from '../support/dockerModel';
 
@@ -30,8 +33,7 @@ describe('the layer panel reads what the engine built', function () {
 
   before(async function () {
     engine = await requireEngine(this);
-    const built = await buildDockerfile(engine.docker, DOCKERFILE, { 'site/index.html': '<h1>hi</h1>\n' }, tag);
-    assert.ok(built.ok, built.log);
+    await buildOffline(engine, DOCKERFILE, { 'site/index.html': '<h1>hi</h1>\n' }, tag);
   });
 
   after(async () => {
@@ -81,8 +83,7 @@ describe('the deeper layer view reads `docker save` as a stream', function () {
 
   before(async function () {
     engine = await requireEngine(this);
-    const built = await buildDockerfile(engine.docker, WASTEFUL, { 'app/main.txt': 'hello\n', 'app/lib/util.txt': 'util\n' }, tag);
-    assert.ok(built.ok, built.log);
+    await buildOffline(engine, WASTEFUL, { 'app/main.txt': 'hello\n', 'app/lib/util.txt': 'util\n' }, tag);
   });
 
   after(async () => {
@@ -94,17 +95,15 @@ describe('the deeper layer view reads `docker save` as a stream', function () {
     const api = apiFor(engine.host);
     try {
       const stream = await api.saveImage(tag);
-      const reader = new ImageTarReader();
       let largestChunk = 0;
-      await new Promise<void>((resolve, reject) => {
-        stream.on('data', (c: Buffer) => {
+      async function* measured(): AsyncGenerator<Uint8Array> {
+        for await (const c of stream as AsyncIterable<Buffer>) {
           largestChunk = Math.max(largestChunk, c.length);
-          reader.feed(c);
-        });
-        stream.on('end', () => resolve());
-        stream.on('error', reject);
-      });
-      const result = reader.result();
+          yield c;
+        }
+      }
+      const result = await readImageArchive(measured());
+      assert.equal(result.format, 'docker');
       const history = await api.imageHistory(tag);
       const steps = [...history].reverse();
       const byStep = (text: string) => result.layers.find((l) => steps[l.historyIndex]?.CreatedBy.includes(text))!;
@@ -118,6 +117,24 @@ describe('the deeper layer view reads `docker save` as a stream', function () {
       assert.ok(largestChunk < 4 << 20, 'the tar arrived in pieces, not all at once');
     } finally {
       api.close();
+    }
+  });
+
+  it("lists each layer of `docker save` as GNU tar lists it", async function () {
+    this.timeout(120000);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockside-save-'));
+    try {
+      await cli(['save', '-o', path.join(dir, 'image.tar'), tag], engine.env);
+      const result = await readImageArchive(fs.createReadStream(path.join(dir, 'image.tar')));
+      execFileSync('tar', ['-xf', path.join(dir, 'image.tar'), '-C', dir]);
+      const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { Layers: string[] }[];
+      assert.equal(result.layers.length, manifest[0].Layers.length);
+      manifest[0].Layers.forEach((layer, n) => {
+        const names = tarNames(fs.readFileSync(path.join(dir, layer)));
+        assert.deepEqual(listingOf(result, n), expectedListing(names), `layer ${n + 1}`);
+      });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,264 +1,210 @@
+import * as tar from 'tar-stream';
+import { ArchiveBudget, DEFAULT_LIMITS, ImageArchiveError, type ArchiveLimits } from './archiveLimits';
+import { resolveLayout, resolveLink, shortBlob, type Platform } from './archiveLayout';
+import { stackLayers, type StackedLayer, type StackedLayers } from './layerDiff';
+import { drained, LayerListing, sniffBlob, type Compression, type RawEntry } from './layerListing';
+
 /**
- * Reads the tar stream of `docker save` as it arrives, never holding more than one 512-byte header and the small
- * JSON files (manifest, image config) in memory: each layer (a tar inside the tar) is parsed on the fly for its
- * file names and sizes, its contents skipped. Then works out, layer by layer, which files are added, changed or
- * deleted, and the wasted space: bytes a layer stores for files that a later layer overwrites or deletes. Pure.
+ * Reads `docker save` output in one pass as it streams in, in either layout it comes in (classic or OCI, see
+ * archiveLayout.ts), holding no more than a few blocks of it at a time. In an OCI layout a blob's name is its
+ * digest and index.json may come last, so nothing says what a blob is until the end: each blob is sniffed by its
+ * first bytes instead, layer-looking ones are listed as they pass (names and sizes only), and small JSON ones are
+ * kept. When the archive has ended, the layout says which listings make the image and in which order. Pure: it
+ * reads the stream it is given and never touches the disk.
  */
 
-export interface LayerFile {
-  path: string;
-  size: number;
-  kind: 'added' | 'changed' | 'deleted';
+export type { LayerFile } from './layerDiff';
+export { DEFAULT_LIMITS, ImageArchiveError } from './archiveLimits';
+
+export interface LayerFiles extends StackedLayers {
+  /** Bottom first. `historyIndex` is the history step (0 = oldest) that made the layer, or -1 when unknown. */
+  layers: (StackedLayer & { historyIndex: number; compression?: Compression; unread?: string })[];
+  format: 'docker' | 'oci';
+  /** The platform shown, when the archive names one. */
+  platform?: string;
+  /** How many steps the image config's history has: the panel's history should have as many. */
+  historySteps: number;
+  /** What was chosen or cannot be known, in plain words. */
+  notes: string[];
+  /** Archive bytes read, and tar bytes after decompression. */
+  bytes: number;
+  unpacked: number;
 }
 
-export interface LayerFiles {
-  /** In image order, bottom first; `historyIndex` is the history step (0 = oldest) that made the layer. */
-  layers: { historyIndex: number; files: LayerFile[]; size: number; wasted: number }[];
-  /** Bytes stored in layers for files a later layer replaced or removed. */
-  wasted: number;
-  /** The largest wasters: a path, the layer that added it and the layer that replaced or deleted it. */
-  wasters: { path: string; size: number; addedIn: number; removedIn: number }[];
+export interface ReadOptions {
+  limits?: Partial<ArchiveLimits>;
+  /** The engine's platform, to pick from a multi-platform image. */
+  platform?: Platform;
+  onProgress?: (bytes: number, unpacked: number) => void;
 }
 
-interface Header {
-  name: string;
-  size: number;
-  type: string;
-  linkName: string;
+interface Sink {
+  write(chunk: Uint8Array): Promise<void>;
+  end(): Promise<void>;
 }
 
-const JSON_LIMIT = 4 << 20;
-
-function readString(block: Buffer, start: number, length: number): string {
-  const slice = block.subarray(start, start + length);
-  const end = slice.indexOf(0);
-  return slice.subarray(0, end < 0 ? slice.length : end).toString('utf8');
-}
-
-function readSize(block: Buffer): number {
-  // Sizes are octal text, or base-256 binary when the high bit of the first byte is set.
-  if (block[124] & 0x80) {
-    let value = 0;
-    for (let i = 125; i < 136; i++) value = value * 256 + block[i];
-    return value;
+/** A path in the archive, as manifests name it. */
+function archivePath(name: string, base = ''): string {
+  const parts = base ? base.split('/') : [];
+  for (const segment of name.split('/')) {
+    if (segment === '..') parts.pop();
+    else if (segment && segment !== '.') parts.push(segment);
   }
-  return parseInt(readString(block, 124, 12).trim() || '0', 8) || 0;
+  return parts.join('/');
 }
 
-function isZeroBlock(block: Buffer): boolean {
-  for (let i = 0; i < 512; i++) if (block[i] !== 0) return false;
-  return true;
-}
+const closed = (stream: { destroyed: boolean; destroying: boolean }) => stream.destroying || stream.destroyed;
 
-/** A push parser for one tar stream; `onEntry` decides, per entry, what to do with its content bytes. */
-class TarParser {
-  private buffer: Buffer = Buffer.alloc(0);
-  private remaining = 0;
-  private padding = 0;
-  private consume: ((chunk: Buffer) => void) | undefined;
-  private onEnd: (() => void) | undefined;
-  private longName: string | undefined;
-  private paxPath: string | undefined;
-  private meta: Buffer[] | undefined;
-  private metaType = '';
-  ended = false;
+export async function readImageArchive(
+  source: AsyncIterable<Uint8Array>,
+  options: ReadOptions = {},
+): Promise<LayerFiles> {
+  const budget = new ArchiveBudget({ ...DEFAULT_LIMITS, ...options.limits });
+  const json = new Map<string, string>();
+  const oversized = new Set<string>();
+  const links = new Map<string, string>();
+  const listings = new Map<string, { entries: RawEntry[]; compression: Compression }>();
+  const unreadable = new Set<string>();
+  let bytes = 0;
+  let open: LayerListing | undefined;
 
-  constructor(private readonly onEntry: (h: Header) => { content?: (chunk: Buffer) => void; end?: () => void }) {}
-
-  feed(chunk: Buffer): void {
-    let data = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
-    this.buffer = Buffer.alloc(0);
-    while (data.length && !this.ended) {
-      if (this.remaining > 0) {
-        const take = Math.min(this.remaining, data.length);
-        const part = data.subarray(0, take);
-        if (this.meta) this.meta.push(part);
-        else this.consume?.(part);
-        this.remaining -= take;
-        data = data.subarray(take);
-        if (this.remaining === 0) this.finishEntry();
-        continue;
-      }
-      if (this.padding > 0) {
-        const skip = Math.min(this.padding, data.length);
-        this.padding -= skip;
-        data = data.subarray(skip);
-        continue;
-      }
-      if (data.length < 512) {
-        this.buffer = Buffer.from(data);
-        return;
-      }
-      const block = data.subarray(0, 512);
-      data = data.subarray(512);
-      if (isZeroBlock(block)) {
-        this.ended = true;
-        return;
-      }
-      this.startEntry(block);
+  const outer = tar.extract();
+  let sourceError: unknown;
+  const pumping = (async () => {
+    for await (const chunk of source) {
+      bytes += chunk.length;
+      options.onProgress?.(bytes, budget.unpacked);
+      if (closed(outer)) return;
+      if (!outer.write(chunk)) await drained(outer);
     }
-  }
+    if (!closed(outer)) outer.end(undefined);
+  })();
+  pumping.catch((err) => {
+    sourceError = err;
+    outer.destroy(err);
+  });
 
-  private startEntry(block: Buffer): void {
-    const type = String.fromCharCode(block[156] || 48);
-    const size = readSize(block);
-    const prefix = block.subarray(257, 262).toString() === 'ustar' ? readString(block, 345, 155) : '';
-    let name = readString(block, 0, 100);
-    if (prefix) name = `${prefix}/${name}`;
-    if (this.longName !== undefined) name = this.longName;
-    if (this.paxPath !== undefined) name = this.paxPath;
-    this.remaining = size;
-    this.padding = (512 - (size % 512)) % 512;
-    if (type === 'L' || type === 'x' || type === 'g') {
-      // GNU long name, or a PAX header: read it (small) to name the next entry.
-      this.meta = [];
-      this.metaType = type;
-    } else {
-      this.longName = undefined;
-      this.paxPath = undefined;
-      const handler = this.onEntry({ name, size, type, linkName: readString(block, 157, 100) });
-      this.consume = handler.content;
-      this.onEnd = handler.end;
+  const sinkFor = (path: string, declared: number, head: Buffer): Sink => {
+    const kind = sniffBlob(head);
+    if (kind === 'tar' || kind === 'gzip' || kind === 'zstd') {
+      const listing = new LayerListing(shortBlob(path), kind === 'tar' ? 'none' : kind, budget);
+      open = listing;
+      return {
+        write: (chunk) => listing.write(chunk),
+        end: async () => {
+          listings.set(path, { entries: await listing.end(), compression: listing.compression });
+          open = undefined;
+        },
+      };
     }
-    if (size === 0) this.finishEntry();
-  }
+    // Manifests, configs and indexes sit at the top (classic) or among the blobs (OCI); per-layer `json` files of
+    // the classic layout are old metadata that nothing here needs.
+    const wanted = kind === 'json' && (!path.includes('/') || path.startsWith('blobs/'));
+    if (wanted && budget.keepJson(declared)) {
+      const parts: Uint8Array[] = [];
+      let length = 0;
+      return {
+        write: async (chunk) => {
+          length += chunk.length;
+          if (length > declared) {
+            const words = `${shortBlob(path)} is longer than its tar header says: the archive is damaged.`;
+            throw new ImageArchiveError(words);
+          }
+          parts.push(chunk);
+        },
+        end: async () => void json.set(path, Buffer.concat(parts).toString('utf8')),
+      };
+    }
+    if (wanted) oversized.add(path);
+    else unreadable.add(path);
+    return { write: async () => undefined, end: async () => undefined };
+  };
 
-  private finishEntry(): void {
-    if (this.meta) {
-      const text = Buffer.concat(this.meta).toString('utf8');
-      if (this.metaType === 'L') this.longName = text.replace(/\0+$/, '');
-      else if (this.metaType === 'x') {
-        const m = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(text);
-        if (m) this.paxPath = m[1];
-      }
-      this.meta = undefined;
+  const readEntry = async (entry: tar.Extract extends AsyncIterable<infer S> ? S : never) => {
+    const header = entry.header;
+    const path = archivePath(header.name);
+    if ((header.type === 'symlink' || header.type === 'link') && header.linkname) {
+      // A symlink's target is relative to its folder; a hard link's to the archive's root.
+      links.set(
+        path,
+        archivePath(header.linkname, header.type === 'symlink' ? path.split('/').slice(0, -1).join('/') : ''),
+      );
+    }
+    if (header.type !== 'file' && header.type !== 'contiguous-file') {
+      for await (const _ of entry);
       return;
     }
-    this.onEnd?.();
-    this.consume = undefined;
-    this.onEnd = undefined;
-  }
-}
-
-interface RawLayer {
-  /** The entry name in the outer tar (`abc/layer.tar` or `blobs/sha256/abc`). */
-  name: string;
-  files: { path: string; size: number; whiteout?: 'file' | 'opaque' }[];
-}
-
-/** Parses `docker save` output as it streams in; call `result()` after the last chunk. */
-export class ImageTarReader {
-  private readonly outer: TarParser;
-  private readonly layers = new Map<string, RawLayer>();
-  private readonly jsons = new Map<string, string>();
-  bytes = 0;
-
-  constructor() {
-    this.outer = new TarParser((entry) => {
-      const h = { ...entry, name: entry.name.replace(/^\.\//, '') };
-      if (h.type !== '0' && h.type !== '\0') return {};
-      if (h.name.endsWith('.json') || h.name === 'repositories' || h.name === 'oci-layout') {
-        if (h.size > JSON_LIMIT) return {};
-        const parts: Buffer[] = [];
-        return { content: (c) => parts.push(c), end: () => this.jsons.set(h.name, Buffer.concat(parts).toString('utf8')) };
+    let sink: Sink | undefined;
+    const head: Buffer[] = [];
+    let headLength = 0;
+    for await (const chunk of entry as AsyncIterable<Buffer>) {
+      if (sink) {
+        await sink.write(chunk);
+        continue;
       }
-      // Anything else may be a layer (a tar): sniff the first block for the "ustar" magic, then parse it.
-      let inner: TarParser | undefined;
-      let sniff: Buffer | undefined = Buffer.alloc(0);
-      let isJson: Buffer[] | undefined;
-      const layer: RawLayer = { name: h.name, files: [] };
-      return {
-        content: (chunk) => {
-          if (sniff) {
-            sniff = Buffer.concat([sniff, chunk]);
-            if (sniff.length < 512) return;
-            const head = sniff;
-            sniff = undefined;
-            if (head.subarray(257, 262).toString() === 'ustar') {
-              inner = new TarParser((f) => {
-                const base = f.name.replace(/^\.\//, '').replace(/\/$/, '');
-                const slash = base.lastIndexOf('/');
-                const dir = slash >= 0 ? base.slice(0, slash + 1) : '';
-                const file = base.slice(slash + 1);
-                if (file === '.wh..wh..opq') layer.files.push({ path: dir.replace(/\/$/, ''), size: 0, whiteout: 'opaque' });
-                else if (file.startsWith('.wh.')) layer.files.push({ path: dir + file.slice(4), size: 0, whiteout: 'file' });
-                else if (f.type === '0' || f.type === '\0' || f.type === '1' || f.type === '2') layer.files.push({ path: base, size: f.type === '0' || f.type === '\0' ? f.size : 0 });
-                return {};
-              });
-              inner.feed(head);
-            } else if (head[0] === 0x7b && h.size <= JSON_LIMIT) {
-              isJson = [head];
-            }
-            return;
-          }
-          if (inner) inner.feed(chunk);
-          else if (isJson) isJson.push(chunk);
-        },
-        end: () => {
-          if (sniff && sniff.length && sniff[0] === 0x7b) isJson = [sniff];
-          if (inner) this.layers.set(h.name, layer);
-          else if (isJson) this.jsons.set(h.name, Buffer.concat(isJson).toString('utf8'));
-        },
-      };
-    });
-  }
-
-  feed(chunk: Buffer): void {
-    this.bytes += chunk.length;
-    this.outer.feed(chunk);
-  }
-
-  /** Layers in image order, matched to the history steps that made them, with added/changed/deleted and waste. */
-  result(): LayerFiles {
-    let manifest: { Config?: string; Layers?: string[] }[] = [];
-    try {
-      manifest = JSON.parse(this.jsons.get('manifest.json') ?? '[]');
-    } catch {
-      manifest = [];
+      head.push(chunk);
+      headLength += chunk.length;
+      if (headLength < 512) continue;
+      const first = Buffer.concat(head);
+      sink = sinkFor(path, header.size ?? 0, first);
+      await sink.write(first);
     }
-    const entry = manifest[0] ?? {};
-    let history: { empty_layer?: boolean }[] = [];
-    try {
-      history = (JSON.parse(this.jsons.get(entry.Config ?? '') ?? '{}') as { history?: { empty_layer?: boolean }[] }).history ?? [];
-    } catch {
-      history = [];
+    if (!sink && headLength) {
+      const first = Buffer.concat(head);
+      sink = sinkFor(path, header.size ?? 0, first);
+      await sink.write(first);
     }
-    // Layer n was made by the n-th history entry that is not an empty layer.
-    const layerSteps = history.map((h, i) => ({ h, i })).filter(({ h }) => !h.empty_layer).map(({ i }) => i);
-    const order = (entry.Layers ?? [...this.layers.keys()]).map((name) => this.layers.get(name) ?? { name, files: [] });
-    const current = new Map<string, { size: number; layer: number }>();
-    const wasters: LayerFiles['wasters'] = [];
-    const layers: LayerFiles['layers'] = [];
-    order.forEach((raw, n) => {
-      const files: LayerFile[] = [];
-      layers.push({ historyIndex: layerSteps[n] ?? -1, files, size: 0, wasted: 0 });
-      const drop = (path: string, by: number) => {
-        const old = current.get(path);
-        if (!old) return;
-        current.delete(path);
-        if (old.size) {
-          layers[old.layer].wasted += old.size;
-          wasters.push({ path, size: old.size, addedIn: old.layer, removedIn: by });
-        }
-      };
-      for (const f of raw.files) {
-        if (f.whiteout === 'opaque') {
-          for (const p of [...current.keys()]) if (p.startsWith(`${f.path}/`)) drop(p, n);
-          continue;
-        }
-        if (f.whiteout === 'file') {
-          for (const p of [...current.keys()]) if (p === f.path || p.startsWith(`${f.path}/`)) drop(p, n);
-          files.push({ path: f.path, size: 0, kind: 'deleted' });
-          continue;
-        }
-        const existed = current.has(f.path);
-        if (existed) drop(f.path, n);
-        current.set(f.path, { size: f.size, layer: n });
-        files.push({ path: f.path, size: f.size, kind: existed ? 'changed' : 'added' });
-      }
-      layers[n].size = files.reduce((sum, f) => sum + f.size, 0);
-    });
-    wasters.sort((a, b) => b.size - a.size);
-    return { layers, wasted: layers.reduce((s, l) => s + l.wasted, 0), wasters: wasters.slice(0, 50) };
+    await sink?.end();
+  };
+
+  try {
+    for await (const entry of outer) await readEntry(entry);
+    await pumping;
+  } catch (err) {
+    open?.destroy();
+    outer.destroy();
+    // Stop reading the engine's stream too, rather than waiting for it to end.
+    (source as { destroy?: () => void }).destroy?.();
+    if (err === sourceError || err instanceof ImageArchiveError) throw err;
+    const words = /Unexpected end of data/.test((err as Error).message) ? 'it is cut short' : (err as Error).message;
+    throw new ImageArchiveError(`The image archive is damaged: ${words}.`);
   }
+  options.onProgress?.(bytes, budget.unpacked);
+
+  const layout = resolveLayout({ json, oversized, links }, options.platform);
+  const notes = [...layout.notes];
+  const raw: RawEntry[][] = [];
+  const found = layout.layers.map((path, n) => {
+    const real = resolveLink(path, links);
+    const listing = listings.get(real);
+    raw.push(listing?.entries ?? []);
+    if (listing) return { compression: listing.compression };
+    const unread = unreadable.has(real)
+      ? 'it is in a format Dockside does not read (neither tar, gzip nor zstd)'
+      : 'it is not in the archive (the engine does not store it, or does not export it)';
+    notes.push(`The files of layer ${n + 1} (${shortBlob(real)}) cannot be listed: ${unread}.`);
+    return { unread };
+  });
+  const stacked = stackLayers(raw);
+
+  // Layer n was made by the n-th history step that is not marked empty, when the counts agree.
+  const history = layout.history;
+  const steps = (history ?? []).flatMap((h, i) => (h && h.empty_layer ? [] : [i]));
+  const matched = history !== undefined && steps.length === layout.layers.length;
+  if (history && !matched) {
+    notes.push(
+      `The image has ${layout.layers.length} layers, but its history records ${steps.length} steps that made one, so ` +
+        'which step made which layer cannot be known. The layers are shown bottom first, by number.',
+    );
+  }
+  return {
+    ...stacked,
+    layers: stacked.layers.map((l, n) => ({ ...l, ...found[n], historyIndex: matched ? steps[n] : -1 })),
+    format: layout.format,
+    ...(layout.platform ? { platform: layout.platform } : {}),
+    historySteps: history?.length ?? 0,
+    notes,
+    bytes,
+    unpacked: budget.unpacked,
+  };
 }

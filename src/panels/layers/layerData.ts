@@ -40,6 +40,12 @@ export interface LayerView {
   /** Index of the newest base-image step, or -1 when the whole history is this build's (or unknown). */
   baseTop: number;
   baseName?: string;
+  /**
+   * Set when the history names no image below the top (every older row is `<missing>` and untagged): pulled,
+   * loaded and BuildKit-built images, and every image in the containerd image store, come without intermediate
+   * images, so nothing says where the base image ends.
+   */
+  baseUnknown?: true;
   dockerfile?: { path: string; matched: number };
 }
 
@@ -73,6 +79,10 @@ export function buildLayerView(image: string, id: string, created: number, histo
   // engine knows no image for ("<missing>": layers that came with a pulled base image).
   let baseTop = -1;
   let baseName: string | undefined;
+  const below = oldestFirst.slice(0, -1);
+  if (below.length && below.every((h) => h.Id === '<missing>' && !h.Tags?.length)) {
+    return { image, id, created, totalSize: total, steps, baseTop, baseUnknown: true };
+  }
   for (let i = oldestFirst.length - 2; i >= 0; i--) {
     if (oldestFirst[i].Tags?.length) {
       baseTop = i;
@@ -125,8 +135,10 @@ function sameStep(step: LayerStep, ins: DockerfileLine): boolean {
   switch (ins.keyword) {
     case 'COPY':
     case 'ADD': {
-      // History keeps "file:<hash> in /dest" or "dir:<hash> in /dest": compare the destination.
-      const dest = / in (\S+)\s*$/.exec(args)?.[1];
+      // The classic builder keeps "file:<hash> in /dest" or "dir:<hash> in /dest", BuildKit the arguments as
+      // written: compare the destination.
+      const written = args.split(/[\s,"]+/).filter(Boolean);
+      const dest = / in (\S+)\s*$/.exec(args)?.[1] ?? written[written.length - 1];
       const insDest = ins.args.replace(/--\S+\s+/g, '').trim().split(/\s+/).pop();
       return !!dest && !!insDest && dest.replace(/\/$/, '') === insDest.replace(/\/$/, '').replace(/^\["?|"?\]$/g, '');
     }
@@ -144,8 +156,24 @@ function sameStep(step: LayerStep, ins: DockerfileLine): boolean {
 /** Matches this build's steps to the Dockerfile's final stage, in order; returns how many matched. */
 export function matchDockerfile(view: LayerView, text: string): number {
   const instructions = finalStageInstructions(text);
-  let from = 0;
   let matched = 0;
+  if (view.baseUnknown) {
+    // The base's steps are mixed in and come first: match from the newest step and the last line backwards, so
+    // a base step can only take a line that no step of this build took.
+    let to = instructions.length - 1;
+    for (const step of [...view.steps].reverse()) {
+      for (let k = to; k >= 0; k--) {
+        if (sameStep(step, instructions[k])) {
+          step.line = instructions[k].line;
+          to = k - 1;
+          matched++;
+          break;
+        }
+      }
+    }
+    return matched;
+  }
+  let from = 0;
   for (const step of view.steps) {
     if (step.base) continue;
     for (let k = from; k < instructions.length; k++) {

@@ -1,5 +1,5 @@
 import { escapeHtml, formatSize } from '../html';
-import type { LayerFiles } from './imageTar';
+import type { LayerFile, LayerFiles } from './imageTar';
 import type { LayerStep, LayerView } from './layerData';
 
 const KEYWORD_WORDS: Record<string, string> = {
@@ -41,15 +41,24 @@ export function layerRows(view: LayerView): string {
   return rows.join('\n');
 }
 
+const BASE_UNKNOWN =
+  'Where the base image ends cannot be known for this image: the engine lists every step below the newest as ' +
+  '&lt;missing&gt; and names no base image, as it does for images that were pulled, loaded or built with ' +
+  'BuildKit, and for every image in the containerd image store. So no step is marked as the base, and every ' +
+  'step counts as part of this build.';
+
 /** The panel body for one image. */
 export function layerBody(view: LayerView): string {
   const own = view.steps.filter((s) => !s.base);
   const ownSize = own.reduce((sum, s) => sum + s.size, 0);
   const metadata = view.steps.filter((s) => s.metadataOnly).length;
+  // With the base unknown every step counts as this build's, so "this build adds" would only repeat the total.
+  const adds = view.baseUnknown ? '' : ` · this build adds ${escapeHtml(formatSize(ownSize))}`;
   const dockerfile = view.dockerfile ? `<p class="dockerfile">Steps are linked to <a href="#" class="open-dockerfile">${escapeHtml(view.dockerfile.path)}</a> (${view.dockerfile.matched} of ${own.length} matched). Click a step or press Enter on it to see its line.</p>` : `<p class="dockerfile muted">No Dockerfile in this workspace matches this image's steps, so steps are not linked to lines.</p>`;
   return `<header>
 <h1>${escapeHtml(view.image)}</h1>
-<p class="summary"><strong>${escapeHtml(formatSize(view.totalSize))}</strong> in ${view.steps.length} steps (${view.steps.length - metadata} with files, ${metadata} metadata only) · this build adds ${escapeHtml(formatSize(ownSize))} · created ${escapeHtml(new Date(view.created * 1000).toISOString().replace('T', ' ').slice(0, 16))} UTC</p>
+<p class="summary"><strong>${escapeHtml(formatSize(view.totalSize))}</strong> in ${view.steps.length} steps (${view.steps.length - metadata} with files, ${metadata} metadata only)${adds} · created ${escapeHtml(new Date(view.created * 1000).toISOString().replace('T', ' ').slice(0, 16))} UTC</p>
+${view.baseUnknown ? `<p class="muted">${BASE_UNKNOWN}</p>` : ''}
 ${dockerfile}
 </header>
 <table class="layers" aria-label="Layers of ${escapeHtml(view.image)}, newest first">
@@ -72,29 +81,74 @@ ${layerRows(view)}
 
 const KIND_MARK: Record<string, string> = { added: '+', changed: '~', deleted: '−' };
 
+function fileItem(f: LayerFile): string {
+  const mark = (label: string) => `<span class="mark" aria-label="${label}">${KIND_MARK[f.kind]}</span>`;
+  if (f.opaque) {
+    const what = 'emptied: what earlier layers put here is hidden';
+    const path = `<code>/${escapeHtml(f.path)}/</code>`;
+    return `<li class="deleted">${mark('emptied')} ${path} <span class="muted">${what}</span></li>`;
+  }
+  const size = f.kind === 'deleted' ? 'deleted' : escapeHtml(formatSize(f.size));
+  const path = `<code>/${escapeHtml(f.path)}</code>`;
+  return `<li class="${f.kind}">${mark(f.kind)} ${path} <span class="muted">${size}</span></li>`;
+}
+
+/** Where the files came from: the archive's layout, the layers' compression and the platform shown. */
+function sourceLine(files: LayerFiles): string {
+  const kinds = [...new Set(files.layers.flatMap((l) => (l.compression ? [l.compression] : [])))];
+  const words = kinds.map((c) => (c === 'none' ? 'uncompressed' : c)).join(' and ');
+  const layout =
+    files.format === 'oci'
+      ? 'an OCI image layout (the containerd image store writes these)'
+      : 'a classic <code>docker save</code> archive';
+  const platform = files.platform ? `, platform <code>${escapeHtml(files.platform)}</code>` : '';
+  return `<p class="muted">Read from ${layout}${words ? ` with ${words} layers` : ''}${platform}.</p>`;
+}
+
+const shortInstruction = (text: string) => (text.length > 80 ? `${text.slice(0, 77)}…` : text);
+
 /** The deeper view: files each layer adds, changes or deletes, and the space wasted by later deletes/overwrites. */
 export function layerFilesHtml(files: LayerFiles, view: LayerView, limit = 200): string {
-  const stepName = (historyIndex: number) => {
-    const step = view.steps[historyIndex];
-    return step ? `${step.index + 1}. ${step.instruction.length > 80 ? `${step.instruction.slice(0, 77)}…` : step.instruction}` : 'a layer';
+  const notes = [...files.notes];
+  // The panel's history comes from the engine; the layers from the archive. If their step counts differ, the
+  // archive's history indexes do not point into the panel's steps.
+  const sameHistory = files.historySteps === view.steps.length;
+  if (!sameHistory && files.historySteps && files.layers.some((l) => l.historyIndex >= 0)) {
+    notes.push(
+      `The archive's history has ${files.historySteps} steps and the engine's ${view.steps.length}, ` +
+        'so the layers are not named after the steps above.',
+    );
+  }
+  const layerName = (n: number) => {
+    const step = sameHistory ? view.steps[files.layers[n]?.historyIndex ?? -1] : undefined;
+    if (!step) return `Layer ${n + 1} of ${files.layers.length} (bottom first)`;
+    return `${step.index + 1}. ${shortInstruction(step.instruction)}`;
   };
-  const layerName = (n: number) => stepName(files.layers[n]?.historyIndex ?? -1);
   const parts: string[] = [];
   parts.push(
     `<p class="summary">${files.wasted ? `<strong class="bad">${escapeHtml(formatSize(files.wasted))} wasted</strong>: bytes stored in one layer for files that a later layer overwrote or deleted. They still ship with the image.` : 'No wasted space: no layer stores files that a later layer overwrites or deletes.'}</p>`,
   );
+  parts.push(sourceLine(files));
+  for (const note of notes) parts.push(`<p>${escapeHtml(note)}</p>`);
   if (files.wasters.length) {
     parts.push('<table class="wasters" aria-label="Largest wasted files"><thead><tr><th>File</th><th>Size</th><th>Added by</th><th>Replaced or deleted by</th></tr></thead><tbody>');
     for (const w of files.wasters.slice(0, 20)) parts.push(`<tr><td><code>/${escapeHtml(w.path)}</code></td><td class="size">${escapeHtml(formatSize(w.size))}</td><td>${escapeHtml(layerName(w.addedIn))}</td><td>${escapeHtml(layerName(w.removedIn))}</td></tr>`);
     parts.push('</tbody></table><p class="muted">Delete temporary files in the same RUN that creates them (or build in a separate stage and copy only the result).</p>');
   }
-  files.layers.forEach((layer) => {
+  files.layers.forEach((layer, n) => {
     const counts = { added: 0, changed: 0, deleted: 0 };
     for (const f of layer.files) counts[f.kind]++;
     const shown = [...layer.files].sort((a, b) => b.size - a.size).slice(0, limit);
+    const what = layer.unread
+      ? `files unknown: ${layer.unread}`
+      : `${counts.added} added, ${counts.changed} changed, ${counts.deleted} deleted`;
+    const size = escapeHtml(formatSize(layer.size));
+    const later = escapeHtml(formatSize(layer.wasted));
+    const wasted = layer.wasted ? ` · <span class="bad">${later} later wasted</span>` : '';
+    const summary = `${escapeHtml(layerName(n))} · ${size} · ${escapeHtml(what)}${wasted}`;
     parts.push(
-      `<details><summary>${escapeHtml(stepName(layer.historyIndex))} · ${escapeHtml(formatSize(layer.size))} · ${counts.added} added, ${counts.changed} changed, ${counts.deleted} deleted${layer.wasted ? ` · <span class="bad">${escapeHtml(formatSize(layer.wasted))} later wasted</span>` : ''}</summary><ul class="files">` +
-        shown.map((f) => `<li class="${f.kind}"><span class="mark" aria-label="${f.kind}">${KIND_MARK[f.kind]}</span> <code>/${escapeHtml(f.path)}</code> <span class="muted">${f.kind === 'deleted' ? 'deleted' : escapeHtml(formatSize(f.size))}</span></li>`).join('') +
+      `<details><summary>${summary}</summary><ul class="files">` +
+        shown.map(fileItem).join('') +
         (layer.files.length > shown.length ? `<li class="muted">…and ${layer.files.length - shown.length} more (smallest not shown)</li>` : '') +
         `</ul></details>`,
     );

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Ctx } from '../../ctx';
 import { buildLayerView, matchDockerfile, ownSteps, type LayerView } from '../../panels/layers/layerData';
-import { ImageTarReader } from '../../panels/layers/imageTar';
+import { DEFAULT_LIMITS, ImageArchiveError, readImageArchive } from '../../panels/layers/imageTar';
 import { layerBody, layerFilesHtml } from '../../panels/layers/layerHtml';
 import { escapeHtml, formatSize, makeNonce, page } from '../../panels/html';
 import { portMapFromCompose, portMapFromContainers, type PortMap } from '../../panels/ports/portData';
@@ -120,28 +120,33 @@ export function registerPanels(ctx: Ctx, session: DockerSession): void {
   async function streamFiles(panel: vscode.WebviewPanel, state: LayerState, view: LayerView): Promise<void> {
     const api = ready() && session.api();
     if (!api) return;
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Reading the files of ${state.name}`, cancellable: true }, async (progress, token) => {
-      const reader = new ImageTarReader();
+    const title = `Reading the files of ${state.name}`;
+    const where = { location: vscode.ProgressLocation.Notification, title, cancellable: true };
+    await vscode.window.withProgress(where, async (progress, token) => {
       try {
+        // A multi-platform image is shown for the engine's platform, as `docker history` shows it.
+        const engine = await api.version().catch(() => undefined);
         const stream = await api.saveImage(state.image);
         token.onCancellationRequested(() => stream.destroy());
         let reported = 0;
-        await new Promise<void>((resolve, reject) => {
-          stream.on('data', (chunk: Buffer) => {
-            reader.feed(chunk);
-            if (reader.bytes - reported > 5e6) {
-              reported = reader.bytes;
-              progress.report({ message: `${formatSize(reader.bytes)} read` });
-            }
-          });
-          stream.on('end', () => resolve());
-          stream.on('close', () => (token.isCancellationRequested ? reject(new Error('cancelled')) : resolve()));
-          stream.on('error', reject);
+        const files = await readImageArchive(stream as AsyncIterable<Uint8Array>, {
+          platform: engine && { os: engine.os, architecture: engine.arch },
+          // Room for an image many times the size its history states, and never less than the default.
+          limits: { unpackedBytes: Math.max(DEFAULT_LIMITS.unpackedBytes, 4 * view.totalSize) },
+          onProgress: (bytes, unpacked) => {
+            if (bytes - reported < 5e6) return;
+            reported = bytes;
+            progress.report({ message: `${formatSize(bytes)} read, ${formatSize(unpacked)} unpacked` });
+          },
         });
         if (token.isCancellationRequested) throw new Error('cancelled');
-        void panel.webview.postMessage({ type: 'files', html: layerFilesHtml(reader.result(), view) });
+        void panel.webview.postMessage({ type: 'files', html: layerFilesHtml(files, view) });
       } catch (err) {
-        const message = (err as Error).message === 'cancelled' ? 'Stopped reading the image.' : `The image could not be read: ${(err as Error).message}`;
+        const message = token.isCancellationRequested
+          ? 'Stopped reading the image.'
+          : err instanceof ImageArchiveError
+            ? `The file view stopped: ${err.message}`
+            : `The image could not be read: ${(err as Error).message}`;
         void panel.webview.postMessage({ type: 'files', html: `<p class="muted">${escapeHtml(message)}</p>` });
       }
     });
