@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { trimWhere } from '../language/text';
 import * as path from 'node:path';
 import dockerignore from '@balena/dockerignore';
 
@@ -253,12 +254,13 @@ export function summarizeContext(root: string, options: WalkOptions = {}): Conte
 /** Turns "A=1 B=two" into build args; values may be quoted. */
 export function parseBuildArgs(text: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const m of text.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("([^"]*)"|'([^']*)'|(\S*))/g)) out[m[1]] = m[3] ?? m[4] ?? m[5] ?? '';
+  // A name starts only where no name character comes before it, so a long run without `=` is scanned once.
+  for (const m of text.matchAll(/(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_]*)=("([^"]*)"|'([^']*)'|(\S*))/g)) out[m[1]] = m[3] ?? m[4] ?? m[5] ?? '';
   return out;
 }
 
 /** A tag Docker accepts, from a folder name: lower case, allowed characters only. */
 export function defaultTag(folder: string): string {
-  const name = folder.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '') || 'image';
+  const name = trimWhere(folder.toLowerCase().replace(/[^a-z0-9._-]+/g, '-'), (c) => !/[a-z0-9]/.test(c)) || 'image';
   return `${name}:dev`;
 }

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { trimTrailingSlashes } from '../language/text';
 
 export interface RegistryCredentials {
   username: string;
@@ -39,21 +40,21 @@ export function registryAddressProblem(address: string): string | undefined {
 export function registryUrl(address: string): string {
   const problem = registryAddressProblem(address);
   if (problem) throw new RegistryError(problem);
-  const trimmed = address.trim().replace(/\/+$/, '');
+  const trimmed = trimTrailingSlashes(address.trim());
   if (/^https?:\/\//.test(trimmed)) return trimmed;
   // Like the engine: plain HTTP for loopback registries, HTTPS for everything else.
   return /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(trimmed) ? `http://${trimmed}` : `https://${trimmed}`;
 }
 
 /** The host[:port] an image name uses for this registry (`127.0.0.1:5000/team/app:1`). */
-export const registryHost = (address: string): string => address.trim().replace(/^https?:\/\//, '').replace(/\/+$/, '');
+export const registryHost = (address: string): string => trimTrailingSlashes(address.trim().replace(/^https?:\/\//, ''));
 
 /** Registries the Docker CLI knows (`auths` of its config.json), and which credential helper holds their secrets. */
 export function cliRegistries(configDir = process.env.DOCKER_CONFIG ?? path.join(os.homedir(), '.docker')): { host: string; helper?: string }[] {
   try {
     const config = JSON.parse(fs.readFileSync(path.join(configDir, 'config.json'), 'utf8')) as { auths?: Record<string, unknown>; credsStore?: string; credHelpers?: Record<string, string> };
     const hosts = new Set([...Object.keys(config.auths ?? {}), ...Object.keys(config.credHelpers ?? {})]);
-    return [...hosts].map((h) => ({ host: h.replace(/^https?:\/\//, '').replace(/\/v1\/?$/, '').replace(/\/+$/, ''), ...((config.credHelpers?.[h] ?? config.credsStore) ? { helper: config.credHelpers?.[h] ?? config.credsStore } : {}) }));
+    return [...hosts].map((h) => ({ host: trimTrailingSlashes(h.replace(/^https?:\/\//, '').replace(/\/v1\/?$/, '')), ...((config.credHelpers?.[h] ?? config.credsStore) ? { helper: config.credHelpers?.[h] ?? config.credsStore } : {}) }));
   } catch {
     return [];
   }
@@ -62,11 +63,13 @@ export function cliRegistries(configDir = process.env.DOCKER_CONFIG ?? path.join
 /** Parses `WWW-Authenticate: Bearer realm="…",service="…",scope="…"`. */
 export function parseChallenge(header: string | null): { scheme: string; params: Record<string, string> } | undefined {
   if (!header) return undefined;
-  const m = /^(\w+)\s*(.*)$/.exec(header.trim());
-  if (!m) return undefined;
+  const text = header.trim();
+  const space = text.search(/\s/);
+  const scheme = space < 0 ? text : text.slice(0, space);
+  if (!/^\w+$/.test(scheme)) return undefined;
   const params: Record<string, string> = {};
-  for (const p of m[2].matchAll(/(\w+)="([^"]*)"/g)) params[p[1]] = p[2];
-  return { scheme: m[1].toLowerCase(), params };
+  for (const p of text.slice(scheme.length).matchAll(/(?<!\w)(\w+)="([^"]*)"/g)) params[p[1]] = p[2];
+  return { scheme: scheme.toLowerCase(), params };
 }
 
 /**

@@ -160,7 +160,10 @@ export function registerRegistries(ctx: Ctx, session: DockerSession): void {
     const typed = host.startsWith('$(add)') ? await vscode.window.showInputBox({ prompt: 'host[:port] of the registry', validateInput: registryAddressProblem }) : host;
     if (!typed?.trim() || registryAddressProblem(typed)) return;
     const target = registryHost(typed);
-    const [name, tag = 'latest'] = source.replace(/^[^/]+\.[^/]+\//, '').split(/:(?=[^:/]+$)/);
+    // Without the source's own registry host (a first segment with a dot in it), then split off the tag.
+    const slash = source.indexOf('/');
+    const local = slash > 0 && /.\../.test(source.slice(0, slash)) ? source.slice(slash + 1) : source;
+    const [name, tag = 'latest'] = local.split(/:(?=[^:/]+$)/);
     const ref = await vscode.window.showInputBox({ title: 'Push image', prompt: 'The name in the registry (host/repository:tag)', value: `${target}/${name}:${tag}`, ignoreFocusOut: true });
     if (!ref) return;
     const api = session.api();

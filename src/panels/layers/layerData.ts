@@ -51,13 +51,27 @@ export interface LayerView {
 
 const METADATA = new Set(['ENV', 'LABEL', 'EXPOSE', 'CMD', 'ENTRYPOINT', 'USER', 'ARG', 'HEALTHCHECK', 'STOPSIGNAL', 'VOLUME', 'SHELL', 'ONBUILD', 'MAINTAINER']);
 
+/** Build arguments in effect are recorded as "|2 A=1 B=2 " before the command: that prefix goes. */
+function withoutBuildArgs(text: string): string {
+  const head = /^\|(\d+)\s/.exec(text);
+  if (!head) return text;
+  const words = text.slice(head[0].length).split(/(\s+)/);
+  // Words and the blanks between them alternate: drop the count's NAME=value words and their blanks.
+  let taken = 0;
+  let at = 0;
+  while (taken < Number(head[1]) && at < words.length && words[at].includes('=')) {
+    taken++;
+    at += 2;
+  }
+  return words.slice(at).join('').trimStart();
+}
+
 /** `/bin/sh -c #(nop)  ENV A=1` → `ENV A=1`; `/bin/sh -c apk add x` → `RUN apk add x`; BuildKit's forms too. */
 export function cleanInstruction(createdBy: string, comment = ''): string {
   let text = createdBy.trim();
   if (!text) return comment ? comment.replace(/^Imported from -$/, 'Imported from a tar archive') : '(no instruction recorded)';
-  text = text.replace(/\s+# buildkit$/, '');
-  // Build arguments in effect are recorded as "|2 A=1 B=2 " before the command.
-  text = text.replace(/^\|\d+\s+(?:\S+=\S*\s+)*/, '');
+  if (/\s# buildkit$/.test(text)) text = text.slice(0, -'# buildkit'.length).trimEnd();
+  text = withoutBuildArgs(text);
   const nop = /^\/bin\/sh -c #\(nop\)\s+(.*)$/s.exec(text);
   if (nop) return nop[1].trim();
   const shell = /^(?:RUN\s+)?\/bin\/sh -c\s+(.*)$/s.exec(text);
@@ -139,7 +153,7 @@ function sameStep(step: LayerStep, ins: DockerfileLine): boolean {
       // written: compare the destination.
       const written = args.split(/[\s,"]+/).filter(Boolean);
       const dest = / in (\S+)\s*$/.exec(args)?.[1] ?? written[written.length - 1];
-      const insDest = ins.args.replace(/--\S+\s+/g, '').trim().split(/\s+/).pop();
+      const insDest = ins.args.trim().split(/\s+/).filter((w) => !w.startsWith('--')).pop();
       return !!dest && !!insDest && dest.replace(/\/$/, '') === insDest.replace(/\/$/, '').replace(/^\["?|"?\]$/g, '');
     }
     case 'RUN':

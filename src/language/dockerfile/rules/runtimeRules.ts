@@ -12,12 +12,35 @@ export function execFormOf(text: string): string | undefined {
   return JSON.stringify(commands[0].words.map((w) => w.value)).replace(/","/g, '", "');
 }
 
+/**
+ * `['a', 'it\\'s']` → `["a", "it's"]`: each single-quoted string (with `\\'` inside) as a JSON string. One pass;
+ * an unclosed quote leaves the rest as it is.
+ */
+function singleToDoubleQuotes(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] !== "'") {
+      out += text[i];
+      continue;
+    }
+    let inner = '';
+    let j = i + 1;
+    for (; j < text.length && text[j] !== "'"; j++) {
+      if (text[j] === '\\' && j + 1 < text.length) {
+        inner += text[j + 1] === "'" ? "'" : text[j] + text[j + 1];
+        j++;
+      } else inner += text[j];
+    }
+    if (j >= text.length) return out + text.slice(i);
+    out += JSON.stringify(inner);
+    i = j;
+  }
+  return out;
+}
+
 /** Repairs the usual mistakes in an exec-form array: single quotes and a trailing comma. */
 export function repairJsonArray(text: string): string | undefined {
-  const fixed = text
-    .trim()
-    .replace(/'((?:[^'\\]|\\.)*)'/g, (_m, inner: string) => JSON.stringify(inner.replace(/\\'/g, "'")))
-    .replace(/,\s*\]$/, ']');
+  const fixed = singleToDoubleQuotes(text.trim()).replace(/,\s*\]$/, ']');
   try {
     const parsed: unknown = JSON.parse(fixed);
     return Array.isArray(parsed) && parsed.every((x) => typeof x === 'string') ? JSON.stringify(parsed).replace(/","/g, '", "') : undefined;

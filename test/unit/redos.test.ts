@@ -1,0 +1,76 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { checkSync } from 'recheck';
+import * as ts from 'typescript';
+
+const SRC = path.resolve(__dirname, '..', '..', 'src');
+
+/**
+ * Expressions that recheck calls non-linear but that only ever see bounded input, each with the reason. An
+ * expression is listed here only after its input's bound has been checked at the call site.
+ */
+const ALLOWED: Readonly<Record<string, string>> = {};
+
+interface Found {
+  where: string;
+  source: string;
+  flags: string;
+}
+
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    return e.isDirectory() ? sourceFiles(full) : e.name.endsWith('.ts') ? [full] : [];
+  });
+}
+
+/** Every regular expression literal in src/, and every `new RegExp(…)`/`RegExp(…)` with a literal or template pattern. */
+function collect(): Found[] {
+  const out: Found[] = [];
+  for (const file of sourceFiles(SRC)) {
+    const text = fs.readFileSync(file, 'utf8');
+    const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
+    const where = (n: ts.Node) => `${path.relative(SRC, file)}:${sf.getLineAndCharacterOfPosition(n.getStart()).line + 1}`;
+    const visit = (node: ts.Node): void => {
+      if (ts.isRegularExpressionLiteral(node)) {
+        const literal = node.text;
+        const end = literal.lastIndexOf('/');
+        out.push({ where: where(node), source: literal.slice(1, end), flags: literal.slice(end + 1) });
+      } else if ((ts.isNewExpression(node) || ts.isCallExpression(node)) && ts.isIdentifier(node.expression) && node.expression.text === 'RegExp') {
+        const [pattern, flags] = node.arguments ?? [];
+        const flagText = flags && ts.isStringLiteralLike(flags) ? flags.text : '';
+        if (pattern && ts.isStringLiteralLike(pattern)) out.push({ where: where(node), source: pattern.text, flags: flagText });
+        // A pattern built from a template: the interpolated parts are names (escaped or fixed words); an `x` stands for each.
+        else if (pattern && ts.isTemplateExpression(pattern)) out.push({ where: where(node), source: pattern.head.text + pattern.templateSpans.map((s) => `x${s.literal.text}`).join(''), flags: flagText });
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(sf);
+  }
+  return out;
+}
+
+describe('regular expressions in src/ run in linear time (ReDoS guard)', function () {
+  this.timeout(120000);
+  const found = collect();
+
+  it('finds the expressions to check', () => {
+    assert.ok(found.length > 100, `collected ${found.length}`);
+  });
+
+  it('has no expression that backtracks super-linearly, unless listed with a reason', () => {
+    const bad: string[] = [];
+    const seen = new Set<string>();
+    for (const f of found) {
+      const key = `/${f.source}/${f.flags}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const result = checkSync(f.source, f.flags, { timeout: 5000 });
+      if (result.status === 'safe' || ALLOWED[key]) continue;
+      const why = result.status === 'vulnerable' ? `${result.complexity.type}, e.g. ${JSON.stringify(result.attack.string).slice(0, 60)}` : `unknown (${result.status === 'unknown' ? result.error.kind : ''})`;
+      bad.push(`${f.where} ${key}: ${why}`);
+    }
+    assert.deepEqual(bad, []);
+  });
+});
