@@ -14,7 +14,9 @@ const withoutBuildkitSession = {
   name: 'without-buildkit-session',
   setup(build) {
     build.onResolve({ filter: /^\.\/(session|buildkit)$/ }, (args) =>
-      /[\\/]dockerode[\\/]lib$/.test(args.resolveDir) ? { path: new URL('./src/docker/noBuildkitSession.cjs', import.meta.url).pathname } : undefined,
+      /[\\/]dockerode[\\/]lib$/.test(args.resolveDir)
+        ? { path: new URL('./src/docker/noBuildkitSession.cjs', import.meta.url).pathname }
+        : undefined,
     );
   },
 };

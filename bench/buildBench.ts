@@ -37,7 +37,14 @@ function drain(stream: NodeJS.ReadableStream): Promise<number> {
   });
 }
 
-const entriesOf = (tarFile: string) => execFileSync('tar', ['-tf', tarFile], { maxBuffer: 64 << 20 }).toString().split('\n').filter(Boolean).map((n) => n.replace(/^\.\//, '').replace(/\/$/, '')).filter((n) => n && n !== '.').sort();
+const entriesOf = (tarFile: string) =>
+  execFileSync('tar', ['-tf', tarFile], { maxBuffer: 64 << 20 })
+    .toString()
+    .split('\n')
+    .filter(Boolean)
+    .map((n) => n.replace(/^\.\//, '').replace(/\/$/, ''))
+    .filter((n) => n && n !== '.')
+    .sort();
 
 /**
  * Packing a build context the way a build sends it (walk + .dockerignore + tar, from the start to the last byte),
@@ -48,16 +55,30 @@ export async function benchBuildContext(): Promise<void> {
   const dir = makeProject();
   // Write the 20,000 new files out first: the kernel flushing them during the runs would time the disk, not tar.
   execFileSync('sync');
-  const gnuWalk = () => spawn('tar', ['-C', dir, '-cf', '-', '--exclude=./node_modules', '--exclude=./.git', '.'], { stdio: ['ignore', 'pipe', 'inherit'] }).stdout;
+  const gnuWalk = () =>
+    spawn('tar', ['-C', dir, '-cf', '-', '--exclude=./node_modules', '--exclude=./.git', '.'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }).stdout;
   try {
     const check = path.join(os.tmpdir(), `dockside-ctx-check-${process.pid}`);
     const ours = packContext(dir, { dockerfile: path.join(dir, 'Dockerfile') });
-    await new Promise<void>((resolve, reject) => ours.stream.pipe(fs.createWriteStream(check)).on('finish', () => resolve()).on('error', reject));
+    await new Promise<void>((resolve, reject) =>
+      ours.stream
+        .pipe(fs.createWriteStream(check))
+        .on('finish', () => resolve())
+        .on('error', reject),
+    );
     const ourEntries = entriesOf(check);
-    await new Promise<void>((resolve, reject) => gnuWalk().pipe(fs.createWriteStream(check)).on('finish', () => resolve()).on('error', reject));
+    await new Promise<void>((resolve, reject) =>
+      gnuWalk()
+        .pipe(fs.createWriteStream(check))
+        .on('finish', () => resolve())
+        .on('error', reject),
+    );
     const gnuEntries = entriesOf(check);
     fs.rmSync(check, { force: true });
-    if (JSON.stringify(ourEntries) !== JSON.stringify(gnuEntries)) throw new Error(`Dockside packed ${ourEntries.length} entries, GNU tar ${gnuEntries.length}: not the same set`);
+    if (JSON.stringify(ourEntries) !== JSON.stringify(gnuEntries))
+      throw new Error(`Dockside packed ${ourEntries.length} entries, GNU tar ${gnuEntries.length}: not the same set`);
     const summary = await ours.summary;
     const list = path.join(os.tmpdir(), `dockside-ctx-list-${process.pid}`);
     fs.writeFileSync(list, summary.files.join('\n'));
@@ -78,7 +99,10 @@ export async function benchBuildContext(): Promise<void> {
       await drain(gnuWalk());
       gnu.push(performance.now() - t);
       t = performance.now();
-      await drain(spawn('tar', ['-C', dir, '-cf', '-', '--no-recursion', '-T', list], { stdio: ['ignore', 'pipe', 'inherit'] }).stdout);
+      await drain(
+        spawn('tar', ['-C', dir, '-cf', '-', '--no-recursion', '-T', list], { stdio: ['ignore', 'pipe', 'inherit'] })
+          .stdout,
+      );
       gnuList.push(performance.now() - t);
     }
     fs.rmSync(list, { force: true });
@@ -89,11 +113,21 @@ export async function benchBuildContext(): Promise<void> {
       leftOut.push(performance.now() - t);
     }
     console.log(`\nBuild context (20,000 files, node_modules excluded by .dockerignore; medians of ${RUNS})`);
-    console.log(`  ${summary.files.length} files sent (${(sent / 1e6).toFixed(1)} MB of tar, the same ${ourEntries.length} entries as GNU tar), ${left.files} left out (${(left.bytes / 1e6).toFixed(1)} MB)`);
-    console.log(`  Dockside packing (walk + .dockerignore + tar stream, start to last byte): ${median(pack).toFixed(1)} ms`);
-    console.log(`  GNU tar of the same set: ${median(gnu).toFixed(1)} ms walking with --exclude, ${median(gnuList).toFixed(1)} ms given the file list`);
-    console.log(`  ratio ${(median(pack) / median(gnu)).toFixed(2)} to tar's own walk, ${(median(pack) / median(gnuList)).toFixed(2)} to tar given the list (target ≤ 1.2)`);
-    console.log(`  adding up what .dockerignore leaves out (a stat per excluded file; a build does it while the context is sent): ${median(leftOut).toFixed(1)} ms`);
+    console.log(
+      `  ${summary.files.length} files sent (${(sent / 1e6).toFixed(1)} MB of tar, the same ${ourEntries.length} entries as GNU tar), ${left.files} left out (${(left.bytes / 1e6).toFixed(1)} MB)`,
+    );
+    console.log(
+      `  Dockside packing (walk + .dockerignore + tar stream, start to last byte): ${median(pack).toFixed(1)} ms`,
+    );
+    console.log(
+      `  GNU tar of the same set: ${median(gnu).toFixed(1)} ms walking with --exclude, ${median(gnuList).toFixed(1)} ms given the file list`,
+    );
+    console.log(
+      `  ratio ${(median(pack) / median(gnu)).toFixed(2)} to tar's own walk, ${(median(pack) / median(gnuList)).toFixed(2)} to tar given the list (target ≤ 1.2)`,
+    );
+    console.log(
+      `  adding up what .dockerignore leaves out (a stat per excluded file; a build does it while the context is sent): ${median(leftOut).toFixed(1)} ms`,
+    );
     // Build and push progress: a burst of messages as fast as an engine sends them, through the same throttle.
     const updates: number[] = [];
     const t = throttle<number>(() => updates.push(performance.now()));
@@ -106,7 +140,9 @@ export async function benchBuildContext(): Promise<void> {
     await new Promise((r) => setTimeout(r, 150));
     t.dispose();
     const gap = Math.min(...updates.slice(1).map((at, i) => at - updates[i]));
-    console.log(`  build and push progress: 10,000 messages over ${(burst / 1000).toFixed(1)} s gave ${updates.length} notification updates, never closer than ${gap.toFixed(0)} ms apart (at most ${Math.floor(1000 / gap)} a second; target ≤ 10)`);
+    console.log(
+      `  build and push progress: 10,000 messages over ${(burst / 1000).toFixed(1)} s gave ${updates.length} notification updates, never closer than ${gap.toFixed(0)} ms apart (at most ${Math.floor(1000 / gap)} a second; target ≤ 10)`,
+    );
   } finally {
     execFileSync('rm', ['-rf', dir]);
   }

@@ -14,7 +14,9 @@ export function benchBundle(): void {
   for (const f of files) {
     const size = fs.statSync(path.join(dist, f)).size;
     if (f !== 'cli.js') total += size;
-    console.log(`  ${f.padEnd(20)} ${(size / 1024).toFixed(1)} KB${f === 'cli.js' ? ' (the npm CLI, not in the .vsix)' : ''}`);
+    console.log(
+      `  ${f.padEnd(20)} ${(size / 1024).toFixed(1)} KB${f === 'cli.js' ? ' (the npm CLI, not in the .vsix)' : ''}`,
+    );
   }
   console.log(`  extension total      ${(total / 1024 / 1024).toFixed(2)} MB (target ≤ 1.5 MB)`);
 }

@@ -29,11 +29,17 @@ export async function benchDockerfile(): Promise<void> {
       const baseline = await baselineValidate(worker, text, runs);
       const service = new DockerfileService();
       let run = 0;
-      const ours = measure(() => service.diagnose({ uri: 'bench', version: ++run, text: `${text}# dockside ${run}\n` }), runs);
+      const ours = measure(
+        () => service.diagnose({ uri: 'bench', version: ++run, text: `${text}# dockside ${run}\n` }),
+        runs,
+      );
       printRow(`${lines} lines`, ours, baseline);
 
       service.diagnose({ uri: 'hover', version: 1, text });
-      const hover = measure(() => service.hover({ uri: 'hover', version: 1, text }, { line: Math.floor(lines / 2), character: 1 }), 200);
+      const hover = measure(
+        () => service.hover({ uri: 'hover', version: 1, text }, { line: Math.floor(lines / 2), character: 1 }),
+        200,
+      );
       console.log(`  hover on a parsed ${lines}-line file: ${hover.toFixed(3)} ms (target ≤ 2 ms)`);
     }
   } finally {
@@ -59,5 +65,7 @@ function benchMemory(): void {
   };
   const after50 = heapAfter(50, 0);
   const after500 = heapAfter(450, 50);
-  console.log(`\nMemory over repeated edits of a 1,000-line Dockerfile: heap ${after50.toFixed(1)} MB after 50 edits, ${after500.toFixed(1)} MB after 500`);
+  console.log(
+    `\nMemory over repeated edits of a 1,000-line Dockerfile: heap ${after50.toFixed(1)} MB after 50 edits, ${after500.toFixed(1)} MB after 500`,
+  );
 }

@@ -25,19 +25,30 @@ export async function benchLayers(engine: TestEngine): Promise<void> {
     const times: number[] = [];
     for (let i = 0; i < 7; i++) {
       const started = performance.now();
-      const [history, inspect] = await Promise.all([api.imageHistory(deep), api.inspect('image', deep) as Promise<{ Id: string; Created: string }>]);
+      const [history, inspect] = await Promise.all([
+        api.imageHistory(deep),
+        api.inspect('image', deep) as Promise<{ Id: string; Created: string }>,
+      ]);
       layerBody(buildLayerView(deep, inspect.Id, Date.parse(inspect.Created) / 1000, history));
       times.push(performance.now() - started);
     }
     const layers = (await api.imageHistory(deep)).length;
-    console.log(`\nLayer panel\n  data and HTML for a ${layers}-step image: ${median(times).toFixed(1)} ms after the request (target ≤ 300 ms)`);
+    console.log(
+      `\nLayer panel\n  data and HTML for a ${layers}-step image: ${median(times).toFixed(1)} ms after the request (target ≤ 300 ms)`,
+    );
 
     if (!(await engine.docker.listImages({ filters: JSON.stringify({ reference: [big] }) })).length) {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockside-big-'));
-      for (let i = 0; i < 5; i++) fs.writeFileSync(path.join(dir, `blob-${i}.bin`), Buffer.alloc(100 * 1024 * 1024, i + 1));
+      for (let i = 0; i < 5; i++)
+        fs.writeFileSync(path.join(dir, `blob-${i}.bin`), Buffer.alloc(100 * 1024 * 1024, i + 1));
       const tar = spawn('tar', ['-C', dir, '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
-      const stream = await engine.docker.importImage(tar.stdout as unknown as string, { repo: 'dockside-bench-big', tag: '1' } as object);
-      await new Promise<void>((resolve, reject) => engine.docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve())));
+      const stream = await engine.docker.importImage(
+        tar.stdout as unknown as string,
+        { repo: 'dockside-bench-big', tag: '1' } as object,
+      );
+      await new Promise<void>((resolve, reject) =>
+        engine.docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve())),
+      );
       fs.rmSync(dir, { recursive: true, force: true });
     }
     const save = await timeFileView(async () => (await api.saveImage(big)) as AsyncIterable<Uint8Array>);

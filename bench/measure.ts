@@ -7,7 +7,12 @@
  * test, which made a 1 ms measurement mostly a measurement of the interpreter. An editor calls these functions on
  * every edit, so steady state is what users get.
  */
-export function measurePair(a: (run: number) => unknown, b: (run: number) => unknown, runs = 21, warmMs = 300): [number, number] {
+export function measurePair(
+  a: (run: number) => unknown,
+  b: (run: number) => unknown,
+  runs = 21,
+  warmMs = 300,
+): [number, number] {
   const warmStart = performance.now();
   for (let i = 0; i < 3 || performance.now() - warmStart < warmMs; i++) {
     a(-1 - i);
@@ -16,7 +21,15 @@ export function measurePair(a: (run: number) => unknown, b: (run: number) => unk
   const ta: number[] = [];
   const tb: number[] = [];
   for (let i = 0; i < runs; i++) {
-    for (const [fn, out] of i % 2 ? ([[a, ta], [b, tb]] as const) : ([[b, tb], [a, ta]] as const)) {
+    for (const [fn, out] of i % 2
+      ? ([
+          [a, ta],
+          [b, tb],
+        ] as const)
+      : ([
+          [b, tb],
+          [a, ta],
+        ] as const)) {
       const start = process.hrtime.bigint();
       fn(i);
       out.push(Number(process.hrtime.bigint() - start) / 1e6);
@@ -32,5 +45,7 @@ export function measure(fn: () => unknown, runs = 15): number {
 }
 
 export function printRow(label: string, ours: number, baseline: number): void {
-  console.log(`  ${label.padEnd(14)} dockside ${ours.toFixed(2).padStart(8)}   baseline ${baseline.toFixed(2).padStart(8)}   ratio ${(ours / baseline).toFixed(2)}`);
+  console.log(
+    `  ${label.padEnd(14)} dockside ${ours.toFixed(2).padStart(8)}   baseline ${baseline.toFixed(2).padStart(8)}   ratio ${(ours / baseline).toFixed(2)}`,
+  );
 }

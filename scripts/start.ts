@@ -18,10 +18,14 @@ async function main(): Promise<void> {
     return;
   }
 
-  console.log('No `code` command found: starting a local browser VS Code (code-server). The first start installs it (a few minutes).');
+  console.log(
+    'No `code` command found: starting a local browser VS Code (code-server). The first start installs it (a few minutes).',
+  );
   const port = Number(process.env.PORT ?? 8080);
   const server = await startCodeServer({ workspace: examples, port });
-  console.log(`\nDockside is running in code-server. Open this address in your browser:\n\n  ${server.url}\n\nPress Ctrl+C to stop.`);
+  console.log(
+    `\nDockside is running in code-server. Open this address in your browser:\n\n  ${server.url}\n\nPress Ctrl+C to stop.`,
+  );
   const stop = () => void server.stop().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -50,7 +50,8 @@ function parseOptions(argv: string[]): Options | 'help' | 'version' {
   const rules: Record<string, RuleLevel> = {};
   for (const r of values.rule ?? []) {
     const m = /^([A-Za-z0-9_-]+)=(\w+)$/.exec(r);
-    if (!m || !isRuleLevel(m[2])) throw new UsageError(`Bad --rule "${r}": write CODE=off|error|warning|information|hint.`);
+    if (!m || !isRuleLevel(m[2]))
+      throw new UsageError(`Bad --rule "${r}": write CODE=off|error|warning|information|hint.`);
     rules[m[1].toUpperCase()] = m[2];
   }
   return { paths: paths.length ? paths : ['.'], format, rules };
@@ -84,7 +85,10 @@ export function runCli(argv: string[], out: (s: string) => void, err: (s: string
   try {
     targets = findLintTargets(options.paths);
   } catch (e) {
-    const message = e instanceof LintTargetError ? `dockside: cannot lint ${e.message}` : `dockside: cannot read ${(e as NodeJS.ErrnoException).path ?? 'a path'}: ${(e as Error).message}`;
+    const message =
+      e instanceof LintTargetError
+        ? `dockside: cannot lint ${e.message}`
+        : `dockside: cannot read ${(e as NodeJS.ErrnoException).path ?? 'a path'}: ${(e as Error).message}`;
     err(escapeControlCharacters(message) + '\n');
     return 2;
   }
@@ -102,13 +106,24 @@ export function runCli(argv: string[], out: (s: string) => void, err: (s: string
     }
     if ('tooLarge' in read) {
       // Not read at all: the services would only say it is too large to check.
-      const d = kind === 'compose' ? { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'warning' as const, code: 'CS025', message: composeTooLarge(read.tooLarge), lesson: 'compose' } : tooLargeToCheck('', read.tooLarge)!;
+      const d =
+        kind === 'compose'
+          ? {
+              range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+              severity: 'warning' as const,
+              code: 'CS025',
+              message: composeTooLarge(read.tooLarge),
+              lesson: 'compose',
+            }
+          : tooLargeToCheck('', read.tooLarge)!;
       findings.push(toFinding(file, d));
       continue;
     }
     const { text } = read;
     const diagnostics =
-      kind === 'compose' ? compose.diagnose({ uri: file, version: 0, text, path: path.resolve(file) }) : dockerfiles.diagnose({ uri: file, version: 0, text, path: path.resolve(file) });
+      kind === 'compose'
+        ? compose.diagnose({ uri: file, version: 0, text, path: path.resolve(file) })
+        : dockerfiles.diagnose({ uri: file, version: 0, text, path: path.resolve(file) });
     for (const d of diagnostics) findings.push(toFinding(file, d));
   }
 

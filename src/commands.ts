@@ -27,7 +27,10 @@ async function insertSnippet(uri: unknown, range: unknown, text: unknown): Promi
   if (!(uri instanceof vscode.Uri) || typeof text !== 'string') return;
   const r = range as { start: { line: number; character: number }; end: { line: number; character: number } };
   const editor = await vscode.window.showTextDocument(uri);
-  await editor.insertSnippet(new vscode.SnippetString(text), new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character));
+  await editor.insertSnippet(
+    new vscode.SnippetString(text),
+    new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character),
+  );
 }
 
 /** Command name → factory of its handler. */

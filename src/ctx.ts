@@ -27,7 +27,10 @@ export class Ctx {
     const out: Record<string, RuleLevel> = {};
     for (const [code, level] of Object.entries(raw ?? {})) {
       if (typeof level === 'string' && isRuleLevel(level)) out[code.toUpperCase()] = level;
-      else this.log.warn(`dockside.rules: "${code}" has an unknown level ${JSON.stringify(level)}; use off, error, warning, information or hint.`);
+      else
+        this.log.warn(
+          `dockside.rules: "${code}" has an unknown level ${JSON.stringify(level)}; use off, error, warning, information or hint.`,
+        );
     }
     return out;
   }

@@ -9,7 +9,11 @@ import { registerBuild } from './vscode/build/buildCommand';
 import { registerRun } from './vscode/build/runCommand';
 import { registerRegistries } from './vscode/registries';
 import { registerWalkthrough } from './vscode/walkthrough';
-import { createDockerfileService, registerDockerfileDiagnostics, registerDockerfileLanguageFeatures } from './vscode/dockerfileFeatures';
+import {
+  createDockerfileService,
+  registerDockerfileDiagnostics,
+  registerDockerfileLanguageFeatures,
+} from './vscode/dockerfileFeatures';
 
 export function activate(context: vscode.ExtensionContext): void {
   const ctx = new Ctx(context);
@@ -30,9 +34,11 @@ export function activate(context: vscode.ExtensionContext): void {
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     ctx.log.error(`Activation failed: ${message}`);
-    void vscode.window.showErrorMessage(`Dockside could not start: ${message}. See the Dockside log for details.`, 'Show Log').then((choice) => {
-      if (choice) ctx.log.show();
-    });
+    void vscode.window
+      .showErrorMessage(`Dockside could not start: ${message}. See the Dockside log for details.`, 'Show Log')
+      .then((choice) => {
+        if (choice) ctx.log.show();
+      });
   }
 }
 

@@ -8,12 +8,14 @@ const SKIPPED_FOLDERS = new Set(['node_modules', '.git']);
 /** Which language service a file name belongs to, or undefined for files `dockside lint` does not look at. */
 export function lintKind(fileName: string): LintKind | undefined {
   const base = path.basename(fileName);
-  if (/^(Dockerfile|Containerfile)(\..+)?$/.test(base) || /\.(Dockerfile|dockerfile|Containerfile)$/.test(base)) return 'dockerfile';
+  if (/^(Dockerfile|Containerfile)(\..+)?$/.test(base) || /\.(Dockerfile|dockerfile|Containerfile)$/.test(base))
+    return 'dockerfile';
   if (/^(docker-)?compose(\.[^/]+)?\.ya?ml$/.test(base)) return 'compose';
   return undefined;
 }
 
-const INSTRUCTION = /^(FROM|ARG|RUN|CMD|LABEL|EXPOSE|ENV|ADD|COPY|ENTRYPOINT|VOLUME|USER|WORKDIR|ONBUILD|STOPSIGNAL|HEALTHCHECK|SHELL|MAINTAINER)\s/i;
+const INSTRUCTION =
+  /^(FROM|ARG|RUN|CMD|LABEL|EXPOSE|ENV|ADD|COPY|ENTRYPOINT|VOLUME|USER|WORKDIR|ONBUILD|STOPSIGNAL|HEALTHCHECK|SHELL|MAINTAINER)\s/i;
 
 /**
  * The kind of a file named on the command line, which may be called anything (`stack.yml`, `build.txt`): by its
@@ -33,7 +35,13 @@ export function explicitLintKind(fileName: string, firstBytes: string): LintKind
 /** Why a path named on the command line cannot be linted (a FIFO, a device, a socket), or undefined. */
 export function notLintable(stat: fs.Stats): string | undefined {
   if (stat.isFile() || stat.isDirectory()) return undefined;
-  const what = stat.isFIFO() ? 'a named pipe' : stat.isCharacterDevice() || stat.isBlockDevice() ? 'a device' : stat.isSocket() ? 'a socket' : 'not a regular file';
+  const what = stat.isFIFO()
+    ? 'a named pipe'
+    : stat.isCharacterDevice() || stat.isBlockDevice()
+      ? 'a device'
+      : stat.isSocket()
+        ? 'a socket'
+        : 'not a regular file';
   return `it is ${what}, not a file Dockside can read`;
 }
 
@@ -66,7 +74,11 @@ export function findLintTargets(paths: string[]): { file: string; kind: LintKind
       continue;
     }
     const kind = explicitLintKind(p, readStart(p));
-    if (!kind) throw new LintTargetError(p, 'unknown file kind: it is neither a Dockerfile nor a compose file (name it Dockerfile, *.Dockerfile or compose.yaml)');
+    if (!kind)
+      throw new LintTargetError(
+        p,
+        'unknown file kind: it is neither a Dockerfile nor a compose file (name it Dockerfile, *.Dockerfile or compose.yaml)',
+      );
     out.push({ file: p, kind });
   }
   return out;
@@ -112,7 +124,8 @@ export function readLimited(file: string, limit: number): { text: string } | { t
     if (size > limit) return { tooLarge: size };
     const buffer = Buffer.alloc(limit + 1);
     let length = 0;
-    for (let n = 1; n > 0 && length <= limit; length += n) n = fs.readSync(fd, buffer, length, buffer.length - length, null);
+    for (let n = 1; n > 0 && length <= limit; length += n)
+      n = fs.readSync(fd, buffer, length, buffer.length - length, null);
     if (length > limit) return { tooLarge: length };
     return { text: buffer.subarray(0, length).toString('utf8') };
   } finally {

@@ -31,11 +31,14 @@ export function toFinding(file: string, d: DocksideDiagnostic): FileFinding {
 export function formatText(findings: FileFinding[], lessonLocation: (lesson: string) => string): string {
   if (findings.length === 0) return 'No problems found.\n';
   const lines = findings.map(
-    (f) => `${escapeControlCharacters(f.file)}:${f.line}:${f.column}: ${f.severity} ${f.code}: ${escapeControlCharacters(f.message)}\n    learn more: ${lessonLocation(f.lesson)}`,
+    (f) =>
+      `${escapeControlCharacters(f.file)}:${f.line}:${f.column}: ${f.severity} ${f.code}: ${escapeControlCharacters(f.message)}\n    learn more: ${lessonLocation(f.lesson)}`,
   );
   const count = (...severities: string[]) => findings.filter((f) => severities.includes(f.severity)).length;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  lines.push(`\n${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${plural(count('information', 'hint'), 'note')}`);
+  lines.push(
+    `\n${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${plural(count('information', 'hint'), 'note')}`,
+  );
   return lines.join('\n') + '\n';
 }
 
@@ -74,7 +77,11 @@ export function sarifUri(file: string): string {
 }
 
 /** SARIF 2.1.0, one run, one rule per code seen. */
-export function formatSarif(findings: FileFinding[], version: string, lessonLocation: (lesson: string) => string): string {
+export function formatSarif(
+  findings: FileFinding[],
+  version: string,
+  lessonLocation: (lesson: string) => string,
+): string {
   const rules = new Map<string, { id: string; helpUri: string; shortDescription: { text: string } }>();
   for (const f of findings) {
     if (!rules.has(f.code)) {
@@ -87,7 +94,14 @@ export function formatSarif(findings: FileFinding[], version: string, lessonLoca
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'dockside', version, informationUri: lessonLocation('dockerfile-syntax'), rules: [...rules.values()] } },
+        tool: {
+          driver: {
+            name: 'dockside',
+            version,
+            informationUri: lessonLocation('dockerfile-syntax'),
+            rules: [...rules.values()],
+          },
+        },
         results: findings.map((f) => ({
           ruleId: f.code,
           ruleIndex: ruleIds.indexOf(f.code),

@@ -17,12 +17,15 @@ export function achievements(model: Pick<DockerModel, 'containers'>): (keyof typ
   const running = [...model.containers.values()].filter((c) => c.state === 'running');
   const out: (keyof typeof WALKTHROUGH_KEYS)[] = [];
   if (running.some((c) => c.ports.some((p) => p.hostPort))) out.push('publishedRunning');
-  if (running.some((c) => c.mounts.some((m) => m.type === 'volume' && m.name && !/^[0-9a-f]{64}$/.test(m.name)))) out.push('volumeUsed');
+  if (running.some((c) => c.mounts.some((m) => m.type === 'volume' && m.name && !/^[0-9a-f]{64}$/.test(m.name))))
+    out.push('volumeUsed');
   const perNetwork = new Map<string, number>();
-  for (const c of running) for (const n of c.networks) if (!BUILT_IN_NETWORKS.has(n)) perNetwork.set(n, (perNetwork.get(n) ?? 0) + 1);
+  for (const c of running)
+    for (const n of c.networks) if (!BUILT_IN_NETWORKS.has(n)) perNetwork.set(n, (perNetwork.get(n) ?? 0) + 1);
   if ([...perNetwork.values()].some((n) => n >= 2)) out.push('networkShared');
   const perProject = new Map<string, number>();
-  for (const c of running) if (c.composeProject) perProject.set(c.composeProject, (perProject.get(c.composeProject) ?? 0) + 1);
+  for (const c of running)
+    if (c.composeProject) perProject.set(c.composeProject, (perProject.get(c.composeProject) ?? 0) + 1);
   if ([...perProject.values()].some((n) => n >= 2)) out.push('composeRunning');
   return out;
 }

@@ -108,7 +108,10 @@ export class ContextWalk {
     this.patterns = readDockerignore(root);
     // Docker matches case-sensitively (the package's default is to ignore case).
     this.matcher = dockerignore({ ignorecase: false }).add(this.patterns);
-    this.always = new Set(['.dockerignore', ...(options.dockerfile ? [path.relative(root, options.dockerfile).split(path.sep).join('/')] : [])]);
+    this.always = new Set([
+      '.dockerignore',
+      ...(options.dockerfile ? [path.relative(root, options.dockerfile).split(path.sep).join('/')] : []),
+    ]);
     this.exceptions = this.patterns.some((p) => p.startsWith('!'));
     this.pending = [[root, '', undefined, 0]];
   }
@@ -138,7 +141,10 @@ export class ContextWalk {
         this.leftOutFiles.push(relPath);
         continue;
       }
-      if (this.files.length >= limit) throw new Error(`The build context has more than ${limit} files; add a .dockerignore that leaves out what the build does not need.`);
+      if (this.files.length >= limit)
+        throw new Error(
+          `The build context has more than ${limit} files; add a .dockerignore that leaves out what the build does not need.`,
+        );
       if (e.isSymbolicLink()) this.links.add(this.files.length);
       this.files.push(relPath);
       this.onSent?.(relPath);
@@ -207,7 +213,11 @@ export function breather(everyMs: number): () => Promise<void> | undefined {
   };
 }
 
-const biggest = (m: Map<string, number>) => [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([p, b]) => ({ path: p, bytes: b }));
+const biggest = (m: Map<string, number>) =>
+  [...m.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([p, b]) => ({ path: p, bytes: b }));
 
 /**
  * Adds up what .dockerignore leaves out (a stat per file, folders walked whole), giving the event loop a turn every
@@ -255,7 +265,8 @@ export function summarizeContext(root: string, options: WalkOptions = {}): Conte
 export function parseBuildArgs(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   // A name starts only where no name character comes before it, so a long run without `=` is scanned once.
-  for (const m of text.matchAll(/(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_]*)=("([^"]*)"|'([^']*)'|(\S*))/g)) out[m[1]] = m[3] ?? m[4] ?? m[5] ?? '';
+  for (const m of text.matchAll(/(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_]*)=("([^"]*)"|'([^']*)'|(\S*))/g))
+    out[m[1]] = m[3] ?? m[4] ?? m[5] ?? '';
   return out;
 }
 

@@ -48,7 +48,13 @@ export function applyBuildMessage(state: BuildState, m: BuildMessage): string {
   for (const line of text.split('\n')) {
     const step = /^Step (\d+)\/(\d+) : (.*)$/.exec(line);
     if (step) {
-      state.steps.push({ number: Number(step[1]), total: Number(step[2]), instruction: step[3].trim(), cached: false, log: [] });
+      state.steps.push({
+        number: Number(step[1]),
+        total: Number(step[2]),
+        instruction: step[3].trim(),
+        cached: false,
+        log: [],
+      });
       continue;
     }
     const current = state.steps[state.steps.length - 1];

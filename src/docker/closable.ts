@@ -9,10 +9,12 @@ export function closableSubscription(open: () => Promise<EventSubscription>): { 
   let subscription: EventSubscription | undefined;
   let closed = false;
   // A synchronous throw of `open` becomes a rejection of `ready`, like a failure of the request itself.
-  const ready = Promise.resolve().then(open).then((s) => {
-    if (closed) s.close();
-    else subscription = s;
-  });
+  const ready = Promise.resolve()
+    .then(open)
+    .then((s) => {
+      if (closed) s.close();
+      else subscription = s;
+    });
   return {
     ready,
     close() {

@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DEFAULT_SOCKET, describeEngineAddress, parseEngineAddress, toDockerodeOptions, type DockerodeOptions, type EngineAddress } from './engineAddress';
+import {
+  DEFAULT_SOCKET,
+  describeEngineAddress,
+  parseEngineAddress,
+  toDockerodeOptions,
+  type DockerodeOptions,
+  type EngineAddress,
+} from './engineAddress';
 
 /** Which engine to talk to, where that choice came from, and the options dockerode needs for it. */
 export interface EngineTarget {
@@ -29,7 +36,8 @@ export interface ResolveInput {
   configDir?: string;
 }
 
-const configDirOf = (input: ResolveInput): string => input.configDir ?? input.env.DOCKER_CONFIG ?? path.join(os.homedir(), '.docker');
+const configDirOf = (input: ResolveInput): string =>
+  input.configDir ?? input.env.DOCKER_CONFIG ?? path.join(os.homedir(), '.docker');
 
 /** The Docker CLI stores a context's files under the SHA-256 of its name. */
 const contextId = (name: string): string => createHash('sha256').update(name).digest('hex');
@@ -46,7 +54,14 @@ function readJson(file: string): Record<string, unknown> | undefined {
 export function listContexts(input: ResolveInput): ContextInfo[] {
   const dir = configDirOf(input);
   const current = currentContextName(input);
-  const out: ContextInfo[] = [{ name: 'default', host: `unix://${DEFAULT_SOCKET}`, description: 'The engine on this machine', current: current === 'default' }];
+  const out: ContextInfo[] = [
+    {
+      name: 'default',
+      host: `unix://${DEFAULT_SOCKET}`,
+      description: 'The engine on this machine',
+      current: current === 'default',
+    },
+  ];
   const metaDir = path.join(dir, 'contexts', 'meta');
   let entries: string[] = [];
   try {
@@ -55,10 +70,16 @@ export function listContexts(input: ResolveInput): ContextInfo[] {
     return out;
   }
   for (const id of entries) {
-    const meta = readJson(path.join(metaDir, id, 'meta.json')) as { Name?: string; Metadata?: { Description?: string }; Endpoints?: { docker?: { Host?: string } } } | undefined;
+    const meta = readJson(path.join(metaDir, id, 'meta.json')) as
+      { Name?: string; Metadata?: { Description?: string }; Endpoints?: { docker?: { Host?: string } } } | undefined;
     const host = meta?.Endpoints?.docker?.Host;
     if (!meta?.Name || !host) continue;
-    out.push({ name: meta.Name, host, ...(meta.Metadata?.Description ? { description: meta.Metadata.Description } : {}), current: current === meta.Name });
+    out.push({
+      name: meta.Name,
+      host,
+      ...(meta.Metadata?.Description ? { description: meta.Metadata.Description } : {}),
+      current: current === meta.Name,
+    });
   }
   return out;
 }
@@ -91,12 +112,19 @@ function tlsFiles(dir: string): Pick<DockerodeOptions, 'ca' | 'cert' | 'key'> {
 export function resolveEngine(input: ResolveInput): EngineTarget {
   const target = (address: EngineAddress, source: string, tlsDir?: string): EngineTarget => {
     const options = toDockerodeOptions(address);
-    return { address, source, label: describeEngineAddress(address), options: address.kind === 'tcp' && address.tls && tlsDir ? { ...options, ...tlsFiles(tlsDir) } : options };
+    return {
+      address,
+      source,
+      label: describeEngineAddress(address),
+      options: address.kind === 'tcp' && address.tls && tlsDir ? { ...options, ...tlsFiles(tlsDir) } : options,
+    };
   };
   const tlsVerify = !!input.env.DOCKER_TLS_VERIFY && input.env.DOCKER_TLS_VERIFY !== '0';
   const certDir = input.env.DOCKER_CERT_PATH ?? configDirOf(input);
-  if (input.setting?.trim()) return target(parseEngineAddress(input.setting, tlsVerify), 'setting dockside.host', certDir);
-  if (input.env.DOCKER_HOST?.trim()) return target(parseEngineAddress(input.env.DOCKER_HOST, tlsVerify), 'DOCKER_HOST', certDir);
+  if (input.setting?.trim())
+    return target(parseEngineAddress(input.setting, tlsVerify), 'setting dockside.host', certDir);
+  if (input.env.DOCKER_HOST?.trim())
+    return target(parseEngineAddress(input.env.DOCKER_HOST, tlsVerify), 'DOCKER_HOST', certDir);
   const name = currentContextName(input);
   if (name !== 'default') {
     const context = listContexts(input).find((c) => c.name === name);

@@ -30,7 +30,11 @@ export interface ContextPack {
  */
 export function packContext(root: string, options: WalkOptions = {}): ContextPack {
   const out = new PassThrough({ highWaterMark: HOLD_BYTES });
-  const tar = spawn('tar', ['-C', root, '-b', '128', '--numeric-owner', '-cf', '-', '--no-recursion', '--null', '-T', '-'], { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+  const tar = spawn(
+    'tar',
+    ['-C', root, '-b', '128', '--numeric-owner', '-cf', '-', '--no-recursion', '--null', '-T', '-'],
+    { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true },
+  );
   let stderr = '';
   let failure: Error | undefined;
   let cancelled = false;
@@ -51,13 +55,26 @@ export function packContext(root: string, options: WalkOptions = {}): ContextPac
   // A write after tar has gone fails with EPIPE; tar's own exit says why.
   tar.stdin.on('error', () => undefined);
   tar.on('error', (err: NodeJS.ErrnoException) =>
-    fail(new Error(err.code === 'ENOENT' ? 'Packing the build context needs a tar program on the PATH (GNU tar or bsdtar); none was found.' : `Could not start tar to pack the build context: ${err.message}`)),
+    fail(
+      new Error(
+        err.code === 'ENOENT'
+          ? 'Packing the build context needs a tar program on the PATH (GNU tar or bsdtar); none was found.'
+          : `Could not start tar to pack the build context: ${err.message}`,
+      ),
+    ),
   );
   // 'close' comes after the output has been read to its end and the process has exited.
   tar.on('close', (code, signal) => {
     if (failure) return;
     if (code === 0) out.end();
-    else fail(new Error(cancelled ? 'The build context was not sent: cancelled.' : `tar could not pack the build context (${signal ?? `exit ${code}`}): ${lastLines(stderr) || 'no message'}`));
+    else
+      fail(
+        new Error(
+          cancelled
+            ? 'The build context was not sent: cancelled.'
+            : `tar could not pack the build context (${signal ?? `exit ${code}`}): ${lastLines(stderr) || 'no message'}`,
+        ),
+      );
   });
 
   /** Hands names to tar; waits while tar is behind on them (or until it has gone). */

@@ -9,7 +9,13 @@ import type { EngineVersion, RawContainer, RawEvent, RawImage, RawNetwork, RawVo
 const REQUEST_TIMEOUT_MS = 15000;
 
 function wrap(err: unknown): EngineError {
-  const e = err as { message?: string; statusCode?: number; code?: string; json?: { message?: string } | null; reason?: string };
+  const e = err as {
+    message?: string;
+    statusCode?: number;
+    code?: string;
+    json?: { message?: string } | null;
+    reason?: string;
+  };
   const message = e?.json?.message ?? e?.reason ?? e?.message ?? String(err);
   return new EngineError(message.replace(/^\(HTTP code \d+\) [a-z ]+ - /, '').trim(), e?.statusCode, e?.code);
 }
@@ -53,7 +59,10 @@ export function jsonLines(onMessage: (value: unknown) => void): (chunk: Buffer |
  * Demultiplexes the Engine's log stream for containers without a TTY: frames of [stream, 0, 0, 0, size(4)]
  * followed by `size` bytes. With a TTY the stream is raw text (`raw` = true).
  */
-export function logFrames(raw: boolean, onText: (text: string, stream: 'stdout' | 'stderr') => void): (chunk: Buffer) => void {
+export function logFrames(
+  raw: boolean,
+  onText: (text: string, stream: 'stdout' | 'stderr') => void,
+): (chunk: Buffer) => void {
   let buffer: Buffer = Buffer.alloc(0);
   return (chunk) => {
     if (raw) {
@@ -84,7 +93,11 @@ export function createDockerodeApi(options: DockerodeOptions, address: string): 
     }
   };
   /** Feeds a long-lived stream to `onData` and reports its end once (error or not); `close()` stops it. */
-  const follow = (stream: NodeJS.ReadableStream & { destroy(): void }, onData: (chunk: Buffer) => void, onEnd: (err?: Error) => void): EventSubscription => {
+  const follow = (
+    stream: NodeJS.ReadableStream & { destroy(): void },
+    onData: (chunk: Buffer) => void,
+    onEnd: (err?: Error) => void,
+  ): EventSubscription => {
     open.add(stream);
     let ended = false;
     const end = (err?: Error) => {
@@ -113,7 +126,11 @@ export function createDockerodeApi(options: DockerodeOptions, address: string): 
    * wins over the stream's own error: it says why, where the stream can only say that it broke. Destroying the
    * stream ends it too.
    */
-  const untilEnd = (stream: NodeJS.ReadableStream & { destroy(): void }, onData: (chunk: Buffer) => void, failure?: () => string | undefined): Promise<void> =>
+  const untilEnd = (
+    stream: NodeJS.ReadableStream & { destroy(): void },
+    onData: (chunk: Buffer) => void,
+    failure?: () => string | undefined,
+  ): Promise<void> =>
     new Promise<void>((resolve, reject) => {
       follow(stream, onData, (err) => {
         const reported = failure?.();
@@ -134,7 +151,13 @@ export function createDockerodeApi(options: DockerodeOptions, address: string): 
         const v = await docker.version();
         return { version: v.Version, apiVersion: v.ApiVersion, os: v.Os, arch: v.Arch } satisfies EngineVersion;
       }),
-    listContainers: (ids) => call(() => docker.listContainers({ all: true, ...(ids ? { filters: JSON.stringify({ id: ids }) } : {}) }) as Promise<RawContainer[]>),
+    listContainers: (ids) =>
+      call(
+        () =>
+          docker.listContainers({ all: true, ...(ids ? { filters: JSON.stringify({ id: ids }) } : {}) }) as Promise<
+            RawContainer[]
+          >,
+      ),
     listImages: () => call(() => docker.listImages({ all: false }) as Promise<RawImage[]>),
     inspectImage: (id) => call(() => orGone(docker.getImage(id).inspect() as Promise<RawImage>)),
     listVolumes: () => call(async () => ((await docker.listVolumes()).Volumes ?? []) as RawVolume[]),
@@ -144,14 +167,19 @@ export function createDockerodeApi(options: DockerodeOptions, address: string): 
     events: (onEvent, onEnd) =>
       call(async () => {
         const stream = (await streams.getEvents()) as NodeJS.ReadableStream & { destroy(): void };
-        return follow(stream, jsonLines((v) => onEvent(v as RawEvent)), onEnd);
+        return follow(
+          stream,
+          jsonLines((v) => onEvent(v as RawEvent)),
+          onEnd,
+        );
       }),
     containerAction: (id, action) =>
       call(async () => {
         const c = docker.getContainer(id) as unknown as Record<typeof action, () => Promise<unknown>>;
         await c[action]();
       }),
-    removeContainer: (id, options) => call(async () => void (await docker.getContainer(id).remove({ force: !!options.force, v: !!options.volumes }))),
+    removeContainer: (id, options) =>
+      call(async () => void (await docker.getContainer(id).remove({ force: !!options.force, v: !!options.volumes }))),
     renameContainer: (id, name) => call(async () => void (await docker.getContainer(id).rename({ name }))),
     inspect: (kind, id) =>
       call<unknown>(() => {
@@ -166,16 +194,29 @@ export function createDockerodeApi(options: DockerodeOptions, address: string): 
             return docker.getNetwork(id).inspect();
         }
       }),
-    imageHistory: (id) => call(() => docker.getImage(id).history() as Promise<{ Id: string; Created: number; CreatedBy: string; Tags: string[] | null; Size: number; Comment: string }[]>),
+    imageHistory: (id) =>
+      call(
+        () =>
+          docker.getImage(id).history() as Promise<
+            { Id: string; Created: number; CreatedBy: string; Tags: string[] | null; Size: number; Comment: string }[]
+          >,
+      ),
     removeImage: (id, options) => call(async () => void (await docker.getImage(id).remove({ force: !!options.force }))),
-    saveImage: (id) => call(async () => (await streams.getImage(id).get()) as unknown as NodeJS.ReadableStream & { destroy(): void }),
+    saveImage: (id) =>
+      call(async () => (await streams.getImage(id).get()) as unknown as NodeJS.ReadableStream & { destroy(): void }),
     removeVolume: (name) => call(async () => void (await docker.getVolume(name).remove())),
     removeNetwork: (id) => call(async () => void (await docker.getNetwork(id).remove())),
     logs: (id, options, onText, onEnd) =>
       call(async () => {
         const container = streams.getContainer(id);
         const info = await container.inspect();
-        const stream = (await container.logs({ follow: true, stdout: true, stderr: true, timestamps: options.timestamps, ...(options.tail !== undefined ? { tail: options.tail } : {}) } as never)) as unknown as NodeJS.ReadableStream & { destroy(): void };
+        const stream = (await container.logs({
+          follow: true,
+          stdout: true,
+          stderr: true,
+          timestamps: options.timestamps,
+          ...(options.tail !== undefined ? { tail: options.tail } : {}),
+        } as never)) as unknown as NodeJS.ReadableStream & { destroy(): void };
         return follow(stream, logFrames(!!info.Config?.Tty, onText), onEnd);
       }),
     build: (context, options, onMessage) =>
@@ -193,7 +234,11 @@ export function createDockerodeApi(options: DockerodeOptions, address: string): 
           // Also remove the container of a failed step, which the engine otherwise leaves behind.
           forcerm: true,
         } as Docker.ImageBuildOptions)) as unknown as NodeJS.ReadableStream & { destroy(): void };
-        const done = untilEnd(response, jsonLines((v) => onMessage(v as BuildMessage)), () => contextError);
+        const done = untilEnd(
+          response,
+          jsonLines((v) => onMessage(v as BuildMessage)),
+          () => contextError,
+        );
         return {
           cancel: () => {
             context.destroy();
@@ -204,21 +249,31 @@ export function createDockerodeApi(options: DockerodeOptions, address: string): 
       }),
     runContainer: (body, name) =>
       call(async () => {
-        const container = await docker.createContainer({ ...(body as Docker.ContainerCreateOptions), ...(name ? { name } : {}) });
+        const container = await docker.createContainer({
+          ...(body as Docker.ContainerCreateOptions),
+          ...(name ? { name } : {}),
+        });
         await container.start();
         return container.id;
       }),
     tagImage: (id, repo, tag) => call(async () => void (await docker.getImage(id).tag({ repo, tag }))),
     transfer: (kind, ref, auth, onMessage) =>
       call(async () => {
-        const authconfig = auth ? { username: auth.username, password: auth.password, serveraddress: auth.serveraddress } : undefined;
+        const authconfig = auth
+          ? { username: auth.username, password: auth.password, serveraddress: auth.serveraddress }
+          : undefined;
         // The API wants the repository in the path and the tag as a parameter.
         const slash = ref.lastIndexOf('/');
         const colon = ref.lastIndexOf(':');
         const [repo, tag] = colon > slash ? [ref.slice(0, colon), ref.slice(colon + 1)] : [ref, 'latest'];
         const stream = (kind === 'push'
           ? await streams.getImage(repo).push({ tag, ...(authconfig ? { authconfig } : {}) } as never)
-          : await streams.pull(`${repo}:${tag}`, {}, undefined as never, authconfig as never)) as unknown as NodeJS.ReadableStream & { destroy(): void };
+          : await streams.pull(
+              `${repo}:${tag}`,
+              {},
+              undefined as never,
+              authconfig as never,
+            )) as unknown as NodeJS.ReadableStream & { destroy(): void };
         let failure: string | undefined;
         const onData = jsonLines((v) => {
           const m = v as { error?: string; errorDetail?: { message?: string } };
@@ -235,8 +290,18 @@ export function createDockerodeApi(options: DockerodeOptions, address: string): 
             ? docker.pruneImages({ filters: JSON.stringify({ dangling: ['true'] }) } as never)
             : kind === 'volumes'
               ? docker.pruneVolumes()
-              : docker.pruneNetworks())) as { ContainersDeleted?: string[]; ImagesDeleted?: { Deleted?: string; Untagged?: string }[]; VolumesDeleted?: string[]; NetworksDeleted?: string[]; SpaceReclaimed?: number };
-        const deleted = result.ContainersDeleted ?? result.VolumesDeleted ?? result.NetworksDeleted ?? (result.ImagesDeleted ?? []).map((i) => i.Deleted ?? i.Untagged ?? '');
+              : docker.pruneNetworks())) as {
+          ContainersDeleted?: string[];
+          ImagesDeleted?: { Deleted?: string; Untagged?: string }[];
+          VolumesDeleted?: string[];
+          NetworksDeleted?: string[];
+          SpaceReclaimed?: number;
+        };
+        const deleted =
+          result.ContainersDeleted ??
+          result.VolumesDeleted ??
+          result.NetworksDeleted ??
+          (result.ImagesDeleted ?? []).map((i) => i.Deleted ?? i.Untagged ?? '');
         return { deleted: deleted ?? [], spaceReclaimed: result.SpaceReclaimed ?? 0 } satisfies PruneResult;
       }),
     close: () => {

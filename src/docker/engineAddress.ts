@@ -18,11 +18,13 @@ export function parseEngineAddress(value: string, tlsVerify = false): EngineAddr
   if (text === '') return { kind: 'unix', socketPath: DEFAULT_SOCKET };
   if (text.startsWith('/')) return { kind: 'unix', socketPath: text };
   const m = /^([a-z]+):\/\/(.*)$/.exec(text);
-  if (!m) throw new EngineAddressError(`"${value}" is not an engine address: expected unix://, tcp://, ssh:// or npipe://.`);
+  if (!m)
+    throw new EngineAddressError(`"${value}" is not an engine address: expected unix://, tcp://, ssh:// or npipe://.`);
   const [, scheme, rest] = m;
   switch (scheme) {
     case 'unix':
-      if (!rest.startsWith('/')) throw new EngineAddressError(`"${value}": a unix socket address needs an absolute path.`);
+      if (!rest.startsWith('/'))
+        throw new EngineAddressError(`"${value}": a unix socket address needs an absolute path.`);
       return { kind: 'unix', socketPath: rest };
     case 'npipe':
       return { kind: 'npipe', socketPath: rest.replace(/\//g, '\\') };

@@ -39,7 +39,11 @@ export interface EngineApi {
   renameContainer(id: string, name: string): Promise<void>;
   inspect(kind: 'container' | 'image' | 'volume' | 'network', id: string): Promise<unknown>;
   /** `GET /images/{id}/history`: the steps that made an image, newest first. */
-  imageHistory(id: string): Promise<{ Id: string; Created: number; CreatedBy: string; Tags: string[] | null; Size: number; Comment: string }[]>;
+  imageHistory(
+    id: string,
+  ): Promise<
+    { Id: string; Created: number; CreatedBy: string; Tags: string[] | null; Size: number; Comment: string }[]
+  >;
   removeImage(id: string, options: { force?: boolean }): Promise<void>;
   /** `GET /images/{id}/get`: the image as a tar stream (`docker save`), to be read as it arrives. */
   saveImage(id: string): Promise<NodeJS.ReadableStream & { destroy(): void }>;
@@ -49,7 +53,12 @@ export interface EngineApi {
    * Follows a container's log. Calls `onText` with each piece of output (stdout and stderr demultiplexed) and
    * `onEnd` when the log ends (the container stopped) or the stream failed. `close()` stops following.
    */
-  logs(id: string, options: { follow: boolean; timestamps: boolean; tail?: number }, onText: (text: string, stream: 'stdout' | 'stderr') => void, onEnd: (err?: Error) => void): Promise<EventSubscription>;
+  logs(
+    id: string,
+    options: { follow: boolean; timestamps: boolean; tail?: number },
+    onText: (text: string, stream: 'stdout' | 'stderr') => void,
+    onEnd: (err?: Error) => void,
+  ): Promise<EventSubscription>;
   /**
    * Builds an image from a context tar stream (contextPack.ts makes one; it is streamed, never held whole),
    * reporting each message of the build stream. `done` settles when the build ends (rejecting with the stream's
@@ -57,7 +66,13 @@ export interface EngineApi {
    */
   build(
     context: NodeJS.ReadableStream & { destroy(err?: Error): void },
-    options: { tag?: string; dockerfile: string; buildargs?: Record<string, string>; target?: string; labels?: Record<string, string> },
+    options: {
+      tag?: string;
+      dockerfile: string;
+      buildargs?: Record<string, string>;
+      target?: string;
+      labels?: Record<string, string>;
+    },
     onMessage: (m: BuildMessage) => void,
   ): Promise<{ cancel(): void; done: Promise<void> }>;
   /** Creates a container from an Engine API create request and starts it; returns its id. */
@@ -68,7 +83,17 @@ export interface EngineApi {
    * Pushes or pulls an image, reporting per-layer progress (`{ id, status, progressDetail }` messages) and failing
    * with the registry's message. Credentials go to the engine only, base64-encoded in a header as the API wants.
    */
-  transfer(kind: 'push' | 'pull', ref: string, auth: { username: string; password: string; serveraddress: string } | undefined, onMessage: (m: { id?: string; status?: string; progressDetail?: { current?: number; total?: number }; error?: string }) => void): Promise<{ cancel(): void; done: Promise<void> }>;
+  transfer(
+    kind: 'push' | 'pull',
+    ref: string,
+    auth: { username: string; password: string; serveraddress: string } | undefined,
+    onMessage: (m: {
+      id?: string;
+      status?: string;
+      progressDetail?: { current?: number; total?: number };
+      error?: string;
+    }) => void,
+  ): Promise<{ cancel(): void; done: Promise<void> }>;
   prune(kind: 'containers' | 'images' | 'volumes' | 'networks'): Promise<PruneResult>;
   close(): void;
 }

@@ -1,6 +1,15 @@
 import type { EngineApi, EventSubscription } from './engineApi';
 import { toContainer, toImage, toNetwork, toVolume } from './normalize';
-import type { ContainerItem, ContainerState, EngineVersion, ImageItem, NetworkItem, ObjectKind, RawEvent, VolumeItem } from './types';
+import type {
+  ContainerItem,
+  ContainerState,
+  EngineVersion,
+  ImageItem,
+  NetworkItem,
+  ObjectKind,
+  RawEvent,
+  VolumeItem,
+} from './types';
 
 export type ConnectionState =
   | { status: 'connecting' }
@@ -53,12 +62,18 @@ export function plainEngineError(err: unknown, address: string): string {
   const e = err as { code?: string; message?: string; statusCode?: number };
   const code = e?.code ?? '';
   const message = e?.message ?? String(err);
-  if (code === 'ENOENT' || /ENOENT/.test(message)) return `There is no Docker socket at ${address}: Docker is not running there (or it listens elsewhere).`;
-  if (code === 'ECONNREFUSED' || /ECONNREFUSED/.test(message)) return `Nothing answers at ${address}: the Docker engine is not running, or listens on another address.`;
-  if (code === 'EACCES' || /EACCES|permission denied/i.test(message)) return `Permission denied at ${address}: your user may not use the Docker socket (on Linux, join the "docker" group and log in again).`;
-  if (code === 'ETIMEDOUT' || /timeout|ETIMEDOUT/i.test(message)) return `${address} did not answer in time: the engine is busy, or the network to it is down.`;
-  if (code === 'ENOTFOUND' || /ENOTFOUND|EAI_AGAIN/.test(message)) return `The host of ${address} could not be found (DNS).`;
-  if (code === 'ECONNRESET' || /socket hang up|ECONNRESET/.test(message)) return `The connection to ${address} was closed: the engine stopped or restarted.`;
+  if (code === 'ENOENT' || /ENOENT/.test(message))
+    return `There is no Docker socket at ${address}: Docker is not running there (or it listens elsewhere).`;
+  if (code === 'ECONNREFUSED' || /ECONNREFUSED/.test(message))
+    return `Nothing answers at ${address}: the Docker engine is not running, or listens on another address.`;
+  if (code === 'EACCES' || /EACCES|permission denied/i.test(message))
+    return `Permission denied at ${address}: your user may not use the Docker socket (on Linux, join the "docker" group and log in again).`;
+  if (code === 'ETIMEDOUT' || /timeout|ETIMEDOUT/i.test(message))
+    return `${address} did not answer in time: the engine is busy, or the network to it is down.`;
+  if (code === 'ENOTFOUND' || /ENOTFOUND|EAI_AGAIN/.test(message))
+    return `The host of ${address} could not be found (DNS).`;
+  if (code === 'ECONNRESET' || /socket hang up|ECONNRESET/.test(message))
+    return `The connection to ${address} was closed: the engine stopped or restarted.`;
   return `${address}: ${message}`;
 }
 
@@ -79,7 +94,12 @@ export class DockerModel {
   eventsSeen = 0;
 
   private readonly listeners = new Set<(change: ModelChange) => void>();
-  private readonly dirty: Record<ObjectKind, Set<string>> = { container: new Set(), image: new Set(), volume: new Set(), network: new Set() };
+  private readonly dirty: Record<ObjectKind, Set<string>> = {
+    container: new Set(),
+    image: new Set(),
+    volume: new Set(),
+    network: new Set(),
+  };
   /** Bumped on every event about an id, so a fetch that started before a newer event does not overwrite it. */
   private readonly generation = new Map<string, number>();
   /** The last state-changing event per container, and how many times a fetch has been re-done for it. */
@@ -149,7 +169,11 @@ export class DockerModel {
       this.attempt = 0;
       this.state = { status: 'connected', version };
       this.emit(['container']);
-      const [images, volumes, networks] = await Promise.all([this.api.listImages(), this.api.listVolumes(), this.api.listNetworks()]);
+      const [images, volumes, networks] = await Promise.all([
+        this.api.listImages(),
+        this.api.listVolumes(),
+        this.api.listNetworks(),
+      ]);
       if (stale()) return;
       this.replace(this.images, images.map(toImage), (i) => i.id);
       this.replace(this.volumes, volumes.map(toVolume), (v) => v.name);
@@ -234,7 +258,9 @@ export class DockerModel {
     this.lastAction.delete(id);
     this.rechecks.delete(id);
     this.failures.delete(id);
-    const map = { container: this.containers, image: this.images, volume: this.volumes, network: this.networks }[kind] as Map<string, unknown>;
+    const map = { container: this.containers, image: this.images, volume: this.volumes, network: this.networks }[
+      kind
+    ] as Map<string, unknown>;
     if (map.delete(id)) this.emit([kind]);
   }
 
@@ -264,7 +290,8 @@ export class DockerModel {
         break;
       case 'network':
         if (action === 'destroy') return this.removeNow('network', id);
-        if ((action === 'connect' || action === 'disconnect') && attributes.container) this.touch('container', attributes.container);
+        if ((action === 'connect' || action === 'disconnect') && attributes.container)
+          this.touch('container', attributes.container);
         else this.touch('network', id);
         break;
       default:
@@ -364,8 +391,14 @@ export class DockerModel {
       again('network', networks);
     }
     // No fetch runs now (they run one after another): objects that are gone need their generation no longer.
-    const maps: Record<ObjectKind, Map<string, unknown>> = { container: this.containers, image: this.images, volume: this.volumes, network: this.networks };
-    const gone = (id: string) => !Object.values(maps).some((m) => m.has(id)) && !Object.values(this.dirty).some((d) => d.has(id));
+    const maps: Record<ObjectKind, Map<string, unknown>> = {
+      container: this.containers,
+      image: this.images,
+      volume: this.volumes,
+      network: this.networks,
+    };
+    const gone = (id: string) =>
+      !Object.values(maps).some((m) => m.has(id)) && !Object.values(this.dirty).some((d) => d.has(id));
     for (const id of this.removed) if (gone(id)) this.generation.delete(id);
     for (const { id } of [...containers, ...images, ...volumes, ...networks]) if (gone(id)) this.generation.delete(id);
     this.removed.clear();
@@ -404,7 +437,12 @@ export class DockerModel {
     this.attempt++;
     const wasConnected = this.state.status === 'connected';
     const previous = this.state.status === 'unreachable' ? this.state.error : undefined;
-    this.state = { status: 'unreachable', error: plainEngineError(err, this.api.address), problem: engineProblem(err), retryInMs };
+    this.state = {
+      status: 'unreachable',
+      error: plainEngineError(err, this.api.address),
+      problem: engineProblem(err),
+      retryInMs,
+    };
     for (const s of Object.values(this.dirty)) s.clear();
     this.lastAction.clear();
     this.rechecks.clear();

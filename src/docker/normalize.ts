@@ -1,4 +1,15 @@
-import type { ContainerItem, ContainerState, ImageItem, NetworkItem, PortBinding, RawContainer, RawImage, RawNetwork, RawVolume, VolumeItem } from './types';
+import type {
+  ContainerItem,
+  ContainerState,
+  ImageItem,
+  NetworkItem,
+  PortBinding,
+  RawContainer,
+  RawImage,
+  RawNetwork,
+  RawVolume,
+  VolumeItem,
+} from './types';
 
 const STATES: ContainerState[] = ['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead'];
 
@@ -6,7 +17,13 @@ const STATES: ContainerState[] = ['created', 'running', 'paused', 'restarting', 
 export function toContainer(raw: RawContainer): ContainerItem {
   const status = raw.Status ?? '';
   const state = (STATES as string[]).includes(raw.State ?? '') ? (raw.State as ContainerState) : 'created';
-  const health = /\(healthy\)/.test(status) ? 'healthy' : /\(unhealthy\)/.test(status) ? 'unhealthy' : /\(health: starting\)/.test(status) ? 'starting' : undefined;
+  const health = /\(healthy\)/.test(status)
+    ? 'healthy'
+    : /\(unhealthy\)/.test(status)
+      ? 'unhealthy'
+      : /\(health: starting\)/.test(status)
+        ? 'starting'
+        : undefined;
   const exit = /^Exited \((-?\d+)\)/.exec(status);
   const labels = raw.Labels ?? {};
   const seen = new Set<string>();
@@ -15,9 +32,18 @@ export function toContainer(raw: RawContainer): ContainerItem {
     const key = `${p.IP ?? ''}|${p.PublicPort ?? ''}|${p.PrivatePort}|${p.Type}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    ports.push({ containerPort: p.PrivatePort, protocol: p.Type, ...(p.PublicPort ? { hostPort: p.PublicPort, hostIp: p.IP ?? '0.0.0.0' } : {}) });
+    ports.push({
+      containerPort: p.PrivatePort,
+      protocol: p.Type,
+      ...(p.PublicPort ? { hostPort: p.PublicPort, hostIp: p.IP ?? '0.0.0.0' } : {}),
+    });
   }
-  ports.sort((a, b) => a.containerPort - b.containerPort || (a.hostPort ?? 0) - (b.hostPort ?? 0) || ((a.hostIp ?? '') < (b.hostIp ?? '') ? -1 : (a.hostIp ?? '') > (b.hostIp ?? '') ? 1 : 0));
+  ports.sort(
+    (a, b) =>
+      a.containerPort - b.containerPort ||
+      (a.hostPort ?? 0) - (b.hostPort ?? 0) ||
+      ((a.hostIp ?? '') < (b.hostIp ?? '') ? -1 : (a.hostIp ?? '') > (b.hostIp ?? '') ? 1 : 0),
+  );
   return {
     id: raw.Id,
     name: (raw.Names?.[0] ?? raw.Id.slice(0, 12)).replace(/^\//, ''),
@@ -31,7 +57,13 @@ export function toContainer(raw: RawContainer): ContainerItem {
     ...(exit ? { exitCode: Number(exit[1]) } : {}),
     ports,
     labels,
-    mounts: (raw.Mounts ?? []).map((m) => ({ type: m.Type ?? 'volume', ...(m.Name ? { name: m.Name } : {}), source: m.Source ?? '', destination: m.Destination ?? '', readOnly: m.RW === false })),
+    mounts: (raw.Mounts ?? []).map((m) => ({
+      type: m.Type ?? 'volume',
+      ...(m.Name ? { name: m.Name } : {}),
+      source: m.Source ?? '',
+      destination: m.Destination ?? '',
+      readOnly: m.RW === false,
+    })),
     networks: Object.keys(raw.NetworkSettings?.Networks ?? {}).sort(),
     networkMode: raw.HostConfig?.NetworkMode ?? 'default',
     ...(labels['com.docker.compose.project'] ? { composeProject: labels['com.docker.compose.project'] } : {}),
@@ -41,7 +73,8 @@ export function toContainer(raw: RawContainer): ContainerItem {
 
 /** An image from either `GET /images/json` (Created in seconds) or `GET /images/{id}/json` (Created as a date). */
 export function toImage(raw: RawImage): ImageItem {
-  const created = typeof raw.Created === 'number' ? raw.Created : raw.Created ? Math.floor(Date.parse(raw.Created) / 1000) : 0;
+  const created =
+    typeof raw.Created === 'number' ? raw.Created : raw.Created ? Math.floor(Date.parse(raw.Created) / 1000) : 0;
   return {
     id: raw.Id,
     tags: (raw.RepoTags ?? []).filter((t) => t !== '<none>:<none>').sort(),
@@ -53,9 +86,22 @@ export function toImage(raw: RawImage): ImageItem {
 }
 
 export function toVolume(raw: RawVolume): VolumeItem {
-  return { name: raw.Name, driver: raw.Driver ?? 'local', mountpoint: raw.Mountpoint ?? '', scope: raw.Scope ?? 'local', labels: raw.Labels ?? {} };
+  return {
+    name: raw.Name,
+    driver: raw.Driver ?? 'local',
+    mountpoint: raw.Mountpoint ?? '',
+    scope: raw.Scope ?? 'local',
+    labels: raw.Labels ?? {},
+  };
 }
 
 export function toNetwork(raw: RawNetwork): NetworkItem {
-  return { id: raw.Id, name: raw.Name, driver: raw.Driver ?? '', scope: raw.Scope ?? 'local', internal: !!raw.Internal, labels: raw.Labels ?? {} };
+  return {
+    id: raw.Id,
+    name: raw.Name,
+    driver: raw.Driver ?? '',
+    scope: raw.Scope ?? 'local',
+    internal: !!raw.Internal,
+    labels: raw.Labels ?? {},
+  };
 }

@@ -25,14 +25,15 @@ export function age(seconds: number, now = Date.now()): string {
     [60 * 60, 'hour'],
     [60, 'minute'],
   ];
-  for (const [size, name] of steps) if (s >= size) return `${Math.floor(s / size)} ${name}${Math.floor(s / size) > 1 ? 's' : ''} ago`;
+  for (const [size, name] of steps)
+    if (s >= size) return `${Math.floor(s / size)} ${name}${Math.floor(s / size) > 1 ? 's' : ''} ago`;
   return 'just now';
 }
 
 /** `0.0.0.0:5050 → 80/tcp`, or `80/tcp (not published)`. */
 export function formatPort(p: PortBinding): string {
   if (p.hostPort === undefined) return `${p.containerPort}/${p.protocol} (not published)`;
-  const ip = p.hostIp?.includes(':') ? `[${p.hostIp}]` : p.hostIp ?? '0.0.0.0';
+  const ip = p.hostIp?.includes(':') ? `[${p.hostIp}]` : (p.hostIp ?? '0.0.0.0');
   return `${ip}:${p.hostPort} → ${p.containerPort}/${p.protocol}`;
 }
 
@@ -53,17 +54,25 @@ export type StateLook = { icon: string; color: string; words: string };
 
 /** Icon (a codicon id), theme colour id and words for a container's state. */
 export function stateLook(c: ContainerItem): StateLook {
-  if (c.state === 'running' && c.health === 'unhealthy') return { icon: 'warning', color: 'list.warningForeground', words: 'running, unhealthy' };
-  if (c.state === 'running' && c.health === 'starting') return { icon: 'pulse', color: 'charts.yellow', words: 'running, health check starting' };
+  if (c.state === 'running' && c.health === 'unhealthy')
+    return { icon: 'warning', color: 'list.warningForeground', words: 'running, unhealthy' };
+  if (c.state === 'running' && c.health === 'starting')
+    return { icon: 'pulse', color: 'charts.yellow', words: 'running, health check starting' };
   switch (c.state) {
     case 'running':
-      return { icon: 'vm-running', color: 'charts.green', words: c.health === 'healthy' ? 'running, healthy' : 'running' };
+      return {
+        icon: 'vm-running',
+        color: 'charts.green',
+        words: c.health === 'healthy' ? 'running, healthy' : 'running',
+      };
     case 'paused':
       return { icon: 'debug-pause', color: 'charts.yellow', words: 'paused' };
     case 'restarting':
       return { icon: 'sync', color: 'charts.orange', words: 'restarting' };
     case 'exited':
-      return c.exitCode ? { icon: 'error', color: 'errorForeground', words: `exited with code ${c.exitCode}` } : { icon: 'vm-outline', color: 'disabledForeground', words: 'exited (code 0)' };
+      return c.exitCode
+        ? { icon: 'error', color: 'errorForeground', words: `exited with code ${c.exitCode}` }
+        : { icon: 'vm-outline', color: 'disabledForeground', words: 'exited (code 0)' };
     case 'dead':
       return { icon: 'error', color: 'errorForeground', words: 'dead' };
     case 'removing':
@@ -86,10 +95,27 @@ export function projectTooltip(project: string, running: number, total: number):
 /** The container's tooltip: state, image, ports, mounts, networks, uptime and (masked) environment. */
 export function containerTooltip(c: ContainerItem, env?: string[]): string {
   const look = stateLook(c);
-  const lines = [`**${escapeMarkdown(c.name)}**: ${look.words}`, '', `Image: ${codeSpan(c.image)}`, `Id: ${codeSpan(c.id.slice(0, 12))}`, `Status: ${escapeMarkdown(c.status)}`];
-  if (c.composeProject) lines.push(`Compose: project ${codeSpan(c.composeProject)}${c.composeService ? `, service ${codeSpan(c.composeService)}` : ''}`);
+  const lines = [
+    `**${escapeMarkdown(c.name)}**: ${look.words}`,
+    '',
+    `Image: ${codeSpan(c.image)}`,
+    `Id: ${codeSpan(c.id.slice(0, 12))}`,
+    `Status: ${escapeMarkdown(c.status)}`,
+  ];
+  if (c.composeProject)
+    lines.push(
+      `Compose: project ${codeSpan(c.composeProject)}${c.composeService ? `, service ${codeSpan(c.composeService)}` : ''}`,
+    );
   if (c.ports.length) lines.push('', '**Ports**', ...c.ports.map((p) => `- ${codeSpan(formatPort(p))}`));
-  if (c.mounts.length) lines.push('', '**Mounts**', ...c.mounts.map((m) => `- ${m.type === 'volume' ? `volume ${codeSpan(m.name ?? m.source)}` : `${escapeMarkdown(m.type)} ${codeSpan(m.source)}`} → ${codeSpan(m.destination)}${m.readOnly ? ' (read-only)' : ''}`));
+  if (c.mounts.length)
+    lines.push(
+      '',
+      '**Mounts**',
+      ...c.mounts.map(
+        (m) =>
+          `- ${m.type === 'volume' ? `volume ${codeSpan(m.name ?? m.source)}` : `${escapeMarkdown(m.type)} ${codeSpan(m.source)}`} → ${codeSpan(m.destination)}${m.readOnly ? ' (read-only)' : ''}`,
+      ),
+    );
   lines.push('', `**Network**: ${c.networks.length ? c.networks.map(codeSpan).join(', ') : codeSpan(c.networkMode)}`);
   if (env?.length) lines.push('', '**Environment**', ...env.map((e) => `- ${codeSpan(maskSecrets(e))}`));
   return lines.join('\n');
@@ -100,23 +126,46 @@ export function imageLabel(i: ImageItem): string {
 }
 
 export function imageDescription(i: ImageItem, users: number, now = Date.now()): string {
-  return [formatBytes(i.size), age(i.created, now), users ? `in use by ${users} container${users > 1 ? 's' : ''}` : ''].filter(Boolean).join(' · ');
+  return [formatBytes(i.size), age(i.created, now), users ? `in use by ${users} container${users > 1 ? 's' : ''}` : '']
+    .filter(Boolean)
+    .join(' · ');
 }
 
 export function imageTooltip(i: ImageItem, users: ContainerItem[]): string {
-  const lines = [`**${escapeMarkdown(imageLabel(i))}**`, '', `Id: ${codeSpan(i.id.replace(/^sha256:/, '').slice(0, 12))}`, `Size: ${formatBytes(i.size)}`];
+  const lines = [
+    `**${escapeMarkdown(imageLabel(i))}**`,
+    '',
+    `Id: ${codeSpan(i.id.replace(/^sha256:/, '').slice(0, 12))}`,
+    `Size: ${formatBytes(i.size)}`,
+  ];
   if (i.tags.length > 1) lines.push(`Also tagged: ${i.tags.slice(1).map(codeSpan).join(', ')}`);
-  if (!i.tags.length) lines.push('', 'Dangling: no tag points at it any more (usually an older build). Pruning images removes it.');
+  if (!i.tags.length)
+    lines.push('', 'Dangling: no tag points at it any more (usually an older build). Pruning images removes it.');
   if (users.length) lines.push('', `**Used by**: ${users.map((c) => codeSpan(c.name)).join(', ')}`);
   return lines.join('\n');
 }
 
 export function volumeTooltip(v: VolumeItem, users: ContainerItem[]): string {
-  return [`**${escapeMarkdown(v.name)}**`, '', `Driver: ${codeSpan(v.driver)}`, `Mountpoint: ${codeSpan(v.mountpoint)}`, '', users.length ? `**Used by**: ${users.map((c) => codeSpan(c.name)).join(', ')}` : 'Not used by any container: pruning volumes deletes it, and its data.'].join('\n');
+  return [
+    `**${escapeMarkdown(v.name)}**`,
+    '',
+    `Driver: ${codeSpan(v.driver)}`,
+    `Mountpoint: ${codeSpan(v.mountpoint)}`,
+    '',
+    users.length
+      ? `**Used by**: ${users.map((c) => codeSpan(c.name)).join(', ')}`
+      : 'Not used by any container: pruning volumes deletes it, and its data.',
+  ].join('\n');
 }
 
 export function networkTooltip(n: NetworkItem, members: ContainerItem[]): string {
-  return [`**${escapeMarkdown(n.name)}**`, '', `Driver: ${codeSpan(n.driver)}, scope ${codeSpan(n.scope)}${n.internal ? ', internal (no outside access)' : ''}`, '', members.length ? `**Containers**: ${members.map((c) => codeSpan(c.name)).join(', ')}` : 'No containers attached.'].join('\n');
+  return [
+    `**${escapeMarkdown(n.name)}**`,
+    '',
+    `Driver: ${codeSpan(n.driver)}, scope ${codeSpan(n.scope)}${n.internal ? ', internal (no outside access)' : ''}`,
+    '',
+    members.length ? `**Containers**: ${members.map((c) => codeSpan(c.name)).join(', ')}` : 'No containers attached.',
+  ].join('\n');
 }
 
 export interface ContainerGroup {
@@ -145,7 +194,9 @@ export function groupContainers(containers: Iterable<ContainerItem>): ContainerG
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([project, services]) => ({
       project,
-      services: [...services.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([service, list]) => ({ service, containers: list.sort(byName) })),
+      services: [...services.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([service, list]) => ({ service, containers: list.sort(byName) })),
       containers: [...services.values()].flat().sort(byName),
     }));
   if (standalone.length) groups.push({ services: [], containers: standalone.sort(byName) });
@@ -162,25 +213,49 @@ export interface PrunePreview {
 const BUILT_IN_NETWORKS = new Set(['bridge', 'host', 'none']);
 
 /** What a prune would remove, from the model: stopped containers, dangling images, unused volumes and networks. */
-export function prunePreview(kind: PrunePreview['kind'], model: { containers: Map<string, ContainerItem>; images: Map<string, ImageItem>; volumes: Map<string, VolumeItem>; networks: Map<string, NetworkItem> }): PrunePreview {
+export function prunePreview(
+  kind: PrunePreview['kind'],
+  model: {
+    containers: Map<string, ContainerItem>;
+    images: Map<string, ImageItem>;
+    volumes: Map<string, VolumeItem>;
+    networks: Map<string, NetworkItem>;
+  },
+): PrunePreview {
   const containers = [...model.containers.values()];
   switch (kind) {
     case 'containers':
-      return { kind, items: containers.filter((c) => c.state === 'exited' || c.state === 'created' || c.state === 'dead').map((c) => c.name) };
+      return {
+        kind,
+        items: containers
+          .filter((c) => c.state === 'exited' || c.state === 'created' || c.state === 'dead')
+          .map((c) => c.name),
+      };
     case 'images': {
       const used = new Set(containers.map((c) => c.imageId));
       const dangling = [...model.images.values()].filter((i) => !i.tags.length && !used.has(i.id));
-      return { kind, items: dangling.map((i) => i.id.replace(/^sha256:/, '').slice(0, 12)), bytes: dangling.reduce((sum, i) => sum + i.size, 0) };
+      return {
+        kind,
+        items: dangling.map((i) => i.id.replace(/^sha256:/, '').slice(0, 12)),
+        bytes: dangling.reduce((sum, i) => sum + i.size, 0),
+      };
     }
     case 'volumes': {
-      const used = new Set(containers.flatMap((c) => c.mounts.filter((m) => m.type === 'volume' && m.name).map((m) => m.name!)));
+      const used = new Set(
+        containers.flatMap((c) => c.mounts.filter((m) => m.type === 'volume' && m.name).map((m) => m.name!)),
+      );
       // Like `docker volume prune` on current engines, only anonymous volumes are candidates unless asked; the
       // Engine decides. The preview lists every unused one so nothing is a surprise.
       return { kind, items: [...model.volumes.values()].filter((v) => !used.has(v.name)).map((v) => v.name) };
     }
     case 'networks': {
       const used = new Set(containers.flatMap((c) => c.networks));
-      return { kind, items: [...model.networks.values()].filter((n) => !BUILT_IN_NETWORKS.has(n.name) && !used.has(n.name)).map((n) => n.name) };
+      return {
+        kind,
+        items: [...model.networks.values()]
+          .filter((n) => !BUILT_IN_NETWORKS.has(n.name) && !used.has(n.name))
+          .map((n) => n.name),
+      };
     }
   }
 }

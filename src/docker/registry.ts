@@ -31,7 +31,8 @@ export function registryAddressProblem(address: string): string | undefined {
   const trimmed = address.trim();
   if (trimmed === '') return 'Type the registry address, for example registry.example.com or 127.0.0.1:5000.';
   const authority = trimmed.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split('/')[0];
-  if (authority.includes('@')) return 'A registry address cannot hold a user name or password. Type only host[:port], then use Log In: the password is kept in VS Code\'s secret storage.';
+  if (authority.includes('@'))
+    return "A registry address cannot hold a user name or password. Type only host[:port], then use Log In: the password is kept in VS Code's secret storage.";
   if (/\s/.test(trimmed)) return 'A registry address has no spaces.';
   return undefined;
 }
@@ -47,14 +48,26 @@ export function registryUrl(address: string): string {
 }
 
 /** The host[:port] an image name uses for this registry (`127.0.0.1:5000/team/app:1`). */
-export const registryHost = (address: string): string => trimTrailingSlashes(address.trim().replace(/^https?:\/\//, ''));
+export const registryHost = (address: string): string =>
+  trimTrailingSlashes(address.trim().replace(/^https?:\/\//, ''));
 
 /** Registries the Docker CLI knows (`auths` of its config.json), and which credential helper holds their secrets. */
-export function cliRegistries(configDir = process.env.DOCKER_CONFIG ?? path.join(os.homedir(), '.docker')): { host: string; helper?: string }[] {
+export function cliRegistries(
+  configDir = process.env.DOCKER_CONFIG ?? path.join(os.homedir(), '.docker'),
+): { host: string; helper?: string }[] {
   try {
-    const config = JSON.parse(fs.readFileSync(path.join(configDir, 'config.json'), 'utf8')) as { auths?: Record<string, unknown>; credsStore?: string; credHelpers?: Record<string, string> };
+    const config = JSON.parse(fs.readFileSync(path.join(configDir, 'config.json'), 'utf8')) as {
+      auths?: Record<string, unknown>;
+      credsStore?: string;
+      credHelpers?: Record<string, string>;
+    };
     const hosts = new Set([...Object.keys(config.auths ?? {}), ...Object.keys(config.credHelpers ?? {})]);
-    return [...hosts].map((h) => ({ host: trimTrailingSlashes(h.replace(/^https?:\/\//, '').replace(/\/v1\/?$/, '')), ...((config.credHelpers?.[h] ?? config.credsStore) ? { helper: config.credHelpers?.[h] ?? config.credsStore } : {}) }));
+    return [...hosts].map((h) => ({
+      host: trimTrailingSlashes(h.replace(/^https?:\/\//, '').replace(/\/v1\/?$/, '')),
+      ...((config.credHelpers?.[h] ?? config.credsStore)
+        ? { helper: config.credHelpers?.[h] ?? config.credsStore }
+        : {}),
+    }));
   } catch {
     return [];
   }
@@ -105,23 +118,42 @@ export class RegistryClient {
 
   private explain(status: number, what: string): RegistryError {
     const host = registryHost(this.address);
-    if (status === 401) return new RegistryError(this.credentials ? `${host} refused the user name or password (${what}). Log in again with the right ones.` : `${host} needs you to log in (${what}).`, 401);
+    if (status === 401)
+      return new RegistryError(
+        this.credentials
+          ? `${host} refused the user name or password (${what}). Log in again with the right ones.`
+          : `${host} needs you to log in (${what}).`,
+        401,
+      );
     if (status === 403) return new RegistryError(`${host} does not allow this account to ${what}.`, 403);
     if (status === 404) return new RegistryError(`${host} has no such repository or tag (${what}).`, 404);
-    if (status === 405) return new RegistryError(`${host} does not allow ${what} (deleting is often switched off on registries).`, 405);
+    if (status === 405)
+      return new RegistryError(`${host} does not allow ${what} (deleting is often switched off on registries).`, 405);
     return new RegistryError(`${host} answered ${status} to ${what}.`, status);
   }
 
   private async request(url: string, init: RequestInit & { what: string }, retried = false): Promise<Response> {
     const headers = new Headers(init.headers);
     if (this.token) headers.set('Authorization', `Bearer ${this.token}`);
-    else if (this.credentials) headers.set('Authorization', `Basic ${Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString('base64')}`);
+    else if (this.credentials)
+      headers.set(
+        'Authorization',
+        `Basic ${Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString('base64')}`,
+      );
     let response: Response;
     try {
       response = await fetch(url, { ...init, headers, signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (err) {
       const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
-      throw new RegistryError(cause === 'ECONNREFUSED' ? `Nothing answers at ${this.base}: is the registry running?` : cause === 'TimeoutError' ? `${this.base} did not answer in time.` : cause === 'ENOTFOUND' ? `The host of ${this.base} could not be found.` : `${this.base} could not be reached (${cause}).`);
+      throw new RegistryError(
+        cause === 'ECONNREFUSED'
+          ? `Nothing answers at ${this.base}: is the registry running?`
+          : cause === 'TimeoutError'
+            ? `${this.base} did not answer in time.`
+            : cause === 'ENOTFOUND'
+              ? `The host of ${this.base} could not be found.`
+              : `${this.base} could not be reached (${cause}).`,
+      );
     }
     if (response.status === 401 && !retried) {
       const challenge = parseChallenge(response.headers.get('www-authenticate'));
@@ -139,7 +171,8 @@ export class RegistryClient {
     if (params.service) url.searchParams.set('service', params.service);
     if (params.scope) url.searchParams.set('scope', params.scope);
     const headers: Record<string, string> = {};
-    if (this.credentials) headers.Authorization = `Basic ${Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString('base64')}`;
+    if (this.credentials)
+      headers.Authorization = `Basic ${Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString('base64')}`;
     const response = await fetch(url, { headers, signal: AbortSignal.timeout(this.timeoutMs) }).catch(() => undefined);
     if (!response?.ok) throw this.explain(response?.status ?? 401, 'get an access token');
     const body = (await response.json()) as { token?: string; access_token?: string };
@@ -153,7 +186,7 @@ export class RegistryClient {
 
   private async paged(first: string, key: 'repositories' | 'tags', what: string, limit: number): Promise<string[]> {
     const out: string[] = [];
-    for (let url: string | undefined = first; url && out.length < limit; ) {
+    for (let url: string | undefined = first; url && out.length < limit;) {
       const response = await this.request(url, { what });
       const body = (await response.json()) as Record<string, string[] | null>;
       for (const name of body[key] ?? []) out.push(name);
@@ -172,10 +205,25 @@ export class RegistryClient {
 
   /** Deletes what a tag points to (the manifest, by digest), as the registry API defines deletion. */
   async deleteTag(repository: string, tag: string): Promise<void> {
-    const accept = ['application/vnd.docker.distribution.manifest.v2+json', 'application/vnd.oci.image.manifest.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json', 'application/vnd.oci.image.index.v1+json'].join(', ');
-    const head = await this.request(`${this.base}/v2/${repository}/manifests/${encodeURIComponent(tag)}`, { method: 'HEAD', headers: { Accept: accept }, what: `find ${repository}:${tag}` });
+    const accept = [
+      'application/vnd.docker.distribution.manifest.v2+json',
+      'application/vnd.oci.image.manifest.v1+json',
+      'application/vnd.docker.distribution.manifest.list.v2+json',
+      'application/vnd.oci.image.index.v1+json',
+    ].join(', ');
+    const head = await this.request(`${this.base}/v2/${repository}/manifests/${encodeURIComponent(tag)}`, {
+      method: 'HEAD',
+      headers: { Accept: accept },
+      what: `find ${repository}:${tag}`,
+    });
     const digest = head.headers.get('docker-content-digest');
-    if (!digest) throw new RegistryError(`${registryHost(this.address)} did not say which manifest ${repository}:${tag} is, so it cannot be deleted.`);
-    await this.request(`${this.base}/v2/${repository}/manifests/${digest}`, { method: 'DELETE', what: `delete ${repository}:${tag}` });
+    if (!digest)
+      throw new RegistryError(
+        `${registryHost(this.address)} did not say which manifest ${repository}:${tag} is, so it cannot be deleted.`,
+      );
+    await this.request(`${this.base}/v2/${repository}/manifests/${digest}`, {
+      method: 'DELETE',
+      what: `delete ${repository}:${tag}`,
+    });
   }
 }

@@ -23,7 +23,11 @@ const push = (out: RunToCompose, key: string, value: unknown) => {
   out.service[key] = list;
 };
 
-const health = (out: RunToCompose) => ((out.service.healthcheck as Record<string, unknown> | undefined) ?? (out.service.healthcheck = {})) as Record<string, unknown>;
+const health = (out: RunToCompose) =>
+  ((out.service.healthcheck as Record<string, unknown> | undefined) ?? (out.service.healthcheck = {})) as Record<
+    string,
+    unknown
+  >;
 
 const FLAGS: Flag[] = [
   { names: ['-d', '--detach'], value: false, apply: () => undefined },
@@ -40,12 +44,17 @@ const FLAGS: Flag[] = [
       if (v.includes(':') && source && !/^[./~$]/.test(source) && !o.volumes.includes(source)) o.volumes.push(source);
     },
   },
-  { names: ['--mount'], value: true, apply: (v, o) => o.notConverted.push(`--mount ${v} (write it as a long-form entry under volumes:)`) },
+  {
+    names: ['--mount'],
+    value: true,
+    apply: (v, o) => o.notConverted.push(`--mount ${v} (write it as a long-form entry under volumes:)`),
+  },
   {
     names: ['--network', '--net'],
     value: true,
     apply: (v, o) => {
-      if (['host', 'none', 'bridge'].includes(v) || v.startsWith('container:')) o.service.network_mode = v.replace(/^container:/, 'container:');
+      if (['host', 'none', 'bridge'].includes(v) || v.startsWith('container:'))
+        o.service.network_mode = v.replace(/^container:/, 'container:');
       else {
         push(o, 'networks', v);
         if (!o.networks.includes(v)) o.networks.push(v);
@@ -80,8 +89,20 @@ const FLAGS: Flag[] = [
   { names: ['--init'], value: false, apply: (_v, o) => (o.service.init = true) },
   { names: ['-m', '--memory'], value: true, apply: (v, o) => (o.service.mem_limit = v) },
   { names: ['--cpus'], value: true, apply: (v, o) => (o.service.cpus = Number(v)) },
-  { names: ['--rm'], value: false, apply: (_v, o) => o.notConverted.push('--rm (Compose keeps containers until "docker compose down"; there is no per-service equivalent)') },
-  { names: ['-P', '--publish-all'], value: false, apply: (_v, o) => o.notConverted.push('-P (Compose has no "publish every exposed port"; list the ports under ports:)') },
+  {
+    names: ['--rm'],
+    value: false,
+    apply: (_v, o) =>
+      o.notConverted.push(
+        '--rm (Compose keeps containers until "docker compose down"; there is no per-service equivalent)',
+      ),
+  },
+  {
+    names: ['-P', '--publish-all'],
+    value: false,
+    apply: (_v, o) =>
+      o.notConverted.push('-P (Compose has no "publish every exposed port"; list the ports under ports:)'),
+  },
 ];
 
 const BY_NAME = new Map(FLAGS.flatMap((f) => f.names.map((n) => [n, f] as const)));
@@ -154,13 +175,26 @@ export function composeText(result: RunToCompose): string {
 }
 
 /** The reverse: one service of a compose file as a `docker run` command, with the keys it cannot express. */
-export function composeServiceToDockerRun(text: string, serviceName: string): { command: string; notConverted: string[] } {
+export function composeServiceToDockerRun(
+  text: string,
+  serviceName: string,
+): { command: string; notConverted: string[] } {
   const services = parseDocument(text).get('services');
   const service = isMap(services) ? services.get(serviceName) : undefined;
   if (!isMap(service)) throw new Error(`There is no service "${serviceName}" in this file.`);
   const args = ['docker', 'run', '-d'];
   const notConverted: string[] = [];
-  const list = (v: unknown): string[] => (isSeq(v) ? v.items.map((x) => String(isScalar(x) ? x.value : x)) : isMap(v) ? v.items.map((p) => `${String(isScalar(p.key) ? p.key.value : p.key)}=${isScalar(p.value) ? String(p.value.value ?? '') : ''}`) : v === undefined || v === null ? [] : [String(isScalar(v) ? v.value : v)]);
+  const list = (v: unknown): string[] =>
+    isSeq(v)
+      ? v.items.map((x) => String(isScalar(x) ? x.value : x))
+      : isMap(v)
+        ? v.items.map(
+            (p) =>
+              `${String(isScalar(p.key) ? p.key.value : p.key)}=${isScalar(p.value) ? String(p.value.value ?? '') : ''}`,
+          )
+        : v === undefined || v === null
+          ? []
+          : [String(isScalar(v) ? v.value : v)];
   let image = '';
   let command: string[] = [];
   // docker run's --entrypoint takes the program only; the rest of a compose entrypoint goes before the command.
@@ -181,7 +215,14 @@ export function composeServiceToDockerRun(text: string, serviceName: string): { 
         break;
       case 'environment':
         // `TOKEN:` with no value means "take TOKEN from the host": `-e TOKEN`, not `-e TOKEN=` (an empty value).
-        if (isMap(value)) for (const p of value.items) args.push('-e', isScalar(p.value) && p.value.value !== null ? `${String(isScalar(p.key) ? p.key.value : p.key)}=${String(p.value.value)}` : String(isScalar(p.key) ? p.key.value : p.key));
+        if (isMap(value))
+          for (const p of value.items)
+            args.push(
+              '-e',
+              isScalar(p.value) && p.value.value !== null
+                ? `${String(isScalar(p.key) ? p.key.value : p.key)}=${String(p.value.value)}`
+                : String(isScalar(p.key) ? p.key.value : p.key),
+            );
         else for (const e of list(value)) args.push('-e', e);
         break;
       case 'env_file':
@@ -191,7 +232,10 @@ export function composeServiceToDockerRun(text: string, serviceName: string): { 
         for (const v of list(value)) args.push('-v', v);
         break;
       case 'networks':
-        for (const n of isMap(value) ? value.items.map((p) => String(isScalar(p.key) ? p.key.value : p.key)) : list(value)) args.push('--network', n);
+        for (const n of isMap(value)
+          ? value.items.map((p) => String(isScalar(p.key) ? p.key.value : p.key))
+          : list(value))
+          args.push('--network', n);
         break;
       case 'network_mode':
         args.push('--network', scalar ?? '');
@@ -230,17 +274,35 @@ export function composeServiceToDockerRun(text: string, serviceName: string): { 
         if (!isMap(value)) break;
         const test = value.get('test');
         const t = isSeq(test) ? list(test) : [String(test ?? '')];
-        if (t.length) args.push('--health-cmd', t[0] === 'CMD-SHELL' ? t.slice(1).join(' ') : t[0] === 'CMD' ? t.slice(1).join(' ') : t.join(' '));
-        for (const [k, flag] of [['interval', '--health-interval'], ['timeout', '--health-timeout'], ['retries', '--health-retries'], ['start_period', '--health-start-period']] as const) {
+        if (t.length)
+          args.push(
+            '--health-cmd',
+            t[0] === 'CMD-SHELL' ? t.slice(1).join(' ') : t[0] === 'CMD' ? t.slice(1).join(' ') : t.join(' '),
+          );
+        for (const [k, flag] of [
+          ['interval', '--health-interval'],
+          ['timeout', '--health-timeout'],
+          ['retries', '--health-retries'],
+          ['start_period', '--health-start-period'],
+        ] as const) {
           const v = value.get(k);
           if (v !== undefined) args.push(flag, String(v));
         }
         break;
       }
       default:
-        notConverted.push(key === 'build' ? 'build (docker run needs an image: build it first with docker build)' : key === 'depends_on' ? 'depends_on (start the other containers first yourself)' : `${key} (no docker run flag here)`);
+        notConverted.push(
+          key === 'build'
+            ? 'build (docker run needs an image: build it first with docker build)'
+            : key === 'depends_on'
+              ? 'depends_on (start the other containers first yourself)'
+              : `${key} (no docker run flag here)`,
+        );
     }
   }
-  if (!image) throw new Error(`Service "${serviceName}" has no image to run${service.get('build') ? ' (it is built: run docker build first)' : ''}.`);
+  if (!image)
+    throw new Error(
+      `Service "${serviceName}" has no image to run${service.get('build') ? ' (it is built: run docker build first)' : ''}.`,
+    );
   return { command: [...args, image, ...entrypointArgs, ...command].map(shellQuote).join(' '), notConverted };
 }

@@ -68,7 +68,8 @@ export function composeService(spec: RunSpec): string {
   const named = spec.volumes.map((v) => v.split(':')[0]).filter((s) => s && !/^[./~]/.test(s));
   const doc: Record<string, unknown> = { services: { [serviceName]: service } };
   if (named.length) doc.volumes = Object.fromEntries(named.map((n) => [n, null]));
-  if (spec.network && !['bridge', 'host', 'none'].includes(spec.network)) doc.networks = { [spec.network]: { external: true } };
+  if (spec.network && !['bridge', 'host', 'none'].includes(spec.network))
+    doc.networks = { [spec.network]: { external: true } };
   return stringify(doc, { lineWidth: 0 }).replace(/: null$/gm, ':');
 }
 

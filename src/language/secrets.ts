@@ -3,7 +3,8 @@
  * every place showing or logging text from users or the engine goes through (tooltips, logs, run lines, errors).
  * Every scan here is a plain loop over the text: no backtracking regular expression, so huge input costs linear time.
  */
-const SECRET_NAME = /(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CLIENT_?SECRET|CREDENTIALS?|AUTH_?KEY)/i;
+const SECRET_NAME =
+  /(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CLIENT_?SECRET|CREDENTIALS?|AUTH_?KEY)/i;
 /** Short forms that only count as a word of their own: `MYSQL_PWD`, `DB_PASS`, `ADMIN_PW` (but not `PWD`, the folder). */
 const SHORT_SECRET_WORD = /(^|_)(PASS|PWD|PW)(_|$)/i;
 /** Names that point at a secret instead of holding one (`POSTGRES_PASSWORD_FILE`, `TOKEN_PATH`). */
@@ -34,7 +35,14 @@ const isSchemeChar = (c: string) => /[a-z0-9+.-]/i.test(c);
 function passwordAfter(value: string, at: number): { user: number; start: number; end: number } | undefined {
   const start = at + 3;
   let end = start;
-  while (end < value.length && end - start <= MAX_USERINFO && value[end] !== '@' && !isSpace(value[end]) && !isQuote(value[end])) end++;
+  while (
+    end < value.length &&
+    end - start <= MAX_USERINFO &&
+    value[end] !== '@' &&
+    !isSpace(value[end]) &&
+    !isQuote(value[end])
+  )
+    end++;
   if (value[end] !== '@' || end === start) return undefined;
   // Both searches stay inside the (bounded) userinfo, so many `://` in one text cost linear time.
   const window = value.slice(start, end);
@@ -77,7 +85,7 @@ function secretAssignments(text: string): { start: number; end: number }[] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (isNameChar(c)) {
-      if (nameStart < 0 && (isNameStart(c) && (i === 0 || !isNameChar(text[i - 1])))) nameStart = i;
+      if (nameStart < 0 && isNameStart(c) && (i === 0 || !isNameChar(text[i - 1]))) nameStart = i;
       continue;
     }
     if (c === '=' && nameStart >= 0 && looksLikeSecretName(text.slice(nameStart, i))) {

@@ -29,7 +29,13 @@ function parseDirective(line: string): { file: boolean; codes: string[] } | unde
   if (file) rest = rest.slice('-file'.length);
   if (rest !== '' && !/^\s/.test(rest)) return undefined;
   if (/[^A-Za-z0-9_,\s-]/.test(rest)) return undefined;
-  return { file, codes: rest.split(/[\s,]+/).map((c) => c.toUpperCase()).filter(Boolean) };
+  return {
+    file,
+    codes: rest
+      .split(/[\s,]+/)
+      .map((c) => c.toUpperCase())
+      .filter(Boolean),
+  };
 }
 
 export function parseSuppressions(text: string): Suppressions {

@@ -9,7 +9,14 @@ import { registerQuickFixes } from './quickFixActions';
 
 const asCompose = (doc: vscode.TextDocument): ComposeDocument => {
   const root = vscode.workspace.getWorkspaceFolder(doc.uri)?.uri;
-  return { uri: doc.uri.toString(), version: doc.version, text: doc.getText(), ...(doc.uri.scheme === 'file' ? { path: doc.uri.fsPath, ...(root?.scheme === 'file' ? { root: root.fsPath } : {}) } : {}) };
+  return {
+    uri: doc.uri.toString(),
+    version: doc.version,
+    text: doc.getText(),
+    ...(doc.uri.scheme === 'file'
+      ? { path: doc.uri.fsPath, ...(root?.scheme === 'file' ? { root: root.fsPath } : {}) }
+      : {}),
+  };
 };
 
 const SELECTOR: vscode.DocumentSelector = { language: 'dockercompose' };
@@ -39,19 +46,22 @@ export function registerComposeFeatures(ctx: Ctx): void {
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('dockside.rules')) compose.configure(ctx.rules());
     }),
-    vscode.languages.registerHoverProvider(
-      SELECTOR,
-      {
-        provideHover(doc, position) {
-          const hover = compose.hover(asCompose(doc), { line: position.line, character: position.character });
-          return hover ? new vscode.Hover(new vscode.MarkdownString(hover.markdown), toRange(hover.range)) : undefined;
-        },
+    vscode.languages.registerHoverProvider(SELECTOR, {
+      provideHover(doc, position) {
+        const hover = compose.hover(asCompose(doc), { line: position.line, character: position.character });
+        return hover ? new vscode.Hover(new vscode.MarkdownString(hover.markdown), toRange(hover.range)) : undefined;
       },
-    ),
+    }),
     vscode.languages.registerDocumentSymbolProvider(SELECTOR, {
       provideDocumentSymbols(doc) {
         const convert = (s: ComposeSymbol): vscode.DocumentSymbol => {
-          const symbol = new vscode.DocumentSymbol(s.name, s.detail, SYMBOL_KINDS[s.kind], toRange(s.range), toRange(s.selectionRange));
+          const symbol = new vscode.DocumentSymbol(
+            s.name,
+            s.detail,
+            SYMBOL_KINDS[s.kind],
+            toRange(s.range),
+            toRange(s.selectionRange),
+          );
           symbol.children = s.children.map(convert);
           return symbol;
         };
@@ -60,20 +70,24 @@ export function registerComposeFeatures(ctx: Ctx): void {
     }),
     vscode.languages.registerDefinitionProvider(SELECTOR, {
       provideDefinition(doc, position) {
-        return compose.definition(asCompose(doc), { line: position.line, character: position.character }).map((r) => new vscode.Location(doc.uri, toRange(r)));
+        return compose
+          .definition(asCompose(doc), { line: position.line, character: position.character })
+          .map((r) => new vscode.Location(doc.uri, toRange(r)));
       },
     }),
     vscode.languages.registerCompletionItemProvider(
       SELECTOR,
       {
         provideCompletionItems(doc, position) {
-          return compose.completions(asCompose(doc), { line: position.line, character: position.character }).map((c) => {
-            const item = new vscode.CompletionItem(c.label, COMPLETION_KINDS[c.kind]);
-            if (c.detail) item.detail = c.detail;
-            if (c.documentation) item.documentation = new vscode.MarkdownString(c.documentation);
-            if (c.insertText) item.insertText = c.insertText;
-            return item;
-          });
+          return compose
+            .completions(asCompose(doc), { line: position.line, character: position.character })
+            .map((c) => {
+              const item = new vscode.CompletionItem(c.label, COMPLETION_KINDS[c.kind]);
+              if (c.detail) item.detail = c.detail;
+              if (c.documentation) item.documentation = new vscode.MarkdownString(c.documentation);
+              if (c.insertText) item.insertText = c.insertText;
+              return item;
+            });
         },
       },
       ':',
@@ -81,6 +95,13 @@ export function registerComposeFeatures(ctx: Ctx): void {
       ' ',
     ),
   );
-  publishDiagnostics(ctx, { languageId: 'dockercompose', diagnose: (doc) => compose.diagnose(asCompose(doc)), forget: (uri) => compose.forget(uri) });
-  registerQuickFixes(ctx, 'dockercompose', { diagnose: (doc) => compose.diagnose(asCompose(doc)), quickFixes: (doc, d) => compose.quickFixes(asCompose(doc), d) });
+  publishDiagnostics(ctx, {
+    languageId: 'dockercompose',
+    diagnose: (doc) => compose.diagnose(asCompose(doc)),
+    forget: (uri) => compose.forget(uri),
+  });
+  registerQuickFixes(ctx, 'dockercompose', {
+    diagnose: (doc) => compose.diagnose(asCompose(doc)),
+    quickFixes: (doc, d) => compose.quickFixes(asCompose(doc), d),
+  });
 }

@@ -22,7 +22,9 @@ export function toDiagnostic(d: DocksideDiagnostic): vscode.Diagnostic {
   out.source = 'Dockside';
   out.code = { value: d.code, target: lessonCommandUri(d.lesson) };
   if (d.tags) {
-    out.tags = d.tags.map((t) => (t === 'deprecated' ? vscode.DiagnosticTag.Deprecated : vscode.DiagnosticTag.Unnecessary));
+    out.tags = d.tags.map((t) =>
+      t === 'deprecated' ? vscode.DiagnosticTag.Deprecated : vscode.DiagnosticTag.Unnecessary,
+    );
   }
   return out;
 }

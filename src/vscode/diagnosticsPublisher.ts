@@ -32,10 +32,13 @@ export function publishDiagnostics(ctx: Ctx, source: DiagnosticsSource): void {
     clearTimeout(timers.get(key));
     timers.set(
       key,
-      setTimeout(() => {
-        timers.delete(key);
-        refresh(doc);
-      }, ctx.setting('diagnostics.debounceMs', 250)),
+      setTimeout(
+        () => {
+          timers.delete(key);
+          refresh(doc);
+        },
+        ctx.setting('diagnostics.debounceMs', 250),
+      ),
     );
   };
   const forget = (doc: vscode.TextDocument): void => {

@@ -9,7 +9,12 @@ import { registerQuickFixes } from './quickFixActions';
 export const DOCKERFILE_SELECTOR: vscode.DocumentSelector = { language: 'dockerfile' };
 
 export function asDocument(doc: vscode.TextDocument): DockerfileDocument {
-  return { uri: doc.uri.toString(), version: doc.version, text: doc.getText(), ...(doc.uri.scheme === 'file' ? { path: doc.uri.fsPath } : {}) };
+  return {
+    uri: doc.uri.toString(),
+    version: doc.version,
+    text: doc.getText(),
+    ...(doc.uri.scheme === 'file' ? { path: doc.uri.fsPath } : {}),
+  };
 }
 
 /** The service with the user's rule levels; on-disk checks only for files on the local disk. */
@@ -25,7 +30,11 @@ export function createDockerfileService(ctx: Ctx): DockerfileService {
 }
 
 export function registerDockerfileDiagnostics(ctx: Ctx, service: DockerfileService): void {
-  publishDiagnostics(ctx, { languageId: 'dockerfile', diagnose: (doc) => service.diagnose(asDocument(doc)), forget: (uri) => service.forget(uri) });
+  publishDiagnostics(ctx, {
+    languageId: 'dockerfile',
+    diagnose: (doc) => service.diagnose(asDocument(doc)),
+    forget: (uri) => service.forget(uri),
+  });
 }
 
 export function registerDockerfileLanguageFeatures(ctx: Ctx, service: DockerfileService): void {
@@ -38,16 +47,27 @@ export function registerDockerfileLanguageFeatures(ctx: Ctx, service: Dockerfile
       provideHover(doc, position) {
         const hover = service.hover(asDocument(doc), { line: position.line, character: position.character });
         if (!hover) return undefined;
-        return new vscode.Hover(new vscode.MarkdownString(hover.markdown), hover.range ? toRange(hover.range) : undefined);
+        return new vscode.Hover(
+          new vscode.MarkdownString(hover.markdown),
+          hover.range ? toRange(hover.range) : undefined,
+        );
       },
     }),
     vscode.languages.registerCompletionItemProvider(
       DOCKERFILE_SELECTOR,
       {
         async provideCompletionItems(doc, position) {
-          const items = await service.completions(asDocument(doc), { line: position.line, character: position.character });
+          const items = await service.completions(asDocument(doc), {
+            line: position.line,
+            character: position.character,
+          });
           return items.map((i) => {
-            const kind = i.kind === 'stage' ? vscode.CompletionItemKind.Module : i.kind === 'variable' ? vscode.CompletionItemKind.Variable : vscode.CompletionItemKind.Keyword;
+            const kind =
+              i.kind === 'stage'
+                ? vscode.CompletionItemKind.Module
+                : i.kind === 'variable'
+                  ? vscode.CompletionItemKind.Variable
+                  : vscode.CompletionItemKind.Keyword;
             const item = new vscode.CompletionItem(i.label, kind);
             item.detail = i.detail;
             if (i.kind === 'library') {
@@ -68,13 +88,21 @@ export function registerDockerfileLanguageFeatures(ctx: Ctx, service: Dockerfile
     ),
     vscode.languages.registerDefinitionProvider(DOCKERFILE_SELECTOR, {
       provideDefinition(doc, position) {
-        return service.definition(asDocument(doc), { line: position.line, character: position.character }).map((r) => new vscode.Location(doc.uri, toRange(r)));
+        return service
+          .definition(asDocument(doc), { line: position.line, character: position.character })
+          .map((r) => new vscode.Location(doc.uri, toRange(r)));
       },
     }),
     vscode.languages.registerDocumentSymbolProvider(DOCKERFILE_SELECTOR, {
       provideDocumentSymbols(doc) {
         const convert = (s: ReturnType<DockerfileService['outline']>[number]): vscode.DocumentSymbol => {
-          const symbol = new vscode.DocumentSymbol(s.name, s.detail, s.kind === 'stage' ? vscode.SymbolKind.Module : vscode.SymbolKind.Field, toRange(s.range), toRange(s.selectionRange));
+          const symbol = new vscode.DocumentSymbol(
+            s.name,
+            s.detail,
+            s.kind === 'stage' ? vscode.SymbolKind.Module : vscode.SymbolKind.Field,
+            toRange(s.range),
+            toRange(s.selectionRange),
+          );
           symbol.children = s.children.map(convert);
           return symbol;
         };
@@ -83,7 +111,9 @@ export function registerDockerfileLanguageFeatures(ctx: Ctx, service: Dockerfile
     }),
     vscode.languages.registerDocumentFormattingEditProvider(DOCKERFILE_SELECTOR, {
       provideDocumentFormattingEdits(doc, options) {
-        return service.format(asDocument(doc), { tabSize: options.tabSize, insertSpaces: options.insertSpaces }).map((e) => vscode.TextEdit.replace(toRange(e.range), e.newText));
+        return service
+          .format(asDocument(doc), { tabSize: options.tabSize, insertSpaces: options.insertSpaces })
+          .map((e) => vscode.TextEdit.replace(toRange(e.range), e.newText));
       },
     }),
   );

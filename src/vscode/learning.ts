@@ -9,10 +9,20 @@ export function registerLearning(ctx: Ctx): void {
   const media = vscode.Uri.joinPath(ctx.extension.extensionUri, 'media');
 
   const explain = async (arg?: vscode.Uri) => {
-    const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.languageId === 'dockerfile' ? vscode.window.activeTextEditor.document.uri : undefined;
+    const uri =
+      arg instanceof vscode.Uri
+        ? arg
+        : vscode.window.activeTextEditor?.document.languageId === 'dockerfile'
+          ? vscode.window.activeTextEditor.document.uri
+          : undefined;
     if (!uri) return void vscode.window.showInformationMessage('Open a Dockerfile first.');
     const doc = await vscode.workspace.openTextDocument(uri);
-    const panel = vscode.window.createWebviewPanel('dockside.explain', `Explain: ${vscode.workspace.asRelativePath(uri)}`, vscode.ViewColumn.Beside, { enableScripts: true, localResourceRoots: [media] });
+    const panel = vscode.window.createWebviewPanel(
+      'dockside.explain',
+      `Explain: ${vscode.workspace.asRelativePath(uri)}`,
+      vscode.ViewColumn.Beside,
+      { enableScripts: true, localResourceRoots: [media] },
+    );
     const render = () =>
       page({
         title: panel.title,
@@ -26,7 +36,8 @@ export function registerLearning(ctx: Ctx): void {
     panel.webview.html = render();
     const subscriptions = [
       panel.webview.onDidReceiveMessage(async (m: { type?: string; line?: number; id?: string }) => {
-        if (m?.type === 'lesson' && typeof m.id === 'string') await vscode.commands.executeCommand('dockside.openLesson', m.id);
+        if (m?.type === 'lesson' && typeof m.id === 'string')
+          await vscode.commands.executeCommand('dockside.openLesson', m.id);
         if (m?.type === 'reveal' && Number.isInteger(m.line)) {
           const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One });
           const range = doc.lineAt(Math.min(m.line!, doc.lineCount - 1)).range;
@@ -42,7 +53,12 @@ export function registerLearning(ctx: Ctx): void {
   };
 
   const runToCompose = async () => {
-    const command = await vscode.window.showInputBox({ title: 'Convert docker run to Compose', prompt: 'Paste a docker run command', placeHolder: 'docker run -d --name web -p 8080:80 nginx:1.27', ignoreFocusOut: true });
+    const command = await vscode.window.showInputBox({
+      title: 'Convert docker run to Compose',
+      prompt: 'Paste a docker run command',
+      placeHolder: 'docker run -d --name web -p 8080:80 nginx:1.27',
+      ignoreFocusOut: true,
+    });
     if (!command) return;
     let result;
     try {
@@ -54,34 +70,59 @@ export function registerLearning(ctx: Ctx): void {
     if (editor?.document.languageId === 'dockercompose') {
       const { parseDocument } = await import('yaml');
       const doc = parseDocument(editor.document.getText());
-      if (doc.errors.length) return void vscode.window.showErrorMessage('The open compose file has YAML errors; fix them first, or close it to get a new file.');
+      if (doc.errors.length)
+        return void vscode.window.showErrorMessage(
+          'The open compose file has YAML errors; fix them first, or close it to get a new file.',
+        );
       if (doc.hasIn(['services', result.serviceName])) result.serviceName = `${result.serviceName}-2`;
       doc.setIn(['services', result.serviceName], doc.createNode(result.service));
       for (const v of result.volumes) if (!doc.hasIn(['volumes', v])) doc.setIn(['volumes', v], null);
-      for (const n of result.networks) if (!doc.hasIn(['networks', n])) doc.setIn(['networks', n], doc.createNode({ external: true }));
-      const whole = new vscode.Range(editor.document.positionAt(0), editor.document.positionAt(editor.document.getText().length));
+      for (const n of result.networks)
+        if (!doc.hasIn(['networks', n])) doc.setIn(['networks', n], doc.createNode({ external: true }));
+      const whole = new vscode.Range(
+        editor.document.positionAt(0),
+        editor.document.positionAt(editor.document.getText().length),
+      );
       await editor.edit((b) => b.replace(whole, doc.toString({ lineWidth: 0 }).replace(/: null$/gm, ':')));
     } else {
-      const created = await vscode.workspace.openTextDocument({ language: 'dockercompose', content: composeText(result) });
+      const created = await vscode.workspace.openTextDocument({
+        language: 'dockercompose',
+        content: composeText(result),
+      });
       await vscode.window.showTextDocument(created);
     }
-    if (result.notConverted.length) void vscode.window.showWarningMessage(`Not converted: ${result.notConverted.join('; ')}`);
+    if (result.notConverted.length)
+      void vscode.window.showWarningMessage(`Not converted: ${result.notConverted.join('; ')}`);
   };
 
   const composeToRun = async () => {
     const editor = vscode.window.activeTextEditor;
-    if (editor?.document.languageId !== 'dockercompose') return void vscode.window.showInformationMessage('Open a compose file and put the cursor in a service.');
+    if (editor?.document.languageId !== 'dockercompose')
+      return void vscode.window.showInformationMessage('Open a compose file and put the cursor in a service.');
     const { parseDocument, isMap, isScalar } = await import('yaml');
     const doc = parseDocument(editor.document.getText());
     const services = doc.get('services');
     const offset = editor.document.offsetAt(editor.selection.active);
-    const names = isMap(services) ? services.items.map((p) => ({ name: String(isScalar(p.key) ? p.key.value : ''), range: (p.value as { range?: number[] } | null)?.range, keyRange: (p.key as { range?: number[] }).range })) : [];
-    const here = names.find((n) => (n.keyRange && n.keyRange[0] <= offset && offset <= (n.range?.[1] ?? n.keyRange[1])))?.name ?? (await vscode.window.showQuickPick(names.map((n) => n.name), { placeHolder: 'Which service?' }));
+    const names = isMap(services)
+      ? services.items.map((p) => ({
+          name: String(isScalar(p.key) ? p.key.value : ''),
+          range: (p.value as { range?: number[] } | null)?.range,
+          keyRange: (p.key as { range?: number[] }).range,
+        }))
+      : [];
+    const here =
+      names.find((n) => n.keyRange && n.keyRange[0] <= offset && offset <= (n.range?.[1] ?? n.keyRange[1]))?.name ??
+      (await vscode.window.showQuickPick(
+        names.map((n) => n.name),
+        { placeHolder: 'Which service?' },
+      ));
     if (!here) return;
     try {
       const result = composeServiceToDockerRun(editor.document.getText(), here);
       await vscode.env.clipboard.writeText(result.command);
-      void vscode.window.showInformationMessage(`Copied: ${result.command}${result.notConverted.length ? ` (not expressible with docker run: ${result.notConverted.join('; ')})` : ''}`);
+      void vscode.window.showInformationMessage(
+        `Copied: ${result.command}${result.notConverted.length ? ` (not expressible with docker run: ${result.notConverted.join('; ')})` : ''}`,
+      );
     } catch (err) {
       void vscode.window.showErrorMessage((err as Error).message);
     }

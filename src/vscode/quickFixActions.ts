@@ -27,7 +27,11 @@ function toCodeAction(doc: vscode.TextDocument, fix: QuickFix, diagnostic: vscod
     for (const e of other.edits) edit.replace(vscode.Uri.file(other.path), toRange(e.range), e.newText);
   }
   if (fix.snippet) {
-    action.command = { title: fix.title, command: 'dockside.insertSnippet', arguments: [doc.uri, fix.snippet.range, fix.snippet.text] };
+    action.command = {
+      title: fix.title,
+      command: 'dockside.insertSnippet',
+      arguments: [doc.uri, fix.snippet.range, fix.snippet.text],
+    };
   } else {
     for (const e of fix.edits) edit.replace(doc.uri, toRange(e.range), e.newText);
   }
@@ -44,7 +48,10 @@ export async function applyConfirmedFix(edit: unknown, confirm: unknown): Promis
   if (!(edit instanceof vscode.WorkspaceEdit) || !c) return;
   const answer = await vscode.window.showWarningMessage(c.message, { modal: true, detail: c.detail }, c.button);
   if (answer !== c.button) return;
-  if (!(await vscode.workspace.applyEdit(edit))) void vscode.window.showErrorMessage('Dockside could not apply the fix: one of the files changed or could not be written.');
+  if (!(await vscode.workspace.applyEdit(edit)))
+    void vscode.window.showErrorMessage(
+      'Dockside could not apply the fix: one of the files changed or could not be written.',
+    );
 }
 
 /** Code actions for Dockside's diagnostics in one language, from the language service's quick fixes. */

@@ -1,13 +1,23 @@
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
 import { formatBytes } from '../docker/present';
-import { cliRegistries, RegistryClient, registryAddressProblem, registryHost, type RegistryCredentials } from '../docker/registry';
+import {
+  cliRegistries,
+  RegistryClient,
+  registryAddressProblem,
+  registryHost,
+  type RegistryCredentials,
+} from '../docker/registry';
 import { throttle } from '../docker/throttle';
 import type { DockerSession } from './explorer/dockerSession';
 import { guardEngineCommand } from './trust';
 import type { DockerNode } from './explorer/trees';
 
-type RegistryNode = { kind: 'registry'; host: string; helper?: string } | { kind: 'repository'; host: string; name: string } | { kind: 'tag'; host: string; repository: string; tag: string } | { kind: 'message'; text: string };
+type RegistryNode =
+  | { kind: 'registry'; host: string; helper?: string }
+  | { kind: 'repository'; host: string; name: string }
+  | { kind: 'tag'; host: string; repository: string; tag: string }
+  | { kind: 'message'; text: string };
 
 const ADDED_KEY = 'dockside.registries';
 const secretKey = (host: string) => `dockside.registry:${host}`;
@@ -37,14 +47,24 @@ export function registerRegistries(ctx: Ctx, session: DockerSession): void {
         const hosts = new Map<string, string | undefined>();
         for (const r of cliRegistries()) hosts.set(r.host, r.helper);
         for (const h of added()) if (!hosts.has(h)) hosts.set(h, undefined);
-        return [...hosts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([host, helper]) => ({ kind: 'registry' as const, host, ...(helper ? { helper } : {}) }));
+        return [...hosts.entries()]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([host, helper]) => ({ kind: 'registry' as const, host, ...(helper ? { helper } : {}) }));
       }
       try {
         if (node.kind === 'registry') {
           const repos = await (await client(node.host)).repositories(500);
-          return repos.length ? repos.map((name) => ({ kind: 'repository' as const, host: node.host, name })) : [{ kind: 'message' as const, text: 'No repositories yet. Push an image here from the Images view.' }];
+          return repos.length
+            ? repos.map((name) => ({ kind: 'repository' as const, host: node.host, name }))
+            : [{ kind: 'message' as const, text: 'No repositories yet. Push an image here from the Images view.' }];
         }
-        if (node.kind === 'repository') return (await (await client(node.host)).tags(node.name, 500)).map((tag) => ({ kind: 'tag' as const, host: node.host, repository: node.name, tag }));
+        if (node.kind === 'repository')
+          return (await (await client(node.host)).tags(node.name, 500)).map((tag) => ({
+            kind: 'tag' as const,
+            host: node.host,
+            repository: node.name,
+            tag,
+          }));
       } catch (err) {
         return [{ kind: 'message' as const, text: (err as Error).message }];
       }
@@ -82,12 +102,24 @@ export function registerRegistries(ctx: Ctx, session: DockerSession): void {
       }
     },
   };
-  ctx.subscriptions.push(changed, vscode.window.createTreeView('dockside.registries', { treeDataProvider: provider, showCollapseAll: true }));
+  ctx.subscriptions.push(
+    changed,
+    vscode.window.createTreeView('dockside.registries', { treeDataProvider: provider, showCollapseAll: true }),
+  );
 
   const login = async (host: string): Promise<boolean> => {
-    const username = await vscode.window.showInputBox({ title: `Log in to ${host}`, prompt: 'User name', ignoreFocusOut: true });
+    const username = await vscode.window.showInputBox({
+      title: `Log in to ${host}`,
+      prompt: 'User name',
+      ignoreFocusOut: true,
+    });
     if (!username) return false;
-    const password = await vscode.window.showInputBox({ title: `Log in to ${host}`, prompt: 'Password or access token', password: true, ignoreFocusOut: true });
+    const password = await vscode.window.showInputBox({
+      title: `Log in to ${host}`,
+      prompt: 'Password or access token',
+      password: true,
+      ignoreFocusOut: true,
+    });
     if (!password) return false;
     try {
       await new RegistryClient(host, { username, password }).check();
@@ -102,7 +134,13 @@ export function registerRegistries(ctx: Ctx, session: DockerSession): void {
   };
 
   const addRegistry = async () => {
-    const address = await vscode.window.showInputBox({ title: 'Add a registry', prompt: 'host[:port] of the registry', placeHolder: 'registry.example.com or 127.0.0.1:5000', ignoreFocusOut: true, validateInput: registryAddressProblem });
+    const address = await vscode.window.showInputBox({
+      title: 'Add a registry',
+      prompt: 'host[:port] of the registry',
+      placeHolder: 'registry.example.com or 127.0.0.1:5000',
+      ignoreFocusOut: true,
+      validateInput: registryAddressProblem,
+    });
     if (!address?.trim()) return;
     const problem = registryAddressProblem(address);
     if (problem) return void vscode.window.showErrorMessage(problem);
@@ -113,7 +151,8 @@ export function registerRegistries(ctx: Ctx, session: DockerSession): void {
       await new RegistryClient(host, await credentials(host)).check();
     } catch (err) {
       if ((err as { status?: number }).status === 401) {
-        if ((await vscode.window.showInformationMessage(`${host} needs a login.`, 'Log In')) === 'Log In') await login(host);
+        if ((await vscode.window.showInformationMessage(`${host} needs a login.`, 'Log In')) === 'Log In')
+          await login(host);
       } else void vscode.window.showWarningMessage((err as Error).message);
     }
   };
@@ -123,48 +162,82 @@ export function registerRegistries(ctx: Ctx, session: DockerSession): void {
     const api = session.connected(kind)?.api;
     if (!api) return;
     const creds = await credentials(host);
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${kind === 'push' ? 'Pushing' : 'Pulling'} ${ref}`, cancellable: true }, async (progress, token) => {
-      const layers = new Map<string, string>();
-      // At most ten updates a second, the newest always shown; counted when shown, not per message.
-      const updates = throttle<{ current?: number; total?: number } | undefined>((detail) => {
-        const done = [...layers.values()].filter((s) => /Pushed|already exists|Pull complete|Already exists|Download complete/.test(s)).length;
-        const bytes = detail?.current ? ` · ${formatBytes(detail.current)}${detail.total ? ` of ${formatBytes(detail.total)}` : ''}` : '';
-        progress.report({ message: `${done} of ${layers.size} layers${bytes}` });
-      });
-      try {
-        const run = await api.transfer(kind, ref, creds ? { ...creds, serveraddress: host } : undefined, (m) => {
-          if (m.id && m.status) layers.set(m.id, m.status);
-          updates.push(m.progressDetail);
+    await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `${kind === 'push' ? 'Pushing' : 'Pulling'} ${ref}`,
+        cancellable: true,
+      },
+      async (progress, token) => {
+        const layers = new Map<string, string>();
+        // At most ten updates a second, the newest always shown; counted when shown, not per message.
+        const updates = throttle<{ current?: number; total?: number } | undefined>((detail) => {
+          const done = [...layers.values()].filter((s) =>
+            /Pushed|already exists|Pull complete|Already exists|Download complete/.test(s),
+          ).length;
+          const bytes = detail?.current
+            ? ` · ${formatBytes(detail.current)}${detail.total ? ` of ${formatBytes(detail.total)}` : ''}`
+            : '';
+          progress.report({ message: `${done} of ${layers.size} layers${bytes}` });
         });
-        token.onCancellationRequested(() => run.cancel());
-        await run.done.finally(() => updates.dispose());
-        void vscode.window.showInformationMessage(`${kind === 'push' ? 'Pushed' : 'Pulled'} ${ref}.`);
-        changed.fire(undefined);
-      } catch (err) {
-        const message = (err as Error).message;
-        const needsLogin = /unauthorized|authentication required|no basic auth/i.test(message);
-        const choice = await vscode.window.showErrorMessage(`${kind === 'push' ? 'Push' : 'Pull'} of ${ref} failed: ${message}${needsLogin ? ' Log in to the registry first.' : ''}`, ...(needsLogin ? ['Log In'] : []));
-        if (choice === 'Log In') await login(host);
-      }
-    });
+        try {
+          const run = await api.transfer(kind, ref, creds ? { ...creds, serveraddress: host } : undefined, (m) => {
+            if (m.id && m.status) layers.set(m.id, m.status);
+            updates.push(m.progressDetail);
+          });
+          token.onCancellationRequested(() => run.cancel());
+          await run.done.finally(() => updates.dispose());
+          void vscode.window.showInformationMessage(`${kind === 'push' ? 'Pushed' : 'Pulled'} ${ref}.`);
+          changed.fire(undefined);
+        } catch (err) {
+          const message = (err as Error).message;
+          const needsLogin = /unauthorized|authentication required|no basic auth/i.test(message);
+          const choice = await vscode.window.showErrorMessage(
+            `${kind === 'push' ? 'Push' : 'Pull'} of ${ref} failed: ${message}${needsLogin ? ' Log in to the registry first.' : ''}`,
+            ...(needsLogin ? ['Log In'] : []),
+          );
+          if (choice === 'Log In') await login(host);
+        }
+      },
+    );
   };
 
   const pushImage = async (node?: DockerNode) => {
     const model = session.model();
     const image = node?.kind === 'image' ? node.item : undefined;
-    const source = image?.tags[0] ?? (await vscode.window.showQuickPick([...(model?.images.values() ?? [])].flatMap((i) => i.tags), { placeHolder: 'Push which image?' }));
+    const source =
+      image?.tags[0] ??
+      (await vscode.window.showQuickPick(
+        [...(model?.images.values() ?? [])].flatMap((i) => i.tags),
+        { placeHolder: 'Push which image?' },
+      ));
     if (!source) return;
     const hosts = [...new Set([...cliRegistries().map((r) => r.host), ...added()])];
-    const host = hosts.length === 1 ? hosts[0] : (await vscode.window.showQuickPick([...hosts, '$(add) Another registry…'], { placeHolder: `Push ${source} to which registry?` }));
+    const host =
+      hosts.length === 1
+        ? hosts[0]
+        : await vscode.window.showQuickPick([...hosts, '$(add) Another registry…'], {
+            placeHolder: `Push ${source} to which registry?`,
+          });
     if (!host) return;
-    const typed = host.startsWith('$(add)') ? await vscode.window.showInputBox({ prompt: 'host[:port] of the registry', validateInput: registryAddressProblem }) : host;
+    const typed = host.startsWith('$(add)')
+      ? await vscode.window.showInputBox({
+          prompt: 'host[:port] of the registry',
+          validateInput: registryAddressProblem,
+        })
+      : host;
     if (!typed?.trim() || registryAddressProblem(typed)) return;
     const target = registryHost(typed);
     // Without the source's own registry host (a first segment with a dot in it), then split off the tag.
     const slash = source.indexOf('/');
     const local = slash > 0 && /.\../.test(source.slice(0, slash)) ? source.slice(slash + 1) : source;
     const [name, tag = 'latest'] = local.split(/:(?=[^:/]+$)/);
-    const ref = await vscode.window.showInputBox({ title: 'Push image', prompt: 'The name in the registry (host/repository:tag)', value: `${target}/${name}:${tag}`, ignoreFocusOut: true });
+    const ref = await vscode.window.showInputBox({
+      title: 'Push image',
+      prompt: 'The name in the registry (host/repository:tag)',
+      value: `${target}/${name}:${tag}`,
+      ignoreFocusOut: true,
+    });
     if (!ref) return;
     const api = session.api();
     if (!api) return;
@@ -174,14 +247,18 @@ export function registerRegistries(ctx: Ctx, session: DockerSession): void {
     } catch (err) {
       return void vscode.window.showErrorMessage(`Tagging ${source} as ${ref} failed: ${(err as Error).message}`);
     }
-    if (!added().includes(target) && !cliRegistries().some((r) => r.host === target)) await ctx.extension.globalState.update(ADDED_KEY, [...added(), target]);
+    if (!added().includes(target) && !cliRegistries().some((r) => r.host === target))
+      await ctx.extension.globalState.update(ADDED_KEY, [...added(), target]);
     await transfer('push', ref, target);
   };
 
   ctx.subscriptions.push(
     vscode.commands.registerCommand('dockside.registry.add', addRegistry),
     vscode.commands.registerCommand('dockside.registry.refresh', () => changed.fire(undefined)),
-    vscode.commands.registerCommand('dockside.registry.login', (node?: RegistryNode) => node?.kind === 'registry' && login(node.host)),
+    vscode.commands.registerCommand(
+      'dockside.registry.login',
+      (node?: RegistryNode) => node?.kind === 'registry' && login(node.host),
+    ),
     vscode.commands.registerCommand('dockside.registry.logout', async (node?: RegistryNode) => {
       if (node?.kind !== 'registry') return;
       await secrets.delete(secretKey(node.host));
@@ -190,15 +267,36 @@ export function registerRegistries(ctx: Ctx, session: DockerSession): void {
     }),
     vscode.commands.registerCommand('dockside.registry.remove', async (node?: RegistryNode) => {
       if (node?.kind !== 'registry') return;
-      await ctx.extension.globalState.update(ADDED_KEY, added().filter((h) => h !== node.host));
+      await ctx.extension.globalState.update(
+        ADDED_KEY,
+        added().filter((h) => h !== node.host),
+      );
       await secrets.delete(secretKey(node.host));
       changed.fire(undefined);
     }),
-    vscode.commands.registerCommand('dockside.registry.pull', guardEngineCommand('dockside.registry.pull', (node?: RegistryNode) => node?.kind === 'tag' && transfer('pull', `${node.host}/${node.repository}:${node.tag}`, node.host))),
+    vscode.commands.registerCommand(
+      'dockside.registry.pull',
+      guardEngineCommand(
+        'dockside.registry.pull',
+        (node?: RegistryNode) =>
+          node?.kind === 'tag' && transfer('pull', `${node.host}/${node.repository}:${node.tag}`, node.host),
+      ),
+    ),
     vscode.commands.registerCommand('dockside.registry.deleteTag', async (node?: RegistryNode) => {
       if (node?.kind !== 'tag') return;
       const ref = `${node.host}/${node.repository}:${node.tag}`;
-      if ((await vscode.window.showWarningMessage(`Delete ${ref} from the registry?`, { modal: true, detail: 'Everyone who pulls this tag loses it. Other tags of the same image go too, since they share its manifest.' }, 'Delete')) !== 'Delete') return;
+      if (
+        (await vscode.window.showWarningMessage(
+          `Delete ${ref} from the registry?`,
+          {
+            modal: true,
+            detail:
+              'Everyone who pulls this tag loses it. Other tags of the same image go too, since they share its manifest.',
+          },
+          'Delete',
+        )) !== 'Delete'
+      )
+        return;
       try {
         await (await client(node.host)).deleteTag(node.repository, node.tag);
         changed.fire(undefined);

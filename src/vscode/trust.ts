@@ -21,7 +21,10 @@ export function requireTrust(action: string): boolean {
 }
 
 /** The handler of an engine command, refusing in an untrusted workspace; other commands are returned as they are. */
-export function guardEngineCommand<A extends unknown[], R>(id: string, handler: (...args: A) => R): (...args: A) => R | undefined {
+export function guardEngineCommand<A extends unknown[], R>(
+  id: string,
+  handler: (...args: A) => R,
+): (...args: A) => R | undefined {
   const title = ENGINE_COMMANDS[id];
   return title === undefined ? handler : (...args: A) => (requireTrust(title) ? handler(...args) : undefined);
 }

@@ -22,7 +22,9 @@ export function registerWalkthrough(ctx: Ctx, session: DockerSession): void {
   const writeIfMissing = async (relative: string, content: string): Promise<vscode.Uri | undefined> => {
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (!folder) {
-      void vscode.window.showInformationMessage('Open a folder first: the walkthrough writes its examples into the workspace.');
+      void vscode.window.showInformationMessage(
+        'Open a folder first: the walkthrough writes its examples into the workspace.',
+      );
       return undefined;
     }
     const uri = vscode.Uri.joinPath(folder.uri, relative);
@@ -36,7 +38,10 @@ export function registerWalkthrough(ctx: Ctx, session: DockerSession): void {
 
   ctx.subscriptions.push(
     vscode.commands.registerCommand('dockside.walkthrough.newDockerfile', async () => {
-      await writeIfMissing('site/index.html', '<!doctype html>\n<title>Hello</title>\n<h1>Hello from a container</h1>\n');
+      await writeIfMissing(
+        'site/index.html',
+        '<!doctype html>\n<title>Hello</title>\n<h1>Hello from a container</h1>\n',
+      );
       const uri = await writeIfMissing('Dockerfile', EXAMPLE_DOCKERFILE);
       if (uri) await vscode.window.showTextDocument(uri);
     }),
@@ -51,4 +56,3 @@ export function registerWalkthrough(ctx: Ctx, session: DockerSession): void {
     }),
   );
 }
-

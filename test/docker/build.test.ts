@@ -12,12 +12,26 @@ import { apiFor, freePort } from '../support/dockerModel';
 import { createBody } from '../../src/docker/runSpec';
 
 function cli(args: string[], env: NodeJS.ProcessEnv, cwd?: string): Promise<string> {
-  return new Promise((resolve, reject) => execFile('docker', args, { env, cwd, maxBuffer: 16 << 20 }, (err, out, stderr) => (err ? reject(new Error(`${stderr}\n${err.message}`)) : resolve(out))));
+  return new Promise((resolve, reject) =>
+    execFile('docker', args, { env, cwd, maxBuffer: 16 << 20 }, (err, out, stderr) =>
+      err ? reject(new Error(`${stderr}\n${err.message}`)) : resolve(out),
+    ),
+  );
 }
 
 const FILES: Record<string, string> = {
-  'Dockerfile': `FROM ${TEST_IMAGE}\nCOPY . /ctx\n`,
-  '.dockerignore': ['# what Docker leaves out', 'node_modules', '*.log', '!keep.log', '**/*.tmp', 'docs/', '!docs/README.md', '/secret.txt', ''].join('\n'),
+  Dockerfile: `FROM ${TEST_IMAGE}\nCOPY . /ctx\n`,
+  '.dockerignore': [
+    '# what Docker leaves out',
+    'node_modules',
+    '*.log',
+    '!keep.log',
+    '**/*.tmp',
+    'docs/',
+    '!docs/README.md',
+    '/secret.txt',
+    '',
+  ].join('\n'),
   'app/main.txt': 'main',
   'app/debug.log': 'not top level, so *.log does not match it',
   'error.log': 'excluded',
@@ -34,7 +48,7 @@ const FILES: Record<string, string> = {
 /** Folders Docker sends even though they hold no file. */
 const EMPTY = ['empty', 'deep/empty'];
 
-describe('building through the Engine API with Docker\'s .dockerignore semantics', function () {
+describe("building through the Engine API with Docker's .dockerignore semantics", function () {
   let engine: TestEngine;
   let api: EngineApi;
   let dir: string;
@@ -54,7 +68,11 @@ describe('building through the Engine API with Docker\'s .dockerignore semantics
   after(async () => {
     api?.close();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
-    for (const t of [tag, `${tag}-cli`, `${tag}-fail`]) await engine?.docker.getImage(t).remove({ force: true }).catch(() => undefined);
+    for (const t of [tag, `${tag}-cli`, `${tag}-fail`])
+      await engine?.docker
+        .getImage(t)
+        .remove({ force: true })
+        .catch(() => undefined);
   });
 
   async function build(dockerfileText?: string, imageTag = tag): Promise<BuildState> {
@@ -62,7 +80,9 @@ describe('building through the Engine API with Docker\'s .dockerignore semantics
     const pack = packContext(dir, { dockerfile: path.join(dir, 'Dockerfile') });
     await pack.summary;
     const state = newBuildState();
-    const run = await api.build(pack.stream, { tag: imageTag, dockerfile: 'Dockerfile' }, (m) => applyBuildMessage(state, m));
+    const run = await api.build(pack.stream, { tag: imageTag, dockerfile: 'Dockerfile' }, (m) =>
+      applyBuildMessage(state, m),
+    );
     await run.done;
     return state;
   }
@@ -70,12 +90,32 @@ describe('building through the Engine API with Docker\'s .dockerignore semantics
   it('sends exactly the files the docker CLI sends for the same folder', async function () {
     this.timeout(180000);
     const summary = summarizeContext(dir, { dockerfile: path.join(dir, 'Dockerfile') });
-    assert.deepEqual(summary.files, ['--checkpoint-action=exec=touch PWNED', '.dockerignore', 'Dockerfile', 'UPPER.LOG', 'app/debug.log', 'app/main.txt', 'docs/README.md', 'keep.log', 'sub/secret.txt']);
+    assert.deepEqual(summary.files, [
+      '--checkpoint-action=exec=touch PWNED',
+      '.dockerignore',
+      'Dockerfile',
+      'UPPER.LOG',
+      'app/debug.log',
+      'app/main.txt',
+      'docs/README.md',
+      'keep.log',
+      'sub/secret.txt',
+    ]);
     assert.deepEqual((await measureLeftOut(summary)).largest[0], { path: 'node_modules', bytes: 100000 });
     const ours = await build();
     assert.equal(ours.error, undefined, JSON.stringify(ours));
     await cli(['build', '-q', '-t', `${tag}-cli`, '.'], { ...engine.env, DOCKER_BUILDKIT: '0' }, dir);
-    const list = async (image: string, ...only: string[]) => (await cli(['run', '--rm', '--network', 'none', image, '/bin/busybox', 'find', '/ctx', '-mindepth', '1', ...only], engine.env)).trim().split('\n').map((l) => l.replace(/^\/ctx\//, '')).sort();
+    const list = async (image: string, ...only: string[]) =>
+      (
+        await cli(
+          ['run', '--rm', '--network', 'none', image, '/bin/busybox', 'find', '/ctx', '-mindepth', '1', ...only],
+          engine.env,
+        )
+      )
+        .trim()
+        .split('\n')
+        .map((l) => l.replace(/^\/ctx\//, ''))
+        .sort();
     const [fromDockside, fromCli] = await Promise.all([list(tag), list(`${tag}-cli`)]);
     assert.deepEqual(fromDockside, fromCli, 'the same files and folders as the docker CLI');
     for (const d of EMPTY) assert.ok(fromDockside.includes(d), `the empty folder ${d} is sent`);
@@ -95,29 +135,46 @@ describe('building through the Engine API with Docker\'s .dockerignore semantics
       const run = await api.build(pack.stream, { tag: `${tag}-self`, dockerfile: 'Dockerfile' }, () => undefined);
       await run.done;
       await cli(['build', '-q', '-t', `${tag}-self-cli`, '.'], { ...engine.env, DOCKER_BUILDKIT: '0' }, own);
-      const list = async (image: string) => (await cli(['run', '--rm', '--network', 'none', image, '/bin/busybox', 'find', '/ctx', '-mindepth', '1'], engine.env)).trim().split('\n').map((l) => l.replace(/^\/ctx\//, '')).sort();
+      const list = async (image: string) =>
+        (
+          await cli(
+            ['run', '--rm', '--network', 'none', image, '/bin/busybox', 'find', '/ctx', '-mindepth', '1'],
+            engine.env,
+          )
+        )
+          .trim()
+          .split('\n')
+          .map((l) => l.replace(/^\/ctx\//, ''))
+          .sort();
       assert.deepEqual(await list(`${tag}-self`), ['app.txt'], 'COPY . leaves them out');
-      assert.deepEqual(await list(`${tag}-self-cli`), ['app.txt'], 'as the docker CLI\'s build does');
+      assert.deepEqual(await list(`${tag}-self-cli`), ['app.txt'], "as the docker CLI's build does");
     } finally {
       fs.rmSync(own, { recursive: true, force: true });
-      for (const t of [`${tag}-self`, `${tag}-self-cli`]) await engine.docker.getImage(t).remove({ force: true }).catch(() => undefined);
+      for (const t of [`${tag}-self`, `${tag}-self-cli`])
+        await engine.docker
+          .getImage(t)
+          .remove({ force: true })
+          .catch(() => undefined);
     }
   });
 
-  it('fails the build with tar\'s words when a context file goes away while it is being sent', async function () {
+  it("fails the build with tar's words when a context file goes away while it is being sent", async function () {
     this.timeout(120000);
     const big = fs.mkdtempSync(path.join(os.tmpdir(), 'dockside-ctx-gone-'));
     try {
       fs.writeFileSync(path.join(big, 'Dockerfile'), `FROM ${TEST_IMAGE}\nCOPY . /ctx\n`);
       // 20 MB: more than the pack holds before the engine reads, so tar is still waiting when the file goes.
-      for (let i = 0; i < 1000; i++) fs.writeFileSync(path.join(big, `f${String(i).padStart(4, '0')}.bin`), 'z'.repeat(20000));
+      for (let i = 0; i < 1000; i++)
+        fs.writeFileSync(path.join(big, `f${String(i).padStart(4, '0')}.bin`), 'z'.repeat(20000));
       const pack = packContext(big, { dockerfile: path.join(big, 'Dockerfile') });
       await pack.summary;
       await new Promise((r) => setTimeout(r, 100));
       fs.rmSync(path.join(big, 'f0999.bin'));
       const state = newBuildState();
       // The request can fail before the engine answers (then build() rejects) or after (then done does).
-      const outcome = api.build(pack.stream, { tag: `${tag}-gone`, dockerfile: 'Dockerfile' }, (m) => applyBuildMessage(state, m)).then((run) => run.done);
+      const outcome = api
+        .build(pack.stream, { tag: `${tag}-gone`, dockerfile: 'Dockerfile' }, (m) => applyBuildMessage(state, m))
+        .then((run) => run.done);
       await assert.rejects(outcome, /tar could not pack the build context \(exit 2\):.*f0999\.bin.*No such file/);
       await assert.rejects(engine.docker.getImage(`${tag}-gone`).inspect(), /no such image/i, 'nothing was built');
     } finally {
@@ -130,9 +187,20 @@ describe('building through the Engine API with Docker\'s .dockerignore semantics
     const text = `FROM ${TEST_IMAGE}\nRUN echo one > /one.txt\nCOPY app/ /app/\n`;
     const first = await build(text);
     assert.equal(first.error, undefined);
-    assert.deepEqual(first.steps.map((s) => [s.number, s.total, s.instruction]), [[1, 3, `FROM ${TEST_IMAGE}`], [2, 3, 'RUN echo one > /one.txt'], [3, 3, 'COPY app/ /app/']]);
+    assert.deepEqual(
+      first.steps.map((s) => [s.number, s.total, s.instruction]),
+      [
+        [1, 3, `FROM ${TEST_IMAGE}`],
+        [2, 3, 'RUN echo one > /one.txt'],
+        [3, 3, 'COPY app/ /app/'],
+      ],
+    );
     const second = await build(text);
-    assert.deepEqual(second.steps.map((s) => s.cached), [false, true, true], 'RUN and COPY come from the cache');
+    assert.deepEqual(
+      second.steps.map((s) => s.cached),
+      [false, true, true],
+      'RUN and COPY come from the cache',
+    );
     assert.ok(second.imageId, 'the image id is reported');
     assert.ok(second.tags.includes(tag));
   });
@@ -160,7 +228,11 @@ describe('running an image from a run description', function () {
   });
 
   after(async () => {
-    if (id) await engine.docker.getContainer(id).remove({ force: true }).catch(() => undefined);
+    if (id)
+      await engine.docker
+        .getContainer(id)
+        .remove({ force: true })
+        .catch(() => undefined);
     for (const c of cleanup) await c().catch(() => undefined);
     api?.close();
   });
@@ -171,14 +243,25 @@ describe('running an image from a run description', function () {
     // A network of its own: a second engine started with --bridge=none by another suite can take docker0 away.
     const network = await engine.docker.createNetwork({ Name: `run-net-${process.pid}` });
     cleanup.push(() => network.remove());
-    const spec = { image: TEST_IMAGE, name: `dockside-run-${process.pid}`, ports: [`127.0.0.1:${port}:8080`], env: ['MODE=test'], volumes: [], network: `run-net-${process.pid}`, detach: true, command: ['httpd', '-f', '-p', '8080', '-h', '/www'] };
+    const spec = {
+      image: TEST_IMAGE,
+      name: `dockside-run-${process.pid}`,
+      ports: [`127.0.0.1:${port}:8080`],
+      env: ['MODE=test'],
+      volumes: [],
+      network: `run-net-${process.pid}`,
+      detach: true,
+      command: ['httpd', '-f', '-p', '8080', '-h', '/www'],
+    };
     id = await api.runContainer(createBody(spec), spec.name);
     const info = await engine.docker.getContainer(id).inspect();
     assert.deepEqual(info.HostConfig.PortBindings, { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] });
     assert.ok(info.Config.Env.includes('MODE=test'));
     let body = '';
     for (let i = 0; i < 50 && !body; i++) {
-      body = await fetch(`http://127.0.0.1:${port}/`).then((r) => r.text()).catch(() => '');
+      body = await fetch(`http://127.0.0.1:${port}/`)
+        .then((r) => r.text())
+        .catch(() => '');
       if (!body) await new Promise((r) => setTimeout(r, 100));
     }
     assert.match(body, /hello from dockside-test/);

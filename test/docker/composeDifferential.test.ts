@@ -12,9 +12,14 @@ import { mapLimit } from '../support/mapLimit';
 function composeVerdict(file: string): Promise<string | null> {
   return new Promise((resolve) => {
     // A clean environment, so that no variable of the machine changes the verdict.
-    execFile('docker-compose', ['-f', file, 'config', '-q'], { cwd: path.dirname(file), env: { PATH: process.env.PATH, HOME: os.tmpdir() }, timeout: 60000 }, (err, _out, stderr) => {
-      resolve(err ? String(stderr).trim().split('\n').pop() || String(err) : null);
-    });
+    execFile(
+      'docker-compose',
+      ['-f', file, 'config', '-q'],
+      { cwd: path.dirname(file), env: { PATH: process.env.PATH, HOME: os.tmpdir() }, timeout: 60000 },
+      (err, _out, stderr) => {
+        resolve(err ? String(stderr).trim().split('\n').pop() || String(err) : null);
+      },
+    );
   });
 }
 
@@ -45,21 +50,45 @@ describe('compose errors match a real Compose implementation (differential, dock
   after(() => root && fs.rmSync(root, { recursive: true, force: true }));
 
   const run = (cases: ComposeCase[], offset: number) =>
-    mapLimit(cases.map((c, i) => ({ c, n: offset + i })), 4, async ({ c, n }) => {
-      const file = writeCase(root, c, n);
-      const errors = composeDiagnostics(c.text, { path: file, host: fsComposeHost({}) }).filter((d) => d.severity === 'error');
-      return { name: c.name, expected: c.rejected, compose: await composeVerdict(file), dockside: errors.map((e) => `${e.code} ${e.message}`) };
-    });
+    mapLimit(
+      cases.map((c, i) => ({ c, n: offset + i })),
+      4,
+      async ({ c, n }) => {
+        const file = writeCase(root, c, n);
+        const errors = composeDiagnostics(c.text, { path: file, host: fsComposeHost({}) }).filter(
+          (d) => d.severity === 'error',
+        );
+        return {
+          name: c.name,
+          expected: c.rejected,
+          compose: await composeVerdict(file),
+          dockside: errors.map((e) => `${e.code} ${e.message}`),
+        };
+      },
+    );
 
   it('reports an error on exactly the files docker-compose rejects', async function () {
     this.timeout(300000);
     const results = await run(COMPOSE_CASES, 0);
     const rejected = results.filter((r) => r.compose !== null).length;
-    assert.ok(rejected >= 30 && results.length - rejected >= 30, `the suite needs ≥ 30 of each: ${rejected} rejected, ${results.length - rejected} accepted`);
+    assert.ok(
+      rejected >= 30 && results.length - rejected >= 30,
+      `the suite needs ≥ 30 of each: ${rejected} rejected, ${results.length - rejected} accepted`,
+    );
     // The fixture's own label must agree with the tool, or the case is not what it claims to be.
-    assert.deepEqual(results.filter((r) => (r.compose !== null) !== r.expected).map((r) => `${r.name}: docker-compose says ${r.compose ?? 'accepted'}`), []);
     assert.deepEqual(
-      results.filter((r) => (r.compose !== null) !== r.dockside.length > 0).map((r) => `${r.name}: docker-compose ${r.compose ?? 'accepts'}; Dockside ${r.dockside.join(' / ') || 'no error'}`),
+      results
+        .filter((r) => (r.compose !== null) !== r.expected)
+        .map((r) => `${r.name}: docker-compose says ${r.compose ?? 'accepted'}`),
+      [],
+    );
+    assert.deepEqual(
+      results
+        .filter((r) => (r.compose !== null) !== r.dockside.length > 0)
+        .map(
+          (r) =>
+            `${r.name}: docker-compose ${r.compose ?? 'accepts'}; Dockside ${r.dockside.join(' / ') || 'no error'}`,
+        ),
       [],
     );
   });
@@ -68,7 +97,12 @@ describe('compose errors match a real Compose implementation (differential, dock
     this.timeout(120000);
     const results = await run(COMPOSE_DISAGREEMENTS, 1000);
     assert.deepEqual(
-      results.filter((r) => (r.compose !== null) === r.expected || r.expected !== r.dockside.length > 0).map((r) => `${r.name}: docker-compose ${r.compose ?? 'accepts'}; Dockside ${r.dockside.join(' / ') || 'no error'}`),
+      results
+        .filter((r) => (r.compose !== null) === r.expected || r.expected !== r.dockside.length > 0)
+        .map(
+          (r) =>
+            `${r.name}: docker-compose ${r.compose ?? 'accepts'}; Dockside ${r.dockside.join(' / ') || 'no error'}`,
+        ),
       [],
     );
   });

@@ -18,7 +18,11 @@ describe('Dockerfile quick fixes against the real engine', function () {
       if (fix.createFile) continue;
       // The base images are not pullable here: the builder reads the whole file, prints "Step 1/N", then fails
       // to pull. A Dockerfile it cannot read fails before "Step 1".
-      const result = await buildDockerfile(engine.docker, text, { 'package.json': '{}', 'requirements.txt': '', 'app.py': '' });
+      const result = await buildDockerfile(engine.docker, text, {
+        'package.json': '{}',
+        'requirements.txt': '',
+        'app.py': '',
+      });
       if (!result.parsed) failures.push(`${c.code}: ${result.error}\n${text}`);
     }
     assert.deepEqual(failures, []);

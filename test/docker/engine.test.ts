@@ -10,9 +10,17 @@ describe('a real Docker engine through dockerode', function () {
 
   it('lists a container the test created, then removes it', async function () {
     const name = `dockside-list-${process.pid}-${Date.now()}`;
-    const container = await engine.docker.createContainer({ Image: TEST_IMAGE, name, Cmd: ['sleep', '30'], Labels: { 'dockside.test': 'list' } });
+    const container = await engine.docker.createContainer({
+      Image: TEST_IMAGE,
+      name,
+      Cmd: ['sleep', '30'],
+      Labels: { 'dockside.test': 'list' },
+    });
     try {
-      const listed = await engine.docker.listContainers({ all: true, filters: JSON.stringify({ label: ['dockside.test=list'] }) });
+      const listed = await engine.docker.listContainers({
+        all: true,
+        filters: JSON.stringify({ label: ['dockside.test=list'] }),
+      });
       const mine = listed.find((c) => c.Id === container.id);
       assert.ok(mine, 'the new container is listed');
       assert.deepEqual(mine.Names, [`/${name}`]);
@@ -26,7 +34,10 @@ describe('a real Docker engine through dockerode', function () {
   });
 
   it('runs a command in the locally imported test image', async function () {
-    const container = await engine.docker.createContainer({ Image: TEST_IMAGE, Cmd: ['sh', '-c', 'echo hello-$((6*7))'] });
+    const container = await engine.docker.createContainer({
+      Image: TEST_IMAGE,
+      Cmd: ['sh', '-c', 'echo hello-$((6*7))'],
+    });
     try {
       await container.start();
       const result = (await container.wait()) as { StatusCode: number };

@@ -24,7 +24,11 @@ const DOCKERFILE = [
 ].join('\n');
 
 function cli(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolve, reject) => execFile('docker', args, { env }, (err, out, stderr) => (err ? reject(new Error(stderr || err.message)) : resolve(out))));
+  return new Promise((resolve, reject) =>
+    execFile('docker', args, { env }, (err, out, stderr) =>
+      err ? reject(new Error(stderr || err.message)) : resolve(out),
+    ),
+  );
 }
 
 describe('the layer panel reads what the engine built', function () {
@@ -37,17 +41,29 @@ describe('the layer panel reads what the engine built', function () {
   });
 
   after(async () => {
-    await engine?.docker.getImage(tag).remove({ force: true }).catch(() => undefined);
+    await engine?.docker
+      .getImage(tag)
+      .remove({ force: true })
+      .catch(() => undefined);
   });
 
   it('shows the same steps and sizes as `docker history`, with the base image marked and every step linked to its line', async function () {
     this.timeout(60000);
     const api = apiFor(engine.host);
     try {
-      const [history, inspect] = await Promise.all([api.imageHistory(tag), api.inspect('image', tag) as Promise<{ Id: string; Created: string }>]);
+      const [history, inspect] = await Promise.all([
+        api.imageHistory(tag),
+        api.inspect('image', tag) as Promise<{ Id: string; Created: string }>,
+      ]);
       const view = buildLayerView(tag, inspect.Id, Math.floor(Date.parse(inspect.Created) / 1000), history);
-      const out = await cli(['history', '--no-trunc', '--human=false', '--format', '{{.Size}}\t{{.CreatedBy}}', tag], engine.env);
-      const rows = out.trim().split('\n').map((l) => l.split('\t'));
+      const out = await cli(
+        ['history', '--no-trunc', '--human=false', '--format', '{{.Size}}\t{{.CreatedBy}}', tag],
+        engine.env,
+      );
+      const rows = out
+        .trim()
+        .split('\n')
+        .map((l) => l.split('\t'));
       assert.equal(view.steps.length, rows.length, 'one step per history row');
       const newestFirst = [...view.steps].reverse();
       rows.forEach(([size, createdBy = ''], i) => {
@@ -55,14 +71,26 @@ describe('the layer panel reads what the engine built', function () {
         if (!createdBy) return assert.equal(newestFirst[i].instruction, 'Imported from a tar archive');
         // Our instruction is the tail of what docker history shows, without the shell wrapping.
         const words = newestFirst[i].instruction.replace(/^RUN /, '').split(/\s+/).slice(0, 3).join(' ');
-        assert.ok(createdBy.replace(/\s+/g, ' ').includes(words.replace(/\s+/g, ' ')), `row ${i}: "${createdBy}" contains "${words}"`);
+        assert.ok(
+          createdBy.replace(/\s+/g, ' ').includes(words.replace(/\s+/g, ' ')),
+          `row ${i}: "${createdBy}" contains "${words}"`,
+        );
       });
       const own = view.steps.filter((s) => !s.base);
-      assert.deepEqual(own.map((s) => s.keyword), ['ARG', 'ENV', 'WORKDIR', 'RUN', 'COPY', 'EXPOSE', 'USER', 'CMD']);
+      assert.deepEqual(
+        own.map((s) => s.keyword),
+        ['ARG', 'ENV', 'WORKDIR', 'RUN', 'COPY', 'EXPOSE', 'USER', 'CMD'],
+      );
       assert.ok(view.steps.filter((s) => s.base).length >= 1, 'the imported base is marked');
-      assert.deepEqual(own.filter((s) => s.metadataOnly).map((s) => s.keyword), ['ARG', 'ENV', 'EXPOSE', 'USER', 'CMD']);
+      assert.deepEqual(
+        own.filter((s) => s.metadataOnly).map((s) => s.keyword),
+        ['ARG', 'ENV', 'EXPOSE', 'USER', 'CMD'],
+      );
       assert.equal(matchDockerfile(view, DOCKERFILE), own.length);
-      assert.deepEqual(own.map((s) => s.line), [1, 2, 3, 4, 6, 7, 8, 9]);
+      assert.deepEqual(
+        own.map((s) => s.line),
+        [1, 2, 3, 4, 6, 7, 8, 9],
+      );
     } finally {
       api.close();
     }
@@ -87,7 +115,10 @@ describe('the deeper layer view reads `docker save` as a stream', function () {
   });
 
   after(async () => {
-    await engine?.docker.getImage(tag).remove({ force: true }).catch(() => undefined);
+    await engine?.docker
+      .getImage(tag)
+      .remove({ force: true })
+      .catch(() => undefined);
   });
 
   it('lists what each layer adds, changes and deletes, and the bytes wasted by later deletes and overwrites', async function () {
@@ -107,20 +138,41 @@ describe('the deeper layer view reads `docker save` as a stream', function () {
       const history = await api.imageHistory(tag);
       const steps = [...history].reverse();
       const byStep = (text: string) => result.layers.find((l) => steps[l.historyIndex]?.CreatedBy.includes(text))!;
-      assert.deepEqual(byStep('dd if=/dev/zero').files.filter((f) => f.path === 'big.bin'), [{ path: 'big.bin', size: 307200, kind: 'added' }]);
+      assert.deepEqual(
+        byStep('dd if=/dev/zero').files.filter((f) => f.path === 'big.bin'),
+        [{ path: 'big.bin', size: 307200, kind: 'added' }],
+      );
       const cleanup = byStep('second-version');
-      assert.ok(cleanup.files.some((f) => f.path === 'etc/motd' && f.kind === 'changed'), 'the motd is changed');
-      assert.ok(cleanup.files.some((f) => f.path === 'big.bin' && f.kind === 'deleted'), 'big.bin is deleted (a whiteout)');
-      assert.deepEqual(byStep('COPY').files.filter((f) => f.kind === 'added' && !f.path.endsWith('/')).map((f) => f.path).filter((p) => p.includes('.txt')).sort(), ['app/lib/util.txt', 'app/main.txt']);
+      assert.ok(
+        cleanup.files.some((f) => f.path === 'etc/motd' && f.kind === 'changed'),
+        'the motd is changed',
+      );
+      assert.ok(
+        cleanup.files.some((f) => f.path === 'big.bin' && f.kind === 'deleted'),
+        'big.bin is deleted (a whiteout)',
+      );
+      assert.deepEqual(
+        byStep('COPY')
+          .files.filter((f) => f.kind === 'added' && !f.path.endsWith('/'))
+          .map((f) => f.path)
+          .filter((p) => p.includes('.txt'))
+          .sort(),
+        ['app/lib/util.txt', 'app/main.txt'],
+      );
       assert.equal(result.wasted, 307200 + 'first\n'.length);
-      assert.deepEqual(result.wasters[0], { path: 'big.bin', size: 307200, addedIn: result.layers.indexOf(byStep('dd if=/dev/zero')), removedIn: result.layers.indexOf(cleanup) });
+      assert.deepEqual(result.wasters[0], {
+        path: 'big.bin',
+        size: 307200,
+        addedIn: result.layers.indexOf(byStep('dd if=/dev/zero')),
+        removedIn: result.layers.indexOf(cleanup),
+      });
       assert.ok(largestChunk < 4 << 20, 'the tar arrived in pieces, not all at once');
     } finally {
       api.close();
     }
   });
 
-  it("lists each layer of `docker save` as GNU tar lists it", async function () {
+  it('lists each layer of `docker save` as GNU tar lists it', async function () {
     this.timeout(120000);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockside-save-'));
     try {

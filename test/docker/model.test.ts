@@ -4,7 +4,14 @@ import * as fs from 'node:fs';
 import type { EngineApi } from '../../src/docker/engineApi';
 import { DockerModel } from '../../src/docker/model';
 import { containerTooltip } from '../../src/docker/present';
-import { killLeftovers, requireEngine, startPrivateDaemon, stopPrivateDaemon, TEST_IMAGE, type TestEngine } from '../support/dockerEngine';
+import {
+  killLeftovers,
+  requireEngine,
+  startPrivateDaemon,
+  stopPrivateDaemon,
+  TEST_IMAGE,
+  type TestEngine,
+} from '../support/dockerEngine';
 import { apiFor, freePort, freshView, modelView, waitUntil } from '../support/dockerModel';
 import { isRoot } from '../support/system';
 
@@ -30,18 +37,26 @@ describe('the Docker model follows a real engine through its event stream', func
     api?.close();
     process.off('unhandledRejection', onRejection);
     if (!engine) return;
-    for (const c of await engine.docker.listContainers({ all: true, filters: JSON.stringify({ label: [`dockside.model=${tag}`] }) })) await engine.docker.getContainer(c.Id).remove({ force: true });
+    for (const c of await engine.docker.listContainers({
+      all: true,
+      filters: JSON.stringify({ label: [`dockside.model=${tag}`] }),
+    }))
+      await engine.docker.getContainer(c.Id).remove({ force: true });
   });
 
   /** After each step the model, fed only by events, must equal a fresh listing; returns the wait in ms. */
   async function assertMatches(step: string): Promise<void> {
     let fresh = await freshView(engine.host);
-    const same = await waitUntil(async () => {
-      await model.settled();
-      if (JSON.stringify(modelView(model)) === JSON.stringify(fresh)) return true;
-      fresh = await freshView(engine.host);
-      return false;
-    }, 3000, 20);
+    const same = await waitUntil(
+      async () => {
+        await model.settled();
+        if (JSON.stringify(modelView(model)) === JSON.stringify(fresh)) return true;
+        fresh = await freshView(engine.host);
+        return false;
+      },
+      3000,
+      20,
+    );
     if (!same) assert.deepEqual(modelView(model), fresh, `after ${step}`);
   }
 
@@ -53,12 +68,26 @@ describe('the Docker model follows a real engine through its event stream', func
     const noting = new Proxy(real, {
       get: (target, key, receiver) => {
         const value = Reflect.get(target, key, receiver);
-        return typeof value === 'function' ? (...args: unknown[]) => (calls.push(String(key)), (value as (...a: unknown[]) => unknown).apply(target, args)) : value;
+        return typeof value === 'function'
+          ? (...args: unknown[]) => (
+              calls.push(String(key)),
+              (value as (...a: unknown[]) => unknown).apply(target, args)
+            )
+          : value;
       },
     });
     const second = new DockerModel(noting);
-    const changes: { kinds: string[]; containers: number; images: number; callsSoFar: string[]; connected: boolean }[] = [];
-    second.onDidChange((c) => changes.push({ kinds: c.kinds, containers: second.containers.size, images: second.images.size, callsSoFar: [...calls], connected: second.state.status === 'connected' }));
+    const changes: { kinds: string[]; containers: number; images: number; callsSoFar: string[]; connected: boolean }[] =
+      [];
+    second.onDidChange((c) =>
+      changes.push({
+        kinds: c.kinds,
+        containers: second.containers.size,
+        images: second.images.size,
+        callsSoFar: [...calls],
+        connected: second.state.status === 'connected',
+      }),
+    );
     try {
       await second.start();
       const expected = (await engine.docker.listContainers({ all: true })).length;
@@ -66,7 +95,11 @@ describe('the Docker model follows a real engine through its event stream', func
       assert.ok(changes[0].connected, 'connected with the first change');
       assert.equal(changes[0].containers, expected);
       assert.equal(changes[0].images, 0);
-      assert.deepEqual(changes[0].callsSoFar.sort(), ['events', 'listContainers', 'version'], 'images, volumes and networks are asked for after');
+      assert.deepEqual(
+        changes[0].callsSoFar.sort(),
+        ['events', 'listContainers', 'version'],
+        'images, volumes and networks are asked for after',
+      );
       assert.deepEqual(changes[1].kinds, ['image', 'volume', 'network']);
       assert.equal(second.images.size, (await engine.docker.listImages()).length);
       assert.equal(second.networks.size, (await engine.docker.listNetworks()).length);
@@ -79,13 +112,25 @@ describe('the Docker model follows a real engine through its event stream', func
   it('matches a fresh listing after create, start, stop, kill, rename, pause, remove', async function () {
     this.timeout(120000);
     const name = `dockside-model-${tag}`;
-    const container = await engine.docker.createContainer({ Image: TEST_IMAGE, name, Cmd: ['sleep', '300'], Labels: { 'dockside.model': tag }, HostConfig: { PortBindings: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] } }, ExposedPorts: { '80/tcp': {} } });
+    const container = await engine.docker.createContainer({
+      Image: TEST_IMAGE,
+      name,
+      Cmd: ['sleep', '300'],
+      Labels: { 'dockside.model': tag },
+      HostConfig: { PortBindings: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] } },
+      ExposedPorts: { '80/tcp': {} },
+    });
     await assertMatches('create');
     assert.equal(model.containers.get(container.id)?.state, 'created');
     await container.start();
     await assertMatches('start');
     assert.equal(model.containers.get(container.id)?.state, 'running');
-    assert.ok(model.containers.get(container.id)!.ports.some((p) => p.hostIp === '127.0.0.1' && p.hostPort! > 0 && p.containerPort === 80), 'the published port is in the model');
+    assert.ok(
+      model.containers
+        .get(container.id)!
+        .ports.some((p) => p.hostIp === '127.0.0.1' && p.hostPort! > 0 && p.containerPort === 80),
+      'the published port is in the model',
+    );
     await container.pause();
     await assertMatches('pause');
     assert.equal(model.containers.get(container.id)?.state, 'paused');
@@ -122,14 +167,29 @@ describe('the Docker model follows a real engine through its event stream', func
     assert.ok(model.volumes.has(volume));
     const network = await engine.docker.createNetwork({ Name: `dockside-model-net-${tag}` });
     await assertMatches('network create');
-    const container = await engine.docker.createContainer({ Image: TEST_IMAGE, Cmd: ['sleep', '300'], Labels: { 'dockside.model': tag }, HostConfig: { Binds: [`${volume}:/data`], NetworkMode: 'none' } });
+    const container = await engine.docker.createContainer({
+      Image: TEST_IMAGE,
+      Cmd: ['sleep', '300'],
+      Labels: { 'dockside.model': tag },
+      HostConfig: { Binds: [`${volume}:/data`], NetworkMode: 'none' },
+    });
     await assertMatches('container with a volume');
-    assert.deepEqual(model.containersUsingVolume(volume).map((c) => c.id), [container.id]);
+    assert.deepEqual(
+      model.containersUsingVolume(volume).map((c) => c.id),
+      [container.id],
+    );
     await container.remove({ force: true });
-    const c2 = await engine.docker.createContainer({ Image: TEST_IMAGE, Cmd: ['sleep', '300'], Labels: { 'dockside.model': tag } });
+    const c2 = await engine.docker.createContainer({
+      Image: TEST_IMAGE,
+      Cmd: ['sleep', '300'],
+      Labels: { 'dockside.model': tag },
+    });
     await network.connect({ Container: c2.id });
     await assertMatches('network connect');
-    assert.deepEqual(model.containersOnNetwork(`dockside-model-net-${tag}`).map((c) => c.id), [c2.id]);
+    assert.deepEqual(
+      model.containersOnNetwork(`dockside-model-net-${tag}`).map((c) => c.id),
+      [c2.id],
+    );
     await network.disconnect({ Container: c2.id });
     await assertMatches('network disconnect');
     await c2.remove({ force: true });
@@ -144,8 +204,14 @@ describe('the Docker model follows a real engine through its event stream', func
     const image = engine.docker.getImage(TEST_IMAGE);
     const eventsBefore = model.eventsSeen;
     const callsBefore = api.calls;
-    for (let i = 0; i < 500; i += 25) await Promise.all(Array.from({ length: 25 }, (_, k) => image.tag({ repo: 'dockside-burst', tag: `${tag}-${i + k}` })));
-    for (let i = 0; i < 500; i += 25) await Promise.all(Array.from({ length: 25 }, (_, k) => engine.docker.getImage(`dockside-burst:${tag}-${i + k}`).remove()));
+    for (let i = 0; i < 500; i += 25)
+      await Promise.all(
+        Array.from({ length: 25 }, (_, k) => image.tag({ repo: 'dockside-burst', tag: `${tag}-${i + k}` })),
+      );
+    for (let i = 0; i < 500; i += 25)
+      await Promise.all(
+        Array.from({ length: 25 }, (_, k) => engine.docker.getImage(`dockside-burst:${tag}-${i + k}`).remove()),
+      );
     await waitUntil(() => model.eventsSeen - eventsBefore >= 1000, 10000);
     await assertMatches('1,000 tag and untag events');
     const events = model.eventsSeen - eventsBefore;
@@ -157,7 +223,13 @@ describe('the Docker model follows a real engine through its event stream', func
   it('carries names and labels with HTML and shell metacharacters as data, escaped in tooltips', async function () {
     this.timeout(60000);
     const hostile = '<img src=x onerror=alert(1)>; rm -rf / $(id) `whoami` | **bold** [link](http://x)';
-    const container = await engine.docker.createContainer({ Image: TEST_IMAGE, name: `dockside-meta_${tag}.x-y`, Cmd: ['sleep', '1'], Labels: { 'dockside.model': tag, note: hostile }, Env: [`API_TOKEN=${hostile}`, `NOTE=${hostile}`] });
+    const container = await engine.docker.createContainer({
+      Image: TEST_IMAGE,
+      name: `dockside-meta_${tag}.x-y`,
+      Cmd: ['sleep', '1'],
+      Labels: { 'dockside.model': tag, note: hostile },
+      Env: [`API_TOKEN=${hostile}`, `NOTE=${hostile}`],
+    });
     try {
       await assertMatches('hostile labels');
       const item = model.containers.get(container.id)!;
@@ -228,7 +300,9 @@ describe('a second engine on tcp://127.0.0.1, killed mid-stream and started agai
     assert.match(state.error, /tcp:\/\/127\.0\.0\.1:\d+/);
     assert.match(state.error, /engine (stopped|is not running)|closed|Nothing answers/);
 
-    await new Promise<void>((resolve) => (child!.exitCode !== null || child!.signalCode !== null ? resolve() : child!.once('exit', () => resolve())));
+    await new Promise<void>((resolve) =>
+      child!.exitCode !== null || child!.signalCode !== null ? resolve() : child!.once('exit', () => resolve()),
+    );
     await killLeftovers(dir);
     child = await startPrivateDaemon(host, dir, ['--bridge=none', '--iptables=false']);
     const up = await waitUntil(() => model!.state.status === 'connected', 10000, 50);

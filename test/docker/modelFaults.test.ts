@@ -33,11 +33,27 @@ describe('the Docker model when the engine misbehaves (fault-injecting proxy, re
     model = undefined;
     api?.close();
     await proxy?.close();
-    for (const c of await engine.docker.listContainers({ all: true, filters: JSON.stringify({ label: [`dockside.faults=${tag}`] }) })) await engine.docker.getContainer(c.Id).remove({ force: true });
-    for (const v of (await engine.docker.listVolumes({ filters: JSON.stringify({ label: [`dockside.faults=${tag}`] }) })).Volumes ?? []) await engine.docker.getVolume(v.Name).remove().catch(() => undefined);
+    for (const c of await engine.docker.listContainers({
+      all: true,
+      filters: JSON.stringify({ label: [`dockside.faults=${tag}`] }),
+    }))
+      await engine.docker.getContainer(c.Id).remove({ force: true });
+    for (const v of (
+      await engine.docker.listVolumes({ filters: JSON.stringify({ label: [`dockside.faults=${tag}`] }) })
+    ).Volumes ?? [])
+      await engine.docker
+        .getVolume(v.Name)
+        .remove()
+        .catch(() => undefined);
   });
 
-  const create = (name: string) => engine.docker.createContainer({ Image: TEST_IMAGE, name: `${name}-${tag}`, Cmd: ['true'], Labels: { 'dockside.faults': tag } });
+  const create = (name: string) =>
+    engine.docker.createContainer({
+      Image: TEST_IMAGE,
+      name: `${name}-${tag}`,
+      Cmd: ['true'],
+      Labels: { 'dockside.faults': tag },
+    });
 
   async function connected(): Promise<DockerModel> {
     model = new DockerModel(api);
@@ -64,7 +80,11 @@ describe('the Docker model when the engine misbehaves (fault-injecting proxy, re
   it('fetches a volume again after a failed batch instead of dropping it', async function () {
     this.timeout(20000);
     await connected();
-    proxy.add({ request: /^GET \/volumes\/dockside-faults-vol/, fault: { kind: 'fail', status: 500, message: 'transient' }, times: 1 });
+    proxy.add({
+      request: /^GET \/volumes\/dockside-faults-vol/,
+      fault: { kind: 'fail', status: 500, message: 'transient' },
+      times: 1,
+    });
     const name = `dockside-faults-vol-${process.pid}`;
     await engine.docker.createVolume({ Name: name, Labels: { 'dockside.faults': tag } });
     assert.ok(await waitUntil(() => model!.volumes.has(name), 10000), 'the volume arrives after the failed fetch');
@@ -79,12 +99,21 @@ describe('the Docker model when the engine misbehaves (fault-injecting proxy, re
     // Hold the next fetch of this container, rename it meanwhile: the held answer (old name) arrives last.
     proxy.add({ request: /^GET \/containers\/json\?.*filters/, fault: { kind: 'hold' }, times: 1 });
     await c.rename({ name: `renamed-${tag}` });
-    assert.ok(await waitUntil(() => proxy.requests.some((r) => /filters/.test(r)), 5000), 'the first fetch was asked for');
+    assert.ok(
+      await waitUntil(() => proxy.requests.some((r) => /filters/.test(r)), 5000),
+      'the first fetch was asked for',
+    );
     await c.rename({ name: `newest-${tag}` });
     await new Promise((r) => setTimeout(r, 100));
     proxy.release();
     await model!.settled();
-    assert.ok(await waitUntil(async () => (await model!.settled(), model!.containers.get(c.id)?.name === `newest-${tag}`), 5000), model!.containers.get(c.id)?.name);
+    assert.ok(
+      await waitUntil(
+        async () => (await model!.settled(), model!.containers.get(c.id)?.name === `newest-${tag}`),
+        5000,
+      ),
+      model!.containers.get(c.id)?.name,
+    );
   });
 
   it('keeps one event stream when retries overlap while connecting, and a stale stream ending changes nothing', async function () {
@@ -128,15 +157,30 @@ describe('the Docker model when the engine misbehaves (fault-injecting proxy, re
       await c.remove();
     }
     await waitUntil(async () => (await model!.settled(), model!.trackedIds <= before + 2), 10000);
-    assert.ok(model!.trackedIds <= before + 2, `tracked ${model!.trackedIds} ids (${before} before 20 created and removed)`);
+    assert.ok(
+      model!.trackedIds <= before + 2,
+      `tracked ${model!.trackedIds} ids (${before} before 20 created and removed)`,
+    );
   });
 
   it('closes a log stream that arrives after its terminal was closed', async function () {
     this.timeout(20000);
-    const c = await engine.docker.createContainer({ Image: TEST_IMAGE, name: `logs-${tag}`, Cmd: ['sh', '-c', 'while true; do echo tick; sleep 0.2; done'], Labels: { 'dockside.faults': tag }, HostConfig: { NetworkMode: 'none' } });
+    const c = await engine.docker.createContainer({
+      Image: TEST_IMAGE,
+      name: `logs-${tag}`,
+      Cmd: ['sh', '-c', 'while true; do echo tick; sleep 0.2; done'],
+      Labels: { 'dockside.faults': tag },
+      HostConfig: { NetworkMode: 'none' },
+    });
     await c.start();
     proxy.add({ request: /\/logs/, fault: { kind: 'delay', ms: 300 } });
-    const follow = () => api.logs(c.id, { follow: true, timestamps: false, tail: 1 }, () => undefined, () => undefined);
+    const follow = () =>
+      api.logs(
+        c.id,
+        { follow: true, timestamps: false, tail: 1 },
+        () => undefined,
+        () => undefined,
+      );
     const kept = closableSubscription(follow);
     const closedEarly = closableSubscription(follow);
     closedEarly.close();

@@ -23,7 +23,11 @@ describe('registries: tag, push, list, pull back and delete against a real regis
 
   after(() => api?.close());
 
-  async function transfer(kind: 'push' | 'pull', ref: string, auth?: { username: string; password: string; serveraddress: string }): Promise<Progress[]> {
+  async function transfer(
+    kind: 'push' | 'pull',
+    ref: string,
+    auth?: { username: string; password: string; serveraddress: string },
+  ): Promise<Progress[]> {
     const messages: Progress[] = [];
     const run = await api.transfer(kind, ref, auth, (m) => messages.push(m));
     await run.done;
@@ -35,7 +39,10 @@ describe('registries: tag, push, list, pull back and delete against a real regis
     const ref = `${plain.address}/dockside/busybox:1`;
     await api.tagImage(TEST_IMAGE, `${plain.address}/dockside/busybox`, '1');
     const progress = await transfer('push', ref);
-    assert.ok(progress.some((m) => m.id && /Push|Layer already exists|Pushed/.test(m.status ?? '')), 'per-layer progress messages');
+    assert.ok(
+      progress.some((m) => m.id && /Push|Layer already exists|Pushed/.test(m.status ?? '')),
+      'per-layer progress messages',
+    );
     const client = new RegistryClient(plain.address);
     assert.deepEqual(await client.repositories(), ['dockside/busybox']);
     assert.deepEqual(await client.tags('dockside/busybox'), ['1']);
@@ -43,9 +50,14 @@ describe('registries: tag, push, list, pull back and delete against a real regis
     await transfer('pull', ref);
     assert.ok((await engine.docker.getImage(ref).inspect()).Id, 'pulled back');
     await client.deleteTag('dockside/busybox', '1');
-    const after = await client.tags('dockside/busybox').catch((e: RegistryError) => (e.status === 404 ? [] : Promise.reject(e)));
+    const after = await client
+      .tags('dockside/busybox')
+      .catch((e: RegistryError) => (e.status === 404 ? [] : Promise.reject(e)));
     assert.deepEqual(after, []);
-    await engine.docker.getImage(ref).remove().catch(() => undefined);
+    await engine.docker
+      .getImage(ref)
+      .remove()
+      .catch(() => undefined);
   });
 
   it('pages through a long catalog', async function () {
@@ -59,7 +71,10 @@ describe('registries: tag, push, list, pull back and delete against a real regis
     // Force small pages through the Link header by asking for one at a time.
     const first = await fetch(`http://${plain.address}/v2/_catalog?n=1`);
     assert.match(first.headers.get('link') ?? '', /rel="next"/);
-    assert.deepEqual((await client.repositories()).filter((r) => r.startsWith('many/')), ['many/r0', 'many/r1', 'many/r2']);
+    assert.deepEqual(
+      (await client.repositories()).filter((r) => r.startsWith('many/')),
+      ['many/r0', 'many/r1', 'many/r2'],
+    );
   });
 
   it('with basic auth: the right password works for the API and push, a wrong one gets a clear error that never shows it', async function () {
@@ -79,6 +94,9 @@ describe('registries: tag, push, list, pull back and delete against a real regis
     const right = new RegistryClient(locked.address, user);
     await right.check();
     assert.deepEqual(await right.tags('private/busybox'), ['1']);
-    await engine.docker.getImage(ref).remove().catch(() => undefined);
+    await engine.docker
+      .getImage(ref)
+      .remove()
+      .catch(() => undefined);
   });
 });

@@ -6,7 +6,14 @@ import Docker from 'dockerode';
 import type { Page } from 'playwright-core';
 import { parseEngineAddress, toDockerodeOptions } from '../../src/docker/engineAddress';
 import { copyWorkspace, launchEditor, REPO_ROOT, saveEvidence, type Editor } from '../support/codeServer';
-import { ensureTestImage, killLeftovers, requireEngine, startPrivateDaemon, stopPrivateDaemon, TEST_IMAGE } from '../support/dockerEngine';
+import {
+  ensureTestImage,
+  killLeftovers,
+  requireEngine,
+  startPrivateDaemon,
+  stopPrivateDaemon,
+  TEST_IMAGE,
+} from '../support/dockerEngine';
 import { freePort } from '../support/dockerModel';
 import { isRoot } from '../support/system';
 import { buildDockerfile } from '../support/dockerBuild';
@@ -14,10 +21,22 @@ import { startRegistry } from '../support/registry';
 import { contextMenu, findFrameWithText, openFile, openProblems, runCommand } from '../support/workbench';
 
 /** A row of a Dockside tree view, by its label. */
-const row = (page: Page, view: string, label: string) => page.locator(`.pane:has(.pane-header[aria-label^="${view}"]) .monaco-list-row`, { has: page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) }).first();
+const row = (page: Page, view: string, label: string) =>
+  page
+    .locator(`.pane:has(.pane-header[aria-label^="${view}"]) .monaco-list-row`, {
+      has: page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }),
+    })
+    .first();
 
 const LAYERS_IMAGE = 'dockside-e2e-site:1';
-const LAYERS_DOCKERFILE = [`FROM ${TEST_IMAGE}`, 'RUN echo "built by the e2e test" > /built.txt', 'COPY www/ /srv/www', 'EXPOSE 8080', 'CMD ["httpd", "-f", "-p", "8080", "-h", "/srv/www"]', ''].join('\n');
+const LAYERS_DOCKERFILE = [
+  `FROM ${TEST_IMAGE}`,
+  'RUN echo "built by the e2e test" > /built.txt',
+  'COPY www/ /srv/www',
+  'EXPOSE 8080',
+  'CMD ["httpd", "-f", "-p", "8080", "-h", "/srv/www"]',
+  '',
+].join('\n');
 
 describe('The Docker explorer in a real VS Code, on a real engine of its own (tcp://127.0.0.1)', function () {
   let editor: Editor | undefined;
@@ -55,15 +74,29 @@ describe('The Docker explorer in a real VS Code, on a real engine of its own (tc
       });
       await c.start();
     }
-    const solo = await engine.docker.createContainer({ Image: TEST_IMAGE, name: `solo-${tag}`, Cmd: cmd, Labels: { 'dockside.e2e': tag }, HostConfig: { NetworkMode: 'none' } });
+    const solo = await engine.docker.createContainer({
+      Image: TEST_IMAGE,
+      name: `solo-${tag}`,
+      Cmd: cmd,
+      Labels: { 'dockside.e2e': tag },
+      HostConfig: { NetworkMode: 'none' },
+    });
     await solo.start();
     // An image built from a Dockerfile in the workspace, for the layer panel.
     const workspace = copyWorkspace(path.join(REPO_ROOT, 'examples'));
     fs.mkdirSync(path.join(workspace, 'site'), { recursive: true });
     fs.writeFileSync(path.join(workspace, 'site', 'Dockerfile'), LAYERS_DOCKERFILE);
     fs.mkdirSync(path.join(workspace, 'broken'), { recursive: true });
-    fs.writeFileSync(path.join(workspace, 'broken', 'Dockerfile'), `FROM ${TEST_IMAGE}\nRUN echo fine\nRUN echo about to fail && exit 4\n`);
-    const built = await buildDockerfile(engine.docker, LAYERS_DOCKERFILE, { 'www/index.html': '<h1>hello</h1>\n' }, LAYERS_IMAGE);
+    fs.writeFileSync(
+      path.join(workspace, 'broken', 'Dockerfile'),
+      `FROM ${TEST_IMAGE}\nRUN echo fine\nRUN echo about to fail && exit 4\n`,
+    );
+    const built = await buildDockerfile(
+      engine.docker,
+      LAYERS_DOCKERFILE,
+      { 'www/index.html': '<h1>hello</h1>\n' },
+      LAYERS_IMAGE,
+    );
     assert.ok(built.ok, built.log);
     editor = await launchEditor(this, { workspace, env: { DOCKER_HOST: engine.host } });
   });
@@ -90,7 +123,8 @@ describe('The Docker explorer in a real VS Code, on a real engine of its own (tc
     const step = page.locator('.getting-started-step', { hasText: 'Run a container with a published port' }).first();
     await step.waitFor({ timeout: 20000 });
     await step.click();
-    const done = () => step.evaluate((el) => el.classList.contains('complete') || !!el.querySelector('.codicon-pass-filled, .complete'));
+    const done = () =>
+      step.evaluate((el) => el.classList.contains('complete') || !!el.querySelector('.codicon-pass-filled, .complete'));
     assert.equal(await done(), false, 'not complete before any container publishes a port');
     // "Watch in the Containers view" starts the Docker side; nothing with a published port runs yet.
     await page.locator('.getting-started-step.expanded a', { hasText: 'Watch in the Containers view' }).first().click();
@@ -103,7 +137,10 @@ describe('The Docker explorer in a real VS Code, on a real engine of its own (tc
       name: `site-${tag}`,
       Labels: { 'dockside.e2e': tag },
       ExposedPorts: { '8080/tcp': {} },
-      HostConfig: { NetworkMode: `e2e-net-${tag}`, PortBindings: { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: String(sitePort) }] } },
+      HostConfig: {
+        NetworkMode: `e2e-net-${tag}`,
+        PortBindings: { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: String(sitePort) }] },
+      },
     });
     await web.start();
     const deadline = Date.now() + 10000;
@@ -118,12 +155,22 @@ describe('The Docker explorer in a real VS Code, on a real engine of its own (tc
     this.timeout(60000);
     const { page } = editor!;
     // Open the Dockside container from the activity bar, as a person would (a second click would close it).
-    if (!(await page.locator('.pane-header[aria-label^="Containers"]').isVisible().catch(() => false))) await page.locator('.activitybar .action-item a[aria-label^="Dockside"]').first().click();
+    if (
+      !(await page
+        .locator('.pane-header[aria-label^="Containers"]')
+        .isVisible()
+        .catch(() => false))
+    )
+      await page.locator('.activitybar .action-item a[aria-label^="Dockside"]').first().click();
     await row(page, 'Containers', project).waitFor({ timeout: 20000 });
-    for (const label of ['web', 'db', `${project}-web-1`, `${project}-db-1`, `solo-${tag}`]) await row(page, 'Containers', label).waitFor({ timeout: 10000 });
+    for (const label of ['web', 'db', `${project}-web-1`, `${project}-db-1`, `solo-${tag}`])
+      await row(page, 'Containers', label).waitFor({ timeout: 10000 });
     const text = await row(page, 'Containers', project).innerText();
     assert.match(text, /2\/2 running/);
-    assert.match(await row(page, 'Containers', `solo-${tag}`).innerText(), new RegExp(TEST_IMAGE.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')));
+    assert.match(
+      await row(page, 'Containers', `solo-${tag}`).innerText(),
+      new RegExp(TEST_IMAGE.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')),
+    );
   });
 
   it('stops a container from its context menu, and its icon changes within a second of the engine stopping it', async function () {
@@ -133,12 +180,18 @@ describe('The Docker explorer in a real VS Code, on a real engine of its own (tc
     await web.locator('.codicon-vm-running').waitFor({ timeout: 10000 });
     await contextMenu(page, web, /^Stop$/);
     // The engine reports the stop; the tree must follow from the event stream.
-    const [info] = await engine.docker.listContainers({ all: true, filters: JSON.stringify({ name: [`${project}-web-1`] }) });
+    const [info] = await engine.docker.listContainers({
+      all: true,
+      filters: JSON.stringify({ name: [`${project}-web-1`] }),
+    });
     const stoppedBy = Date.now();
     await web.locator('.codicon-vm-outline').waitFor({ timeout: 5000 });
     const state = (await engine.docker.getContainer(info.Id).inspect()).State;
     assert.equal(state.Running, false);
-    assert.ok(Date.now() - Math.max(stoppedBy, Date.parse(state.FinishedAt)) < 1000 + 500, 'the icon changed within a second of the stop');
+    assert.ok(
+      Date.now() - Math.max(stoppedBy, Date.parse(state.FinishedAt)) < 1000 + 500,
+      'the icon changed within a second of the stop',
+    );
     assert.match(await row(page, 'Containers', project).innerText(), /1\/2 running/);
   });
 
@@ -154,13 +207,17 @@ describe('The Docker explorer in a real VS Code, on a real engine of its own (tc
     await saveEvidence(editor, 'explorer-remove-confirmation');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await page.waitForTimeout(1000);
-    assert.equal((await engine.docker.listContainers({ filters: JSON.stringify({ name: [`solo-${tag}`] }) })).length, 1, 'still there');
+    assert.equal(
+      (await engine.docker.listContainers({ filters: JSON.stringify({ name: [`solo-${tag}`] }) })).length,
+      1,
+      'still there',
+    );
     await contextMenu(page, solo, /^Remove…$/);
     await dialog.getByRole('button', { name: 'Force Remove' }).click();
     await solo.waitFor({ state: 'detached', timeout: 10000 });
   });
 
-  it('opens the layer panel from an image, shows the steps of docker history, and reveals a step\'s Dockerfile line', async function () {
+  it("opens the layer panel from an image, shows the steps of docker history, and reveals a step's Dockerfile line", async function () {
     this.timeout(90000);
     const { page } = editor!;
     const image = row(page, 'Images', LAYERS_IMAGE);
@@ -173,12 +230,18 @@ describe('The Docker explorer in a real VS Code, on a real engine of its own (tc
     assert.equal(await rows.count(), history.length, 'one row per docker history entry');
     const texts = await rows.allInnerTexts();
     assert.match(texts[0], /CMD \["httpd"/);
-    assert.ok(texts.some((t) => /COPY dir:\w+.* in \/srv\/www/.test(t) && /line 3/.test(t)), 'COPY is linked to line 3');
+    assert.ok(
+      texts.some((t) => /COPY dir:\w+.* in \/srv\/www/.test(t) && /line 3/.test(t)),
+      'COPY is linked to line 3',
+    );
     assert.match(await frame.locator('body').innerText(), /this build · ▼ base image/);
     await saveEvidence(editor, 'panel-layers');
     await frame.locator('#rows tr', { hasText: 'RUN echo' }).first().click();
     await page.locator('.tab.active', { hasText: 'Dockerfile' }).waitFor({ timeout: 10000 });
-    await page.locator('.statusbar-item', { hasText: /Ln 2, Col/ }).first().waitFor({ timeout: 10000 });
+    await page
+      .locator('.statusbar-item', { hasText: /Ln 2, Col/ })
+      .first()
+      .waitFor({ timeout: 10000 });
   });
 
   it('shows the published ports of the running containers in the port panel', async function () {
@@ -189,8 +252,14 @@ describe('The Docker explorer in a real VS Code, on a real engine of its own (tc
     await page.locator('.pane-header[aria-label^="Containers"] .action-label[aria-label="Show Port Map"]').click();
     const frame = await findFrameWithText(page, `127.0.0.1:${sitePort}`, 20000);
     assert.ok(frame, 'the port panel shows the published address');
-    const line = await frame.locator('#rows tr', { hasText: `site-${tag}` }).first().innerText();
-    assert.match(line, new RegExp(`127\\.0\\.0\\.1:${sitePort}[\\s\\S]*localhost only[\\s\\S]*site-${tag}[\\s\\S]*8080/tcp`));
+    const line = await frame
+      .locator('#rows tr', { hasText: `site-${tag}` })
+      .first()
+      .innerText();
+    assert.match(
+      line,
+      new RegExp(`127\\.0\\.0\\.1:${sitePort}[\\s\\S]*localhost only[\\s\\S]*site-${tag}[\\s\\S]*8080/tcp`),
+    );
     assert.match(await frame.locator('body').innerText(), /EXPOSE 80 in a Dockerfile publishes nothing/);
     await saveEvidence(editor, 'panel-ports');
   });
@@ -256,8 +325,13 @@ describe('The Docker explorer in a real VS Code, on a real engine of its own (tc
     const registry = await startRegistry(this, user);
     // Something to list: pushed through the engine with the right credentials.
     await engine.docker.getImage(TEST_IMAGE).tag({ repo: `${registry.address}/class/busybox`, tag: '1' });
-    const push = (await engine.docker.getImage(`${registry.address}/class/busybox`).push({ tag: "1", authconfig: { ...user, serveraddress: registry.address } } as never)) as unknown as NodeJS.ReadableStream;
-    await new Promise<void>((resolve, reject) => engine.docker.modem.followProgress(push, (err: Error | null) => (err ? reject(err) : resolve())));
+    const push = (await engine.docker.getImage(`${registry.address}/class/busybox`).push({
+      tag: '1',
+      authconfig: { ...user, serveraddress: registry.address },
+    } as never)) as unknown as NodeJS.ReadableStream;
+    await new Promise<void>((resolve, reject) =>
+      engine.docker.modem.followProgress(push, (err: Error | null) => (err ? reject(err) : resolve())),
+    );
     await page.locator('.part.sidebar .title').first().click();
     const header = page.locator('.pane-header[aria-label^="Registries"]');
     if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
@@ -267,7 +341,10 @@ describe('The Docker explorer in a real VS Code, on a real engine of its own (tc
     await input.waitFor({ state: 'visible', timeout: 10000 });
     await input.fill(registry.address);
     await page.keyboard.press('Enter');
-    await page.locator('.notification-toast', { hasText: 'needs a login' }).getByRole('button', { name: 'Log In' }).click();
+    await page
+      .locator('.notification-toast', { hasText: 'needs a login' })
+      .getByRole('button', { name: 'Log In' })
+      .click();
     await input.waitFor({ state: 'visible', timeout: 10000 });
     await input.fill(user.username);
     await page.keyboard.press('Enter');
@@ -285,7 +362,8 @@ describe('The Docker explorer in a real VS Code, on a real engine of its own (tc
       for (const e of fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []) {
         const full = path.join(dir, e.name);
         if (e.isDirectory()) walk(full);
-        else if ((/\.log$|settings\.json$/.test(e.name)) && fs.readFileSync(full, 'utf8').includes(user.password)) leaks.push(full);
+        else if (/\.log$|settings\.json$/.test(e.name) && fs.readFileSync(full, 'utf8').includes(user.password))
+          leaks.push(full);
       }
     };
     walk(editor!.userDataDir);
@@ -296,7 +374,9 @@ describe('The Docker explorer in a real VS Code, on a real engine of its own (tc
   it('shows the welcome view within 2 seconds when the engine stops, and recovers when it is back', async function () {
     this.timeout(120000);
     const { page } = editor!;
-    const welcome = page.locator('.pane:has(.pane-header[aria-label^="Containers"]) .welcome-view-content', { hasText: 'Dockside cannot reach Docker' });
+    const welcome = page.locator('.pane:has(.pane-header[aria-label^="Containers"]) .welcome-view-content', {
+      hasText: 'Dockside cannot reach Docker',
+    });
     daemon!.kill('SIGKILL');
     const killedAt = Date.now();
     await welcome.waitFor({ timeout: 2000 });
@@ -306,7 +386,9 @@ describe('The Docker explorer in a real VS Code, on a real engine of its own (tc
     assert.match(await header.innerText(), /tcp:\/\/127\.0\.0\.1:\d+: not reachable/);
     assert.match(await welcome.innerText(), /(stopped or restarted|Nothing answers)[\s\S]*Retry[\s\S]*Choose Engine/);
     await saveEvidence(editor, 'explorer-engine-unreachable');
-    await new Promise<void>((resolve) => (daemon!.exitCode !== null || daemon!.signalCode !== null ? resolve() : daemon!.once('exit', () => resolve())));
+    await new Promise<void>((resolve) =>
+      daemon!.exitCode !== null || daemon!.signalCode !== null ? resolve() : daemon!.once('exit', () => resolve()),
+    );
     await killLeftovers(dir);
     daemon = await startPrivateDaemon(engine.host, dir, ['--bridge=none', '--iptables=false']);
     // Containers stopped with the engine; the project and its rows come back from a fresh snapshot.

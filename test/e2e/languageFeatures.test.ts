@@ -2,7 +2,14 @@ import * as fs from 'node:fs';
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { copyWorkspace, launchEditor, REPO_ROOT, saveEvidence, type Editor } from '../support/codeServer';
-import { chooseFocusedRow, findFrameWithText, hoverText, openFile, openProblems, runCommand } from '../support/workbench';
+import {
+  chooseFocusedRow,
+  findFrameWithText,
+  hoverText,
+  openFile,
+  openProblems,
+  runCommand,
+} from '../support/workbench';
 
 describe('Language features in a real VS Code (code-server + Chromium)', function () {
   let editor: Editor | undefined;
@@ -59,10 +66,17 @@ describe('Language features in a real VS Code (code-server + Chromium)', functio
     await page.locator('.quick-input-widget input').fill(':2:8');
     await page.keyboard.press('Enter');
     await page.keyboard.press('Control+.');
-    const fix = page.locator('.action-widget .monaco-list-row, .context-view .monaco-list-row', { hasText: 'Pin "python" to a version tag' }).first();
+    const fix = page
+      .locator('.action-widget .monaco-list-row, .context-view .monaco-list-row', {
+        hasText: 'Pin "python" to a version tag',
+      })
+      .first();
     await fix.waitFor({ timeout: 10000 });
     await chooseFocusedRow(page, 'Pin "python" to a version tag');
-    await page.locator('.monaco-editor .view-line', { hasText: 'FROM python:3.12-slim' }).first().waitFor({ timeout: 10000 });
+    await page
+      .locator('.monaco-editor .view-line', { hasText: 'FROM python:3.12-slim' })
+      .first()
+      .waitFor({ timeout: 10000 });
     await page.keyboard.press('Escape');
     const problems = await openProblems(page);
     await problems.getByText('Unknown instruction: RUNN').first().waitFor({ timeout: 10000 });
@@ -100,12 +114,16 @@ describe('Language features in a real VS Code (code-server + Chromium)', functio
     await page.keyboard.press('Enter');
     await page.keyboard.press('Control+.');
     const title = 'Move "POSTGRES_PASSWORD" of "postgres" to postgres.env (env_file)';
-    await page.locator('.action-widget .monaco-list-row, .context-view .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10000 });
+    await page
+      .locator('.action-widget .monaco-list-row, .context-view .monaco-list-row', { hasText: title })
+      .first()
+      .waitFor({ timeout: 10000 });
     await chooseFocusedRow(page, title);
     await page.locator('.monaco-editor .view-line', { hasText: '- postgres.env' }).first().waitFor({ timeout: 10000 });
     await runCommand(page, 'File: Save All Files');
     const deadline = Date.now() + 10000;
-    while (!fs.existsSync(path.join(editor!.workspace, 'postgres.env')) && Date.now() < deadline) await page.waitForTimeout(200);
+    while (!fs.existsSync(path.join(editor!.workspace, 'postgres.env')) && Date.now() < deadline)
+      await page.waitForTimeout(200);
     assert.equal(fs.readFileSync(path.join(editor!.workspace, 'postgres.env'), 'utf8'), 'POSTGRES_PASSWORD=12345\n');
     // The .gitignore edit lands in an editor buffer (as any workspace edit to a closed file does); save until it is on disk.
     const gitignore = () => fs.readFileSync(path.join(editor!.workspace, '.gitignore'), 'utf8');
@@ -116,7 +134,10 @@ describe('Language features in a real VS Code (code-server + Chromium)', functio
     assert.match(gitignore(), /^postgres\.env$/m);
     await openFile(page, 'compose.yaml');
     const problems = await openProblems(page);
-    await problems.getByText('"PGADMIN_DEFAULT_PASSWORD" holds a secret in plain text').first().waitFor({ timeout: 15000 });
+    await problems
+      .getByText('"PGADMIN_DEFAULT_PASSWORD" holds a secret in plain text')
+      .first()
+      .waitFor({ timeout: 15000 });
     assert.equal(await problems.getByText('"POSTGRES_PASSWORD" holds a secret in plain text').count(), 0);
     await saveEvidence(editor, 'compose-secret-moved');
   });
@@ -139,21 +160,36 @@ describe('Language features in a real VS Code (code-server + Chromium)', functio
     // Opening the Problems panel is part of that time; the check itself runs 250 ms after the last keystroke.
     assert.ok(took < 1500, `the warning showed ${took} ms after typing`);
     // Its code links to the lesson.
-    await warning.getByText(/^DS00\d$/).first().click();
+    await warning
+      .getByText(/^DS00\d$/)
+      .first()
+      .click();
     assert.ok(await findFrameWithText(page, 'Choosing and pinning a base image'), 'the lesson opens');
     await openFile(page, 'fresh/Dockerfile');
     await page.keyboard.press('Control+G');
     await page.locator('.quick-input-widget input').fill(':1:7');
     await page.keyboard.press('Enter');
     await page.keyboard.press('Control+.');
-    await page.locator('.action-widget .monaco-list-row, .context-view .monaco-list-row', { hasText: 'Pin "node" to a version tag' }).first().waitFor({ timeout: 10000 });
+    await page
+      .locator('.action-widget .monaco-list-row, .context-view .monaco-list-row', {
+        hasText: 'Pin "node" to a version tag',
+      })
+      .first()
+      .waitFor({ timeout: 10000 });
     await chooseFocusedRow(page, 'Pin "node" to a version tag');
-    await page.locator('.monaco-editor .view-line', { hasText: 'FROM node:22-slim' }).first().waitFor({ timeout: 10000 });
+    await page
+      .locator('.monaco-editor .view-line', { hasText: 'FROM node:22-slim' })
+      .first()
+      .waitFor({ timeout: 10000 });
     await page.keyboard.press('Escape');
     await runCommand(page, 'File: Save');
     await page.waitForTimeout(800);
     const panel = await openProblems(page);
-    assert.equal(await panel.locator('.monaco-list-row', { hasText: 'The base image "node" has no tag' }).count(), 0, 'the warning went away');
+    assert.equal(
+      await panel.locator('.monaco-list-row', { hasText: 'The base image "node" has no tag' }).count(),
+      0,
+      'the warning went away',
+    );
     await saveEvidence(editor, 'typed-from-node');
   });
 });

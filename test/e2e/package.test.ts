@@ -8,11 +8,29 @@ describe('the packaged .vsix', function () {
     const entries = zipEntries(await packagedExtension())
       .filter((e) => e.startsWith('extension/'))
       .map((e) => e.slice('extension/'.length));
-    for (const required of ['package.json', 'dist/extension.js', 'dist/docker.js', 'media/icon.png', 'media/dockside-activity.svg', 'readme.md', 'LICENSE.txt']) {
-      assert.ok(entries.some((e) => e.toLowerCase() === required.toLowerCase()), `${required} is packaged`);
+    for (const required of [
+      'package.json',
+      'dist/extension.js',
+      'dist/docker.js',
+      'media/icon.png',
+      'media/dockside-activity.svg',
+      'readme.md',
+      'LICENSE.txt',
+    ]) {
+      assert.ok(
+        entries.some((e) => e.toLowerCase() === required.toLowerCase()),
+        `${required} is packaged`,
+      );
     }
-    for (const folder of ['media/', 'snippets/', 'syntaxes/']) assert.ok(entries.some((e) => e.startsWith(folder)), `${folder} is packaged`);
-    const unwanted = entries.filter((e) => /^(src|test|node_modules|bench|examples|scripts|\.cache)\//.test(e) || e.endsWith('.map') || e.endsWith('.ts'));
+    for (const folder of ['media/', 'snippets/', 'syntaxes/'])
+      assert.ok(
+        entries.some((e) => e.startsWith(folder)),
+        `${folder} is packaged`,
+      );
+    const unwanted = entries.filter(
+      (e) =>
+        /^(src|test|node_modules|bench|examples|scripts|\.cache)\//.test(e) || e.endsWith('.map') || e.endsWith('.ts'),
+    );
     assert.deepEqual(unwanted, []);
   });
 });

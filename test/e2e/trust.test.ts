@@ -20,7 +20,10 @@ describe('An untrusted workspace in a real VS Code: nothing runs, language featu
   });
 
   after(async () => {
-    await engine?.docker.getImage(`${path.basename(workspace)}:dev`).remove({ force: true }).catch(() => undefined);
+    await engine?.docker
+      .getImage(`${path.basename(workspace)}:dev`)
+      .remove({ force: true })
+      .catch(() => undefined);
     if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
   });
 
@@ -43,13 +46,19 @@ describe('An untrusted workspace in a real VS Code: nothing runs, language featu
     await openFile(page, 'Dockerfile');
     // The CodeLens would be drawn within a second or two of opening; wait that long before checking it is absent.
     await page.waitForTimeout(2500);
-    assert.equal(await page.locator('.codelens-decoration a', { hasText: 'Build Image' }).count(), 0, 'no Build Image CodeLens');
+    assert.equal(
+      await page.locator('.codelens-decoration a', { hasText: 'Build Image' }).count(),
+      0,
+      'no Build Image CodeLens',
+    );
     await runCommand(page, 'Dockside: Build Image');
     const toast = page.locator('.notification-toast', { hasText: 'runs nothing in a workspace you have not trusted' });
     await toast.waitFor({ timeout: 15000 });
     assert.match(await toast.innerText(), /Build Image/);
     assert.equal(await page.locator('.quick-input-widget input:visible').count(), 0, 'the build flow did not start');
-    const images = await engine.docker.listImages({ filters: JSON.stringify({ reference: [`${path.basename(workspace)}:*`] }) });
+    const images = await engine.docker.listImages({
+      filters: JSON.stringify({ reference: [`${path.basename(workspace)}:*`] }),
+    });
     assert.deepEqual(images, [], 'no image was built');
   });
 });

@@ -63,7 +63,13 @@ async function ensureCodeServer(): Promise<string | undefined> {
   // @vscode/ripgrep's postinstall would download rg; it looks in this cache first, so give it Debian's rg.
   const rgCache = path.join(os.tmpdir(), 'vscode-ripgrep-cache-1.15.11');
   fs.mkdirSync(rgCache, { recursive: true });
-  await run('tar', ['-C', path.dirname(which('rg')!), '-czf', path.join(rgCache, 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz'), 'rg']);
+  await run('tar', [
+    '-C',
+    path.dirname(which('rg')!),
+    '-czf',
+    path.join(rgCache, 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz'),
+    'rg',
+  ]);
   console.log(`  [e2e] installing code-server ${CODE_SERVER_VERSION} into ${dir} (once; about 2 minutes)`);
   try {
     await run('npm', ['install', '--no-audit', '--no-fund', `code-server@${CODE_SERVER_VERSION}`], {
@@ -106,7 +112,9 @@ async function waitForHttp(url: string, timeoutMs: number, child: ChildProcess, 
 /** The packaged extension (`npm run package`), built once per run. */
 let vsix: Promise<string> | undefined;
 export function packagedExtension(): Promise<string> {
-  vsix ??= run('npm', ['run', '--silent', 'package'], { cwd: REPO_ROOT }).then(() => path.join(REPO_ROOT, 'dist-vsix', 'dockside.vsix'));
+  vsix ??= run('npm', ['run', '--silent', 'package'], { cwd: REPO_ROOT }).then(() =>
+    path.join(REPO_ROOT, 'dist-vsix', 'dockside.vsix'),
+  );
   return vsix;
 }
 
@@ -149,7 +157,9 @@ export async function startCodeServer(options: LaunchOptions): Promise<RunningCo
       'workbench.startupEditor': 'none',
       'workbench.tips.enabled': false,
       'security.workspace.trust.enabled': options.trusted === false,
-      ...(options.trusted === false ? { 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'always' } : {}),
+      ...(options.trusted === false
+        ? { 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'always' }
+        : {}),
       'telemetry.telemetryLevel': 'off',
       'extensions.autoUpdate': false,
       'extensions.autoCheckUpdates': false,
@@ -158,14 +168,34 @@ export async function startCodeServer(options: LaunchOptions): Promise<RunningCo
       ...options.settings,
     }),
   );
-  await run(codeServerBin(), ['--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', extensionFile]);
+  await run(codeServerBin(), [
+    '--extensions-dir',
+    extensionsDir,
+    '--user-data-dir',
+    userDataDir,
+    '--install-extension',
+    extensionFile,
+  ]);
 
   const port = options.port ?? (await freePort());
   const logFile = path.join(root, 'code-server.log');
   const logFd = fs.openSync(logFile, 'a');
   const child = spawn(
     codeServerBin(),
-    ['--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', ...(options.trusted === false ? [] : ['--disable-workspace-trust']), '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, options.workspace],
+    [
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
+      '--disable-telemetry',
+      '--disable-update-check',
+      ...(options.trusted === false ? [] : ['--disable-workspace-trust']),
+      '--user-data-dir',
+      userDataDir,
+      '--extensions-dir',
+      extensionsDir,
+      options.workspace,
+    ],
     { stdio: ['ignore', logFd, logFd], env: { ...process.env, ...options.env } },
   );
   fs.closeSync(logFd);
@@ -205,7 +235,10 @@ export async function launchEditor(ctx: Mocha.Context, options: LaunchOptions): 
   const { url, userDataDir } = server;
 
   const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath: which('chromium') ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({
+    executablePath: which('chromium') ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  });
   onRunEnd(() => browser.close());
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(url);
@@ -237,7 +270,10 @@ export async function launchEditor(ctx: Mocha.Context, options: LaunchOptions): 
 export async function saveEvidence(editor: Editor | undefined, name: string, withLog = false): Promise<void> {
   if (!editor) return;
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
-  const safe = name.replace(/[^a-z0-9-]+/gi, '-').replace(/^-|-$/g, '').slice(0, 100);
+  const safe = name
+    .replace(/[^a-z0-9-]+/gi, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 100);
   await editor.page.screenshot({ path: path.join(RESULTS_DIR, `${safe}.png`) }).catch(() => undefined);
   if (withLog) fs.writeFileSync(path.join(RESULTS_DIR, `${safe}.exthost.log`), editor.extensionHostLog());
 }

@@ -16,7 +16,12 @@ export interface BuildResult {
  * Builds a Dockerfile text with the engine's builder (Engine API /build), in a temporary context that holds the
  * given extra files. Resolves with what happened; never rejects for a failed build.
  */
-export async function buildDockerfile(docker: Docker, text: string, files: Record<string, string> = {}, tag?: string): Promise<BuildResult> {
+export async function buildDockerfile(
+  docker: Docker,
+  text: string,
+  files: Record<string, string> = {},
+  tag?: string,
+): Promise<BuildResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockside-build-'));
   try {
     fs.writeFileSync(path.join(dir, 'Dockerfile'), text);
@@ -28,7 +33,10 @@ export async function buildDockerfile(docker: Docker, text: string, files: Recor
     let error: string | undefined;
     let imageId: string | undefined;
     try {
-      const stream = await docker.buildImage({ context: dir, src: fs.readdirSync(dir, { recursive: true }) as string[] }, { rm: true, forcerm: true, ...(tag ? { t: tag } : {}) });
+      const stream = await docker.buildImage(
+        { context: dir, src: fs.readdirSync(dir, { recursive: true }) as string[] },
+        { rm: true, forcerm: true, ...(tag ? { t: tag } : {}) },
+      );
       await new Promise<void>((resolve) => {
         docker.modem.followProgress(
           stream,
@@ -46,7 +54,13 @@ export async function buildDockerfile(docker: Docker, text: string, files: Recor
     } catch (err) {
       error = (err as { json?: { message?: string } }).json?.message ?? (err as Error).message;
     }
-    return { ok: error === undefined, parsed: /Step 1\/\d+/.test(log), log, ...(error !== undefined ? { error } : {}), ...(imageId ? { imageId } : {}) };
+    return {
+      ok: error === undefined,
+      parsed: /Step 1\/\d+/.test(log),
+      log,
+      ...(error !== undefined ? { error } : {}),
+      ...(imageId ? { imageId } : {}),
+    };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -15,7 +15,25 @@ import { onRunEnd } from './teardown';
 
 export const TEST_IMAGE = 'dockside-test/busybox:1';
 /** Links in the test image; each is a busybox applet. */
-const APPLETS = ['sh', 'whoami', 'sleep', 'httpd', 'echo', 'cat', 'ls', 'wget', 'true', 'false', 'env', 'mkdir', 'rm', 'touch', 'id', 'tar', 'gzip'];
+const APPLETS = [
+  'sh',
+  'whoami',
+  'sleep',
+  'httpd',
+  'echo',
+  'cat',
+  'ls',
+  'wget',
+  'true',
+  'false',
+  'env',
+  'mkdir',
+  'rm',
+  'touch',
+  'id',
+  'tar',
+  'gzip',
+];
 
 export interface TestEngine {
   /** The DOCKER_HOST value for this engine. */
@@ -38,14 +56,22 @@ function clientFor(host: string): Docker {
 
 async function answers(docker: Docker, timeoutMs = 3000): Promise<boolean> {
   try {
-    await Promise.race([docker.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs))]);
+    await Promise.race([
+      docker.ping(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs)),
+    ]);
     return true;
   } catch {
     return false;
   }
 }
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string, onFail: () => string): Promise<void> {
+async function waitFor(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+  onFail: () => string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;
@@ -60,7 +86,17 @@ export async function startPrivateDaemon(host: string, dir: string, extraArgs: s
   const log = fs.openSync(path.join(dir, 'dockerd.log'), 'a');
   const child = spawn(
     'dockerd',
-    ['--host', host, '--data-root', path.join(dir, 'data'), '--exec-root', path.join(dir, 'exec'), '--pidfile', path.join(dir, 'docker.pid'), ...extraArgs],
+    [
+      '--host',
+      host,
+      '--data-root',
+      path.join(dir, 'data'),
+      '--exec-root',
+      path.join(dir, 'exec'),
+      '--pidfile',
+      path.join(dir, 'docker.pid'),
+      ...extraArgs,
+    ],
     { stdio: ['ignore', log, log], detached: false },
   );
   fs.closeSync(log);
@@ -98,10 +134,15 @@ export async function killLeftovers(dir: string): Promise<void> {
   }
   // Killed processes release their locks (containerd's database) only once they are gone.
   const deadline = Date.now() + 10000;
-  while (pids.some((p) => fs.existsSync(`/proc/${p}`) && !/^State:\s+Z/m.test(readOr(`/proc/${p}/status`))) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  while (
+    pids.some((p) => fs.existsSync(`/proc/${p}`) && !/^State:\s+Z/m.test(readOr(`/proc/${p}/status`))) &&
+    Date.now() < deadline
+  )
+    await new Promise((r) => setTimeout(r, 50));
   unmountUnder(dir);
   // dockerd trusts a pid file whose pid is alive (pids are reused fast here) and then waits for the wrong process.
-  for (const stale of ['docker.pid', 'exec/containerd/containerd.pid']) fs.rmSync(path.join(dir, stale), { force: true });
+  for (const stale of ['docker.pid', 'exec/containerd/containerd.pid'])
+    fs.rmSync(path.join(dir, stale), { force: true });
 }
 
 const readOr = (file: string): string => {
@@ -115,7 +156,11 @@ const readOr = (file: string): string => {
 export function unmountUnder(dir: string): void {
   let mounts: string[] = [];
   try {
-    mounts = fs.readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1]).filter((m) => m && m.startsWith(dir));
+    mounts = fs
+      .readFileSync('/proc/mounts', 'utf8')
+      .split('\n')
+      .map((l) => l.split(' ')[1])
+      .filter((m) => m && m.startsWith(dir));
   } catch {
     return;
   }
@@ -154,8 +199,13 @@ export async function ensureTestImage(docker: Docker, name = TEST_IMAGE): Promis
     for (const applet of APPLETS) fs.symlinkSync('busybox', path.join(root, 'bin', applet));
     const [repo, tag] = name.split(':');
     const tar = spawn('tar', ['-C', root, '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const stream = await docker.importImage(tar.stdout as unknown as string, { repo, tag, changes: ['ENV PATH=/bin', 'CMD ["sh"]'] } as object);
-    await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve())));
+    const stream = await docker.importImage(
+      tar.stdout as unknown as string,
+      { repo, tag, changes: ['ENV PATH=/bin', 'CMD ["sh"]'] } as object,
+    );
+    await new Promise<void>((resolve, reject) =>
+      docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve())),
+    );
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
@@ -166,16 +216,14 @@ async function acquire(): Promise<TestEngine | { unavailable: string }> {
   if (fromEnv) {
     const docker = clientFor(fromEnv);
     if (await answers(docker)) {
-      if (!fs.existsSync('/bin/busybox')) return { unavailable: 'DOCKER_HOST answers, but /bin/busybox is missing for the test image' };
+      if (!fs.existsSync('/bin/busybox'))
+        return { unavailable: 'DOCKER_HOST answers, but /bin/busybox is missing for the test image' };
       await ensureTestImage(docker);
       return { host: fromEnv, docker, env: { ...process.env, DOCKER_HOST: fromEnv }, private: false };
     }
     console.warn(`[docker] DOCKER_HOST=${fromEnv} does not answer; starting a private engine instead`);
   }
-  const missing = await ensureDebianPackages([
-    { pkg: 'docker.io', provides: 'dockerd' },
-    { pkg: 'busybox-static' },
-  ]);
+  const missing = await ensureDebianPackages([{ pkg: 'docker.io', provides: 'dockerd' }, { pkg: 'busybox-static' }]);
   if (missing) return { unavailable: missing };
   if (!isRoot) return { unavailable: 'dockerd needs root to start a private engine' };
   const dir = fs.mkdtempSync('/tmp/dockside-engine-');
@@ -187,7 +235,14 @@ async function acquire(): Promise<TestEngine | { unavailable: string }> {
     return { unavailable: `the private dockerd did not start: ${(err as Error).message}` };
   }
   const docker = clientFor(host);
-  const started: TestEngine = { host, docker, env: { ...process.env, DOCKER_HOST: host }, private: true, dir, process: child };
+  const started: TestEngine = {
+    host,
+    docker,
+    env: { ...process.env, DOCKER_HOST: host },
+    private: true,
+    dir,
+    process: child,
+  };
   onRunEnd(async () => {
     await stopPrivateDaemon(started.process!);
     await run('rm', ['-rf', dir]).catch(() => undefined);
@@ -216,4 +271,3 @@ export async function requireEngine(ctx: Mocha.Context): Promise<TestEngine> {
   }
   return e as TestEngine;
 }
-

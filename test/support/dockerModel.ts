@@ -11,7 +11,8 @@ export function apiFor(host: string): EngineApi {
 
 /** The model's lists in comparable form (the status line's relative times left out). */
 export function modelView(model: Pick<DockerModel, 'containers' | 'images' | 'volumes' | 'networks'>) {
-  const sorted = <T>(items: Iterable<T>, key: (t: T) => string) => [...items].sort((a, b) => key(a).localeCompare(key(b)));
+  const sorted = <T>(items: Iterable<T>, key: (t: T) => string) =>
+    [...items].sort((a, b) => key(a).localeCompare(key(b)));
   return {
     containers: sorted(model.containers.values(), (c) => c.id).map(({ status: _status, ...rest }) => rest),
     images: sorted(model.images.values(), (i) => i.id),
@@ -24,7 +25,12 @@ export function modelView(model: Pick<DockerModel, 'containers' | 'images' | 'vo
 export async function freshView(host: string) {
   const api = apiFor(host);
   try {
-    const [containers, images, volumes, networks] = await Promise.all([api.listContainers(), api.listImages(), api.listVolumes(), api.listNetworks()]);
+    const [containers, images, volumes, networks] = await Promise.all([
+      api.listContainers(),
+      api.listImages(),
+      api.listVolumes(),
+      api.listNetworks(),
+    ]);
     return modelView({
       containers: new Map(containers.map((c) => [c.Id, toContainer(c)])),
       images: new Map(images.map((i) => [i.Id, toImage(i)])),

@@ -39,8 +39,14 @@ export interface FaultProxy {
 
 export async function startFaultProxy(engineHost: string): Promise<FaultProxy> {
   const engine = parseEngineAddress(engineHost);
-  const target: http.RequestOptions = engine.kind === 'unix' ? { socketPath: engine.socketPath } : engine.kind === 'tcp' ? { host: engine.host, port: engine.port } : {};
-  if (!('socketPath' in target) && !('port' in target)) throw new Error(`the proxy forwards to unix:// and tcp:// engines, not ${engineHost}`);
+  const target: http.RequestOptions =
+    engine.kind === 'unix'
+      ? { socketPath: engine.socketPath }
+      : engine.kind === 'tcp'
+        ? { host: engine.host, port: engine.port }
+        : {};
+  if (!('socketPath' in target) && !('port' in target))
+    throw new Error(`the proxy forwards to unix:// and tcp:// engines, not ${engineHost}`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockside-faults-'));
   const socketPath = path.join(dir, 'engine.sock');
   const requests: string[] = [];

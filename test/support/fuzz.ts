@@ -12,7 +12,30 @@ export function prng(seed: number): () => number {
   };
 }
 
-const SPICE = ['\u0000', '\uFEFF', '\r\n', '\\', '`', '${', '}', '"', "'", '[', ']', ',', '--', '=', '<<EOF', '#', '\u202e', '😀', 'ü', '\t', ' | ', ' && '];
+const SPICE = [
+  '\u0000',
+  '\uFEFF',
+  '\r\n',
+  '\\',
+  '`',
+  '${',
+  '}',
+  '"',
+  "'",
+  '[',
+  ']',
+  ',',
+  '--',
+  '=',
+  '<<EOF',
+  '#',
+  '\u202e',
+  '😀',
+  'ü',
+  '\t',
+  ' | ',
+  ' && ',
+];
 
 export function mutate(text: string, rnd: () => number): string {
   const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)];
@@ -27,9 +50,17 @@ export function mutate(text: string, rnd: () => number): string {
     case 1:
       return text.slice(0, at);
     case 2:
-      return text.split('\n').sort(() => rnd() - 0.5).join('\n');
+      return text
+        .split('\n')
+        .sort(() => rnd() - 0.5)
+        .join('\n');
     case 3:
-      return text.slice(0, at) + pick(['RUN ', 'ENV A=', 'COPY ', 'LABEL x=']) + 'x'.repeat(8000 + Math.floor(rnd() * 24000)) + text.slice(at);
+      return (
+        text.slice(0, at) +
+        pick(['RUN ', 'ENV A=', 'COPY ', 'LABEL x=']) +
+        'x'.repeat(8000 + Math.floor(rnd() * 24000)) +
+        text.slice(at)
+      );
     case 4:
       return text.slice(0, at) + pick(SPICE) + text.slice(at);
     case 5:
@@ -47,17 +78,52 @@ export function mutate(text: string, rnd: () => number): string {
   }
 }
 
-export const ALIAS_BOMB = ['a: &a [x,x,x,x,x,x,x,x,x]', 'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]', 'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]', 'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]', 'e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]', 'f: [*e,*e,*e,*e,*e,*e,*e,*e,*e]'].join('\n') + '\n';
+export const ALIAS_BOMB =
+  [
+    'a: &a [x,x,x,x,x,x,x,x,x]',
+    'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]',
+    'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]',
+    'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+    'e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]',
+    'f: [*e,*e,*e,*e,*e,*e,*e,*e,*e]',
+  ].join('\n') + '\n';
 
 /** Compose-shaped damage on top of the generic text mutations. */
 export function mutateCompose(text: string, rnd: () => number): string {
   const at = Math.floor(rnd() * (text.length + 1));
   const r = rnd();
-  if (r < 0.0015) return text + '\nx-big: |\n' + '  0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n'.repeat(10 * 1024 * 1024 / 67); // ~10 MB
+  if (r < 0.0015)
+    return (
+      text +
+      '\nx-big: |\n' +
+      '  0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n'.repeat((10 * 1024 * 1024) / 67)
+    ); // ~10 MB
   if (r < 0.01) return text.slice(0, at) + '\n' + ALIAS_BOMB + text.slice(at);
-  if (r < 0.02) return `services:\n  web:\n    image: nginx:1.27\n    labels:\n${Array.from({ length: 1000 }, (_, i) => `${' '.repeat(6 + 2 * i)}l${i}:`).join('\n')} end\n`;
+  if (r < 0.02)
+    return `services:\n  web:\n    image: nginx:1.27\n    labels:\n${Array.from({ length: 1000 }, (_, i) => `${' '.repeat(6 + 2 * i)}l${i}:`).join('\n')} end\n`;
   if (r < 0.03) return `services: ${'{a: '.repeat(1000)}1${'}'.repeat(1000)}\n`;
   if (r < 0.04) return `services: ${'['.repeat(1000)}${']'.repeat(1000)}\n`;
-  if (r < 0.1) return text.slice(0, at) + ['<<: *missing', '&x ', '*x', '${', '$$', '${A:?', '"', ': ', '- ', '? ', '!!binary ', '%YAML 1.1\n---\n', '\t', '{', '}'][Math.floor(rnd() * 15)] + text.slice(at);
+  if (r < 0.1)
+    return (
+      text.slice(0, at) +
+      [
+        '<<: *missing',
+        '&x ',
+        '*x',
+        '${',
+        '$$',
+        '${A:?',
+        '"',
+        ': ',
+        '- ',
+        '? ',
+        '!!binary ',
+        '%YAML 1.1\n---\n',
+        '\t',
+        '{',
+        '}',
+      ][Math.floor(rnd() * 15)] +
+      text.slice(at)
+    );
   return mutate(text, rnd);
 }

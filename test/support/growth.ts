@@ -21,5 +21,8 @@ export function growthRatio(run: (size: number) => void, small: number, factor =
 /** Fails unless growing the input `factor` times grows the time less than `factor * slack` times. */
 export function assertLinear(run: (size: number) => void, small: number, what: string, factor = 8, slack = 3): void {
   const ratio = growthRatio(run, small, factor);
-  if (ratio >= factor * slack) throw new Error(`${what}: ${factor}x the input took ${ratio.toFixed(1)}x the time (linear would be about ${factor}x)`);
+  if (ratio >= factor * slack)
+    throw new Error(
+      `${what}: ${factor}x the input took ${ratio.toFixed(1)}x the time (linear would be about ${factor}x)`,
+    );
 }

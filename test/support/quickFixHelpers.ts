@@ -24,4 +24,3 @@ export function fixedText(c: FixCase): { fix: QuickFix; text: string } {
   assert.ok(fix, `${c.code} has a quick fix`);
   return { fix, text: applyFix(c.text, fix) };
 }
-

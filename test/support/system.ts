@@ -17,7 +17,9 @@ export function run(cmd: string, args: string[], options: SpawnOptions & { input
     child.stdout!.on('data', (d) => (out += d));
     child.stderr!.on('data', (d) => (out += d));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}:\n${out.slice(-4000)}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}:\n${out.slice(-4000)}`)),
+    );
     child.stdin!.end(options.input ?? '');
   });
 }
@@ -36,7 +38,11 @@ export interface DebianNeed {
 }
 
 const present = (p: DebianNeed): boolean =>
-  p.provides ? (p.provides.startsWith('/') ? existsSync(p.provides) : which(p.provides) !== undefined) : debianPackageInstalled(p.pkg);
+  p.provides
+    ? p.provides.startsWith('/')
+      ? existsSync(p.provides)
+      : which(p.provides) !== undefined
+    : debianPackageInstalled(p.pkg);
 
 /** Installs Debian packages that are missing (as root); returns a reason string when it cannot. */
 export async function ensureDebianPackages(packages: DebianNeed[]): Promise<string | undefined> {
@@ -57,5 +63,7 @@ export async function ensureDebianPackages(packages: DebianNeed[]): Promise<stri
     return `installing ${names.join(', ')} failed: ${(err as Error).message.slice(0, 500)}`;
   }
   const still = missing.filter((p) => !present(p));
-  return still.length ? `${still.map((p) => p.provides ?? p.pkg).join(', ')} still missing after apt-get install` : undefined;
+  return still.length
+    ? `${still.map((p) => p.provides ?? p.pkg).join(', ')} still missing after apt-get install`
+    : undefined;
 }

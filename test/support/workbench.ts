@@ -4,7 +4,11 @@ import type { Frame, Locator, Page } from 'playwright-core';
 /** Opens a workspace file with Quick Open (Ctrl+P), as a person would. */
 export async function openFile(page: Page, relativePath: string): Promise<void> {
   // Keyboard focus must be in the workbench, not in a webview (a lesson preview swallows Ctrl+P).
-  await page.locator('.part.sidebar .title').first().click().catch(() => undefined);
+  await page
+    .locator('.part.sidebar .title')
+    .first()
+    .click()
+    .catch(() => undefined);
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 10000 });
@@ -40,12 +44,18 @@ export async function openProblems(page: Page): Promise<Locator> {
 
 /** Moves the mouse over the first editor token with this text and returns the hover's text. */
 export async function hoverText(page: Page, token: string | RegExp): Promise<string> {
-  const span = page.locator('.monaco-editor .view-line span span', { hasText: typeof token === 'string' ? new RegExp(`^${token}$`) : token }).first();
+  const span = page
+    .locator('.monaco-editor .view-line span span', {
+      hasText: typeof token === 'string' ? new RegExp(`^${token}$`) : token,
+    })
+    .first();
   await span.waitFor({ timeout: 10000 });
   const box = (await span.boundingBox())!;
   await page.mouse.move(box.x + 2, box.y + box.height / 2);
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-  const hover = page.locator('.monaco-hover:not(.hidden) .monaco-hover-content, .monaco-hover:not(.hidden) .hover-contents').first();
+  const hover = page
+    .locator('.monaco-hover:not(.hidden) .monaco-hover-content, .monaco-hover:not(.hidden) .hover-contents')
+    .first();
   await hover.waitFor({ state: 'visible', timeout: 10000 });
   return hover.innerText();
 }
@@ -69,7 +79,9 @@ export async function findFrameWithText(page: Page, text: string, timeoutMs = 15
 /** In an open menu or list (quick fixes), moves down with the keyboard to the row with this text and picks it. */
 export async function chooseFocusedRow(page: Page, text: string): Promise<void> {
   for (let i = 0; i < 20; i++) {
-    const focused = page.locator('.action-widget .monaco-list-row.focused, .context-view .monaco-list-row.focused').first();
+    const focused = page
+      .locator('.action-widget .monaco-list-row.focused, .context-view .monaco-list-row.focused')
+      .first();
     if (((await focused.textContent().catch(() => '')) ?? '').includes(text)) {
       await page.keyboard.press('Enter');
       return;
@@ -82,13 +94,20 @@ export async function chooseFocusedRow(page: Page, text: string): Promise<void> 
 /** Right-clicks a row and picks an entry of its context menu, the way a person does (mouse, then Enter if needed). */
 export async function contextMenu(page: Page, target: Locator, item: string | RegExp): Promise<void> {
   await target.click({ button: 'right' });
-  const entry = page.locator('.context-view .action-item', { has: page.locator('.action-label', { hasText: item }) }).first();
+  const entry = page
+    .locator('.context-view .action-item', { has: page.locator('.action-label', { hasText: item }) })
+    .first();
   await entry.waitFor({ timeout: 10000 });
   await entry.hover();
   await entry.click();
   // A menu that opens under the pointer can swallow the first click while it animates: then press Enter on it.
   await page.waitForTimeout(500);
-  if (await page.locator('.context-view .monaco-menu').isVisible().catch(() => false)) {
+  if (
+    await page
+      .locator('.context-view .monaco-menu')
+      .isVisible()
+      .catch(() => false)
+  ) {
     await entry.hover();
     await page.keyboard.press('Enter');
   }

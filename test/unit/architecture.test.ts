@@ -13,7 +13,11 @@ function sourceFiles(dir: string): string[] {
 
 function importsOf(file: string): string[] {
   const text = fs.readFileSync(file, 'utf8');
-  return [...text.matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|require\(\s*['"]([^'"]+)['"]\s*\)|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? m[2] ?? m[3]);
+  return [
+    ...text.matchAll(
+      /(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|require\(\s*['"]([^'"]+)['"]\s*\)|import\(\s*['"]([^'"]+)['"]\s*\)/g,
+    ),
+  ].map((m) => m[1] ?? m[2] ?? m[3]);
 }
 
 describe('layering (docs/ARCHITECTURE.md)', () => {
@@ -23,7 +27,11 @@ describe('layering (docs/ARCHITECTURE.md)', () => {
       for (const file of sourceFiles(path.join(SRC, layer))) {
         for (const spec of importsOf(file)) {
           const resolved = spec.startsWith('.') ? path.resolve(path.dirname(file), spec) : spec;
-          if (spec === 'vscode' || resolved.startsWith(path.join(SRC, 'vscode')) || (layer !== 'panels' && resolved.startsWith(path.join(SRC, 'panels')))) {
+          if (
+            spec === 'vscode' ||
+            resolved.startsWith(path.join(SRC, 'vscode')) ||
+            (layer !== 'panels' && resolved.startsWith(path.join(SRC, 'panels')))
+          ) {
             offenders.push(`${path.relative(SRC, file)} imports ${spec}`);
           }
         }

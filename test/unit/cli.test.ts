@@ -9,7 +9,11 @@ import { sarifUri } from '../../src/cli/report';
 function lint(...args: string[]) {
   let out = '';
   let err = '';
-  const code = runCli(args, (s) => (out += s), (s) => (err += s));
+  const code = runCli(
+    args,
+    (s) => (out += s),
+    (s) => (err += s),
+  );
   return { code, out, err };
 }
 
@@ -29,7 +33,16 @@ describe('dockside lint', () => {
     const r = lint('lint', dir, '--format', 'json');
     assert.equal(r.code, 1);
     assert.deepEqual(JSON.parse(r.out), [
-      { file: path.join(dir, 'api', 'Dockerfile.dev'), line: 2, column: 1, endLine: 2, endColumn: 5, severity: 'error', code: 'DSX038', message: 'Unknown instruction: RUNN' },
+      {
+        file: path.join(dir, 'api', 'Dockerfile.dev'),
+        line: 2,
+        column: 1,
+        endLine: 2,
+        endColumn: 5,
+        severity: 'error',
+        code: 'DSX038',
+        message: 'Unknown instruction: RUNN',
+      },
     ]);
   });
 
@@ -53,7 +66,12 @@ describe('dockside lint', () => {
     const [result] = sarif.runs[0].results;
     assert.equal(result.ruleId, 'DSX038');
     assert.equal(result.level, 'error');
-    assert.deepEqual(result.locations[0].physicalLocation.region, { startLine: 2, startColumn: 1, endLine: 2, endColumn: 5 });
+    assert.deepEqual(result.locations[0].physicalLocation.region, {
+      startLine: 2,
+      startColumn: 1,
+      endLine: 2,
+      endColumn: 5,
+    });
     assert.equal(sarif.runs[0].tool.driver.rules[0].id, 'DSX038');
   });
 
@@ -87,7 +105,10 @@ describe('dockside lint', () => {
     fs.writeFileSync(path.join(big, 'Dockerfile'), 'FROM alpine:3.20\n' + '# padding\n'.repeat(600_000));
     const r = lint('lint', path.join(big, 'Dockerfile'), '--format', 'json');
     assert.equal(r.code, 0);
-    assert.deepEqual(JSON.parse(r.out).map((f: { code: string }) => f.code), ['DS035']);
+    assert.deepEqual(
+      JSON.parse(r.out).map((f: { code: string }) => f.code),
+      ['DS035'],
+    );
     fs.rmSync(big, { recursive: true });
   });
 
@@ -97,10 +118,19 @@ describe('dockside lint', () => {
     fs.writeFileSync(path.join(linked, 'real.txt'), 'FROM alpine:3.20\nRUNN x\nUSER nobody\n');
     fs.symlinkSync(path.join(linked, 'real.txt'), path.join(linked, 'Dockerfile'));
     const r = lint('lint', linked, '--format', 'json');
-    assert.deepEqual(JSON.parse(r.out).map((f: { file: string; code: string }) => [path.basename(f.file), f.code]), [['Dockerfile', 'DSX038']]);
-    fs.writeFileSync(path.join(linked, 'stack.yml'), 'services:\n  web:\n    image: nginx:1.27\n    ports: ["80:80", "80:80"]\n');
+    assert.deepEqual(
+      JSON.parse(r.out).map((f: { file: string; code: string }) => [path.basename(f.file), f.code]),
+      [['Dockerfile', 'DSX038']],
+    );
+    fs.writeFileSync(
+      path.join(linked, 'stack.yml'),
+      'services:\n  web:\n    image: nginx:1.27\n    ports: ["80:80", "80:80"]\n',
+    );
     const stack = lint('lint', path.join(linked, 'stack.yml'), '--format', 'json');
-    assert.ok(JSON.parse(stack.out).every((f: { code: string }) => f.code.startsWith('CS')), stack.out);
+    assert.ok(
+      JSON.parse(stack.out).every((f: { code: string }) => f.code.startsWith('CS')),
+      stack.out,
+    );
     fs.writeFileSync(path.join(linked, 'notes.txt'), 'just some notes\n');
     const unknown = lint('lint', path.join(linked, 'notes.txt'));
     assert.equal(unknown.code, 2);
@@ -127,7 +157,10 @@ describe('dockside lint', () => {
     fs.mkdirSync(app);
     fs.writeFileSync(path.join(app, 'Dockerfile'), 'FROM alpine:3.20\nWORKDIR /app\nCOPY . .\nUSER nobody\n');
     const before = JSON.parse(lint('lint', app, '--format', 'json').out) as { code: string }[];
-    assert.deepEqual(before.map((f) => f.code), ['DS004']);
+    assert.deepEqual(
+      before.map((f) => f.code),
+      ['DS004'],
+    );
     fs.writeFileSync(path.join(app, '.dockerignore'), '.git\n');
     assert.deepEqual(JSON.parse(lint('lint', app, '--format', 'json').out), []);
   });
@@ -135,11 +168,24 @@ describe('dockside lint', () => {
   it('lints compose files found in a folder', () => {
     const stack = path.join(dir, 'stack');
     fs.mkdirSync(stack);
-    fs.writeFileSync(path.join(stack, 'compose.yaml'), 'services:\n  web:\n    image: nginx:1.27\n    networks: [front]\n');
+    fs.writeFileSync(
+      path.join(stack, 'compose.yaml'),
+      'services:\n  web:\n    image: nginx:1.27\n    networks: [front]\n',
+    );
     const r = lint('lint', stack, '--format', 'json');
     assert.equal(r.code, 1);
     assert.deepEqual(JSON.parse(r.out), [
-      { file: path.join(stack, 'compose.yaml'), line: 4, column: 16, endLine: 4, endColumn: 21, severity: 'error', code: 'CS006', message: 'Service "web" uses network "front", which is not declared under the top-level "networks:". Declare it there.' },
+      {
+        file: path.join(stack, 'compose.yaml'),
+        line: 4,
+        column: 16,
+        endLine: 4,
+        endColumn: 21,
+        severity: 'error',
+        code: 'CS006',
+        message:
+          'Service "web" uses network "front", which is not declared under the top-level "networks:". Declare it there.',
+      },
     ]);
   });
 

@@ -7,21 +7,37 @@ import { schemaChildKeys } from '../../src/language/compose/composeSchema';
 
 const lines = (...l: string[]) => l.join('\n') + '\n';
 /** [code, line, startCharacter, endCharacter] of each finding (0-based). */
-const found = (text: string) => composeDiagnostics(text).map((d) => [d.code, d.range.start.line, d.range.start.character, d.range.end.character]);
+const found = (text: string) =>
+  composeDiagnostics(text).map((d) => [d.code, d.range.start.line, d.range.start.character, d.range.end.character]);
 
 describe('compose ports', () => {
   it('parses every short form into one model', () => {
     assert.deepEqual(parsePortSpec('5432'), { ok: true, mapping: { target: [5432, 5432], protocol: 'tcp' } });
-    assert.deepEqual(parsePortSpec('5050:80'), { ok: true, mapping: { target: [80, 80], published: [5050, 5050], protocol: 'tcp' } });
-    assert.deepEqual(parsePortSpec('127.0.0.1:8080:80/udp'), { ok: true, mapping: { target: [80, 80], published: [8080, 8080], hostIp: '127.0.0.1', protocol: 'udp' } });
-    assert.deepEqual(parsePortSpec('3000-3005:3000-3005'), { ok: true, mapping: { target: [3000, 3005], published: [3000, 3005], protocol: 'tcp' } });
-    assert.deepEqual(parsePortSpec('[::1]:80:80'), { ok: true, mapping: { target: [80, 80], published: [80, 80], hostIp: '::1', protocol: 'tcp' } });
+    assert.deepEqual(parsePortSpec('5050:80'), {
+      ok: true,
+      mapping: { target: [80, 80], published: [5050, 5050], protocol: 'tcp' },
+    });
+    assert.deepEqual(parsePortSpec('127.0.0.1:8080:80/udp'), {
+      ok: true,
+      mapping: { target: [80, 80], published: [8080, 8080], hostIp: '127.0.0.1', protocol: 'udp' },
+    });
+    assert.deepEqual(parsePortSpec('3000-3005:3000-3005'), {
+      ok: true,
+      mapping: { target: [3000, 3005], published: [3000, 3005], protocol: 'tcp' },
+    });
+    assert.deepEqual(parsePortSpec('[::1]:80:80'), {
+      ok: true,
+      mapping: { target: [80, 80], published: [80, 80], hostIp: '::1', protocol: 'tcp' },
+    });
   });
 
   it('rejects impossible ports with a reason', () => {
     assert.deepEqual(parsePortSpec('70000:80'), { ok: false, error: 'host port 70000 is above 65535' });
     assert.deepEqual(parsePortSpec('80/xtp'), { ok: false, error: '"xtp" is not a protocol: use tcp, udp or sctp' });
-    assert.deepEqual(parsePortSpec('3000-3005:4000-4001'), { ok: false, error: 'the host range 3000-3005 and the container range 4000-4001 have different lengths' });
+    assert.deepEqual(parsePortSpec('3000-3005:4000-4001'), {
+      ok: false,
+      error: 'the host range 3000-3005 and the container range 4000-4001 have different lengths',
+    });
   });
 
   it('sees host-port conflicts on the same address and protocol only', () => {
@@ -35,25 +51,59 @@ describe('compose ports', () => {
 
 describe('compose diagnostics', () => {
   it('flags the plain-text passwords and untagged images of the notes’ postgres + pgadmin example', () => {
-    const text = lines('services:', '  postgres:', '    image: postgres', '    environment:', '      POSTGRES_PASSWORD: 12345', '  pgadmin:', '    image: dpage/pgadmin4', '    environment:', '      - PGADMIN_DEFAULT_PASSWORD=admin');
-    assert.deepEqual(found(text), [['CS004', 2, 11, 19], ['CS011', 4, 6, 23], ['CS004', 6, 11, 25], ['CS011', 8, 8, 38]]);
+    const text = lines(
+      'services:',
+      '  postgres:',
+      '    image: postgres',
+      '    environment:',
+      '      POSTGRES_PASSWORD: 12345',
+      '  pgadmin:',
+      '    image: dpage/pgadmin4',
+      '    environment:',
+      '      - PGADMIN_DEFAULT_PASSWORD=admin',
+    );
+    assert.deepEqual(found(text), [
+      ['CS004', 2, 11, 19],
+      ['CS011', 4, 6, 23],
+      ['CS004', 6, 11, 25],
+      ['CS011', 8, 8, 38],
+    ]);
   });
 
   it('reports YAML syntax errors and duplicate keys with ranges', () => {
-    assert.deepEqual(found(lines('services:', '  web:', '    image: nginx:1.27', '    image: nginx:1.26')).map((f) => f[0]), ['CS001']);
+    assert.deepEqual(
+      found(lines('services:', '  web:', '    image: nginx:1.27', '    image: nginx:1.26')).map((f) => f[0]),
+      ['CS001'],
+    );
     assert.equal(found('services: [\n')[0][0], 'CS001');
   });
 
   it('stops an alias bomb with a clear diagnostic', () => {
-    const bomb = lines('a: &a [x,x,x,x,x,x,x,x,x,x]', 'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]', 'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]', 'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]', 'e: [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]');
+    const bomb = lines(
+      'a: &a [x,x,x,x,x,x,x,x,x,x]',
+      'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]',
+      'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]',
+      'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+      'e: [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]',
+    );
     const started = performance.now();
     const diags = composeDiagnostics(bomb);
     assert.ok(performance.now() - started < 500);
-    assert.deepEqual(diags.map((d) => d.code), ['CS002']);
+    assert.deepEqual(
+      diags.map((d) => d.code),
+      ['CS002'],
+    );
   });
 
   it('accepts anchors and merge keys within reason', () => {
-    const text = lines('x-common: &common', '  restart: unless-stopped', 'services:', '  web:', '    <<: *common', '    image: nginx:1.27');
+    const text = lines(
+      'x-common: &common',
+      '  restart: unless-stopped',
+      'services:',
+      '  web:',
+      '    <<: *common',
+      '    image: nginx:1.27',
+    );
     assert.deepEqual(found(text), []);
   });
 
@@ -73,43 +123,116 @@ describe('compose diagnostics', () => {
       '      web:',
       '        condition: service_started',
     );
-    assert.deepEqual(found(text).map((f) => f.slice(0, 2)), [['CS006', 3], ['CS007', 5], ['CS009', 7], ['CS008', 7], ['CS009', 11]]);
+    assert.deepEqual(
+      found(text).map((f) => f.slice(0, 2)),
+      [
+        ['CS006', 3],
+        ['CS007', 5],
+        ['CS009', 7],
+        ['CS008', 7],
+        ['CS009', 11],
+      ],
+    );
   });
 
   it('flags obsolete version, legacy links, a service with nothing to run, base-60 ports and port conflicts', () => {
-    const text = lines('version: "3.8"', 'services:', '  a:', '    image: nginx:1.27', '    ports:', '      - 22:22', '      - "8080:80"', '    links: [b]', '  b:', '    ports: ["8080:3000", "99999"]');
-    assert.deepEqual(found(text).map((f) => f.slice(0, 2)), [['CS003', 0], ['CS013', 5], ['CS014', 6], ['CS010', 7], ['CS005', 8], ['CS014', 9], ['CS012', 9]]);
+    const text = lines(
+      'version: "3.8"',
+      'services:',
+      '  a:',
+      '    image: nginx:1.27',
+      '    ports:',
+      '      - 22:22',
+      '      - "8080:80"',
+      '    links: [b]',
+      '  b:',
+      '    ports: ["8080:3000", "99999"]',
+    );
+    assert.deepEqual(
+      found(text).map((f) => f.slice(0, 2)),
+      [
+        ['CS003', 0],
+        ['CS013', 5],
+        ['CS014', 6],
+        ['CS010', 7],
+        ['CS005', 8],
+        ['CS014', 9],
+        ['CS012', 9],
+      ],
+    );
   });
 
   it('honours ignore comments and rule levels', () => {
-    const text = lines('services:', '  db:', '    image: postgres:16', '    environment:', '      # dockside-ignore CS011', '      POSTGRES_PASSWORD: dev-only');
+    const text = lines(
+      'services:',
+      '  db:',
+      '    image: postgres:16',
+      '    environment:',
+      '      # dockside-ignore CS011',
+      '      POSTGRES_PASSWORD: dev-only',
+    );
     assert.deepEqual(new ComposeService().diagnose({ uri: 'c', version: 1, text }), []);
-    const off = new ComposeService({ CS004: 'off' }).diagnose({ uri: 'd', version: 1, text: lines('services:', '  web:', '    image: nginx') });
+    const off = new ComposeService({ CS004: 'off' }).diagnose({
+      uri: 'd',
+      version: 1,
+      text: lines('services:', '  web:', '    image: nginx'),
+    });
     assert.deepEqual(off, []);
   });
 
   it('never throws on hostile input', () => {
-    for (const text of ['', '\u0000', '[', 'services: 5', 'services:\n  a: [1, 2]', '- - - -', 'a: ' + '['.repeat(1000), '&a [*a]', 'services:\n  web:\n    ports: [{published: x}]']) {
+    for (const text of [
+      '',
+      '\u0000',
+      '[',
+      'services: 5',
+      'services:\n  a: [1, 2]',
+      '- - - -',
+      'a: ' + '['.repeat(1000),
+      '&a [*a]',
+      'services:\n  web:\n    ports: [{published: x}]',
+    ]) {
       assert.ok(Array.isArray(composeDiagnostics(text)));
     }
   });
 });
 
 describe('compose hover', () => {
-  const text = lines('services:', '  pgadmin:', '    image: dpage/pgadmin4:8', '    ports:', '      - "5050:80"', '      - "127.0.0.1:5432:5432"', '    volumes:', '      - pgadmin:/var/lib/pgadmin', '      - ./servers.json:/pgadmin4/servers.json:ro', '    depends_on: [postgres]', '    restart: unless-stopped', 'networks:', '  postgres:', '    driver: bridge');
+  const text = lines(
+    'services:',
+    '  pgadmin:',
+    '    image: dpage/pgadmin4:8',
+    '    ports:',
+    '      - "5050:80"',
+    '      - "127.0.0.1:5432:5432"',
+    '    volumes:',
+    '      - pgadmin:/var/lib/pgadmin',
+    '      - ./servers.json:/pgadmin4/servers.json:ro',
+    '    depends_on: [postgres]',
+    '    restart: unless-stopped',
+    'networks:',
+    '  postgres:',
+    '    driver: bridge',
+  );
   const service = new ComposeService();
   const hover = (line: number, character: number) => service.hover({ uri: 'h', version: 1, text }, { line, character });
 
   it('explains "5050:80" as host 5050 → container 80, reachable at localhost:5050', () => {
     const h = hover(4, 10)!;
-    assert.match(h.markdown, /^\*\*Port `5050:80`\*\*: host 5050 → container 80\/tcp\.\n\nReachable at `localhost:5050`, from every network interface/);
+    assert.match(
+      h.markdown,
+      /^\*\*Port `5050:80`\*\*: host 5050 → container 80\/tcp\.\n\nReachable at `localhost:5050`, from every network interface/,
+    );
     assert.deepEqual(h.range, { start: { line: 4, character: 8 }, end: { line: 4, character: 17 } });
     assert.match(hover(5, 12)!.markdown, /Reachable at `127\.0\.0\.1:5432`, only from this machine/);
   });
 
   it('tells a named volume from a bind mount, and notes :ro', () => {
     assert.match(hover(7, 12)!.markdown, /^\*\*Named volume `pgadmin:\/var\/lib\/pgadmin`\*\*/);
-    assert.match(hover(8, 12)!.markdown, /^\*\*Bind mount `\.\/servers\.json:\/pgadmin4\/servers\.json:ro`\*\*.*Read-only/);
+    assert.match(
+      hover(8, 12)!.markdown,
+      /^\*\*Bind mount `\.\/servers\.json:\/pgadmin4\/servers\.json:ro`\*\*.*Read-only/,
+    );
   });
 
   it('explains keys, depends_on, restart policies and network drivers', () => {
@@ -121,17 +244,29 @@ describe('compose hover', () => {
   });
 
   it('explains an image name: who publishes it and what its tag means', () => {
-    assert.match(hover(2, 25)!.markdown, /^\*\*dpage\/pgadmin4\*\*\n\nPublished by `dpage`, not an official image.*\n\nTag `8`: version 8\./s);
-    const official = service.hover({ uri: 'h2', version: 1, text: lines('services:', '  db:', '    image: postgres') }, { line: 2, character: 12 })!;
+    assert.match(
+      hover(2, 25)!.markdown,
+      /^\*\*dpage\/pgadmin4\*\*\n\nPublished by `dpage`, not an official image.*\n\nTag `8`: version 8\./s,
+    );
+    const official = service.hover(
+      { uri: 'h2', version: 1, text: lines('services:', '  db:', '    image: postgres') },
+      { line: 2, character: 12 },
+    )!;
     assert.match(official.markdown, /^\*\*postgres\*\* \(Docker Official Image\).*No tag: Docker uses `latest`/s);
   });
 
   it('has Dockside words for every top-level and service key of the Compose Specification', () => {
     const missing: string[] = [];
-    for (const [path, keys] of [[[] as string[], schemaChildKeys([])], [['services', 'x'], schemaChildKeys(['services', 'x'])]] as const) {
+    for (const [path, keys] of [
+      [[] as string[], schemaChildKeys([])],
+      [['services', 'x'], schemaChildKeys(['services', 'x'])],
+    ] as const) {
       for (const key of keys) {
         const text = path.length ? lines('services:', '  x:', `    ${key}: 1`) : lines(`${key}: 1`);
-        const h = service.hover({ uri: `k-${key}-${path.length}`, version: 1, text }, { line: path.length ? 2 : 0, character: path.length ? 5 : 1 });
+        const h = service.hover(
+          { uri: `k-${key}-${path.length}`, version: 1, text },
+          { line: path.length ? 2 : 0, character: path.length ? 5 : 1 },
+        );
         if (!h || !h.markdown.startsWith(`**${key}**: `)) missing.push(`${[...path, key].join('.')}`);
       }
     }
@@ -165,7 +300,17 @@ describe('compose quick fixes', () => {
     const added = apply(base, 'CS006');
     assert.equal(added, base + 'networks:\n  front:\n');
     assert.deepEqual(composeDiagnostics(added), []);
-    const existing = apply(lines('services:', '  db:', '    image: postgres:16', '    volumes: ["data:/var/lib/postgresql/data"]', 'volumes:', '  other:'), 'CS007');
+    const existing = apply(
+      lines(
+        'services:',
+        '  db:',
+        '    image: postgres:16',
+        '    volumes: ["data:/var/lib/postgresql/data"]',
+        'volumes:',
+        '  other:',
+      ),
+      'CS007',
+    );
     assert.match(existing, /\nvolumes:\n {2}data:\n {2}other:\n$/);
     assert.deepEqual(composeDiagnostics(existing), []);
   });
@@ -180,14 +325,33 @@ describe('compose quick fixes', () => {
 describe('compose schema checks', () => {
   it('names an unknown key with its path and suggests the close one', () => {
     const diags = composeDiagnostics(lines('services:', '  web:', '    imagee: nginx:1.27'));
-    assert.deepEqual(diags.map((d) => [d.code, d.message, d.range.start.line, d.range.start.character, d.range.end.character]), [
-      ['CS016', '"imagee" is not a key of services.web. Did you mean "image"?', 2, 4, 10],
-      ['CS005', 'Service "web" has neither "image" nor "build", so Compose has nothing to run. Add one of them.', 1, 2, 5],
-    ].sort((a, b) => (a[2] as number) - (b[2] as number)));
+    assert.deepEqual(
+      diags.map((d) => [d.code, d.message, d.range.start.line, d.range.start.character, d.range.end.character]),
+      [
+        ['CS016', '"imagee" is not a key of services.web. Did you mean "image"?', 2, 4, 10],
+        [
+          'CS005',
+          'Service "web" has neither "image" nor "build", so Compose has nothing to run. Add one of them.',
+          1,
+          2,
+          5,
+        ],
+      ].sort((a, b) => (a[2] as number) - (b[2] as number)),
+    );
   });
 
   it('reports a wrong type, a bad restart policy and a duration without a unit, in plain words', () => {
-    const text = lines('services:', '  web:', '    image: nginx:1.27', '    restart: always-ish', '    healthcheck:', '      test: ["CMD", "true"]', '      interval: 10', '      timeout: 5x', '    ports: {a: 1}');
+    const text = lines(
+      'services:',
+      '  web:',
+      '    image: nginx:1.27',
+      '    restart: always-ish',
+      '    healthcheck:',
+      '      test: ["CMD", "true"]',
+      '      interval: 10',
+      '      timeout: 5x',
+      '    ports: {a: 1}',
+    );
     const messages = composeDiagnostics(text).map((d) => `${d.code} ${d.range.start.line}: ${d.message}`);
     assert.deepEqual(messages, [
       'CS017 3: "always-ish" is not a restart policy: use "no", "always", "on-failure" (or "on-failure:N") or "unless-stopped".',
@@ -227,13 +391,38 @@ describe('compose schema checks', () => {
 
 describe('compose secrets, configs and replicas', () => {
   it('errors on an undeclared secret or config, short and long form, and accepts declared ones', () => {
-    const text = lines('services:', '  api:', '    image: node:22-slim', '    secrets: [db_password, {source: api_key, target: key}]', '    configs: [app]', 'secrets:', '  db_password:', '    file: ./db_password.txt');
-    assert.deepEqual(found(text).map((f) => [f[0], f[1]]), [['CS020', 3], ['CS020', 4]]);
-    assert.match(composeDiagnostics(text)[0].message, /secret "api_key", which is not declared under the top-level "secrets:"/);
+    const text = lines(
+      'services:',
+      '  api:',
+      '    image: node:22-slim',
+      '    secrets: [db_password, {source: api_key, target: key}]',
+      '    configs: [app]',
+      'secrets:',
+      '  db_password:',
+      '    file: ./db_password.txt',
+    );
+    assert.deepEqual(
+      found(text).map((f) => [f[0], f[1]]),
+      [
+        ['CS020', 3],
+        ['CS020', 4],
+      ],
+    );
+    assert.match(
+      composeDiagnostics(text)[0].message,
+      /secret "api_key", which is not declared under the top-level "secrets:"/,
+    );
   });
 
   it('errors on container_name with more than one replica', () => {
-    const text = lines('services:', '  web:', '    image: nginx:1.27', '    container_name: web', '    deploy:', '      replicas: 3');
+    const text = lines(
+      'services:',
+      '  web:',
+      '    image: nginx:1.27',
+      '    container_name: web',
+      '    deploy:',
+      '      replicas: 3',
+    );
     assert.deepEqual(found(text), [['CS019', 3, 4, 18]]);
     assert.deepEqual(found(text.replace('replicas: 3', 'replicas: 1')), []);
   });

@@ -11,11 +11,18 @@ async function entriesOf(pack: ContextPack, dir: string): Promise<string[]> {
   const file = path.join(dir, '..', `${path.basename(dir)}.tar`);
   await new Promise<void>((resolve, reject) => {
     pack.stream.on('error', reject);
-    pack.stream.pipe(fs.createWriteStream(file)).on('finish', () => resolve()).on('error', reject);
+    pack.stream
+      .pipe(fs.createWriteStream(file))
+      .on('finish', () => resolve())
+      .on('error', reject);
   });
   const names = execFileSync('tar', ['--null', '-tf', file]).toString();
   fs.rmSync(file);
-  return names.split('\n').filter(Boolean).map((n) => n.replace(/\/$/, '')).sort();
+  return names
+    .split('\n')
+    .filter(Boolean)
+    .map((n) => n.replace(/\/$/, ''))
+    .sort();
 }
 
 function folder(files: Record<string, string>, dirs: string[] = []): string {
@@ -29,7 +36,11 @@ function folder(files: Record<string, string>, dirs: string[] = []): string {
 }
 
 /** The tar processes that are children of this test process. */
-const tarChildren = () => execFileSync('ps', ['-o', 'comm=', '--ppid', String(process.pid)]).toString().split('\n').filter((c) => c.trim() === 'tar');
+const tarChildren = () =>
+  execFileSync('ps', ['-o', 'comm=', '--ppid', String(process.pid)])
+    .toString()
+    .split('\n')
+    .filter((c) => c.trim() === 'tar');
 
 describe('packing a build context in one pass (walk and tar side by side)', () => {
   const made: string[] = [];
@@ -44,7 +55,7 @@ describe('packing a build context in one pass (walk and tar side by side)', () =
     const dir = make(
       {
         '.dockerignore': 'node_modules\n*.log\n!keep.log\ndocs/\n!docs/README.md\n',
-        'Dockerfile': 'FROM scratch\n',
+        Dockerfile: 'FROM scratch\n',
         'src/a.txt': 'a',
         'src/deep/b.txt': 'b',
         'node_modules/x/index.js': 'x'.repeat(5000),
@@ -58,9 +69,33 @@ describe('packing a build context in one pass (walk and tar side by side)', () =
     );
     const pack = packContext(dir, { dockerfile: path.join(dir, 'Dockerfile') });
     const [entries, summary] = await Promise.all([entriesOf(pack, dir), pack.summary]);
-    assert.deepEqual(entries, ['.dockerignore', 'Dockerfile', 'UPPER.LOG', 'docs/README.md', 'empty', 'empty/inner', 'keep.log', 'src', 'src/a.txt', 'src/deep', 'src/deep/b.txt']);
-    assert.deepEqual(summary.files, ['.dockerignore', 'Dockerfile', 'UPPER.LOG', 'docs/README.md', 'keep.log', 'src/a.txt', 'src/deep/b.txt']);
-    assert.deepEqual(summary, summarizeContext(dir, { dockerfile: path.join(dir, 'Dockerfile') }), 'the same summary as the walk alone');
+    assert.deepEqual(entries, [
+      '.dockerignore',
+      'Dockerfile',
+      'UPPER.LOG',
+      'docs/README.md',
+      'empty',
+      'empty/inner',
+      'keep.log',
+      'src',
+      'src/a.txt',
+      'src/deep',
+      'src/deep/b.txt',
+    ]);
+    assert.deepEqual(summary.files, [
+      '.dockerignore',
+      'Dockerfile',
+      'UPPER.LOG',
+      'docs/README.md',
+      'keep.log',
+      'src/a.txt',
+      'src/deep/b.txt',
+    ]);
+    assert.deepEqual(
+      summary,
+      summarizeContext(dir, { dockerfile: path.join(dir, 'Dockerfile') }),
+      'the same summary as the walk alone',
+    );
     // With "!" exceptions, a left-out folder is still walked (something inside could come back), as Docker does.
     assert.deepEqual([...summary.leftOut.files].sort(), ['debug.log', 'docs/guide.md', 'node_modules/x/index.js']);
     assert.deepEqual(summary.leftOut.folders, []);
@@ -71,18 +106,32 @@ describe('packing a build context in one pass (walk and tar side by side)', () =
   });
 
   it('skips a left-out folder whole when no exception could bring anything back from it', () => {
-    const dir = make({ '.dockerignore': 'node_modules\n/build\n', 'a.txt': 'a', 'node_modules/p/i.js': 'i', 'build/out.bin': 'o', 'src/build/kept.txt': 'k' });
+    const dir = make({
+      '.dockerignore': 'node_modules\n/build\n',
+      'a.txt': 'a',
+      'node_modules/p/i.js': 'i',
+      'build/out.bin': 'o',
+      'src/build/kept.txt': 'k',
+    });
     const summary = summarizeContext(dir);
     assert.deepEqual(summary.files, ['.dockerignore', 'a.txt', 'src/build/kept.txt']);
     assert.deepEqual([...summary.leftOut.folders].sort(), ['build', 'node_modules']);
   });
 
   it('packs files named like tar options as files, and runs nothing they name', async () => {
-    const hostile = ['--checkpoint=1', '--checkpoint-action=exec=touch PWNED', '-C', '$(touch PWNED2)', 'a b;touch PWNED3', '<b>&amp;.txt'];
+    const hostile = [
+      '--checkpoint=1',
+      '--checkpoint-action=exec=touch PWNED',
+      '-C',
+      '$(touch PWNED2)',
+      'a b;touch PWNED3',
+      '<b>&amp;.txt',
+    ];
     const dir = make(Object.fromEntries(hostile.map((n) => [n, n])));
     const entries = await entriesOf(packContext(dir), dir);
     assert.deepEqual(entries, [...hostile].sort());
-    for (const where of [dir, process.cwd(), os.tmpdir()]) for (const f of ['PWNED', 'PWNED2', 'PWNED3']) assert.ok(!fs.existsSync(path.join(where, f)), `${f} in ${where}`);
+    for (const where of [dir, process.cwd(), os.tmpdir()])
+      for (const f of ['PWNED', 'PWNED2', 'PWNED3']) assert.ok(!fs.existsSync(path.join(where, f)), `${f} in ${where}`);
   });
 
   it('holds what tar packed until the stream is read, and then delivers all of it', async () => {
@@ -94,27 +143,39 @@ describe('packing a build context in one pass (walk and tar side by side)', () =
     assert.equal(entries.length, 300);
   });
 
-  it('fails with tar\'s own words when a file goes away before tar reaches it', async () => {
+  it("fails with tar's own words when a file goes away before tar reaches it", async () => {
     // 20 MB: more than the pack holds while nobody reads, so tar is still waiting when the file goes.
-    const dir = make(Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`f${String(i).padStart(4, '0')}.bin`, 'z'.repeat(20000)])));
+    const dir = make(
+      Object.fromEntries(
+        Array.from({ length: 1000 }, (_, i) => [`f${String(i).padStart(4, '0')}.bin`, 'z'.repeat(20000)]),
+      ),
+    );
     const pack = packContext(dir);
     await pack.summary;
     await new Promise((r) => setTimeout(r, 100));
     const last = fs.readdirSync(dir).sort().pop()!;
     fs.rmSync(path.join(dir, last));
-    await assert.rejects(new Promise((resolve, reject) => pack.stream.on('error', reject).on('end', resolve).resume()), new RegExp(`tar could not pack the build context \\(exit 2\\):.*${last}.*No such file`));
+    await assert.rejects(
+      new Promise((resolve, reject) => pack.stream.on('error', reject).on('end', resolve).resume()),
+      new RegExp(`tar could not pack the build context \\(exit 2\\):.*${last}.*No such file`),
+    );
   });
 
   it('fails clearly past the file limit, and stops tar', async () => {
     const dir = make(Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`f${i}`, 'x'])));
     const pack = packContext(dir, { limit: 10 });
     await assert.rejects(pack.summary, /more than 10 files; add a \.dockerignore/);
-    await assert.rejects(new Promise((resolve, reject) => pack.stream.on('error', reject).on('end', resolve).resume()), /more than 10 files/);
+    await assert.rejects(
+      new Promise((resolve, reject) => pack.stream.on('error', reject).on('end', resolve).resume()),
+      /more than 10 files/,
+    );
     await waitFor(() => tarChildren().length === 0);
   });
 
   it('stops tar when the reader goes away (a cancelled build) or on cancel()', async () => {
-    const dir = make(Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`d${i % 20}/f${i}.bin`, 'y'.repeat(20000)])));
+    const dir = make(
+      Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`d${i % 20}/f${i}.bin`, 'y'.repeat(20000)])),
+    );
     const first = packContext(dir);
     await first.summary;
     first.stream.once('data', () => first.stream.destroy());
@@ -122,7 +183,10 @@ describe('packing a build context in one pass (walk and tar side by side)', () =
     await waitFor(() => tarChildren().length === 0);
     const second = packContext(dir);
     second.cancel();
-    await assert.rejects(new Promise((resolve, reject) => second.stream.on('error', reject).on('end', resolve).resume()), /cancelled/);
+    await assert.rejects(
+      new Promise((resolve, reject) => second.stream.on('error', reject).on('end', resolve).resume()),
+      /cancelled/,
+    );
     await assert.rejects(second.summary, /cancelled/);
     await waitFor(() => tarChildren().length === 0);
   });
@@ -132,7 +196,11 @@ describe('packing a build context in one pass (walk and tar side by side)', () =
     assert.deepEqual(await entriesOf(packContext(dir), dir), []);
     const summary = summarizeContext(path.join(dir, 'not-there'));
     assert.deepEqual(summary.files, []);
-    assert.deepEqual(await measureLeftOut({ ...summary, leftOut: { files: ['gone.txt'], folders: ['gone'] } }), { files: 0, bytes: 0, largest: [{ path: 'gone', bytes: 0 }] });
+    assert.deepEqual(await measureLeftOut({ ...summary, leftOut: { files: ['gone.txt'], folders: ['gone'] } }), {
+      files: 0,
+      bytes: 0,
+      largest: [{ path: 'gone', bytes: 0 }],
+    });
   });
 });
 

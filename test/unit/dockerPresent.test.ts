@@ -8,18 +8,71 @@ import { jsonLines, logFrames } from '../../src/docker/dockerodeApi';
 import { plainEngineError } from '../../src/docker/model';
 import { toContainer } from '../../src/docker/normalize';
 import { codeSpan, escapeMarkdown } from '../../src/language/markdown';
-import { age, containerDescription, containerTooltip, formatBytes, groupContainers, prunePreview, stateLook } from '../../src/docker/present';
+import {
+  age,
+  containerDescription,
+  containerTooltip,
+  formatBytes,
+  groupContainers,
+  prunePreview,
+  stateLook,
+} from '../../src/docker/present';
 import type { RawContainer } from '../../src/docker/types';
 
-const raw = (over: Partial<RawContainer>): RawContainer => ({ Id: 'a'.repeat(64), Names: ['/web'], Image: 'nginx:1.27', ImageID: 'sha256:1', State: 'running', Status: 'Up 3 minutes', Ports: [], Labels: {}, Mounts: [], NetworkSettings: { Networks: { bridge: {} } }, HostConfig: { NetworkMode: 'bridge' }, ...over });
+const raw = (over: Partial<RawContainer>): RawContainer => ({
+  Id: 'a'.repeat(64),
+  Names: ['/web'],
+  Image: 'nginx:1.27',
+  ImageID: 'sha256:1',
+  State: 'running',
+  Status: 'Up 3 minutes',
+  Ports: [],
+  Labels: {},
+  Mounts: [],
+  NetworkSettings: { Networks: { bridge: {} } },
+  HostConfig: { NetworkMode: 'bridge' },
+  ...over,
+});
 
 describe('Docker items from the Engine API', () => {
   it('reads state, health, exit code, ports, mounts, networks and compose labels', () => {
-    const c = toContainer(raw({ State: 'exited', Status: 'Exited (137) 2 hours ago', Ports: [{ IP: '0.0.0.0', PrivatePort: 80, PublicPort: 5050, Type: 'tcp' }, { IP: '::', PrivatePort: 80, PublicPort: 5050, Type: 'tcp' }, { PrivatePort: 443, Type: 'tcp' }], Labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.service': 'db' }, Mounts: [{ Type: 'volume', Name: 'pgdata', Source: '/var/lib/docker/volumes/pgdata/_data', Destination: '/data', RW: false }] }));
+    const c = toContainer(
+      raw({
+        State: 'exited',
+        Status: 'Exited (137) 2 hours ago',
+        Ports: [
+          { IP: '0.0.0.0', PrivatePort: 80, PublicPort: 5050, Type: 'tcp' },
+          { IP: '::', PrivatePort: 80, PublicPort: 5050, Type: 'tcp' },
+          { PrivatePort: 443, Type: 'tcp' },
+        ],
+        Labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.service': 'db' },
+        Mounts: [
+          {
+            Type: 'volume',
+            Name: 'pgdata',
+            Source: '/var/lib/docker/volumes/pgdata/_data',
+            Destination: '/data',
+            RW: false,
+          },
+        ],
+      }),
+    );
     assert.equal(c.state, 'exited');
     assert.equal(c.exitCode, 137);
-    assert.deepEqual(c.ports, [{ containerPort: 80, protocol: 'tcp', hostPort: 5050, hostIp: '0.0.0.0' }, { containerPort: 80, protocol: 'tcp', hostPort: 5050, hostIp: '::' }, { containerPort: 443, protocol: 'tcp' }]);
-    assert.deepEqual(c.mounts, [{ type: 'volume', name: 'pgdata', source: '/var/lib/docker/volumes/pgdata/_data', destination: '/data', readOnly: true }]);
+    assert.deepEqual(c.ports, [
+      { containerPort: 80, protocol: 'tcp', hostPort: 5050, hostIp: '0.0.0.0' },
+      { containerPort: 80, protocol: 'tcp', hostPort: 5050, hostIp: '::' },
+      { containerPort: 443, protocol: 'tcp' },
+    ]);
+    assert.deepEqual(c.mounts, [
+      {
+        type: 'volume',
+        name: 'pgdata',
+        source: '/var/lib/docker/volumes/pgdata/_data',
+        destination: '/data',
+        readOnly: true,
+      },
+    ]);
     assert.equal(c.composeProject, 'shop');
     assert.equal(toContainer(raw({ Status: 'Up 1 minute (unhealthy)' })).health, 'unhealthy');
     assert.equal(toContainer(raw({ Status: 'Up 2 seconds (health: starting)' })).health, 'starting');
@@ -28,12 +81,26 @@ describe('Docker items from the Engine API', () => {
   it('looks like its state: icon, theme colour and words', () => {
     assert.deepEqual(stateLook(toContainer(raw({}))), { icon: 'vm-running', color: 'charts.green', words: 'running' });
     assert.deepEqual(stateLook(toContainer(raw({ Status: 'Up 1 minute (unhealthy)' }))).words, 'running, unhealthy');
-    assert.deepEqual(stateLook(toContainer(raw({ State: 'exited', Status: 'Exited (1) 1 second ago' }))), { icon: 'error', color: 'errorForeground', words: 'exited with code 1' });
-    assert.deepEqual(stateLook(toContainer(raw({ State: 'paused', Status: 'Up 1 minute (Paused)' }))).icon, 'debug-pause');
+    assert.deepEqual(stateLook(toContainer(raw({ State: 'exited', Status: 'Exited (1) 1 second ago' }))), {
+      icon: 'error',
+      color: 'errorForeground',
+      words: 'exited with code 1',
+    });
+    assert.deepEqual(
+      stateLook(toContainer(raw({ State: 'paused', Status: 'Up 1 minute (Paused)' }))).icon,
+      'debug-pause',
+    );
   });
 
   it('describes a container with its image and published ports, and tooltips with the ports in full', () => {
-    const c = toContainer(raw({ Ports: [{ IP: '0.0.0.0', PrivatePort: 80, PublicPort: 5050, Type: 'tcp' }, { IP: '127.0.0.1', PrivatePort: 53, PublicPort: 5353, Type: 'udp' }] }));
+    const c = toContainer(
+      raw({
+        Ports: [
+          { IP: '0.0.0.0', PrivatePort: 80, PublicPort: 5050, Type: 'tcp' },
+          { IP: '127.0.0.1', PrivatePort: 53, PublicPort: 5353, Type: 'udp' },
+        ],
+      }),
+    );
     assert.equal(containerDescription(c), 'nginx:1.27 · 5353→53/udp, 5050→80');
     const tooltip = containerTooltip(c, ['PATH=/bin', 'DB_PASSWORD=hunter2', 'URL=postgres://app:s3cret@db/app']);
     assert.match(tooltip, /`0\.0\.0\.0:5050 → 80\/tcp`/);
@@ -52,26 +119,57 @@ describe('Docker items from the Engine API', () => {
   it('groups containers by compose project then service, standalone ones last', () => {
     const items = [
       toContainer(raw({ Id: '1', Names: ['/solo'] })),
-      toContainer(raw({ Id: '2', Names: ['/shop-web-1'], Labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.service': 'web' } })),
-      toContainer(raw({ Id: '3', Names: ['/shop-db-1'], Labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.service': 'db' } })),
-      toContainer(raw({ Id: '4', Names: ['/blog-app-1'], Labels: { 'com.docker.compose.project': 'blog', 'com.docker.compose.service': 'app' } })),
+      toContainer(
+        raw({
+          Id: '2',
+          Names: ['/shop-web-1'],
+          Labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.service': 'web' },
+        }),
+      ),
+      toContainer(
+        raw({
+          Id: '3',
+          Names: ['/shop-db-1'],
+          Labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.service': 'db' },
+        }),
+      ),
+      toContainer(
+        raw({
+          Id: '4',
+          Names: ['/blog-app-1'],
+          Labels: { 'com.docker.compose.project': 'blog', 'com.docker.compose.service': 'app' },
+        }),
+      ),
     ];
     const groups = groupContainers(items);
-    assert.deepEqual(groups.map((g) => [g.project ?? '(standalone)', g.services.map((s) => s.service), g.containers.map((c) => c.name)]), [
-      ['blog', ['app'], ['blog-app-1']],
-      ['shop', ['db', 'web'], ['shop-db-1', 'shop-web-1']],
-      ['(standalone)', [], ['solo']],
-    ]);
+    assert.deepEqual(
+      groups.map((g) => [
+        g.project ?? '(standalone)',
+        g.services.map((s) => s.service),
+        g.containers.map((c) => c.name),
+      ]),
+      [
+        ['blog', ['app'], ['blog-app-1']],
+        ['shop', ['db', 'web'], ['shop-db-1', 'shop-web-1']],
+        ['(standalone)', [], ['solo']],
+      ],
+    );
   });
 
   it('previews a prune from the model: stopped containers, dangling unused images with their size, unused networks', () => {
-    const containers = new Map([['1', toContainer(raw({ Id: '1', State: 'exited', Status: 'Exited (0) 1 minute ago', Names: ['/old'] }))], ['2', toContainer(raw({ Id: '2', Names: ['/live'], ImageID: 'sha256:used' }))]]);
+    const containers = new Map([
+      ['1', toContainer(raw({ Id: '1', State: 'exited', Status: 'Exited (0) 1 minute ago', Names: ['/old'] }))],
+      ['2', toContainer(raw({ Id: '2', Names: ['/live'], ImageID: 'sha256:used' }))],
+    ]);
     const images = new Map([
       ['sha256:dangling', { id: 'sha256:dangling', tags: [], digests: [], size: 5_000_000, created: 0, labels: {} }],
       ['sha256:used', { id: 'sha256:used', tags: [], digests: [], size: 7_000_000, created: 0, labels: {} }],
       ['sha256:tagged', { id: 'sha256:tagged', tags: ['x:1'], digests: [], size: 1, created: 0, labels: {} }],
     ]);
-    const networks = new Map([['n1', { id: 'n1', name: 'bridge', driver: 'bridge', scope: 'local', internal: false, labels: {} }], ['n2', { id: 'n2', name: 'spare', driver: 'bridge', scope: 'local', internal: false, labels: {} }]]);
+    const networks = new Map([
+      ['n1', { id: 'n1', name: 'bridge', driver: 'bridge', scope: 'local', internal: false, labels: {} }],
+      ['n2', { id: 'n2', name: 'spare', driver: 'bridge', scope: 'local', internal: false, labels: {} }],
+    ]);
     const model = { containers, images, volumes: new Map(), networks };
     assert.deepEqual(prunePreview('containers', model).items, ['old']);
     assert.deepEqual(prunePreview('images', model), { kind: 'images', items: ['dangling'], bytes: 5_000_000 });
@@ -92,11 +190,20 @@ describe('Engine streams and errors', () => {
     feed('{"Type":"container","Action":"start"}\n{"Type":"im');
     feed('age","Action":"tag"}\nnot json\n');
     feed(Buffer.from('{"Type":"volume"}\n'));
-    assert.deepEqual(out, [{ Type: 'container', Action: 'start' }, { Type: 'image', Action: 'tag' }, { Type: 'volume' }]);
+    assert.deepEqual(out, [
+      { Type: 'container', Action: 'start' },
+      { Type: 'image', Action: 'tag' },
+      { Type: 'volume' },
+    ]);
   });
 
   it('demultiplexes log frames, even when a frame spans chunks', () => {
-    const frame = (stream: number, text: string) => Buffer.concat([Buffer.from([stream, 0, 0, 0]), Buffer.from(new Uint32Array([0]).buffer).fill(0), Buffer.from(text)]);
+    const frame = (stream: number, text: string) =>
+      Buffer.concat([
+        Buffer.from([stream, 0, 0, 0]),
+        Buffer.from(new Uint32Array([0]).buffer).fill(0),
+        Buffer.from(text),
+      ]);
     const f1 = frame(1, 'hello\n');
     f1.writeUInt32BE(6, 4);
     const f2 = frame(2, 'oops\n');
@@ -110,9 +217,18 @@ describe('Engine streams and errors', () => {
   });
 
   it('explains connection failures in plain words', () => {
-    assert.match(plainEngineError(Object.assign(new Error('connect ENOENT /var/run/docker.sock'), { code: 'ENOENT' }), 'unix:///var/run/docker.sock'), /no Docker socket at unix:\/\/\/var\/run\/docker\.sock/);
+    assert.match(
+      plainEngineError(
+        Object.assign(new Error('connect ENOENT /var/run/docker.sock'), { code: 'ENOENT' }),
+        'unix:///var/run/docker.sock',
+      ),
+      /no Docker socket at unix:\/\/\/var\/run\/docker\.sock/,
+    );
     assert.match(plainEngineError({ code: 'EACCES', message: 'x' }, 'unix:///s'), /docker" group/);
-    assert.match(plainEngineError({ code: 'ECONNREFUSED', message: 'x' }, 'tcp://h:2375'), /Nothing answers at tcp:\/\/h:2375/);
+    assert.match(
+      plainEngineError({ code: 'ECONNREFUSED', message: 'x' }, 'tcp://h:2375'),
+      /Nothing answers at tcp:\/\/h:2375/,
+    );
   });
 });
 
@@ -126,7 +242,14 @@ describe('which engine Dockside talks to', () => {
   const addContext = (name: string, host: string) => {
     const meta = path.join(dir, 'contexts', 'meta', createHash('sha256').update(name).digest('hex'));
     fs.mkdirSync(meta, { recursive: true });
-    fs.writeFileSync(path.join(meta, 'meta.json'), JSON.stringify({ Name: name, Metadata: { Description: `the ${name} box` }, Endpoints: { docker: { Host: host, SkipTLSVerify: false } } }));
+    fs.writeFileSync(
+      path.join(meta, 'meta.json'),
+      JSON.stringify({
+        Name: name,
+        Metadata: { Description: `the ${name} box` },
+        Endpoints: { docker: { Host: host, SkipTLSVerify: false } },
+      }),
+    );
   };
 
   it('prefers the setting, then DOCKER_HOST, then DOCKER_CONTEXT, then the current context, then the default socket', () => {
@@ -134,18 +257,41 @@ describe('which engine Dockside talks to', () => {
     addContext('other', 'ssh://me@build.example');
     fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ currentContext: 'remote' }));
     const env = { DOCKER_HOST: 'unix:///run/user/1000/docker.sock', DOCKER_CONTEXT: 'other' };
-    assert.equal(resolveEngine({ setting: 'tcp://127.0.0.1:23750', env, configDir: dir }).label, 'tcp://127.0.0.1:23750');
-    assert.deepEqual([resolveEngine({ env, configDir: dir }).source, resolveEngine({ env, configDir: dir }).label], ['DOCKER_HOST', 'unix:///run/user/1000/docker.sock']);
-    assert.deepEqual([resolveEngine({ env: { DOCKER_CONTEXT: 'other' }, configDir: dir }).source, resolveEngine({ env: { DOCKER_CONTEXT: 'other' }, configDir: dir }).label], ['context "other"', 'ssh://me@build.example:22']);
-    assert.deepEqual(resolveEngine({ env: {}, configDir: dir }).options, { host: '10.0.0.5', port: 2375, protocol: 'http' });
+    assert.equal(
+      resolveEngine({ setting: 'tcp://127.0.0.1:23750', env, configDir: dir }).label,
+      'tcp://127.0.0.1:23750',
+    );
+    assert.deepEqual(
+      [resolveEngine({ env, configDir: dir }).source, resolveEngine({ env, configDir: dir }).label],
+      ['DOCKER_HOST', 'unix:///run/user/1000/docker.sock'],
+    );
+    assert.deepEqual(
+      [
+        resolveEngine({ env: { DOCKER_CONTEXT: 'other' }, configDir: dir }).source,
+        resolveEngine({ env: { DOCKER_CONTEXT: 'other' }, configDir: dir }).label,
+      ],
+      ['context "other"', 'ssh://me@build.example:22'],
+    );
+    assert.deepEqual(resolveEngine({ env: {}, configDir: dir }).options, {
+      host: '10.0.0.5',
+      port: 2375,
+      protocol: 'http',
+    });
     fs.writeFileSync(path.join(dir, 'config.json'), '{}');
     assert.equal(resolveEngine({ env: {}, configDir: dir }).source, 'default socket');
-    assert.deepEqual(listContexts({ env: {}, configDir: dir }).map((c) => c.name).sort(), ['default', 'other', 'remote']);
+    assert.deepEqual(
+      listContexts({ env: {}, configDir: dir })
+        .map((c) => c.name)
+        .sort(),
+      ['default', 'other', 'remote'],
+    );
   });
 
   it('reads TLS files for DOCKER_TLS_VERIFY with DOCKER_CERT_PATH', () => {
     for (const f of ['ca.pem', 'cert.pem', 'key.pem']) fs.writeFileSync(path.join(dir, f), `${f} contents`);
-    const t = resolveEngine({ env: { DOCKER_HOST: 'tcp://docker.example:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: dir } });
+    const t = resolveEngine({
+      env: { DOCKER_HOST: 'tcp://docker.example:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: dir },
+    });
     assert.equal(t.options.protocol, 'https');
     assert.equal(String(t.options.ca), 'ca.pem contents');
     assert.equal(String(t.options.key), 'key.pem contents');

@@ -7,7 +7,9 @@ import { FIX_CASES } from '../fixtures/dockerfileFixCases';
 import { mutate, prng } from '../support/fuzz';
 
 export function seeds(): string[] {
-  const examples = ['examples/web/Dockerfile', 'examples/mistakes/Dockerfile'].map((f) => fs.readFileSync(path.resolve(__dirname, '..', '..', f), 'utf8'));
+  const examples = ['examples/web/Dockerfile', 'examples/mistakes/Dockerfile'].map((f) =>
+    fs.readFileSync(path.resolve(__dirname, '..', '..', f), 'utf8'),
+  );
   return [...examples, ...FIX_CASES.map((c) => c.text), ...DIFFERENTIAL_CASES];
 }
 
@@ -20,7 +22,8 @@ describe('Dockerfile fuzzing (10,000 deterministic mutations)', function () {
     let n = 0;
     const service = new DockerfileService({
       fileExists: () => false,
-      onRuleError: (code, err) => failures.push(`#${n} ${code}: ${(err as Error).stack?.split('\n').slice(0, 3).join(' | ')}`),
+      onRuleError: (code, err) =>
+        failures.push(`#${n} ${code}: ${(err as Error).stack?.split('\n').slice(0, 3).join(' | ')}`),
     });
     let slowest = 0;
     let text = base[0];

@@ -2,7 +2,13 @@ import * as assert from 'node:assert/strict';
 import { DockerfileService } from '../../src/language/dockerfile/dockerfileService';
 import { INSTRUCTION_DOCS, instructionHoverMarkdown } from '../../src/language/dockerfile/instructionDocs';
 
-const text = ['FROM node:20-slim AS build', 'COPY --chown=node:node package.json ./', 'RUN npm ci', 'EXPOSE 3000', 'CMD ["node", "server.js"]'].join('\n');
+const text = [
+  'FROM node:20-slim AS build',
+  'COPY --chown=node:node package.json ./',
+  'RUN npm ci',
+  'EXPOSE 3000',
+  'CMD ["node", "server.js"]',
+].join('\n');
 const doc = { uri: 'file:///w/Dockerfile', version: 1, text };
 
 describe('Dockerfile hover', () => {
@@ -35,7 +41,10 @@ describe('Dockerfile hover', () => {
   });
 
   it('falls back to dockerfile-language-service for parser directives', () => {
-    const hover = service.hover({ uri: 'd', version: 1, text: '# escape=`\nFROM alpine:3.20\n' }, { line: 0, character: 4 });
+    const hover = service.hover(
+      { uri: 'd', version: 1, text: '# escape=`\nFROM alpine:3.20\n' },
+      { line: 0, character: 4 },
+    );
     assert.ok(hover);
     assert.match(hover.markdown, /escape/i);
   });
@@ -45,7 +54,26 @@ describe('Dockerfile hover', () => {
   });
 
   it('documents every instruction Docker knows', () => {
-    const keywords = ['FROM', 'RUN', 'CMD', 'LABEL', 'MAINTAINER', 'EXPOSE', 'ENV', 'ADD', 'COPY', 'ENTRYPOINT', 'VOLUME', 'USER', 'WORKDIR', 'ARG', 'ONBUILD', 'STOPSIGNAL', 'HEALTHCHECK', 'SHELL'];
+    const keywords = [
+      'FROM',
+      'RUN',
+      'CMD',
+      'LABEL',
+      'MAINTAINER',
+      'EXPOSE',
+      'ENV',
+      'ADD',
+      'COPY',
+      'ENTRYPOINT',
+      'VOLUME',
+      'USER',
+      'WORKDIR',
+      'ARG',
+      'ONBUILD',
+      'STOPSIGNAL',
+      'HEALTHCHECK',
+      'SHELL',
+    ];
     assert.deepEqual(Object.keys(INSTRUCTION_DOCS).sort(), [...keywords].sort());
     for (const k of keywords) assert.ok(instructionHoverMarkdown(k.toLowerCase())?.startsWith(`**${k}**`));
   });

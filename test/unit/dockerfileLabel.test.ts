@@ -5,8 +5,14 @@ import { dockerfileLabelValue, labelledDockerfilePath, matchesDockerfileLabel } 
 describe('the com.dockside.dockerfile label', () => {
   it('holds the Dockerfile path relative to the build context, with forward slashes', () => {
     assert.equal(dockerfileLabelValue('/home/ann/proj', '/home/ann/proj/Dockerfile', path.posix), 'Dockerfile');
-    assert.equal(dockerfileLabelValue('/home/ann/proj', '/home/ann/proj/docker/api.Dockerfile', path.posix), 'docker/api.Dockerfile');
-    assert.equal(dockerfileLabelValue('C:\\Users\\ann\\proj', 'C:\\Users\\ann\\proj\\docker\\Dockerfile', path.win32), 'docker/Dockerfile');
+    assert.equal(
+      dockerfileLabelValue('/home/ann/proj', '/home/ann/proj/docker/api.Dockerfile', path.posix),
+      'docker/api.Dockerfile',
+    );
+    assert.equal(
+      dockerfileLabelValue('C:\\Users\\ann\\proj', 'C:\\Users\\ann\\proj\\docker\\Dockerfile', path.win32),
+      'docker/Dockerfile',
+    );
   });
 
   it('never holds the absolute local path', () => {
@@ -18,7 +24,18 @@ describe('the com.dockside.dockerfile label', () => {
     assert.equal(labelledDockerfilePath('Dockerfile'), 'Dockerfile');
     assert.equal(labelledDockerfilePath('./docker//api.Dockerfile'), 'docker/api.Dockerfile');
     assert.equal(labelledDockerfilePath('docker\\Dockerfile'), 'docker/Dockerfile');
-    for (const hostile of ['/etc/passwd', '/home/ann/proj/Dockerfile', '../../etc/shadow', 'a/../../b', 'C:\\Windows\\win.ini', 'c:/x', '', undefined, 'a\0b', 'x'.repeat(5000)]) {
+    for (const hostile of [
+      '/etc/passwd',
+      '/home/ann/proj/Dockerfile',
+      '../../etc/shadow',
+      'a/../../b',
+      'C:\\Windows\\win.ini',
+      'c:/x',
+      '',
+      undefined,
+      'a\0b',
+      'x'.repeat(5000),
+    ]) {
       assert.equal(labelledDockerfilePath(hostile), undefined, String(hostile).slice(0, 40));
     }
   });

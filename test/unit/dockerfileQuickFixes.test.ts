@@ -4,7 +4,9 @@ import { FIX_CASES, type FixCase } from '../fixtures/dockerfileFixCases';
 import { applyFix, fixedText, service } from '../support/quickFixHelpers';
 
 function count(c: FixCase, text: string, code = c.code): number {
-  return service(c).diagnose({ uri: 'after', version: 1, text, path: '/w/Dockerfile' }).filter((d) => d.code === code).length;
+  return service(c)
+    .diagnose({ uri: 'after', version: 1, text, path: '/w/Dockerfile' })
+    .filter((d) => d.code === code).length;
 }
 
 describe('Dockerfile quick fixes', () => {
@@ -15,35 +17,56 @@ describe('Dockerfile quick fixes', () => {
       if (fix.createFile) {
         assert.equal(fix.createFile.path, '/w/.dockerignore');
         const withFile = new DockerfileService({ fileExists: (p) => p === fix.createFile!.path });
-        assert.equal(withFile.diagnose({ uri: 'x', version: 1, text, path: '/w/Dockerfile' }).filter((d) => d.code === c.code).length, 0);
+        assert.equal(
+          withFile.diagnose({ uri: 'x', version: 1, text, path: '/w/Dockerfile' }).filter((d) => d.code === c.code)
+            .length,
+          0,
+        );
         return;
       }
       assert.equal(count(c, text), before - 1, `after the fix:\n${text}`);
-      const errors = service(c).diagnose({ uri: 'after', version: 1, text, path: '/w/Dockerfile' }).filter((d) => d.severity === 'error');
+      const errors = service(c)
+        .diagnose({ uri: 'after', version: 1, text, path: '/w/Dockerfile' })
+        .filter((d) => d.severity === 'error');
       assert.deepEqual(errors, []);
     });
   });
 
   it('moves the manifests and the install above COPY . .', () => {
     const { text } = fixedText(FIX_CASES.find((c) => c.code === 'DS003')!);
-    assert.equal(text, 'FROM node:22-slim\nWORKDIR /app\nCOPY package.json package-lock.json* ./\nRUN npm ci\nCOPY . .\nUSER node\n');
+    assert.equal(
+      text,
+      'FROM node:22-slim\nWORKDIR /app\nCOPY package.json package-lock.json* ./\nRUN npm ci\nCOPY . .\nUSER node\n',
+    );
   });
 
   it('joins apt-get update with the install', () => {
     const { text } = fixedText(FIX_CASES.find((c) => c.code === 'DS005')!);
-    assert.match(text, /^FROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl \\\n/);
+    assert.match(
+      text,
+      /^FROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl \\\n/,
+    );
   });
 
   it('joins apt-get update with an install that lacks --no-install-recommends and the cleanup, adding both', () => {
     const { text } = fixedText(FIX_CASES.filter((c) => c.code === 'DS005')[1]);
-    assert.equal(text, 'FROM debian:12-slim\nRUN apt-get update && apt-get install --no-install-recommends -y curl \\\n    && rm -rf /var/lib/apt/lists/*\nUSER nobody\n');
+    assert.equal(
+      text,
+      'FROM debian:12-slim\nRUN apt-get update && apt-get install --no-install-recommends -y curl \\\n    && rm -rf /var/lib/apt/lists/*\nUSER nobody\n',
+    );
     const codes = new DockerfileService().diagnose({ uri: 'j', version: 1, text }).map((d) => d.code);
-    assert.deepEqual(codes.filter((c) => /DS00[5-8]/.test(c)), []);
+    assert.deepEqual(
+      codes.filter((c) => /DS00[5-8]/.test(c)),
+      [],
+    );
   });
 
   it('creates a user on Debian and Alpine, and uses node on node images', () => {
     const [debian, alpine, node] = FIX_CASES.filter((c) => c.code === 'DS013').map((c) => fixedText(c).text);
-    assert.equal(debian, 'FROM debian:12-slim\nWORKDIR /app\nRUN groupadd --system app && useradd --system --gid app --create-home app\nUSER app\nCMD ["sleep", "1"]\n');
+    assert.equal(
+      debian,
+      'FROM debian:12-slim\nWORKDIR /app\nRUN groupadd --system app && useradd --system --gid app --create-home app\nUSER app\nCMD ["sleep", "1"]\n',
+    );
     assert.match(alpine, /RUN addgroup -S app && adduser -S -G app app\nUSER app\n$/);
     assert.match(node, /WORKDIR \/app\nUSER node\n$/);
   });
@@ -68,7 +91,12 @@ describe('Dockerfile quick fixes', () => {
     const [here, file] = s.quickFixes(doc, d).filter((f) => f.title.startsWith('Ignore'));
     const hereText = applyFix(text, here);
     assert.equal(hereText, '# syntax=docker/dockerfile:1\n# dockside-ignore DS001\nFROM node\nUSER node\n');
-    assert.ok(!new DockerfileService().diagnose({ uri: 'j', version: 1, text: hereText }).some((x) => x.code === 'DS001'));
-    assert.equal(applyFix(text, file), '# syntax=docker/dockerfile:1\n# dockside-ignore-file DS001\nFROM node\nUSER node\n');
+    assert.ok(
+      !new DockerfileService().diagnose({ uri: 'j', version: 1, text: hereText }).some((x) => x.code === 'DS001'),
+    );
+    assert.equal(
+      applyFix(text, file),
+      '# syntax=docker/dockerfile:1\n# dockside-ignore-file DS001\nFROM node\nUSER node\n',
+    );
   });
 });

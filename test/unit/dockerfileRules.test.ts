@@ -3,7 +3,11 @@ import { DockerfileService } from '../../src/language/dockerfile/dockerfileServi
 import { DOCKERFILE_RULES } from '../../src/language/dockerfile/rules';
 
 /** [line, startCharacter, endCharacter] of each finding of `code` (0-based, single-line ranges). */
-function spans(text: string, code: string, options: { path?: string; files?: string[] } = {}): [number, number, number][] {
+function spans(
+  text: string,
+  code: string,
+  options: { path?: string; files?: string[] } = {},
+): [number, number, number][] {
   const service = new DockerfileService(options.files ? { fileExists: (p) => options.files!.includes(p) } : {});
   return service
     .diagnose({ uri: 'test', version: 1, text, ...(options.path ? { path: options.path } : {}) })
@@ -15,7 +19,10 @@ function spans(text: string, code: string, options: { path?: string; files?: str
 }
 
 function messages(text: string, code: string): string[] {
-  return new DockerfileService().diagnose({ uri: 'test', version: 1, text }).filter((d) => d.code === code).map((d) => d.message);
+  return new DockerfileService()
+    .diagnose({ uri: 'test', version: 1, text })
+    .filter((d) => d.code === code)
+    .map((d) => d.message);
 }
 
 const lines = (...l: string[]) => l.join('\n') + '\n';
@@ -38,7 +45,14 @@ describe('Dockerfile rules', () => {
       assert.deepEqual(spans('FROM python:latest\n', 'DS001'), [[0, 12, 18]]);
     });
     it('accepts a pinned tag, a digest, scratch, an earlier stage and a variable', () => {
-      const text = lines('ARG BASE=alpine:3.20', 'FROM node:20-slim AS build', 'FROM scratch', 'FROM build', 'FROM alpine@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef', 'FROM ${BASE}');
+      const text = lines(
+        'ARG BASE=alpine:3.20',
+        'FROM node:20-slim AS build',
+        'FROM scratch',
+        'FROM build',
+        'FROM alpine@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
+        'FROM ${BASE}',
+      );
       assert.deepEqual(spans(text, 'DS001'), []);
     });
   });
@@ -59,7 +73,10 @@ describe('Dockerfile rules', () => {
     it('flags COPY . . before npm ci, naming the manifests', () => {
       const text = lines('FROM node:20-slim', 'WORKDIR /app', 'COPY . .', 'RUN npm ci');
       assert.deepEqual(spans(text, 'DS003'), [[2, 5, 8]]);
-      assert.match(messages(text, 'DS003')[0], /before "npm ci" \(line 4\).*Copy package\.json and package-lock\.json first/);
+      assert.match(
+        messages(text, 'DS003')[0],
+        /before "npm ci" \(line 4\).*Copy package\.json and package-lock\.json first/,
+      );
     });
     it('knows pip -r, go mod download, bundle, composer, poetry, yarn and mvn', () => {
       for (const [run, manifest] of [
@@ -78,7 +95,14 @@ describe('Dockerfile rules', () => {
       }
     });
     it('does not fire when the manifests are copied and installed first', () => {
-      const text = lines('FROM node:20-slim', 'WORKDIR /app', 'COPY package.json package-lock.json ./', 'RUN npm ci', 'COPY . .', 'RUN npm run build');
+      const text = lines(
+        'FROM node:20-slim',
+        'WORKDIR /app',
+        'COPY package.json package-lock.json ./',
+        'RUN npm ci',
+        'COPY . .',
+        'RUN npm run build',
+      );
       assert.deepEqual(spans(text, 'DS003'), []);
     });
   });
@@ -90,35 +114,71 @@ describe('Dockerfile rules', () => {
     });
     it('accepts .dockerignore or Dockerfile.dockerignore, and skips files not on disk', () => {
       assert.deepEqual(spans(text, 'DS004', { path: '/w/app/Dockerfile', files: ['/w/app/.dockerignore'] }), []);
-      assert.deepEqual(spans(text, 'DS004', { path: '/w/app/Dockerfile', files: ['/w/app/Dockerfile.dockerignore'] }), []);
+      assert.deepEqual(
+        spans(text, 'DS004', { path: '/w/app/Dockerfile', files: ['/w/app/Dockerfile.dockerignore'] }),
+        [],
+      );
       assert.deepEqual(spans(text, 'DS004'), []);
     });
   });
 
   describe('apt, apk and pip (DS005–DS011)', () => {
     it('DS005 flags apt-get update alone in its RUN', () => {
-      assert.deepEqual(spans(lines('FROM debian:12-slim', 'RUN apt-get update', 'RUN apt-get install -y curl'), 'DS005'), [[1, 12, 18]]);
-      assert.deepEqual(spans(lines('FROM debian:12-slim', 'RUN apt-get update && apt-get install -y curl'), 'DS005'), []);
+      assert.deepEqual(
+        spans(lines('FROM debian:12-slim', 'RUN apt-get update', 'RUN apt-get install -y curl'), 'DS005'),
+        [[1, 12, 18]],
+      );
+      assert.deepEqual(
+        spans(lines('FROM debian:12-slim', 'RUN apt-get update && apt-get install -y curl'), 'DS005'),
+        [],
+      );
     });
     it('DS006 flags install without -y, accepting -y, -qy, --yes and -qq', () => {
-      assert.deepEqual(spans(lines('FROM debian:12-slim', 'RUN apt-get update && apt-get install curl'), 'DS006'), [[1, 30, 37]]);
+      assert.deepEqual(spans(lines('FROM debian:12-slim', 'RUN apt-get update && apt-get install curl'), 'DS006'), [
+        [1, 30, 37],
+      ]);
       for (const flag of ['-y', '-qy', '--yes', '-qq', '--assume-yes']) {
-        assert.deepEqual(spans(lines('FROM debian:12-slim', `RUN apt-get update && apt-get ${flag} install curl`), 'DS006'), [], flag);
+        assert.deepEqual(
+          spans(lines('FROM debian:12-slim', `RUN apt-get update && apt-get ${flag} install curl`), 'DS006'),
+          [],
+          flag,
+        );
       }
     });
     it('DS007 asks for --no-install-recommends', () => {
       assert.deepEqual(spans(lines('FROM debian:12-slim', 'RUN apt-get install -y curl'), 'DS007'), [[1, 12, 19]]);
-      assert.deepEqual(spans(lines('FROM debian:12-slim', 'RUN apt-get install -y --no-install-recommends curl'), 'DS007'), []);
+      assert.deepEqual(
+        spans(lines('FROM debian:12-slim', 'RUN apt-get install -y --no-install-recommends curl'), 'DS007'),
+        [],
+      );
     });
     it('DS008 asks to remove the apt lists in the final stage only, across continuation lines', () => {
-      const bad = lines('FROM debian:12-slim', 'RUN apt-get update \\', '    && apt-get install -y --no-install-recommends curl');
+      const bad = lines(
+        'FROM debian:12-slim',
+        'RUN apt-get update \\',
+        '    && apt-get install -y --no-install-recommends curl',
+      );
       assert.deepEqual(spans(bad, 'DS008'), [[2, 15, 22]]);
-      const good = lines('FROM debian:12-slim', 'RUN apt-get update \\', '    # comments inside continuations are skipped', '    && apt-get install -y --no-install-recommends curl \\', '    && rm -rf /var/lib/apt/lists/*');
+      const good = lines(
+        'FROM debian:12-slim',
+        'RUN apt-get update \\',
+        '    # comments inside continuations are skipped',
+        '    && apt-get install -y --no-install-recommends curl \\',
+        '    && rm -rf /var/lib/apt/lists/*',
+      );
       assert.deepEqual(spans(good, 'DS008'), []);
-      assert.deepEqual(spans(lines('FROM debian:12 AS build', 'RUN apt-get update && apt-get install -y gcc', 'FROM debian:12-slim'), 'DS008'), []);
+      assert.deepEqual(
+        spans(
+          lines('FROM debian:12 AS build', 'RUN apt-get update && apt-get install -y gcc', 'FROM debian:12-slim'),
+          'DS008',
+        ),
+        [],
+      );
     });
     it('DS009 flags apt-get upgrade and dist-upgrade', () => {
-      assert.deepEqual(spans(lines('FROM debian:12-slim', 'RUN apt-get update && apt-get -y dist-upgrade'), 'DS009'), [[1, 33, 45]]);
+      assert.deepEqual(spans(lines('FROM debian:12-slim', 'RUN apt-get update && apt-get -y dist-upgrade'), 'DS009'), [
+        [1, 33, 45],
+      ]);
     });
     it('DS010 flags apk add without --no-cache', () => {
       assert.deepEqual(spans(lines('FROM alpine:3.20', 'RUN apk add curl'), 'DS010'), [[1, 8, 11]]);
@@ -126,9 +186,14 @@ describe('Dockerfile rules', () => {
     });
     it('DS011 flags pip install without --no-cache-dir, also as python -m pip', () => {
       assert.deepEqual(spans(lines('FROM python:3.12-slim', 'RUN pip install flask'), 'DS011'), [[1, 8, 15]]);
-      assert.deepEqual(spans(lines('FROM python:3.12-slim', 'RUN python3 -m pip install flask'), 'DS011'), [[1, 19, 26]]);
+      assert.deepEqual(spans(lines('FROM python:3.12-slim', 'RUN python3 -m pip install flask'), 'DS011'), [
+        [1, 19, 26],
+      ]);
       assert.deepEqual(spans(lines('FROM python:3.12-slim', 'RUN pip install --no-cache-dir flask'), 'DS011'), []);
-      assert.deepEqual(spans(lines('FROM python:3.12-slim', 'ENV PIP_NO_CACHE_DIR=1', 'RUN pip install flask'), 'DS011'), []);
+      assert.deepEqual(
+        spans(lines('FROM python:3.12-slim', 'ENV PIP_NO_CACHE_DIR=1', 'RUN pip install flask'), 'DS011'),
+        [],
+      );
     });
   });
 
@@ -167,24 +232,40 @@ describe('Dockerfile rules', () => {
     });
     it('DS015 asks for --checksum on a URL', () => {
       assert.deepEqual(spans(lines('FROM alpine:3.20', 'ADD https://example.com/x.txt /x'), 'DS015'), [[1, 4, 29]]);
-      assert.deepEqual(spans(lines('FROM alpine:3.20', 'ADD --checksum=sha256:abc https://example.com/x.txt /x'), 'DS015'), []);
+      assert.deepEqual(
+        spans(lines('FROM alpine:3.20', 'ADD --checksum=sha256:abc https://example.com/x.txt /x'), 'DS015'),
+        [],
+      );
     });
   });
 
   describe('CMD and ENTRYPOINT (DS016–DS018)', () => {
     it('DS016 flags the shell form and offers the exec form when it is plain', () => {
       assert.deepEqual(spans(lines('FROM alpine:3.20', 'CMD node server.js'), 'DS016'), [[1, 4, 18]]);
-      assert.match(messages(lines('FROM alpine:3.20', 'CMD node server.js'), 'DS016')[0], /CMD \["node", "server\.js"\]/);
+      assert.match(
+        messages(lines('FROM alpine:3.20', 'CMD node server.js'), 'DS016')[0],
+        /CMD \["node", "server\.js"\]/,
+      );
       assert.match(messages(lines('FROM alpine:3.20', 'ENTRYPOINT ./start.sh'), 'DS016')[0], /ignores CMD/);
       assert.deepEqual(spans(lines('FROM alpine:3.20', 'CMD ["node", "server.js"]'), 'DS016'), []);
     });
     it('DS017 flags single quotes and a trailing comma that make Docker use the shell form', () => {
       assert.deepEqual(spans(lines('FROM alpine:3.20', "CMD ['node', 'a.js']"), 'DS017'), [[1, 4, 20]]);
-      assert.match(messages(lines('FROM alpine:3.20', 'ENTRYPOINT ["node", "a.js",]'), 'DS017')[0], /trailing comma.*\["node", "a\.js"\]/);
+      assert.match(
+        messages(lines('FROM alpine:3.20', 'ENTRYPOINT ["node", "a.js",]'), 'DS017')[0],
+        /trailing comma.*\["node", "a\.js"\]/,
+      );
       assert.deepEqual(spans(lines('FROM alpine:3.20', 'RUN ["sh", "-c", "echo hi"]'), 'DS017'), []);
     });
     it('DS018 flags every CMD but the last, tagged unnecessary', () => {
-      const text = lines('FROM alpine:3.20', 'CMD ["a"]', 'HEALTHCHECK CMD true', 'CMD ["b"]', 'FROM alpine:3.20', 'CMD ["c"]');
+      const text = lines(
+        'FROM alpine:3.20',
+        'CMD ["a"]',
+        'HEALTHCHECK CMD true',
+        'CMD ["b"]',
+        'FROM alpine:3.20',
+        'CMD ["c"]',
+      );
       assert.deepEqual(spans(text, 'DS018'), [[1, 0, 3]]);
       const d = new DockerfileService().diagnose({ uri: 't', version: 1, text }).find((x) => x.code === 'DS018')!;
       assert.deepEqual(d.tags, ['unnecessary']);
@@ -193,11 +274,26 @@ describe('Dockerfile rules', () => {
 
   describe('DS019 secrets in ARG and ENV', () => {
     it('flags secret-looking names on the name, and credentials in URLs on the credentials', () => {
-      const text = lines('FROM alpine:3.20', 'ARG NPM_TOKEN', 'ENV DB_PASSWORD=hunter2 MODE=prod', 'ENV DATABASE_URL=postgres://app:s3cret@db:5432/app');
-      assert.deepEqual(spans(text, 'DS019'), [[1, 4, 13], [2, 4, 15], [3, 28, 38]]);
+      const text = lines(
+        'FROM alpine:3.20',
+        'ARG NPM_TOKEN',
+        'ENV DB_PASSWORD=hunter2 MODE=prod',
+        'ENV DATABASE_URL=postgres://app:s3cret@db:5432/app',
+      );
+      assert.deepEqual(spans(text, 'DS019'), [
+        [1, 4, 13],
+        [2, 4, 15],
+        [3, 28, 38],
+      ]);
     });
     it('leaves references to secret files and empty values from variables alone', () => {
-      assert.deepEqual(spans(lines('FROM alpine:3.20', 'ENV POSTGRES_PASSWORD_FILE=/run/secrets/db', 'ENV API_KEY=$API_KEY_FROM_BUILD'), 'DS019'), []);
+      assert.deepEqual(
+        spans(
+          lines('FROM alpine:3.20', 'ENV POSTGRES_PASSWORD_FILE=/run/secrets/db', 'ENV API_KEY=$API_KEY_FROM_BUILD'),
+          'DS019',
+        ),
+        [],
+      );
     });
   });
 
@@ -211,14 +307,34 @@ describe('Dockerfile rules', () => {
       assert.deepEqual(spans(lines('FROM alpine:3.20', 'RUN echo sudo'), 'DS023'), []);
     });
     it('DS024 flags curl or wget piped into a shell, from the download to the shell', () => {
-      assert.deepEqual(spans(lines('FROM alpine:3.20', 'RUN curl -fsSL https://get.example.com | sh'), 'DS024'), [[1, 4, 43]]);
-      assert.deepEqual(spans(lines('FROM alpine:3.20', 'RUN wget -qO- https://x | sudo bash -s'), 'DS024'), [[1, 4, 38]]);
-      assert.deepEqual(spans(lines('FROM alpine:3.20', 'RUN curl -fsSLo /tmp/i.sh https://x && sh /tmp/i.sh'), 'DS024'), []);
+      assert.deepEqual(spans(lines('FROM alpine:3.20', 'RUN curl -fsSL https://get.example.com | sh'), 'DS024'), [
+        [1, 4, 43],
+      ]);
+      assert.deepEqual(spans(lines('FROM alpine:3.20', 'RUN wget -qO- https://x | sudo bash -s'), 'DS024'), [
+        [1, 4, 38],
+      ]);
+      assert.deepEqual(
+        spans(lines('FROM alpine:3.20', 'RUN curl -fsSLo /tmp/i.sh https://x && sh /tmp/i.sh'), 'DS024'),
+        [],
+      );
     });
     it('DS025 flags a pipe without pipefail on the pipe', () => {
       assert.deepEqual(spans(lines('FROM alpine:3.20', 'RUN wget -qO- https://x | tar xz'), 'DS025'), [[1, 24, 25]]);
-      assert.deepEqual(spans(lines('FROM alpine:3.20', 'RUN set -o pipefail && wget -qO- https://x | tar xz'), 'DS025'), []);
-      assert.deepEqual(spans(lines('FROM debian:12-slim', 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]', 'RUN wget -qO- https://x | tar xz'), 'DS025'), []);
+      assert.deepEqual(
+        spans(lines('FROM alpine:3.20', 'RUN set -o pipefail && wget -qO- https://x | tar xz'), 'DS025'),
+        [],
+      );
+      assert.deepEqual(
+        spans(
+          lines(
+            'FROM debian:12-slim',
+            'SHELL ["/bin/bash", "-o", "pipefail", "-c"]',
+            'RUN wget -qO- https://x | tar xz',
+          ),
+          'DS025',
+        ),
+        [],
+      );
       assert.deepEqual(spans(lines('FROM alpine:3.20', 'RUN echo "a|b" || true'), 'DS025'), []);
     });
   });
@@ -230,7 +346,10 @@ describe('Dockerfile rules', () => {
     });
     it('DS022 flags a relative COPY destination with no WORKDIR in the stage or its parents', () => {
       assert.deepEqual(spans(lines('FROM alpine:3.20', 'COPY app.py ./'), 'DS022'), [[1, 12, 14]]);
-      assert.deepEqual(spans(lines('FROM alpine:3.20 AS base', 'WORKDIR /app', 'FROM base', 'COPY app.py ./'), 'DS022'), []);
+      assert.deepEqual(
+        spans(lines('FROM alpine:3.20 AS base', 'WORKDIR /app', 'FROM base', 'COPY app.py ./'), 'DS022'),
+        [],
+      );
       assert.deepEqual(spans(lines('FROM alpine:3.20', 'COPY app.py /app/'), 'DS022'), []);
     });
   });
@@ -239,18 +358,39 @@ describe('Dockerfile rules', () => {
     it('DS026 errors on an index that is not an earlier stage', () => {
       const text = lines('FROM alpine:3.20 AS build', 'FROM alpine:3.20', 'COPY --from=1 /a /b');
       assert.deepEqual(spans(text, 'DS026'), [[2, 12, 13]]);
-      assert.equal(new DockerfileService().diagnose({ uri: 't', version: 1, text }).find((d) => d.code === 'DS026')!.severity, 'error');
+      assert.equal(
+        new DockerfileService().diagnose({ uri: 't', version: 1, text }).find((d) => d.code === 'DS026')!.severity,
+        'error',
+      );
       assert.deepEqual(spans(lines('FROM alpine:3.20', 'FROM alpine:3.20', 'COPY --from=0 /a /b'), 'DS026'), []);
     });
     it('DS026 warns about a later stage, the current stage and a misspelt one', () => {
-      const text = lines('FROM alpine:3.20 AS build', 'FROM alpine:3.20 AS app', 'COPY --from=app /a /b', 'COPY --from=test /a /b', 'COPY --from=biuld /a /b', 'COPY --from=nginx:1.27 /a /b', 'FROM alpine:3.20 AS test');
-      assert.deepEqual(spans(text, 'DS026'), [[2, 12, 15], [3, 12, 16], [4, 12, 17]]);
+      const text = lines(
+        'FROM alpine:3.20 AS build',
+        'FROM alpine:3.20 AS app',
+        'COPY --from=app /a /b',
+        'COPY --from=test /a /b',
+        'COPY --from=biuld /a /b',
+        'COPY --from=nginx:1.27 /a /b',
+        'FROM alpine:3.20 AS test',
+      );
+      assert.deepEqual(spans(text, 'DS026'), [
+        [2, 12, 15],
+        [3, 12, 16],
+        [4, 12, 17],
+      ]);
       assert.match(messages(text, 'DS026')[2], /Did you mean "build"\?/);
     });
     it('DS027 flags "as" in another case than FROM, and a stage written in another case', () => {
       const text = lines('FROM alpine:3.20 as Build', 'FROM alpine:3.20', 'COPY --from=build /a /b');
-      assert.deepEqual(spans(text, 'DS027'), [[0, 17, 19], [2, 12, 17]]);
-      assert.deepEqual(spans(lines('FROM alpine:3.20 AS build', 'FROM alpine:3.20', 'COPY --from=build /a /b'), 'DS027'), []);
+      assert.deepEqual(spans(text, 'DS027'), [
+        [0, 17, 19],
+        [2, 12, 17],
+      ]);
+      assert.deepEqual(
+        spans(lines('FROM alpine:3.20 AS build', 'FROM alpine:3.20', 'COPY --from=build /a /b'), 'DS027'),
+        [],
+      );
     });
   });
 
@@ -290,7 +430,13 @@ describe('Dockerfile rules', () => {
     it('warns (not errors) about an empty CMD or ENTRYPOINT and an empty --from, which docker build accepts', () => {
       const text = lines('FROM alpine:3.20', 'COPY --from= a /b', 'ENTRYPOINT', 'USER nobody');
       const diags = new DockerfileService().diagnose({ uri: 'e', version: 1, text });
-      assert.deepEqual(diags.filter((d) => d.code.startsWith('DSX')).map((d) => [d.code, d.severity]), [['DSX047', 'warning'], ['DSX002', 'warning']]);
+      assert.deepEqual(
+        diags.filter((d) => d.code.startsWith('DSX')).map((d) => [d.code, d.severity]),
+        [
+          ['DSX047', 'warning'],
+          ['DSX002', 'warning'],
+        ],
+      );
     });
   });
 
@@ -307,30 +453,66 @@ describe('Dockerfile rules', () => {
   describe('DS031 EXPOSE', () => {
     it('errors on ports above 65535 and backwards ranges, warns about host:container', () => {
       const text = lines('FROM alpine:3.20', 'EXPOSE 80 70000 90-80 8080:80 3000-3005/udp');
-      assert.deepEqual(spans(text, 'DS031'), [[1, 10, 15], [1, 16, 21], [1, 22, 29]]);
-      const severities = new DockerfileService().diagnose({ uri: 't', version: 1, text }).filter((d) => d.code === 'DS031').map((d) => d.severity);
+      assert.deepEqual(spans(text, 'DS031'), [
+        [1, 10, 15],
+        [1, 16, 21],
+        [1, 22, 29],
+      ]);
+      const severities = new DockerfileService()
+        .diagnose({ uri: 't', version: 1, text })
+        .filter((d) => d.code === 'DS031')
+        .map((d) => d.severity);
       assert.deepEqual(severities, ['error', 'error', 'warning']);
     });
   });
 
   describe('DS032 single stage that ships its toolchain', () => {
     it('notes a build step in a single-stage file', () => {
-      assert.deepEqual(spans(lines('FROM golang:1.22', 'WORKDIR /src', 'COPY . .', 'RUN go build -o /app .'), 'DS032'), [[0, 0, 4]]);
-      assert.deepEqual(spans(lines('FROM golang:1.22 AS build', 'RUN go build -o /app .', 'FROM alpine:3.20', 'COPY --from=build /app /app'), 'DS032'), []);
+      assert.deepEqual(
+        spans(lines('FROM golang:1.22', 'WORKDIR /src', 'COPY . .', 'RUN go build -o /app .'), 'DS032'),
+        [[0, 0, 4]],
+      );
+      assert.deepEqual(
+        spans(
+          lines(
+            'FROM golang:1.22 AS build',
+            'RUN go build -o /app .',
+            'FROM alpine:3.20',
+            'COPY --from=build /app /app',
+          ),
+          'DS032',
+        ),
+        [],
+      );
     });
   });
 
   describe('DS033 EXPOSE without HEALTHCHECK', () => {
     it('notes it on EXPOSE, and not when a HEALTHCHECK exists', () => {
       assert.deepEqual(spans(lines('FROM alpine:3.20', 'EXPOSE 8080'), 'DS033'), [[1, 0, 6]]);
-      assert.deepEqual(spans(lines('FROM alpine:3.20', 'EXPOSE 8080', 'HEALTHCHECK CMD wget -qO- http://localhost:8080/ || exit 1'), 'DS033'), []);
+      assert.deepEqual(
+        spans(
+          lines('FROM alpine:3.20', 'EXPOSE 8080', 'HEALTHCHECK CMD wget -qO- http://localhost:8080/ || exit 1'),
+          'DS033',
+        ),
+        [],
+      );
     });
   });
 
   describe('ignore comments and rule levels', () => {
     it('silences codes for the next instruction, even across a comment block and a continuation', () => {
-      const text = lines('FROM alpine:3.20', '# dockside-ignore DS023, DS010', '# why: the base image has sudo', 'RUN sudo apk add \\', '    curl', 'RUN sudo true');
-      const codes = new DockerfileService().diagnose({ uri: 't', version: 1, text }).map((d) => `${d.code}@${d.range.start.line}`);
+      const text = lines(
+        'FROM alpine:3.20',
+        '# dockside-ignore DS023, DS010',
+        '# why: the base image has sudo',
+        'RUN sudo apk add \\',
+        '    curl',
+        'RUN sudo true',
+      );
+      const codes = new DockerfileService()
+        .diagnose({ uri: 't', version: 1, text })
+        .map((d) => `${d.code}@${d.range.start.line}`);
       assert.ok(!codes.includes('DS023@3') && !codes.includes('DS010@3'), codes.join());
       assert.ok(codes.includes('DS023@5'));
     });
@@ -356,7 +538,8 @@ describe('Dockerfile rules', () => {
       assert.deepEqual(spans(text, 'DS010'), [[3, 4, 7]]);
     });
     it('handles a BOM and flags before the command', () => {
-      const text = '\uFEFFFROM alpine:3.20\nRUN --mount=type=cache,target=/root/.cache/pip --network=default pip install flask\n';
+      const text =
+        '\uFEFFFROM alpine:3.20\nRUN --mount=type=cache,target=/root/.cache/pip --network=default pip install flask\n';
       assert.deepEqual(spans(text, 'DS011'), []);
       assert.deepEqual(spans(text, 'DSX038'), []);
     });

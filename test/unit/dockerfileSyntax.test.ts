@@ -76,7 +76,10 @@ describe('DockerfileService', () => {
   it('computes diagnostics once per document version', () => {
     const service = new DockerfileService();
     const first = service.diagnose({ uri: 'file:///a/Dockerfile', version: 1, text: 'RUNN x' });
-    assert.deepEqual(first.map((d) => d.code), ['DSX020', 'DSX038']);
+    assert.deepEqual(
+      first.map((d) => d.code),
+      ['DSX020', 'DSX038'],
+    );
     const again = service.diagnose({ uri: 'file:///a/Dockerfile', version: 1, text: 'ignored: same version' });
     assert.equal(again, first);
     const next = service.diagnose({ uri: 'file:///a/Dockerfile', version: 2, text: 'FROM alpine:3.20\nUSER nobody\n' });
@@ -84,10 +87,20 @@ describe('DockerfileService', () => {
   });
 
   it('returns diagnostics sorted by position', () => {
-    const diags = new DockerfileService().diagnose({ uri: 'u', version: 1, text: 'FROM alpine:3.20\nRUNN a\nfrom alpine:3.19\nCOPYY a b\nUSER nobody\n' });
+    const diags = new DockerfileService().diagnose({
+      uri: 'u',
+      version: 1,
+      text: 'FROM alpine:3.20\nRUNN a\nfrom alpine:3.19\nCOPYY a b\nUSER nobody\n',
+    });
     const lines = diags.map((d) => d.range.start.line);
-    assert.deepEqual(lines, [...lines].sort((a, b) => a - b));
-    assert.deepEqual(diags.map((d) => d.code), ['DSX038', 'DSX000', 'DSX038']);
+    assert.deepEqual(
+      lines,
+      [...lines].sort((a, b) => a - b),
+    );
+    assert.deepEqual(
+      diags.map((d) => d.code),
+      ['DSX038', 'DSX000', 'DSX038'],
+    );
   });
 });
 
@@ -96,11 +109,17 @@ describe('guards around dockerfile-utils', () => {
     const started = performance.now();
     const diags = syntaxDiagnostics('FROM alpine:3.20 AS ' + 'x'.repeat(60) + '!\n');
     assert.ok(performance.now() - started < 200);
-    assert.deepEqual(diags.map((d) => [d.code, d.severity, d.range.start.character, d.range.end.character]), [['DSX012', 'error', 20, 81]]);
+    assert.deepEqual(
+      diags.map((d) => [d.code, d.severity, d.range.start.character, d.range.end.character]),
+      [['DSX012', 'error', 20, 81]],
+    );
   });
 
   it('still lets the library report a short invalid stage name', () => {
-    assert.deepEqual(syntaxDiagnostics('FROM alpine:3.20 AS 1bad\n').map((d) => d.code), ['DSX012']);
+    assert.deepEqual(
+      syntaxDiagnostics('FROM alpine:3.20 AS 1bad\n').map((d) => d.code),
+      ['DSX012'],
+    );
   });
 });
 
@@ -109,13 +128,17 @@ describe('guards around dockerfile-utils, after a BOM', () => {
     const started = performance.now();
     const diags = syntaxDiagnostics('\uFEFFFROM alpine:3.20 AS ' + 'x'.repeat(60) + "'\n");
     assert.ok(performance.now() - started < 200);
-    assert.deepEqual(diags.map((d) => d.code), ['DSX012']);
+    assert.deepEqual(
+      diags.map((d) => d.code),
+      ['DSX012'],
+    );
   });
 });
 
 describe('shared, memoized parse trees', () => {
   it('give the same answers to the library after Dockside has read the tree', () => {
-    const text = 'FROM registry.example.com/team/app:1.2@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef AS base\nCOPY ["a", "b", "/dest"]\nCOPY ["only"]\nUSER nobody\n';
+    const text =
+      'FROM registry.example.com/team/app:1.2@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef AS base\nCOPY ["a", "b", "/dest"]\nCOPY ["only"]\nUSER nobody\n';
     const plain = syntaxDiagnostics(text);
     const service = new DockerfileService();
     const doc = { uri: 'm', version: 1, text };
@@ -123,6 +146,9 @@ describe('shared, memoized parse trees', () => {
     service.outline(doc);
     const after = service.diagnose(doc).filter((d) => d.code.startsWith('DSX'));
     assert.deepEqual(after, plain);
-    assert.deepEqual(service.hover(doc, { line: 0, character: 8 })?.range, { start: { line: 0, character: 5 }, end: { line: 0, character: 110 } });
+    assert.deepEqual(service.hover(doc, { line: 0, character: 8 })?.range, {
+      start: { line: 0, character: 5 },
+      end: { line: 0, character: 110 },
+    });
   });
 });

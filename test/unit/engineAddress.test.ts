@@ -3,13 +3,26 @@ import { describeEngineAddress, parseEngineAddress, toDockerodeOptions } from '.
 
 describe('engine addresses', () => {
   it('parses unix sockets, and an empty value as the default socket', () => {
-    assert.deepEqual(parseEngineAddress('unix:///tmp/x/docker.sock'), { kind: 'unix', socketPath: '/tmp/x/docker.sock' });
+    assert.deepEqual(parseEngineAddress('unix:///tmp/x/docker.sock'), {
+      kind: 'unix',
+      socketPath: '/tmp/x/docker.sock',
+    });
     assert.deepEqual(parseEngineAddress(''), { kind: 'unix', socketPath: '/var/run/docker.sock' });
   });
 
   it('parses tcp with and without TLS, with default ports', () => {
-    assert.deepEqual(parseEngineAddress('tcp://127.0.0.1:23750'), { kind: 'tcp', host: '127.0.0.1', port: 23750, tls: false });
-    assert.deepEqual(parseEngineAddress('tcp://docker.example', true), { kind: 'tcp', host: 'docker.example', port: 2376, tls: true });
+    assert.deepEqual(parseEngineAddress('tcp://127.0.0.1:23750'), {
+      kind: 'tcp',
+      host: '127.0.0.1',
+      port: 23750,
+      tls: false,
+    });
+    assert.deepEqual(parseEngineAddress('tcp://docker.example', true), {
+      kind: 'tcp',
+      host: 'docker.example',
+      port: 2376,
+      tls: true,
+    });
     assert.deepEqual(parseEngineAddress('tcp://[::1]:2375'), { kind: 'tcp', host: '::1', port: 2375, tls: false });
   });
 

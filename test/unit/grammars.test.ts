@@ -12,18 +12,30 @@ async function registry(): Promise<Registry> {
   const wasm = fs.readFileSync(require.resolve('vscode-oniguruma/release/onig.wasm')).buffer;
   await oniguruma.loadWASM(wasm);
   return new Registry({
-    onigLib: Promise.resolve({ createOnigScanner: (s: string[]) => new oniguruma.OnigScanner(s), createOnigString: (s: string) => new oniguruma.OnigString(s) }),
+    onigLib: Promise.resolve({
+      createOnigScanner: (s: string[]) => new oniguruma.OnigScanner(s),
+      createOnigString: (s: string) => new oniguruma.OnigString(s),
+    }),
     async loadGrammar(scopeName: string) {
       const files: Record<string, string> = {
         'source.dockerignore': 'dockerignore.tmLanguage.json',
         'source.dockerfile.dockside-injection': 'dockerfile-injection.tmLanguage.json',
       };
-      if (files[scopeName]) return parseRawGrammar(fs.readFileSync(path.join(SYNTAXES, files[scopeName]), 'utf8'), files[scopeName]);
+      if (files[scopeName])
+        return parseRawGrammar(fs.readFileSync(path.join(SYNTAXES, files[scopeName]), 'utf8'), files[scopeName]);
       // VS Code's built-in Dockerfile grammar is not on npm; a bare stand-in receives the injection the same way.
-      if (scopeName === 'source.dockerfile') return parseRawGrammar(JSON.stringify({ scopeName: 'source.dockerfile', patterns: [{ match: '^\\s*#.*$', name: 'comment.line.number-sign.dockerfile' }] }), 'base.json');
+      if (scopeName === 'source.dockerfile')
+        return parseRawGrammar(
+          JSON.stringify({
+            scopeName: 'source.dockerfile',
+            patterns: [{ match: '^\\s*#.*$', name: 'comment.line.number-sign.dockerfile' }],
+          }),
+          'base.json',
+        );
       return null;
     },
-    getInjections: (scopeName: string) => (scopeName === 'source.dockerfile' ? ['source.dockerfile.dockside-injection'] : undefined),
+    getInjections: (scopeName: string) =>
+      scopeName === 'source.dockerfile' ? ['source.dockerfile.dockside-injection'] : undefined,
   });
 }
 
@@ -33,11 +45,14 @@ function tokenize(grammar: IGrammar, text: string): [string, string][][] {
   return text.split('\n').map((line) => {
     const result = grammar.tokenizeLine(line, state);
     state = result.ruleStack;
-    return result.tokens.map((t) => [line.slice(t.startIndex, t.endIndex), t.scopes.slice(1).join(' ')] as [string, string]);
+    return result.tokens.map(
+      (t) => [line.slice(t.startIndex, t.endIndex), t.scopes.slice(1).join(' ')] as [string, string],
+    );
   });
 }
 
-const scopeOf = (lines: [string, string][][], line: number, text: string) => lines[line].find(([t]) => t === text)?.[1] ?? '';
+const scopeOf = (lines: [string, string][][], line: number, text: string) =>
+  lines[line].find(([t]) => t === text)?.[1] ?? '';
 
 describe('grammars (vscode-textmate + oniguruma, as VS Code tokenizes)', () => {
   let reg: Registry;
@@ -55,7 +70,19 @@ describe('grammars (vscode-textmate + oniguruma, as VS Code tokenizes)', () => {
 
   it('colours a heredoc body as a string up to its delimiter, with variables, quoted and <<- forms too', async () => {
     const grammar = (await reg.loadGrammar('source.dockerfile'))!;
-    const lines = tokenize(grammar, ['RUN <<EOF', 'apt-get update', 'echo $HOME', 'EOF', 'COPY <<-"CONF" /etc/app.conf', 'key=value', 'CONF', 'CMD ["sh"]'].join('\n'));
+    const lines = tokenize(
+      grammar,
+      [
+        'RUN <<EOF',
+        'apt-get update',
+        'echo $HOME',
+        'EOF',
+        'COPY <<-"CONF" /etc/app.conf',
+        'key=value',
+        'CONF',
+        'CMD ["sh"]',
+      ].join('\n'),
+    );
     assert.match(scopeOf(lines, 0, '<<'), /keyword\.operator\.heredoc\.dockerfile/);
     assert.match(scopeOf(lines, 0, 'EOF'), /entity\.name\.tag\.heredoc\.dockerfile/);
     assert.match(scopeOf(lines, 1, 'apt-get update'), /string\.unquoted\.heredoc\.dockerfile/);

@@ -18,21 +18,33 @@ const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
 /** A snippet's text with every placeholder at its default (first choice), tab stops empty. */
 export function expandSnippet(body: string[]): string {
   let text = body.join('\n');
-  for (let i = 0; i < 5; i++) text = text.replace(/\$\{\d+:([^{}]*)\}/g, '$1').replace(/\$\{\d+\|([^,|]*)[^}]*\|\}/g, '$1');
+  for (let i = 0; i < 5; i++)
+    text = text.replace(/\$\{\d+:([^{}]*)\}/g, '$1').replace(/\$\{\d+\|([^,|]*)[^}]*\|\}/g, '$1');
   return text.replace(/\$\{\d+\}|\$\d+/g, '').replace(/\\\$/g, '$');
 }
 
-const snippets = (file: string): [string, string][] => Object.entries(JSON.parse(fs.readFileSync(path.join(ROOT, 'snippets', file), 'utf8')) as Record<string, { body: string[] }>).map(([name, s]) => [name, expandSnippet(s.body)]);
+const snippets = (file: string): [string, string][] =>
+  Object.entries(
+    JSON.parse(fs.readFileSync(path.join(ROOT, 'snippets', file), 'utf8')) as Record<string, { body: string[] }>,
+  ).map(([name, s]) => [name, expandSnippet(s.body)]);
 
 describe('snippets pass Dockside’s own checks', () => {
   const service = new DockerfileService({ fileExists: () => true });
-  const problems = (text: string) => service.diagnose({ uri: `s-${text.length}-${Math.random()}`, version: 1, text, path: '/w/Dockerfile' }).filter((d) => d.severity === 'error' || d.severity === 'warning');
+  const problems = (text: string) =>
+    service
+      .diagnose({ uri: `s-${text.length}-${Math.random()}`, version: 1, text, path: '/w/Dockerfile' })
+      .filter((d) => d.severity === 'error' || d.severity === 'warning');
 
   for (const [name, text] of snippets('dockerfile.code-snippets')) {
     it(`Dockerfile snippet "${name}" has no errors or warnings`, () => {
       // Fragments (a USER block, a HEALTHCHECK) are checked inside a minimal Dockerfile that is clean on its own.
-      const whole = /^\s*(#.*\n)*\s*FROM /m.test(text) ? text : `FROM debian:12-slim\n${text}\n${/^USER /m.test(text) ? '' : 'USER 1000\n'}CMD ["sh"]\n`;
-      assert.deepEqual(problems(whole).map((d) => `${d.code} line ${d.range.start.line + 1}: ${d.message}`), []);
+      const whole = /^\s*(#.*\n)*\s*FROM /m.test(text)
+        ? text
+        : `FROM debian:12-slim\n${text}\n${/^USER /m.test(text) ? '' : 'USER 1000\n'}CMD ["sh"]\n`;
+      assert.deepEqual(
+        problems(whole).map((d) => `${d.code} line ${d.range.start.line + 1}: ${d.message}`),
+        [],
+      );
     });
   }
 
@@ -42,25 +54,47 @@ describe('snippets pass Dockside’s own checks', () => {
 
   for (const [name, text] of snippets('compose.code-snippets')) {
     it(`compose snippet "${name}" has no errors or warnings`, () => {
-      assert.deepEqual(composeDiagnostics(text).filter((d) => d.severity === 'error' || d.severity === 'warning').map((d) => `${d.code} line ${d.range.start.line + 1}: ${d.message}`), []);
+      assert.deepEqual(
+        composeDiagnostics(text)
+          .filter((d) => d.severity === 'error' || d.severity === 'warning')
+          .map((d) => `${d.code} line ${d.range.start.line + 1}: ${d.message}`),
+        [],
+      );
     });
   }
 
   it('the walkthrough examples are clean too', () => {
-    assert.deepEqual(problems(EXAMPLE_DOCKERFILE).map((d) => d.code), []);
-    assert.deepEqual(composeDiagnostics(EXAMPLE_COMPOSE).filter((d) => d.severity !== 'information' && d.severity !== 'hint').map((d) => d.code), []);
+    assert.deepEqual(
+      problems(EXAMPLE_DOCKERFILE).map((d) => d.code),
+      [],
+    );
+    assert.deepEqual(
+      composeDiagnostics(EXAMPLE_COMPOSE)
+        .filter((d) => d.severity !== 'information' && d.severity !== 'hint')
+        .map((d) => d.code),
+      [],
+    );
   });
 
   it('has .dockerignore snippets for Node, Python and Go, and compose snippets for the notes’ services', () => {
-    assert.deepEqual(snippets('dockerignore.code-snippets').map(([n]) => n.split(' ')[0]), ['Node.js', 'Python', 'Go']);
-    assert.deepEqual(snippets('compose.code-snippets').map(([n]) => n), ['Postgres + pgadmin', 'MongoDB', 'App with a database (wait until healthy)']);
+    assert.deepEqual(
+      snippets('dockerignore.code-snippets').map(([n]) => n.split(' ')[0]),
+      ['Node.js', 'Python', 'Go'],
+    );
+    assert.deepEqual(
+      snippets('compose.code-snippets').map(([n]) => n),
+      ['Postgres + pgadmin', 'MongoDB', 'App with a database (wait until healthy)'],
+    );
   });
 });
 
 describe('lessons and topics', () => {
   it('has a lesson for every topic of the notes', () => {
     const ids = new Set(allLessons().map((l) => l.id));
-    assert.deepEqual(Object.entries(TOPICS).filter(([, id]) => !ids.has(id)), []);
+    assert.deepEqual(
+      Object.entries(TOPICS).filter(([, id]) => !ids.has(id)),
+      [],
+    );
   });
 
   it('reaches every lesson from a walkthrough step, a hover or a diagnostic', () => {
@@ -68,25 +102,48 @@ describe('lessons and topics', () => {
     for (const r of DOCKERFILE_RULES) reached.add(r.lesson);
     for (const d of Object.values(INSTRUCTION_DOCS)) reached.add(d.lesson);
     // Syntax errors (DSX codes) link their lesson too.
-    for (const d of new DockerfileService().diagnose({ uri: 'syntax', version: 1, text: 'FROM alpine:3.20\nRUNN echo\n' })) reached.add(d.lesson);
+    for (const d of new DockerfileService().diagnose({
+      uri: 'syntax',
+      version: 1,
+      text: 'FROM alpine:3.20\nRUNN echo\n',
+    }))
+      reached.add(d.lesson);
     for (const code of COMPOSE_CODES) {
-      const d = composeDiagnostics('x: 1\n').concat([]).find((x) => x.code === code);
+      const d = composeDiagnostics('x: 1\n')
+        .concat([])
+        .find((x) => x.code === code);
       if (d) reached.add(d.lesson);
     }
-    const walkthroughText = [JSON.stringify(pkg.contributes.walkthroughs), ...fs.readdirSync(path.join(ROOT, 'media', 'walkthrough')).filter((f) => f.endsWith('.md')).map((f) => fs.readFileSync(path.join(ROOT, 'media', 'walkthrough', f), 'utf8'))].join('\n');
+    const walkthroughText = [
+      JSON.stringify(pkg.contributes.walkthroughs),
+      ...fs
+        .readdirSync(path.join(ROOT, 'media', 'walkthrough'))
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => fs.readFileSync(path.join(ROOT, 'media', 'walkthrough', f), 'utf8')),
+    ].join('\n');
     for (const m of walkthroughText.matchAll(/dockside\.openLesson\?%5B%22([a-z-]+)%22%5D/g)) reached.add(m[1]);
     const composeSource = fs.readFileSync(path.join(ROOT, 'src', 'language', 'compose', 'composeService.ts'), 'utf8');
     for (const m of composeSource.matchAll(/lesson: '([a-z-]+)'/g)) reached.add(m[1]);
-    assert.deepEqual(allLessons().map((l) => l.id).filter((id) => !reached.has(id)), []);
+    assert.deepEqual(
+      allLessons()
+        .map((l) => l.id)
+        .filter((id) => !reached.has(id)),
+      [],
+    );
   });
 
   it('names every compose code in a lesson (singly or in a range such as CS006–CS009)', () => {
-    const text = allLessons().map((l) => fs.readFileSync(path.join(ROOT, 'media', 'lessons', `${l.id}.md`), 'utf8')).join('\n');
+    const text = allLessons()
+      .map((l) => fs.readFileSync(path.join(ROOT, 'media', 'lessons', `${l.id}.md`), 'utf8'))
+      .join('\n');
     const named = new Set<string>();
     for (const m of text.matchAll(/CS(\d{3})(?:[–-]CS(\d{3}))?/g)) {
       for (let n = Number(m[1]); n <= Number(m[2] ?? m[1]); n++) named.add(`CS${String(n).padStart(3, '0')}`);
     }
-    assert.deepEqual(COMPOSE_CODES.filter((c) => !named.has(c)), []);
+    assert.deepEqual(
+      COMPOSE_CODES.filter((c) => !named.has(c)),
+      [],
+    );
   });
 
   it('every walkthrough step completes through a real action, not a "mark done" click', () => {
@@ -104,15 +161,34 @@ describe('lessons and topics', () => {
 });
 
 describe('walkthrough achievements from the engine’s state', () => {
-  const c = (name: string, extra: object) => toContainer({ Id: name.padEnd(64, '0'), Names: [`/${name}`], State: 'running', Status: 'Up', ...extra });
+  const c = (name: string, extra: object) =>
+    toContainer({ Id: name.padEnd(64, '0'), Names: [`/${name}`], State: 'running', Status: 'Up', ...extra });
 
   it('sees a published port, a named volume, a shared user network and a running compose project', () => {
-    const none = achievements({ containers: new Map([['a', c('a', { Ports: [{ PrivatePort: 80, Type: 'tcp' }], NetworkSettings: { Networks: { bridge: {} } } })]]) });
+    const none = achievements({
+      containers: new Map([
+        ['a', c('a', { Ports: [{ PrivatePort: 80, Type: 'tcp' }], NetworkSettings: { Networks: { bridge: {} } } })],
+      ]),
+    });
     assert.deepEqual(none, []);
     const all = achievements({
       containers: new Map([
-        ['a', c('a', { Ports: [{ IP: '0.0.0.0', PrivatePort: 80, PublicPort: 8080, Type: 'tcp' }], NetworkSettings: { Networks: { lab: {} } }, Labels: { 'com.docker.compose.project': 'p' } })],
-        ['b', c('b', { Mounts: [{ Type: 'volume', Name: 'notes', Source: '/v', Destination: '/data' }], NetworkSettings: { Networks: { lab: {} } }, Labels: { 'com.docker.compose.project': 'p' } })],
+        [
+          'a',
+          c('a', {
+            Ports: [{ IP: '0.0.0.0', PrivatePort: 80, PublicPort: 8080, Type: 'tcp' }],
+            NetworkSettings: { Networks: { lab: {} } },
+            Labels: { 'com.docker.compose.project': 'p' },
+          }),
+        ],
+        [
+          'b',
+          c('b', {
+            Mounts: [{ Type: 'volume', Name: 'notes', Source: '/v', Destination: '/data' }],
+            NetworkSettings: { Networks: { lab: {} } },
+            Labels: { 'com.docker.compose.project': 'p' },
+          }),
+        ],
       ]),
     });
     assert.deepEqual(all, ['publishedRunning', 'volumeUsed', 'networkShared', 'composeRunning']);
@@ -121,18 +197,33 @@ describe('walkthrough achievements from the engine’s state', () => {
 
 describe('Explain This Dockerfile', () => {
   it('walks the file instruction by instruction: what, when, layer or not, what breaks the cache, which lesson', () => {
-    const text = ['FROM node:22-slim AS build', 'WORKDIR /app', 'COPY package.json ./', 'RUN npm ci && \\', '    npm run build', '', 'FROM nginx:1.27-alpine', 'COPY --from=build /app/dist /usr/share/nginx/html', 'LABEL note="<b>hi</b>"', 'CMD ["nginx", "-g", "daemon off;"]', ''].join('\n');
+    const text = [
+      'FROM node:22-slim AS build',
+      'WORKDIR /app',
+      'COPY package.json ./',
+      'RUN npm ci && \\',
+      '    npm run build',
+      '',
+      'FROM nginx:1.27-alpine',
+      'COPY --from=build /app/dist /usr/share/nginx/html',
+      'LABEL note="<b>hi</b>"',
+      'CMD ["nginx", "-g", "daemon off;"]',
+      '',
+    ].join('\n');
     const steps = explainDockerfile(text);
-    assert.deepEqual(steps.map((s) => [s.line, s.keyword, s.stage, s.layer]), [
-      [0, 'FROM', 0, false],
-      [1, 'WORKDIR', 0, false],
-      [2, 'COPY', 0, true],
-      [3, 'RUN', 0, true],
-      [6, 'FROM', 1, false],
-      [7, 'COPY', 1, true],
-      [8, 'LABEL', 1, false],
-      [9, 'CMD', 1, false],
-    ]);
+    assert.deepEqual(
+      steps.map((s) => [s.line, s.keyword, s.stage, s.layer]),
+      [
+        [0, 'FROM', 0, false],
+        [1, 'WORKDIR', 0, false],
+        [2, 'COPY', 0, true],
+        [3, 'RUN', 0, true],
+        [6, 'FROM', 1, false],
+        [7, 'COPY', 1, true],
+        [8, 'LABEL', 1, false],
+        [9, 'CMD', 1, false],
+      ],
+    );
     assert.deepEqual([steps[3].time, steps[9 - 2].time], ['build', 'run']);
     assert.equal(steps[3].text, 'RUN npm ci && \\\n    npm run build');
     assert.match(steps[2].cache, /Rebuilt when any copied file changes/);

@@ -19,14 +19,23 @@ describe('lessons', () => {
   });
 
   it('has no Markdown file that the index does not list', () => {
-    const files = fs.readdirSync(LESSON_DIR).filter((f) => f.endsWith('.md')).sort();
-    assert.deepEqual(files, allLessons().map((l) => lessonFileName(l.id)).sort());
+    const files = fs
+      .readdirSync(LESSON_DIR)
+      .filter((f) => f.endsWith('.md'))
+      .sort();
+    assert.deepEqual(
+      files,
+      allLessons()
+        .map((l) => lessonFileName(l.id))
+        .sort(),
+    );
   });
 
   it('links only to lessons that exist', () => {
     for (const lesson of allLessons()) {
       const text = fs.readFileSync(path.join(LESSON_DIR, lessonFileName(lesson.id)), 'utf8');
-      for (const m of text.matchAll(/\]\(([a-z-]+)\.md\)/g)) assert.ok(findLesson(m[1]), `${lesson.id} links to ${m[1]}`);
+      for (const m of text.matchAll(/\]\(([a-z-]+)\.md\)/g))
+        assert.ok(findLesson(m[1]), `${lesson.id} links to ${m[1]}`);
     }
   });
 

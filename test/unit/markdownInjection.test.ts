@@ -20,7 +20,13 @@ function assertInert(markdown: string, hostile: string, shown = true): void {
   if (shown) assert.ok(html.includes('attacker.example'), `the hostile text still shows, as text (${hostile})`);
 }
 
-const HOSTILE = ['![t](https://attacker.example/pixel.png)', '[click](https://attacker.example/)', '<img src=https://attacker.example/x onerror=alert(1)>', '`x` ![t](https://attacker.example/p.png)', 'x`![t](https://attacker.example/p.png)`'];
+const HOSTILE = [
+  '![t](https://attacker.example/pixel.png)',
+  '[click](https://attacker.example/)',
+  '<img src=https://attacker.example/x onerror=alert(1)>',
+  '`x` ![t](https://attacker.example/p.png)',
+  'x`![t](https://attacker.example/p.png)`',
+];
 
 describe('no injection through hovers and tooltips', () => {
   it('escapes Markdown and fences code spans so no hostile name renders as markup', () => {
@@ -53,7 +59,13 @@ describe('no injection through hovers and tooltips', () => {
     for (const [n, h] of HOSTILE.entries()) {
       const q = JSON.stringify(h);
       const text = `services:\n  ${q}:\n    image: ${q}\n    ports:\n      - ${q}\n    volumes:\n      - ${JSON.stringify(`${h}:/data`)}\n    restart: ${q}\n`;
-      for (const [line, character] of [[1, 4], [2, 14], [4, 10], [6, 10], [7, 14]]) {
+      for (const [line, character] of [
+        [1, 4],
+        [2, 14],
+        [4, 10],
+        [6, 10],
+        [7, 14],
+      ]) {
         const hover = service.hover({ uri: `c${n}`, version: 1, text }, { line, character });
         if (hover) assertInert(hover.markdown, h);
       }
@@ -62,10 +74,30 @@ describe('no injection through hovers and tooltips', () => {
 
   it('explorer tooltips show names and labels from the engine as text', () => {
     for (const h of HOSTILE) {
-      const c = toContainer({ Id: 'a'.repeat(64), Names: [`/${h}`], Image: h, ImageID: 'sha256:' + 'b'.repeat(64), Command: '', Created: 0, Ports: [], Labels: { 'com.docker.compose.project': h }, State: 'running', Status: h, HostConfig: { NetworkMode: h }, NetworkSettings: { Networks: {} }, Mounts: [] } as never);
+      const c = toContainer({
+        Id: 'a'.repeat(64),
+        Names: [`/${h}`],
+        Image: h,
+        ImageID: 'sha256:' + 'b'.repeat(64),
+        Command: '',
+        Created: 0,
+        Ports: [],
+        Labels: { 'com.docker.compose.project': h },
+        State: 'running',
+        Status: h,
+        HostConfig: { NetworkMode: h },
+        NetworkSettings: { Networks: {} },
+        Mounts: [],
+      } as never);
       assertInert(containerTooltip(c, [`X=${h}`]), h);
       assertInert(projectTooltip(h, 1, 2), h);
-      assertInert(imageTooltip(toImage({ Id: 'sha256:' + 'c'.repeat(64), RepoTags: [h], Created: 0, Size: 1, Labels: null } as never), [c]), h);
+      assertInert(
+        imageTooltip(
+          toImage({ Id: 'sha256:' + 'c'.repeat(64), RepoTags: [h], Created: 0, Size: 1, Labels: null } as never),
+          [c],
+        ),
+        h,
+      );
     }
   });
 });

@@ -44,12 +44,15 @@ function identifiers(text: string): string[] {
   return [...found].filter((n) => n.length > 2).slice(0, 6);
 }
 
-const renamed = (text: string, from: string, to: string) => text.replace(new RegExp(`(?<![\\w.-])${from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`, 'g'), to);
+const renamed = (text: string, from: string, to: string) =>
+  text.replace(new RegExp(`(?<![\\w.-])${from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`, 'g'), to);
 
 describe('prototype names as identifiers (constructor, __proto__, toString, hasOwnProperty)', () => {
   it('give Dockerfiles the same findings as ordinary names, and never an exception', () => {
     const failures: string[] = [];
-    const service = new DockerfileService({ onRuleError: (code, err) => failures.push(`${code}: ${(err as Error).message}`) });
+    const service = new DockerfileService({
+      onRuleError: (code, err) => failures.push(`${code}: ${(err as Error).message}`),
+    });
     const texts = [...DIFFERENTIAL_CASES, ...corpusDockerfiles().slice(0, 60)];
     let compared = 0;
     let version = 0;
@@ -57,11 +60,18 @@ describe('prototype names as identifiers (constructor, __proto__, toString, hasO
     const verdict = (text: string, name: string, ordinary: string) => {
       const doc = { uri: 'file:///p/Dockerfile', version: ++version, text };
       const found = service.diagnose(doc);
-      const out = found.map((d) => `${d.code} ${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character}`);
+      const out = found.map(
+        (d) =>
+          `${d.code} ${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character}`,
+      );
       for (const d of found) out.push(...service.quickFixes(doc, d).map((f) => f.title));
-      text.split('\n').slice(0, 40).forEach((l, line) => {
-        for (let at = l.indexOf(name); at >= 0; at = l.indexOf(name, at + 1)) out.push(service.hover(doc, { line, character: at + 1 })?.markdown ?? '');
-      });
+      text
+        .split('\n')
+        .slice(0, 40)
+        .forEach((l, line) => {
+          for (let at = l.indexOf(name); at >= 0; at = l.indexOf(name, at + 1))
+            out.push(service.hover(doc, { line, character: at + 1 })?.markdown ?? '');
+        });
       return out.map((x) => x.split(escapeMarkdown(name)).join(escapeMarkdown(ordinary)).split(name).join(ordinary));
     };
     for (const text of texts) {
@@ -70,7 +80,10 @@ describe('prototype names as identifiers (constructor, __proto__, toString, hasO
           const a = verdict(renamed(text, id, proto), proto, ordinary);
           const b = verdict(renamed(text, id, ordinary), ordinary, ordinary);
           compared++;
-          if (a.join('\n') !== b.join('\n')) failures.push(`${id} → ${proto}:\n  got      ${a.join(', ')}\n  ordinary ${b.join(', ')}\n${renamed(text, id, proto).slice(0, 300)}`);
+          if (a.join('\n') !== b.join('\n'))
+            failures.push(
+              `${id} → ${proto}:\n  got      ${a.join(', ')}\n  ordinary ${b.join(', ')}\n${renamed(text, id, proto).slice(0, 300)}`,
+            );
         }
       }
     }
@@ -81,8 +94,15 @@ describe('prototype names as identifiers (constructor, __proto__, toString, hasO
   it('a stage named constructor keeps every other syntax error (the CLI would exit 0 without them)', () => {
     const service = new DockerfileService();
     for (const [n, [proto]] of PAIRS.entries()) {
-      const found = service.diagnose({ uri: 'x', version: n, text: `FROM alpine:3.19 AS ${proto}\nUSER app\nCOPPY . /app\n` });
-      assert.ok(found.some((d) => d.code === 'DSX038' && d.severity === 'error'), proto);
+      const found = service.diagnose({
+        uri: 'x',
+        version: n,
+        text: `FROM alpine:3.19 AS ${proto}\nUSER app\nCOPPY . /app\n`,
+      });
+      assert.ok(
+        found.some((d) => d.code === 'DSX038' && d.severity === 'error'),
+        proto,
+      );
       assert.ok(!found.some((d) => d.code === 'DSX999'), proto);
     }
   });

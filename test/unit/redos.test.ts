@@ -31,18 +31,29 @@ function collect(): Found[] {
   for (const file of sourceFiles(SRC)) {
     const text = fs.readFileSync(file, 'utf8');
     const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
-    const where = (n: ts.Node) => `${path.relative(SRC, file)}:${sf.getLineAndCharacterOfPosition(n.getStart()).line + 1}`;
+    const where = (n: ts.Node) =>
+      `${path.relative(SRC, file)}:${sf.getLineAndCharacterOfPosition(n.getStart()).line + 1}`;
     const visit = (node: ts.Node): void => {
       if (ts.isRegularExpressionLiteral(node)) {
         const literal = node.text;
         const end = literal.lastIndexOf('/');
         out.push({ where: where(node), source: literal.slice(1, end), flags: literal.slice(end + 1) });
-      } else if ((ts.isNewExpression(node) || ts.isCallExpression(node)) && ts.isIdentifier(node.expression) && node.expression.text === 'RegExp') {
+      } else if (
+        (ts.isNewExpression(node) || ts.isCallExpression(node)) &&
+        ts.isIdentifier(node.expression) &&
+        node.expression.text === 'RegExp'
+      ) {
         const [pattern, flags] = node.arguments ?? [];
         const flagText = flags && ts.isStringLiteralLike(flags) ? flags.text : '';
-        if (pattern && ts.isStringLiteralLike(pattern)) out.push({ where: where(node), source: pattern.text, flags: flagText });
+        if (pattern && ts.isStringLiteralLike(pattern))
+          out.push({ where: where(node), source: pattern.text, flags: flagText });
         // A pattern built from a template: the interpolated parts are names (escaped or fixed words); an `x` stands for each.
-        else if (pattern && ts.isTemplateExpression(pattern)) out.push({ where: where(node), source: pattern.head.text + pattern.templateSpans.map((s) => `x${s.literal.text}`).join(''), flags: flagText });
+        else if (pattern && ts.isTemplateExpression(pattern))
+          out.push({
+            where: where(node),
+            source: pattern.head.text + pattern.templateSpans.map((s) => `x${s.literal.text}`).join(''),
+            flags: flagText,
+          });
       }
       ts.forEachChild(node, visit);
     };
@@ -68,7 +79,10 @@ describe('regular expressions in src/ run in linear time (ReDoS guard)', functio
       seen.add(key);
       const result = checkSync(f.source, f.flags, { timeout: 5000 });
       if (result.status === 'safe' || ALLOWED[key]) continue;
-      const why = result.status === 'vulnerable' ? `${result.complexity.type}, e.g. ${JSON.stringify(result.attack.string).slice(0, 60)}` : `unknown (${result.status === 'unknown' ? result.error.kind : ''})`;
+      const why =
+        result.status === 'vulnerable'
+          ? `${result.complexity.type}, e.g. ${JSON.stringify(result.attack.string).slice(0, 60)}`
+          : `unknown (${result.status === 'unknown' ? result.error.kind : ''})`;
       bad.push(`${f.where} ${key}: ${why}`);
     }
     assert.deepEqual(bad, []);

@@ -20,8 +20,17 @@ describe('secret detection', () => {
   });
 
   it('recognises secret-looking names but not references to secret files', () => {
-    for (const n of ['POSTGRES_PASSWORD', 'api_key', 'GITHUB_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'PRIVATE_KEY', 'PGADMIN_DEFAULT_PASSWORD']) assert.ok(looksLikeSecretName(n), n);
-    for (const n of ['POSTGRES_PASSWORD_FILE', 'PGDATA', 'NODE_ENV', 'TOKEN_PATH', 'PASSWORD_MIN_LENGTH']) assert.ok(!looksLikeSecretName(n), n);
+    for (const n of [
+      'POSTGRES_PASSWORD',
+      'api_key',
+      'GITHUB_TOKEN',
+      'AWS_SECRET_ACCESS_KEY',
+      'PRIVATE_KEY',
+      'PGADMIN_DEFAULT_PASSWORD',
+    ])
+      assert.ok(looksLikeSecretName(n), n);
+    for (const n of ['POSTGRES_PASSWORD_FILE', 'PGDATA', 'NODE_ENV', 'TOKEN_PATH', 'PASSWORD_MIN_LENGTH'])
+      assert.ok(!looksLikeSecretName(n), n);
   });
 });
 
@@ -45,11 +54,14 @@ describe('maskSecrets: the one masking function for tooltips, logs, run lines an
     ['URL=https://user@host/x', 'URL=https://user@host/x'],
     ['URL=https://host/x?a=b@c', 'URL=https://host/x?a=b@c'],
     // Run lines and log lines: each assignment's value up to its word's end, or its closing quote.
-    ["docker run -d -e API_TOKEN=abc -e MODE=prod img", 'docker run -d -e API_TOKEN=•••••• -e MODE=prod img'],
+    ['docker run -d -e API_TOKEN=abc -e MODE=prod img', 'docker run -d -e API_TOKEN=•••••• -e MODE=prod img'],
     ["docker run -e 'DB_PASSWORD=a b' -e MODE=x img", "docker run -e 'DB_PASSWORD=••••••' -e MODE=x img"],
     ['Started web: docker run -e "SECRET_KEY=x y" img', 'Started web: docker run -e "SECRET_KEY=••••••" img'],
     ['    - API_TOKEN=x', '    - API_TOKEN=••••••'],
-    ['Running img: pull access denied for mongodb://root:pw@mongo', 'Running img: pull access denied for mongodb://root:••••••@mongo'],
+    [
+      'Running img: pull access denied for mongodb://root:pw@mongo',
+      'Running img: pull access denied for mongodb://root:••••••@mongo',
+    ],
     ['tcp://user:pw@10.0.0.1:2376 is not reachable', 'tcp://user:••••••@10.0.0.1:2376 is not reachable'],
   ];
   for (const [input, expected] of cases) {

@@ -51,7 +51,10 @@ describe('dockerfile-ast variable lookups through an index', () => {
       const lineCount = text.split('\n').length;
       const names = new Set(['PATH', 'HOME', 'NOPE']);
       for (const m of text.matchAll(/\b[A-Z_][A-Z0-9_]*\b/g)) names.add(m[0]);
-      const templates = tree.getFROMs().map((f) => tree.getContainingImage(f.getRange().end)).filter((t) => t && t !== tree);
+      const templates = tree
+        .getFROMs()
+        .map((f) => tree.getContainingImage(f.getRange().end))
+        .filter((t) => t && t !== tree);
       for (const name of [...names].slice(0, 40)) {
         for (let line = 0; line <= lineCount; line++) {
           let original: unknown;
@@ -63,11 +66,24 @@ describe('dockerfile-ast variable lookups through an index', () => {
             original = tree.resolveVariable(name, line);
           }
           assert.equal(tree.resolveVariable(name, line), original, `resolve ${name} at ${line}\n${text}`);
-          for (const t of templates) assert.equal((t as unknown as { resolveVariable(n: string, l: number): unknown }).resolveVariable(name, line), ORIGINAL_LOOKUPS.templateResolve.call(t, name, line));
-          const instruction = tree.getInstructions().find((i) => i.getRange().start.line <= line && line <= i.getRange().end.line);
+          for (const t of templates)
+            assert.equal(
+              (t as unknown as { resolveVariable(n: string, l: number): unknown }).resolveVariable(name, line),
+              ORIGINAL_LOOKUPS.templateResolve.call(t, name, line),
+            );
+          const instruction = tree
+            .getInstructions()
+            .find((i) => i.getRange().start.line <= line && line <= i.getRange().end.line);
           if (instruction) {
-            const call = (instruction as unknown as { isBuildVariable(n: string, l: number): unknown }).isBuildVariable(name, line);
-            assert.equal(call, ORIGINAL_LOOKUPS.isBuildVariable.call(instruction, name, line), `isBuildVariable ${name} at ${line}\n${text}`);
+            const call = (instruction as unknown as { isBuildVariable(n: string, l: number): unknown }).isBuildVariable(
+              name,
+              line,
+            );
+            assert.equal(
+              call,
+              ORIGINAL_LOOKUPS.isBuildVariable.call(instruction, name, line),
+              `isBuildVariable ${name} at ${line}\n${text}`,
+            );
           }
           compared++;
         }
@@ -77,9 +93,17 @@ describe('dockerfile-ast variable lookups through an index', () => {
   });
 
   it('makes validation of many ARG/ENV pairs linear (it was quadratic: 4,000 pairs took seconds)', () => {
-    const make = (n: number) => 'FROM alpine:3.20\n' + Array.from({ length: n }, (_, i) => `ARG A${i}=x\nENV E${i}=$A${i}`).join('\n') + '\n';
+    const make = (n: number) =>
+      'FROM alpine:3.20\n' + Array.from({ length: n }, (_, i) => `ARG A${i}=x\nENV E${i}=$A${i}`).join('\n') + '\n';
     // A fresh text per run, so no parse is reused between the sizes.
     let salt = 0;
-    assertLinear((n) => ast.DockerfileParser.parse(make(n) + `# ${salt++}\n`).getInstructions().forEach((i) => i.getVariables()), 300, 'variables of many ARG/ENV pairs');
+    assertLinear(
+      (n) =>
+        ast.DockerfileParser.parse(make(n) + `# ${salt++}\n`)
+          .getInstructions()
+          .forEach((i) => i.getVariables()),
+      300,
+      'variables of many ARG/ENV pairs',
+    );
   });
 });

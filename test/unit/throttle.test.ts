@@ -17,10 +17,18 @@ describe('progress throttle (at most ten updates a second, the last one never lo
     await sleep(150);
     assert.equal(reports[0].value, 0, 'the first message is shown at once');
     assert.equal(reports[reports.length - 1].value, 1999, 'the last message is shown');
-    for (let i = 1; i < reports.length; i++) assert.ok(reports[i].at - reports[i - 1].at >= 99, `reports ${i - 1} and ${i} came ${(reports[i].at - reports[i - 1].at).toFixed(1)} ms apart`);
+    for (let i = 1; i < reports.length; i++)
+      assert.ok(
+        reports[i].at - reports[i - 1].at >= 99,
+        `reports ${i - 1} and ${i} came ${(reports[i].at - reports[i - 1].at).toFixed(1)} ms apart`,
+      );
     assert.ok(reports.length <= Math.ceil(elapsed / 100) + 2, `${reports.length} reports in ${elapsed.toFixed(0)} ms`);
     assert.ok(reports.length >= 5, 'progress keeps moving during the burst');
-    assert.deepEqual(reports.map((r) => r.value), [...reports.map((r) => r.value)].sort((a, b) => a - b), 'in order, none twice');
+    assert.deepEqual(
+      reports.map((r) => r.value),
+      [...reports.map((r) => r.value)].sort((a, b) => a - b),
+      'in order, none twice',
+    );
     assert.equal(new Set(reports.map((r) => r.value)).size, reports.length);
   });
 

@@ -5,7 +5,10 @@ import { ENGINE_COMMANDS } from '../../src/vscode/engineCommands';
 
 const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', 'package.json'), 'utf8')) as {
   capabilities: { untrustedWorkspaces: { supported: string | boolean } };
-  contributes: { commands: { command: string; title: string }[]; menus: Record<string, { command?: string; when?: string }[]> };
+  contributes: {
+    commands: { command: string; title: string }[];
+    menus: Record<string, { command?: string; when?: string }[]>;
+  };
 };
 
 /**
@@ -13,7 +16,7 @@ const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', 
  * command must be put in ENGINE_COMMANDS or here, with the reason: the test below fails until it is.
  */
 const SAFE: Readonly<Record<string, string>> = {
-  'dockside.showLog': 'shows Dockside\'s own log',
+  'dockside.showLog': "shows Dockside's own log",
   'dockside.openLesson': 'opens a lesson shipped with the extension',
   'dockside.copyId': 'copies what the explorer already shows',
   'dockside.copyName': 'copies what the explorer already shows',
@@ -41,7 +44,8 @@ describe('workspace trust: engine commands are refused and hidden in untrusted w
   });
 
   it('names each engine command by its title in the refusal', () => {
-    for (const [id, title] of Object.entries(ENGINE_COMMANDS)) assert.equal(title, contributed.get(id)!.replace(/…$/, ''), id);
+    for (const [id, title] of Object.entries(ENGINE_COMMANDS))
+      assert.equal(title, contributed.get(id)!.replace(/…$/, ''), id);
   });
 
   it('hides engine commands from every menu of an untrusted workspace', () => {
@@ -49,7 +53,8 @@ describe('workspace trust: engine commands are refused and hidden in untrusted w
     for (const [menu, entries] of Object.entries(manifest.contributes.menus)) {
       for (const e of entries) {
         if (!e.command || !(e.command in ENGINE_COMMANDS) || e.when === 'false') continue;
-        if (!/(^|&&\s*)isWorkspaceTrusted(\s*&&|$)/.test(e.when ?? '')) missing.push(`${menu}: ${e.command} (${e.when ?? 'no when'})`);
+        if (!/(^|&&\s*)isWorkspaceTrusted(\s*&&|$)/.test(e.when ?? ''))
+          missing.push(`${menu}: ${e.command} (${e.when ?? 'no when'})`);
       }
     }
     assert.deepEqual(missing, []);

@@ -19,7 +19,13 @@ describe('VersionedCache', () => {
     cache.get('a', 1, () => 'again');
     cache.get('c', 1, () => 'c1');
     assert.equal(cache.size, 2);
-    assert.equal(cache.get('a', 1, () => 'recomputed'), 'a1');
-    assert.equal(cache.get('b', 1, () => 'recomputed'), 'recomputed');
+    assert.equal(
+      cache.get('a', 1, () => 'recomputed'),
+      'a1',
+    );
+    assert.equal(
+      cache.get('b', 1, () => 'recomputed'),
+      'recomputed',
+    );
   });
 });

@@ -19,7 +19,11 @@ exports.run = async function run() {
   const unknown = diagnostics.find((d) => d.message === 'Unknown instruction: RUNN');
   assert.ok(unknown, `expected the RUNN error, got ${JSON.stringify(diagnostics.map((d) => d.message))}`);
   assert.equal(unknown.code.value, 'DSX038');
-  const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', doc.uri, new vscode.Position(1, 1));
+  const hovers = await vscode.commands.executeCommand(
+    'vscode.executeHoverProvider',
+    doc.uri,
+    new vscode.Position(1, 1),
+  );
   const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
   assert.match(text, /Starts a build stage on top of a base image/);
   console.log(`VS Code desktop: ${path.basename(doc.fileName)} checked`);

@@ -41,7 +41,13 @@ function parsed(text: string) {
   return { doc, toRange, offsetOf };
 }
 
-const SINGULAR: Record<ComposeSection, ComposeSymbol['kind']> = { services: 'service', networks: 'network', volumes: 'volume', secrets: 'secret', configs: 'config' };
+const SINGULAR: Record<ComposeSection, ComposeSymbol['kind']> = {
+  services: 'service',
+  networks: 'network',
+  volumes: 'volume',
+  secrets: 'secret',
+  configs: 'config',
+};
 
 /** The outline: services, networks, volumes, secrets and configs, each with its entries. */
 export function composeOutline(text: string): ComposeSymbol[] {
@@ -61,23 +67,50 @@ export function composeOutline(text: string): ComposeSymbol[] {
         if (name === undefined || !k.range) continue;
         const v = entry.value as Node | null;
         const end = v?.range ? v.range[1] : k.range[1];
-        const detail = section === 'services' ? str(pair(v, 'image')?.value) ?? (pair(v, 'build') ? 'build' : '') : str(pair(v, 'driver')?.value) ?? str(pair(v, 'file')?.value) ?? '';
-        children.push({ name, detail, kind: SINGULAR[section], range: toRange(k.range[0], end), selectionRange: toRange(k.range[0], k.range[1]), children: [] });
+        const detail =
+          section === 'services'
+            ? (str(pair(v, 'image')?.value) ?? (pair(v, 'build') ? 'build' : ''))
+            : (str(pair(v, 'driver')?.value) ?? str(pair(v, 'file')?.value) ?? '');
+        children.push({
+          name,
+          detail,
+          kind: SINGULAR[section],
+          range: toRange(k.range[0], end),
+          selectionRange: toRange(k.range[0], k.range[1]),
+          children: [],
+        });
       }
     }
     const end = (p.value as Node | null)?.range?.[1] ?? key.range[1];
-    out.push({ name: section, detail: `${children.length}`, kind: 'section', range: toRange(key.range[0], end), selectionRange: toRange(key.range[0], key.range[1]), children });
+    out.push({
+      name: section,
+      detail: `${children.length}`,
+      kind: 'section',
+      range: toRange(key.range[0], end),
+      selectionRange: toRange(key.range[0], key.range[1]),
+      children,
+    });
   }
   return out;
 }
 
 /** Which top-level section a service field refers into. */
-const REFERENCE_FIELDS: Record<string, ComposeSection> = { depends_on: 'services', links: 'services', extends: 'services', networks: 'networks', volumes: 'volumes', secrets: 'secrets', configs: 'configs', volumes_from: 'services' };
+const REFERENCE_FIELDS: Record<string, ComposeSection> = {
+  depends_on: 'services',
+  links: 'services',
+  extends: 'services',
+  networks: 'networks',
+  volumes: 'volumes',
+  secrets: 'secrets',
+  configs: 'configs',
+  volumes_from: 'services',
+};
 
 /** The name a reference node stands for: `db`, `db:alias` (links), `data:/path` (volumes), long forms' source. */
 function referencedName(field: string, node: unknown): string | undefined {
   const s = str(node);
-  if (s === undefined) return str(pair(node, field === 'volumes' ? 'source' : field === 'extends' ? 'service' : 'source')?.value);
+  if (s === undefined)
+    return str(pair(node, field === 'volumes' ? 'source' : field === 'extends' ? 'service' : 'source')?.value);
   if (field === 'volumes') return s.includes(':') && !/^[./~$]/.test(s) ? s.split(':')[0] : undefined;
   if (field === 'links' || field === 'volumes_from') return s.split(':')[0];
   return s;
@@ -90,7 +123,8 @@ export function composeDefinition(text: string, pos: Position): Range[] {
   const root = doc.contents;
   const services = pair(root, 'services')?.value;
   if (offset === undefined || !isMap(services)) return [];
-  const inside = (n: unknown): boolean => !!n && !!(n as Node).range && (n as Node).range![0] <= offset && offset <= (n as Node).range![1];
+  const inside = (n: unknown): boolean =>
+    !!n && !!(n as Node).range && (n as Node).range![0] <= offset && offset <= (n as Node).range![1];
   for (const s of services.items) {
     if (!inside(s.value)) continue;
     for (const field of Object.keys(REFERENCE_FIELDS)) {
@@ -102,7 +136,8 @@ export function composeDefinition(text: string, pos: Position): Range[] {
       else if (isMap(value)) name = str(value.items.find((p) => inside(p.key))?.key);
       if (field === 'extends' && isMap(value) && pair(value, 'file')) return [];
       const section = own(REFERENCE_FIELDS, field);
-      const target = name === undefined || !section ? undefined : (pair(pair(root, section)?.value, name)?.key as Node | undefined);
+      const target =
+        name === undefined || !section ? undefined : (pair(pair(root, section)?.value, name)?.key as Node | undefined);
       return target?.range ? [toRange(target.range[0], target.range[1])] : [];
     }
   }
@@ -137,7 +172,9 @@ function declaredNames(text: string): Record<ComposeSection, string[]> {
   const out = {} as Record<ComposeSection, string[]>;
   for (const section of SECTIONS) {
     const value = pair(root, section)?.value;
-    out[section] = isMap(value) ? (value as YAMLMap).items.flatMap((p) => (str(p.key) !== undefined ? [str(p.key)!] : [])) : [];
+    out[section] = isMap(value)
+      ? (value as YAMLMap).items.flatMap((p) => (str(p.key) !== undefined ? [str(p.key)!] : []))
+      : [];
   }
   return out;
 }
@@ -160,12 +197,20 @@ export function composeCompletions(text: string, pos: Position): ComposeCompleti
     const path = [...pathAbove(lines, pos.line, value[1].length), value[2]];
     const field = value[2];
     if (path.length === 3 && path[0] === 'services') {
-      if (field === 'pull_policy') return ['always', 'missing', 'never', 'build'].map((v) => ({ label: v, kind: 'value', detail: 'pull policy' }));
-      if (field === 'restart') return RESTART_VALUES.map((v) => ({ label: v, kind: 'value', detail: 'restart policy' }));
-      if (field === 'network_mode') return [...NETWORK_MODES, ...declaredNames(text).services.map((s) => `service:${s}`)].map((v) => ({ label: v, kind: 'value', detail: 'network mode' }));
+      if (field === 'pull_policy')
+        return ['always', 'missing', 'never', 'build'].map((v) => ({ label: v, kind: 'value', detail: 'pull policy' }));
+      if (field === 'restart')
+        return RESTART_VALUES.map((v) => ({ label: v, kind: 'value', detail: 'restart policy' }));
+      if (field === 'network_mode')
+        return [...NETWORK_MODES, ...declaredNames(text).services.map((s) => `service:${s}`)].map((v) => ({
+          label: v,
+          kind: 'value',
+          detail: 'network mode',
+        }));
       if (field === 'extends') return (references(text, path, 'extends') ?? []).filter((c) => c.label !== path[1]);
     }
-    if (field === 'condition' && path[0] === 'services' && path[2] === 'depends_on') return CONDITIONS.map((v) => ({ label: v, kind: 'value', detail: 'depends_on condition' }));
+    if (field === 'condition' && path[0] === 'services' && path[2] === 'depends_on')
+      return CONDITIONS.map((v) => ({ label: v, kind: 'value', detail: 'depends_on condition' }));
     return schemaValues(path).map((v) => ({ label: v, kind: 'value' }));
   }
   if (key) {
@@ -190,7 +235,12 @@ function references(text: string, path: string[], field: string | undefined): Co
   const section = own(REFERENCE_FIELDS, field);
   if (!section) return undefined;
   const names = declaredNames(text)[section].filter((n) => !(section === 'services' && n === path[1]));
-  return names.map((n) => ({ label: n, kind: SINGULAR[section] as ComposeCompletion['kind'], detail: `declared under ${section}:`, ...(field === 'volumes' ? { insertText: `${n}:` } : {}) }));
+  return names.map((n) => ({
+    label: n,
+    kind: SINGULAR[section] as ComposeCompletion['kind'],
+    detail: `declared under ${section}:`,
+    ...(field === 'volumes' ? { insertText: `${n}:` } : {}),
+  }));
 }
 
 /** Keys already written at this indentation in the same mapping, so they are not offered again. */

@@ -24,10 +24,19 @@ export function composeQuickFixes(text: string, d: DocksideDiagnostic, file?: Co
   const line = d.range.start.line;
   switch (d.code) {
     case 'CS003':
-      fixes.push({ title: 'Remove the obsolete "version"', edits: [{ range: { start: at(line, 0).start, end: at(line + 1, 0).start }, newText: '' }], isPreferred: true });
+      fixes.push({
+        title: 'Remove the obsolete "version"',
+        edits: [{ range: { start: at(line, 0).start, end: at(line + 1, 0).start }, newText: '' }],
+        isPreferred: true,
+      });
       break;
     case 'CS013':
-      if (d.data?.quoted) fixes.push({ title: `Quote it: ${d.data.quoted}`, edits: [{ range: d.range, newText: d.data.quoted }], isPreferred: true });
+      if (d.data?.quoted)
+        fixes.push({
+          title: `Quote it: ${d.data.quoted}`,
+          edits: [{ range: d.range, newText: d.data.quoted }],
+          isPreferred: true,
+        });
       break;
     case 'CS006':
     case 'CS007': {
@@ -38,12 +47,24 @@ export function composeQuickFixes(text: string, d: DocksideDiagnostic, file?: Co
       const edit =
         header >= 0
           ? { range: at(header + 1, 0), newText: `  ${name}:${nl}` }
-          : { range: at(lines.length - (text.endsWith('\n') ? 1 : 0), 0), newText: `${text.endsWith('\n') || text === '' ? '' : nl}${section}:${nl}  ${name}:${nl}` };
-      fixes.push({ title: `Declare ${section === 'networks' ? 'network' : 'volume'} "${name}" at the top level`, edits: [edit], isPreferred: true });
+          : {
+              range: at(lines.length - (text.endsWith('\n') ? 1 : 0), 0),
+              newText: `${text.endsWith('\n') || text === '' ? '' : nl}${section}:${nl}  ${name}:${nl}`,
+            };
+      fixes.push({
+        title: `Declare ${section === 'networks' ? 'network' : 'volume'} "${name}" at the top level`,
+        edits: [edit],
+        isPreferred: true,
+      });
       break;
     }
     case 'CS016':
-      if (d.data?.replacement) fixes.push({ title: `Change to "${d.data.replacement}"`, edits: [{ range: d.range, newText: d.data.replacement }], isPreferred: true });
+      if (d.data?.replacement)
+        fixes.push({
+          title: `Change to "${d.data.replacement}"`,
+          edits: [{ range: d.range, newText: d.data.replacement }],
+          isPreferred: true,
+        });
       break;
     case 'CS004': {
       const fix = pinTag(text, d);
@@ -59,8 +80,14 @@ export function composeQuickFixes(text: string, d: DocksideDiagnostic, file?: Co
       break;
   }
   const indent = /^\s*/.exec(lines[line] ?? '')![0];
-  fixes.push({ title: `Ignore ${d.code} here`, edits: [{ range: at(line, 0), newText: `${indent}# dockside-ignore ${d.code}${nl}` }] });
-  fixes.push({ title: `Ignore ${d.code} in this file`, edits: [{ range: at(0, 0), newText: `# dockside-ignore-file ${d.code}${nl}` }] });
+  fixes.push({
+    title: `Ignore ${d.code} here`,
+    edits: [{ range: at(line, 0), newText: `${indent}# dockside-ignore ${d.code}${nl}` }],
+  });
+  fixes.push({
+    title: `Ignore ${d.code} in this file`,
+    edits: [{ range: at(0, 0), newText: `# dockside-ignore-file ${d.code}${nl}` }],
+  });
   return fixes;
 }
 
@@ -75,8 +102,16 @@ function pinTag(text: string, d: DocksideDiagnostic): QuickFix | undefined {
   const official = name.replace(/^(docker\.io\/)?(library\/)?/, '');
   const tag = own(SUGGESTED_TAGS, official) ?? 'VERSION';
   const start = d.range.start.character + quote.length + name.length;
-  const range: Range = { start: { line: d.range.start.line, character: start }, end: { line: d.range.start.line, character: start + source.length - name.length } };
-  return { title: `Pin "${name}" to a version tag`, edits: [{ range, newText: `:${tag}` }], snippet: { range, text: `:\${1:${tag}}` }, isPreferred: true };
+  const range: Range = {
+    start: { line: d.range.start.line, character: start },
+    end: { line: d.range.start.line, character: start + source.length - name.length },
+  };
+  return {
+    title: `Pin "${name}" to a version tag`,
+    edits: [{ range, newText: `:${tag}` }],
+    snippet: { range, text: `:\${1:${tag}}` },
+    isPreferred: true,
+  };
 }
 
 /**
@@ -93,13 +128,19 @@ function moveSecretsToEnvFile(text: string, service: string, file: ComposeFile):
   if (!isMap(serviceNode)) return undefined;
   const secrets = plainTextSecrets(serviceNode);
   // Values that do not fit on one KEY=value line are left to the author.
-  const movable = secrets.filter((e) => !/[\r\n]/.test(e.value) && lineOf(lineCounter, e.range[0]) === lineOf(lineCounter, e.range[1]));
+  const movable = secrets.filter(
+    (e) => !/[\r\n]/.test(e.value) && lineOf(lineCounter, e.range[0]) === lineOf(lineCounter, e.range[1]),
+  );
   if (!movable.length) return undefined;
   const nl = text.includes('\r\n') ? '\r\n' : '\n';
   const lines = text.split('\n');
   const dir = path.dirname(file.path);
   const envFileNode = pair(serviceNode, 'env_file');
-  const existingName = str(envFileNode?.value) ?? (isSeq(envFileNode?.value) ? str(envFileNode.value.items[0]) ?? str(pair(envFileNode.value.items[0], 'path')?.value) : undefined);
+  const existingName =
+    str(envFileNode?.value) ??
+    (isSeq(envFileNode?.value)
+      ? (str(envFileNode.value.items[0]) ?? str(pair(envFileNode.value.items[0], 'path')?.value))
+      : undefined);
   const envName = existingName ?? `${service}.env`;
   const envPath = path.resolve(dir, envName);
   const roots = [dir, ...(file.root ? [file.root] : [])];
@@ -108,23 +149,33 @@ function moveSecretsToEnvFile(text: string, service: string, file: ComposeFile):
 
   const edits: TextEdit[] = [];
   const environment = pair(serviceNode, 'environment')!;
-  const allGone = (isMap(environment.value) || isSeq(environment.value)) && (environment.value.items.length === movable.length);
+  const allGone =
+    (isMap(environment.value) || isSeq(environment.value)) && environment.value.items.length === movable.length;
   const envKeyLine = lineOf(lineCounter, (environment.key as Node).range![0]);
   const indent = /^\s*/.exec(lines[envKeyLine])![0];
   if (allGone) {
     // The whole "environment:" block goes; env_file takes its place.
     const last = Math.max(...movable.map((e) => lineOf(lineCounter, e.range[1])));
-    edits.push({ range: { start: { line: envKeyLine, character: 0 }, end: { line: last + 1, character: 0 } }, newText: existingName ? '' : `${indent}env_file:${nl}${indent}  - ${envName}${nl}` });
+    edits.push({
+      range: { start: { line: envKeyLine, character: 0 }, end: { line: last + 1, character: 0 } },
+      newText: existingName ? '' : `${indent}env_file:${nl}${indent}  - ${envName}${nl}`,
+    });
   } else {
     for (const e of movable) {
       const l = lineOf(lineCounter, e.range[0]);
       edits.push({ range: { start: { line: l, character: 0 }, end: { line: l + 1, character: 0 } }, newText: '' });
     }
-    if (!existingName) edits.push({ range: at(envKeyLine, 0), newText: `${indent}env_file:${nl}${indent}  - ${envName}${nl}` });
+    if (!existingName)
+      edits.push({ range: at(envKeyLine, 0), newText: `${indent}env_file:${nl}${indent}  - ${envName}${nl}` });
   }
 
   const what = movable.length === 1 ? `"${movable[0].key}"` : `${movable.length} secrets`;
-  const fix: QuickFix = { title: `Move ${what} of "${service}" to ${envName} (env_file)`, edits, isPreferred: true, otherEdits: [] };
+  const fix: QuickFix = {
+    title: `Move ${what} of "${service}" to ${envName} (env_file)`,
+    edits,
+    isPreferred: true,
+    otherEdits: [],
+  };
   const existing = file.host.readFile(envPath);
   if (existing === undefined) fix.createFile = { path: envPath, content };
   else {
@@ -138,7 +189,11 @@ function moveSecretsToEnvFile(text: string, service: string, file: ComposeFile):
   const gitignorePath = path.join(dir, '.gitignore');
   const gitignore = insideRoots(gitignorePath, roots, file.host) ? file.host.readFile(gitignorePath) : undefined;
   const ignoredName = path.relative(dir, envPath).split(path.sep).join('/');
-  if (gitignore !== undefined && !ignoredName.startsWith('../') && !gitignore.split(/\r?\n/).some((l) => l.trim() === ignoredName || l.trim() === `/${ignoredName}`)) {
+  if (
+    gitignore !== undefined &&
+    !ignoredName.startsWith('../') &&
+    !gitignore.split(/\r?\n/).some((l) => l.trim() === ignoredName || l.trim() === `/${ignoredName}`)
+  ) {
     fix.otherEdits!.push({ path: gitignorePath, edits: [appendEdit(gitignore, `${ignoredName}\n`)] });
   }
   return fix;

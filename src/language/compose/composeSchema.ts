@@ -38,7 +38,8 @@ function branches(node: SchemaNode | undefined): SchemaNode[] {
   const n = deref(node);
   if (!n) return [];
   const out = [n];
-  for (const k of ['oneOf', 'anyOf', 'allOf']) for (const b of (n[k] as SchemaNode[] | undefined) ?? []) for (const x of branches(b)) out.push(x);
+  for (const k of ['oneOf', 'anyOf', 'allOf'])
+    for (const b of (n[k] as SchemaNode[] | undefined) ?? []) for (const x of branches(b)) out.push(x);
   return out;
 }
 
@@ -56,7 +57,8 @@ function schemaAtPath(path: string[]): SchemaNode[] {
       const patterns = b.patternProperties as Record<string, SchemaNode> | undefined;
       const match = Object.entries(patterns ?? {}).find(([re]) => !re.startsWith('^x-') && new RegExp(re).test(seg));
       if (match) next.push(match[1]);
-      else if (b.additionalProperties && typeof b.additionalProperties === 'object') next.push(b.additionalProperties as SchemaNode);
+      else if (b.additionalProperties && typeof b.additionalProperties === 'object')
+        next.push(b.additionalProperties as SchemaNode);
       else if (b.items && typeof b.items === 'object' && /^\d+$|^\[\]$/.test(seg)) next.push(b.items as SchemaNode);
     }
     nodes = next;
@@ -68,7 +70,8 @@ function schemaAtPath(path: string[]): SchemaNode[] {
 /** Keys the Compose Specification allows in the mapping at `path`, in the schema's order. */
 export function schemaChildKeys(path: string[]): string[] {
   const keys = new Set<string>();
-  for (const b of schemaAtPath(path).flatMap(branches)) for (const k of Object.keys((b.properties as object) ?? {})) keys.add(k);
+  for (const b of schemaAtPath(path).flatMap(branches))
+    for (const k of Object.keys((b.properties as object) ?? {})) keys.add(k);
   return [...keys];
 }
 
@@ -78,7 +81,8 @@ export function schemaValues(path: string[]): string[] {
   for (const b of schemaAtPath(path).flatMap(branches)) {
     for (const v of (b.enum as unknown[] | undefined) ?? []) values.add(String(v));
     const type = b.type;
-    if (type === 'boolean' || (Array.isArray(type) && type.includes('boolean'))) ['true', 'false'].forEach((v) => values.add(v));
+    if (type === 'boolean' || (Array.isArray(type) && type.includes('boolean')))
+      ['true', 'false'].forEach((v) => values.add(v));
   }
   return [...values];
 }
@@ -105,16 +109,35 @@ function compiled(): ValidateFunction {
 const BOOLEAN_STRING = '\\$|^(true|false|True|False|TRUE|FALSE|yes|no|y|n|on|off)$';
 const INTEGER_STRING = '\\$|^\\s*[-+]?\\d+\\s*$';
 const NUMBER_STRING = '\\$|^\\s*[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?\\s*$';
-const INTEGER_KEYS = new Set(['replicas', 'scale', 'parallelism', 'max_attempts', 'max_replicas_per_node', 'mem_swappiness', 'retries']);
+const INTEGER_KEYS = new Set([
+  'replicas',
+  'scale',
+  'parallelism',
+  'max_attempts',
+  'max_replicas_per_node',
+  'mem_swappiness',
+  'retries',
+]);
 const NUMBER_KEYS = new Set(['cpus', 'cpu_shares', 'max_failure_ratio']);
-const PATTERN_WORDS: Record<string, string> = { [BOOLEAN_STRING]: 'true or false', [INTEGER_STRING]: 'a whole number', [NUMBER_STRING]: 'a number' };
+const PATTERN_WORDS: Record<string, string> = {
+  [BOOLEAN_STRING]: 'true or false',
+  [INTEGER_STRING]: 'a whole number',
+  [NUMBER_STRING]: 'a number',
+};
 
 function tightenStrings(node: unknown, key: string): void {
   if (!node || typeof node !== 'object') return;
   const schema = node as Record<string, unknown>;
   const type = schema.type;
   if (Array.isArray(type) && type.includes('string') && !schema.if) {
-    const pattern = type.includes('boolean') && !type.includes('number') && !type.includes('integer') ? BOOLEAN_STRING : INTEGER_KEYS.has(key) ? INTEGER_STRING : NUMBER_KEYS.has(key) ? NUMBER_STRING : undefined;
+    const pattern =
+      type.includes('boolean') && !type.includes('number') && !type.includes('integer')
+        ? BOOLEAN_STRING
+        : INTEGER_KEYS.has(key)
+          ? INTEGER_STRING
+          : NUMBER_KEYS.has(key)
+            ? NUMBER_STRING
+            : undefined;
     if (pattern) Object.assign(schema, { if: { type: 'string' }, then: { pattern } });
   }
   for (const [k, v] of Object.entries(schema)) if (k !== 'if' && k !== 'then') tightenStrings(v, k);
@@ -133,7 +156,15 @@ function pointerToPath(pointer: string): (string | number)[] {
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
-const TYPE_WORDS: Record<string, string> = { string: 'a string', number: 'a number', integer: 'a whole number', boolean: 'true or false', object: 'a mapping', array: 'a list', null: 'empty' };
+const TYPE_WORDS: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  integer: 'a whole number',
+  boolean: 'true or false',
+  object: 'a mapping',
+  array: 'a list',
+  null: 'empty',
+};
 
 function describe(error: ErrorObject): SchemaProblem | undefined {
   const path = pointerToPath(error.instancePath);
@@ -142,24 +173,51 @@ function describe(error: ErrorObject): SchemaProblem | undefined {
     case 'additionalProperties': {
       const key = String((error.params as { additionalProperty: string }).additionalProperty);
       const allowed = Object.keys(((error.parentSchema as { properties?: object }) ?? {}).properties ?? {});
-      const close = allowed.filter((k) => editDistance(k, key) <= 2).sort((a, b) => editDistance(a, key) - editDistance(b, key));
-      return { path: [...path, key], onKey: true, message: `"${key}" is not a key of ${where}.${close.length ? ` Did you mean "${close[0]}"?` : ''}`, ...(close.length ? { suggestion: close[0] } : {}) };
+      const close = allowed
+        .filter((k) => editDistance(k, key) <= 2)
+        .sort((a, b) => editDistance(a, key) - editDistance(b, key));
+      return {
+        path: [...path, key],
+        onKey: true,
+        message: `"${key}" is not a key of ${where}.${close.length ? ` Did you mean "${close[0]}"?` : ''}`,
+        ...(close.length ? { suggestion: close[0] } : {}),
+      };
     }
     case 'type': {
-      const types = String((error.params as { type: string }).type).split(',').map((t) => TYPE_WORDS[t] ?? t);
+      const types = String((error.params as { type: string }).type)
+        .split(',')
+        .map((t) => TYPE_WORDS[t] ?? t);
       return { path, onKey: false, message: `${where} must be ${types.join(' or ')}.` };
     }
     case 'enum':
-      return { path, onKey: false, message: `${where} must be one of ${((error.params as { allowedValues: unknown[] }).allowedValues ?? []).map((v) => JSON.stringify(v)).join(', ')}.` };
+      return {
+        path,
+        onKey: false,
+        message: `${where} must be one of ${((error.params as { allowedValues: unknown[] }).allowedValues ?? []).map((v) => JSON.stringify(v)).join(', ')}.`,
+      };
     case 'required':
-      return { path, onKey: false, message: `${where} needs "${(error.params as { missingProperty: string }).missingProperty}".` };
+      return {
+        path,
+        onKey: false,
+        message: `${where} needs "${(error.params as { missingProperty: string }).missingProperty}".`,
+      };
     case 'pattern': {
       const words = PATTERN_WORDS[String((error.params as { pattern: string }).pattern)];
-      return { path, onKey: false, message: words ? `${where} must be ${words} (or a \${VARIABLE}), not ${JSON.stringify(error.data)}.` : `${where} has the wrong form.` };
+      return {
+        path,
+        onKey: false,
+        message: words
+          ? `${where} must be ${words} (or a \${VARIABLE}), not ${JSON.stringify(error.data)}.`
+          : `${where} has the wrong form.`,
+      };
     }
     case 'minimum':
     case 'maximum':
-      return { path, onKey: false, message: `${where} must be ${error.keyword === 'minimum' ? 'at least' : 'at most'} ${(error.params as { limit: number }).limit}.` };
+      return {
+        path,
+        onKey: false,
+        message: `${where} must be ${error.keyword === 'minimum' ? 'at least' : 'at most'} ${(error.params as { limit: number }).limit}.`,
+      };
     case 'uniqueItems':
       return { path, onKey: false, message: `${where} lists the same item twice.` };
     default:
@@ -175,7 +233,10 @@ export function schemaProblems(data: unknown): SchemaProblem[] {
   const validate = compiled();
   if (validate(data)) return [];
   const byPlace = new Map<string, SchemaProblem>();
-  const rank = (keyword: string) => ['additionalProperties', 'enum', 'required', 'type', 'pattern', 'minimum', 'maximum', 'uniqueItems'].indexOf(keyword);
+  const rank = (keyword: string) =>
+    ['additionalProperties', 'enum', 'required', 'type', 'pattern', 'minimum', 'maximum', 'uniqueItems'].indexOf(
+      keyword,
+    );
   const errors = [...(validate.errors ?? [])].sort((a, b) => rank(a.keyword) - rank(b.keyword));
   for (const e of errors) {
     const problem = describe(e);
@@ -186,5 +247,13 @@ export function schemaProblems(data: unknown): SchemaProblem[] {
   }
   // Where a deeper problem exists, a "wrong type" on its parent (from another oneOf branch) is noise.
   const places = [...byPlace.values()];
-  return places.filter((p) => !(p.message.includes(' must be ') && places.some((q) => q !== p && q.path.length > p.path.length && formatPath(q.path).startsWith(formatPath(p.path)))));
+  return places.filter(
+    (p) =>
+      !(
+        p.message.includes(' must be ') &&
+        places.some(
+          (q) => q !== p && q.path.length > p.path.length && formatPath(q.path).startsWith(formatPath(p.path)),
+        )
+      ),
+  );
 }

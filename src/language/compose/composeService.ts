@@ -1,9 +1,22 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
 import { pair, str, withDocument } from './yamlNodes';
-import { compareDiagnostics, type DiagnosticTag, type DocksideDiagnostic, type Position, type Range, type Severity } from '../diagnostic';
+import {
+  compareDiagnostics,
+  type DiagnosticTag,
+  type DocksideDiagnostic,
+  type Position,
+  type Range,
+  type Severity,
+} from '../diagnostic';
 import type { QuickFix } from '../dockerfile/quickFixes';
 import { composeHover } from './composeHover';
-import { composeCompletions, composeDefinition, composeOutline, type ComposeCompletion, type ComposeSymbol } from './composeNavigation';
+import {
+  composeCompletions,
+  composeDefinition,
+  composeOutline,
+  type ComposeCompletion,
+  type ComposeSymbol,
+} from './composeNavigation';
 import { composeQuickFixes } from './composeQuickFixes';
 import { schemaProblems } from './composeSchema';
 import { VersionedCache } from '../documentCache';
@@ -152,7 +165,8 @@ export function composeTooLarge(size: number): string {
 /** Why a text is too big or too deep to read, or undefined when it can be read. */
 function tooComplex(text: string): string | undefined {
   if (text.length > MAX_COMPOSE_CHARS) return composeTooLarge(text.length);
-  if (mayNestPast(text, MAX_COMPOSE_DEPTH) && nestingDepth(text) > MAX_COMPOSE_DEPTH) return `This file nests more than ${MAX_COMPOSE_DEPTH} levels deep, so Dockside does not read it (real compose files nest a dozen levels at most). Flatten it, or check it with "docker compose config".`;
+  if (mayNestPast(text, MAX_COMPOSE_DEPTH) && nestingDepth(text) > MAX_COMPOSE_DEPTH)
+    return `This file nests more than ${MAX_COMPOSE_DEPTH} levels deep, so Dockside does not read it (real compose files nest a dozen levels at most). Flatten it, or check it with "docker compose config".`;
   return undefined;
 }
 
@@ -197,10 +211,24 @@ class Findings {
     return { start: { line: a.line - 1, character: a.col - 1 }, end: { line: b.line - 1, character: b.col - 1 } };
   }
 
-  add(code: string, node: { range?: [number, number, number] | null } | null | undefined, message: string, fallback: [number, number] = [0, 0], data?: Record<string, string>): void {
+  add(
+    code: string,
+    node: { range?: [number, number, number] | null } | null | undefined,
+    message: string,
+    fallback: [number, number] = [0, 0],
+    data?: Record<string, string>,
+  ): void {
     const [start, end] = node?.range ? [node.range[0], node.range[1]] : fallback;
     const rule = RULES[code];
-    this.list.push({ range: this.range(start, end), severity: rule.severity, code, message, lesson: rule.lesson, ...(rule.tags ? { tags: [...rule.tags] } : {}), ...(data ? { data } : {}) });
+    this.list.push({
+      range: this.range(start, end),
+      severity: rule.severity,
+      code,
+      message,
+      lesson: rule.lesson,
+      ...(rule.tags ? { tags: [...rule.tags] } : {}),
+      ...(data ? { data } : {}),
+    });
   }
 }
 
@@ -254,7 +282,13 @@ export function plainTextSecrets(service: unknown): EnvEntry[] {
     for (const p of environment.items) {
       const key = p.key as Node;
       const value = p.value as Node | null;
-      if (key?.range) out.push({ key: str(key) ?? '', value: str(value) ?? '', node: key, range: [key.range[0], value?.range ? value.range[1] : key.range[1]] });
+      if (key?.range)
+        out.push({
+          key: str(key) ?? '',
+          value: str(value) ?? '',
+          node: key,
+          range: [key.range[0], value?.range ? value.range[1] : key.range[1]],
+        });
     }
   }
   if (isSeq(environment)) {
@@ -262,56 +296,113 @@ export function plainTextSecrets(service: unknown): EnvEntry[] {
       const text = str(item) ?? '';
       const eq = text.indexOf('=');
       const node = item as Node;
-      if (eq > 0 && node.range) out.push({ key: text.slice(0, eq), value: text.slice(eq + 1), node, range: [node.range[0], node.range[1]] });
+      if (eq > 0 && node.range)
+        out.push({ key: text.slice(0, eq), value: text.slice(eq + 1), node, range: [node.range[0], node.range[1]] });
     }
   }
-  return out.filter((e) => e.value !== '' && !e.value.startsWith('$') && (looksLikeSecretName(e.key) || credentialsInUrl(e.value)));
+  return out.filter(
+    (e) => e.value !== '' && !e.value.startsWith('$') && (looksLikeSecretName(e.key) || credentialsInUrl(e.value)),
+  );
 }
 
-function checkService(f: Findings, known: Declared, key: Node, name: string, service: unknown, ports: { service: string; mapping: PortMapping; node: Node }[], ctx?: Context): void {
+function checkService(
+  f: Findings,
+  known: Declared,
+  key: Node,
+  name: string,
+  service: unknown,
+  ports: { service: string; mapping: PortMapping; node: Node }[],
+  ctx?: Context,
+): void {
   if (!isMap(service)) return;
   checkExtends(f, known, name, pair(service, 'extends'), ctx);
   if (ctx) checkBuild(f, pair(service, 'build'), ctx);
   const image = pair(service, 'image');
   const build = pair(service, 'build');
   if (!image && !build && !pair(service, 'extends')) {
-    f.add('CS005', key, `Service "${name}" has neither "image" nor "build", so Compose has nothing to run. Add one of them.`);
+    f.add(
+      'CS005',
+      key,
+      `Service "${name}" has neither "image" nor "build", so Compose has nothing to run. Add one of them.`,
+    );
   }
   const imageName = str(image?.value);
   if (imageName && !build && !imageName.includes('$') && !imageName.includes('@')) {
     const lastPart = imageName.split('/').pop()!;
     const tag = lastPart.includes(':') ? lastPart.split(':').pop() : undefined;
     if (!tag || tag === 'latest') {
-      f.add('CS004', image!.value, `"${imageName}" ${tag ? 'uses "latest", which moves' : 'has no tag, so Compose pulls "latest", which moves'} with every release. Pin a version, e.g. "${imageName.replace(/:latest$/, '')}:<version>".`);
+      f.add(
+        'CS004',
+        image!.value,
+        `"${imageName}" ${tag ? 'uses "latest", which moves' : 'has no tag, so Compose pulls "latest", which moves'} with every release. Pin a version, e.g. "${imageName.replace(/:latest$/, '')}:<version>".`,
+      );
     }
   }
   const { networks, volumes, services } = known;
   for (const n of entries(pair(service, 'networks')?.value)) {
-    if (n.name !== 'default' && !networks.has(n.name)) f.add('CS006', n.node, `Service "${name}" uses network "${n.name}", which is not declared under the top-level "networks:". Declare it there.`, undefined, { section: 'networks', name: n.name });
+    if (n.name !== 'default' && !networks.has(n.name))
+      f.add(
+        'CS006',
+        n.node,
+        `Service "${name}" uses network "${n.name}", which is not declared under the top-level "networks:". Declare it there.`,
+        undefined,
+        { section: 'networks', name: n.name },
+      );
   }
   const volumeList = pair(service, 'volumes')?.value;
   if (isSeq(volumeList)) {
     for (const v of volumeList.items) {
       const spec = str(v);
-      const source = spec !== undefined ? spec.split(':')[0] : str(pair(v, 'type')?.value) === 'volume' ? str(pair(v, 'source')?.value) : undefined;
+      const source =
+        spec !== undefined
+          ? spec.split(':')[0]
+          : str(pair(v, 'type')?.value) === 'volume'
+            ? str(pair(v, 'source')?.value)
+            : undefined;
       if (!source || (spec !== undefined && !spec.includes(':'))) continue;
       if (/^[./~$]/.test(source) || source.includes('/') || volumes.has(source)) continue;
-      f.add('CS007', v as Node, `"${source}" is a named volume, but it is not declared under the top-level "volumes:". Declare it there (or write "./${source}" for a folder beside this file).`, undefined, { section: 'volumes', name: source });
+      f.add(
+        'CS007',
+        v as Node,
+        `"${source}" is a named volume, but it is not declared under the top-level "volumes:". Declare it there (or write "./${source}" for a folder beside this file).`,
+        undefined,
+        { section: 'volumes', name: source },
+      );
     }
   }
   for (const d of entries(pair(service, 'depends_on')?.value)) {
-    if (!services.has(d.name)) f.add('CS008', d.node, `Service "${name}" depends on "${d.name}", which is not a service in this file.`);
+    if (!services.has(d.name))
+      f.add('CS008', d.node, `Service "${name}" depends on "${d.name}", which is not a service in this file.`);
   }
   const restart = pair(service, 'restart');
   const policy = str(restart?.value);
-  if (policy !== undefined && isScalar(restart!.value) && typeof restart!.value.value === 'string' && !RESTART.test(policy) && !policy.includes('$')) {
-    f.add('CS017', restart!.value, `"${policy}" is not a restart policy: use "no", "always", "on-failure" (or "on-failure:N") or "unless-stopped".`);
+  if (
+    policy !== undefined &&
+    isScalar(restart!.value) &&
+    typeof restart!.value.value === 'string' &&
+    !RESTART.test(policy) &&
+    !policy.includes('$')
+  ) {
+    f.add(
+      'CS017',
+      restart!.value,
+      `"${policy}" is not a restart policy: use "no", "always", "on-failure" (or "on-failure:N") or "unless-stopped".`,
+    );
   }
   const healthcheck = pair(service, 'healthcheck')?.value;
   for (const key of DURATION_KEYS) {
     const value = pair(healthcheck, key)?.value;
-    if (isScalar(value) && typeof value.value === 'string' && !DURATION.test(value.value) && !value.value.includes('$')) {
-      f.add('CS018', value, `healthcheck.${key} "${value.value}" is not a duration: write a number with a unit, such as "10s", "1m30s" or "500ms".`);
+    if (
+      isScalar(value) &&
+      typeof value.value === 'string' &&
+      !DURATION.test(value.value) &&
+      !value.value.includes('$')
+    ) {
+      f.add(
+        'CS018',
+        value,
+        `healthcheck.${key} "${value.value}" is not a duration: write a number with a unit, such as "10s", "1m30s" or "500ms".`,
+      );
     }
   }
   for (const section of ['secrets', 'configs'] as const) {
@@ -320,19 +411,38 @@ function checkService(f: Findings, known: Declared, key: Node, name: string, ser
     for (const item of list.items) {
       const ref = str(item) ?? str(pair(item, 'source')?.value);
       if (ref !== undefined && !known[section].has(ref)) {
-        f.add('CS020', item as Node, `Service "${name}" uses ${section === 'secrets' ? 'secret' : 'config'} "${ref}", which is not declared under the top-level "${section}:". Declare it there (with "file:" or "environment:").`);
+        f.add(
+          'CS020',
+          item as Node,
+          `Service "${name}" uses ${section === 'secrets' ? 'secret' : 'config'} "${ref}", which is not declared under the top-level "${section}:". Declare it there (with "file:" or "environment:").`,
+        );
       }
     }
   }
   const replicas = Number(str(pair(pair(service, 'deploy')?.value, 'replicas')?.value) ?? '1');
   const containerName = pair(service, 'container_name');
   if (containerName && replicas > 1) {
-    f.add('CS019', containerName.key as Node, `"container_name" gives every replica the same name, so ${replicas} replicas cannot start. Remove container_name or use one replica.`);
+    f.add(
+      'CS019',
+      containerName.key as Node,
+      `"container_name" gives every replica the same name, so ${replicas} replicas cannot start. Remove container_name or use one replica.`,
+    );
   }
   const links = pair(service, 'links');
-  if (links) f.add('CS010', links.key as Node, '"links" is legacy: services on the same network already reach each other by service name. Remove it (use depends_on for start order).');
+  if (links)
+    f.add(
+      'CS010',
+      links.key as Node,
+      '"links" is legacy: services on the same network already reach each other by service name. Remove it (use depends_on for start order).',
+    );
   for (const e of plainTextSecrets(service)) {
-    f.add('CS011', e.node, `"${e.key}" holds a secret in plain text in the compose file, where version control and "docker inspect" show it. Move it to an env_file that is not committed, or use Compose "secrets:".`, undefined, { service: name });
+    f.add(
+      'CS011',
+      e.node,
+      `"${e.key}" holds a secret in plain text in the compose file, where version control and "docker inspect" show it. Move it to an env_file that is not committed, or use Compose "secrets:".`,
+      undefined,
+      { service: name },
+    );
   }
   const portList = pair(service, 'ports')?.value;
   if (isSeq(portList)) {
@@ -341,8 +451,20 @@ function checkService(f: Findings, known: Declared, key: Node, name: string, ser
         const spec = typeof item.value === 'number' ? String(item.value) : str(item);
         if (spec === undefined) continue;
         const src = item.source ?? spec;
-        if (item.type === 'PLAIN' && /^\d{1,2}:\d{1,2}$/.test(String(src)) && String(src).split(':').every((x) => Number(x) < 60)) {
-          f.add('CS013', item, `Unquoted, "${src}" is read as a base-60 number by YAML 1.1 tools (22:22 becomes 1342). Quote it: "${src}".`, undefined, { quoted: `"${src}"` });
+        if (
+          item.type === 'PLAIN' &&
+          /^\d{1,2}:\d{1,2}$/.test(String(src)) &&
+          String(src)
+            .split(':')
+            .every((x) => Number(x) < 60)
+        ) {
+          f.add(
+            'CS013',
+            item,
+            `Unquoted, "${src}" is read as a base-60 number by YAML 1.1 tools (22:22 becomes 1342). Quote it: "${src}".`,
+            undefined,
+            { quoted: `"${src}"` },
+          );
         }
         const parsed = parsePortSpec(spec);
         if (!parsed.ok) f.add('CS012', item, `Port "${spec}": ${parsed.error}.`);
@@ -371,7 +493,11 @@ function checkBuild(f: Findings, build: Pair<Node, Node> | undefined, ctx: Conte
   if (context === undefined || context.includes('$') || isRemote(context)) return;
   const contextPath = joinPath(ctx.dir, context);
   if (!ctx.host.exists(contextPath)) {
-    f.add('CS024', contextNode ?? build.key, `The build context "${context}" does not exist (looked for ${contextPath}). Create the folder or fix the path; it is relative to this compose file.`);
+    f.add(
+      'CS024',
+      contextNode ?? build.key,
+      `The build context "${context}" does not exist (looked for ${contextPath}). Create the folder or fix the path; it is relative to this compose file.`,
+    );
     return;
   }
   if (isMap(value) && pair(value, 'dockerfile_inline')) return;
@@ -380,12 +506,22 @@ function checkBuild(f: Findings, build: Pair<Node, Node> | undefined, ctx: Conte
   if (dockerfile === undefined || dockerfile.includes('$')) return;
   const dockerfilePath = joinPath(contextPath, dockerfile);
   if (!ctx.host.exists(dockerfilePath)) {
-    f.add('CS024', dockerfileNode ?? contextNode ?? build.key, `There is no Dockerfile at ${dockerfilePath}. Create it, or name the right file with "dockerfile:" (relative to the build context).`);
+    f.add(
+      'CS024',
+      dockerfileNode ?? contextNode ?? build.key,
+      `There is no Dockerfile at ${dockerfilePath}. Create it, or name the right file with "dockerfile:" (relative to the build context).`,
+    );
   }
 }
 
 /** `extends:` a service in this file, or in another file that must exist and declare it. */
-function checkExtends(f: Findings, known: Declared, name: string, ext: Pair<Node, Node> | undefined, ctx?: Context): void {
+function checkExtends(
+  f: Findings,
+  known: Declared,
+  name: string,
+  ext: Pair<Node, Node> | undefined,
+  ctx?: Context,
+): void {
   if (!ext) return;
   const serviceNode = isMap(ext.value) ? pair(ext.value, 'service')?.value : ext.value;
   const service = str(serviceNode);
@@ -393,15 +529,25 @@ function checkExtends(f: Findings, known: Declared, name: string, ext: Pair<Node
   const file = str(fileNode);
   if (service === undefined || service.includes('$')) return;
   if (file === undefined) {
-    if (service === name) f.add('CS023', serviceNode, `Service "${name}" extends itself. Name another service to inherit from.`);
-    else if (!known.services.has(service)) f.add('CS023', serviceNode, `Service "${name}" extends "${service}", which is not a service in this file. Fix the name, or add "file:" for a service in another file.`);
+    if (service === name)
+      f.add('CS023', serviceNode, `Service "${name}" extends itself. Name another service to inherit from.`);
+    else if (!known.services.has(service))
+      f.add(
+        'CS023',
+        serviceNode,
+        `Service "${name}" extends "${service}", which is not a service in this file. Fix the name, or add "file:" for a service in another file.`,
+      );
     return;
   }
   if (!ctx || file.includes('$')) return;
   const filePath = joinPath(ctx.dir, file);
   const text = ctx.host.readFile(filePath);
   if (text === undefined) {
-    f.add('CS023', fileNode, `"${file}" does not exist (looked for ${filePath}), so "${name}" has nothing to extend. Fix the path; it is relative to this compose file.`);
+    f.add(
+      'CS023',
+      fileNode,
+      `"${file}" does not exist (looked for ${filePath}), so "${name}" has nothing to extend. Fix the path; it is relative to this compose file.`,
+    );
     return;
   }
   let other: unknown;
@@ -442,7 +588,12 @@ function checkInterpolation(f: Findings, text: string, root: Node, ctx?: Context
       return at >= 0 ? [node.range![0] + at, node.range![0] + at + length] : [node.range![0], node.range![1]];
     };
     if (error) {
-      f.add('CS021', null, `${error.message}. Write \${NAME}, \${NAME:-default} or \${NAME:?message}, or $$ for a literal dollar sign.`, locate(error.start, error.length));
+      f.add(
+        'CS021',
+        null,
+        `${error.message}. Write \${NAME}, \${NAME:-default} or \${NAME:?message}, or $$ for a literal dollar sign.`,
+        locate(error.start, error.length),
+      );
       return;
     }
     if (!ctx) return;
@@ -452,7 +603,12 @@ function checkInterpolation(f: Findings, text: string, root: Node, ctx?: Context
       const key = `${ref.name}@${start}`;
       if (unsetSeen.has(key)) continue;
       unsetSeen.add(key);
-      f.add('CS022', null, `"${ref.name}" has no value in the environment or in the project's .env file, so Compose ${ref.modifier?.endsWith('?') ? 'stops with an error' : 'substitutes an empty string'}. Set it in .env, or give a default: \${${ref.name}:-value}.`, [start, end]);
+      f.add(
+        'CS022',
+        null,
+        `"${ref.name}" has no value in the environment or in the project's .env file, so Compose ${ref.modifier?.endsWith('?') ? 'stops with an error' : 'substitutes an empty string'}. Set it in .env, or give a default: \${${ref.name}:-value}.`,
+        [start, end],
+      );
     }
   };
   const walk = (node: unknown): void => {
@@ -469,7 +625,8 @@ function checkInterpolation(f: Findings, text: string, root: Node, ctx?: Context
 
 function checkCycles(f: Findings, servicesMap: YAMLMap): void {
   const graph = new Map<string, { name: string; node: Node }[]>();
-  for (const p of servicesMap.items) if (str(p.key)) graph.set(str(p.key)!, entries(pair(p.value, 'depends_on')?.value));
+  for (const p of servicesMap.items)
+    if (str(p.key)) graph.set(str(p.key)!, entries(pair(p.value, 'depends_on')?.value));
   const state = new Map<string, 'visiting' | 'done'>();
   const reported = new Set<string>();
   const visit = (name: string, path: string[]): void => {
@@ -481,7 +638,11 @@ function checkCycles(f: Findings, servicesMap: YAMLMap): void {
       reported.add(key);
       for (let i = 0; i + 1 < cycle.length; i++) {
         const edge = graph.get(cycle[i])?.find((d) => d.name === cycle[i + 1]);
-        f.add('CS009', edge?.node, `depends_on forms a cycle: ${cycle.join(' → ')}. Compose cannot decide what to start first; remove one of these dependencies.`);
+        f.add(
+          'CS009',
+          edge?.node,
+          `depends_on forms a cycle: ${cycle.join(' → ')}. Compose cannot decide what to start first; remove one of these dependencies.`,
+        );
       }
       return;
     }
@@ -504,18 +665,32 @@ export function composeDiagnostics(text: string, file?: { path: string; host: Co
   }
   let doc;
   try {
-    doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, merge: true, logLevel: 'error' });
+    doc = parseDocument(text, {
+      lineCounter: lines,
+      uniqueKeys: true,
+      prettyErrors: false,
+      merge: true,
+      logLevel: 'error',
+    });
   } catch (err) {
     f.add('CS001', null, `This YAML could not be read: ${(err as Error).message}`);
     return f.list;
   }
-  for (const e of doc.errors) f.add('CS001', null, e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '') + '.', [e.pos[0], e.pos[1]]);
+  for (const e of doc.errors)
+    f.add('CS001', null, e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '') + '.', [
+      e.pos[0],
+      e.pos[1],
+    ]);
   if (doc.errors.length) return f.list;
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
-    f.add('CS002', null, `Anchors and aliases here expand beyond ${MAX_ALIAS_COUNT} copies (${(err as Error).message}); Dockside stops reading, as Compose should. Use fewer nested aliases.`);
+    f.add(
+      'CS002',
+      null,
+      `Anchors and aliases here expand beyond ${MAX_ALIAS_COUNT} copies (${(err as Error).message}); Dockside stops reading, as Compose should. Use fewer nested aliases.`,
+    );
     return f.list;
   }
   const root = doc.contents;
@@ -523,7 +698,13 @@ export function composeDiagnostics(text: string, file?: { path: string; host: Co
   return f.list.sort(compareDiagnostics);
 }
 
-function checkDocument(f: Findings, text: string, root: unknown, data: unknown, file: { path: string; host: ComposeHost } | undefined): void {
+function checkDocument(
+  f: Findings,
+  text: string,
+  root: unknown,
+  data: unknown,
+  file: { path: string; host: ComposeHost } | undefined,
+): void {
   if (!isMap(root)) {
     if (root) f.add('CS015', root, 'A compose file is a mapping with a top-level "services:" key.');
     return;
@@ -531,12 +712,24 @@ function checkDocument(f: Findings, text: string, root: unknown, data: unknown, 
   const ctx = file ? contextFor(file.path, file.host) : undefined;
   checkInterpolation(f, text, root, ctx);
   for (const problem of schemaProblems(data)) {
-    f.add('CS016', nodeAt(root, problem.path, problem.onKey) ?? null, problem.message, undefined, problem.suggestion ? { replacement: problem.suggestion } : undefined);
+    f.add(
+      'CS016',
+      nodeAt(root, problem.path, problem.onKey) ?? null,
+      problem.message,
+      undefined,
+      problem.suggestion ? { replacement: problem.suggestion } : undefined,
+    );
   }
   const version = pair(root, 'version');
-  if (version) f.add('CS003', version.key as Node, 'The top-level "version" is obsolete: Compose ignores it and follows the Compose Specification. Remove it.');
+  if (version)
+    f.add(
+      'CS003',
+      version.key as Node,
+      'The top-level "version" is obsolete: Compose ignores it and follows the Compose Specification. Remove it.',
+    );
   const services = pair(root, 'services')?.value;
-  if (services !== undefined && !isMap(services)) f.add('CS015', services as Node, '"services" must be a mapping of service names to their settings.');
+  if (services !== undefined && !isMap(services))
+    f.add('CS015', services as Node, '"services" must be a mapping of service names to their settings.');
   if (isMap(services)) {
     const ports: { service: string; mapping: PortMapping; node: Node }[] = [];
     const known: Declared = {
@@ -546,7 +739,8 @@ function checkDocument(f: Findings, text: string, root: unknown, data: unknown, 
       secrets: declared(root, 'secrets'),
       configs: declared(root, 'configs'),
     };
-    for (const p of services.items) if (str(p.key)) checkService(f, known, p.key as Node, str(p.key)!, p.value, ports, ctx);
+    for (const p of services.items)
+      if (str(p.key)) checkService(f, known, p.key as Node, str(p.key)!, p.value, ports, ctx);
     checkCycles(f, services);
     // Bucket by protocol and host port, so a file with 1,000 published ports is not compared pair by pair.
     const buckets = new Map<string, number[]>();
@@ -568,8 +762,16 @@ function checkDocument(f: Findings, text: string, root: unknown, data: unknown, 
           if (reported.has(`${i}/${j}`) || !hostPortsOverlap(ports[i].mapping, ports[j].mapping)) continue;
           reported.add(`${i}/${j}`);
           const port = ports[i].mapping.published!.join('-');
-          f.add('CS014', ports[i].node, `Host port ${port} is also published by "${ports[j].service}"; only one container can listen there. Change one host port.`);
-          f.add('CS014', ports[j].node, `Host port ${port} is also published by "${ports[i].service}"; only one container can listen there. Change one host port.`);
+          f.add(
+            'CS014',
+            ports[i].node,
+            `Host port ${port} is also published by "${ports[j].service}"; only one container can listen there. Change one host port.`,
+          );
+          f.add(
+            'CS014',
+            ports[j].node,
+            `Host port ${port} is also published by "${ports[i].service}"; only one container can listen there. Change one host port.`,
+          );
         }
       }
     }
@@ -606,11 +808,29 @@ export class ComposeService {
   }
 
   diagnose(doc: ComposeDocument): DocksideDiagnostic[] {
-    return this.cache.get(doc.uri, doc.version, () => applyRuleSettings(dropSuppressed(doc.text, composeDiagnostics(doc.text, doc.path && this.host ? { path: doc.path, host: this.host } : undefined)), this.rules));
+    return this.cache.get(doc.uri, doc.version, () =>
+      applyRuleSettings(
+        dropSuppressed(
+          doc.text,
+          composeDiagnostics(doc.text, doc.path && this.host ? { path: doc.path, host: this.host } : undefined),
+        ),
+        this.rules,
+      ),
+    );
   }
 
   quickFixes(doc: ComposeDocument, diagnostic: DocksideDiagnostic): QuickFix[] {
-    return safely(() => composeQuickFixes(doc.text, diagnostic, doc.path && this.host ? { path: doc.path, host: this.host, ...(doc.root ? { root: doc.root } : {}) } : undefined), []);
+    return safely(
+      () =>
+        composeQuickFixes(
+          doc.text,
+          diagnostic,
+          doc.path && this.host
+            ? { path: doc.path, host: this.host, ...(doc.root ? { root: doc.root } : {}) }
+            : undefined,
+        ),
+      [],
+    );
   }
 
   /** Hover text; compose files are small, so it parses the text again (~5 ms for 10 services). */

@@ -12,9 +12,20 @@ import { own } from '../own';
 
 type Lookup = (name: string) => string | undefined;
 
-const isBlank = (c: string | undefined) => c === ' ' || c === '\t' || c === '\v' || c === '\f' || c === '\r' || c === '\u0085' || c === '\u00a0';
+const isBlank = (c: string | undefined) =>
+  c === ' ' || c === '\t' || c === '\v' || c === '\f' || c === '\r' || c === '\u0085' || c === '\u00a0';
 const isKeyChar = (c: string) => /[\p{L}\p{N}_.[\]-]/u.test(c);
-const ESCAPES: Readonly<Record<string, string>> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '"': '"', '\\': '\\' };
+const ESCAPES: Readonly<Record<string, string>> = {
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+  '"': '"',
+  '\\': '\\',
+};
 
 /** `$$` → `$`, `$NAME` / `${NAME}` and their `:-` `-` `:+` `+` `:?` `?` forms, from earlier keys or the environment. */
 export function substituteVariables(value: string, lookup: Lookup): string {

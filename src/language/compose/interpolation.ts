@@ -52,14 +52,29 @@ export function scanInterpolation(value: string): { refs: VariableRef[]; error?:
           j++;
         } else if (value[j] === '}') depth--;
       }
-      if (depth > 0) return { start: i, length: to - i, message: `"${clip(value.slice(i, to))}" opens "\${" but never closes it with "}"` };
+      if (depth > 0)
+        return {
+          start: i,
+          length: to - i,
+          message: `"${clip(value.slice(i, to))}" opens "\${" but never closes it with "}"`,
+        };
       const inner = value.slice(i + 2, j - 1);
       const m = BRACED.exec(inner);
       if (!m) {
-        const why = inner === '' ? 'names no variable' : !NAME_START.test(inner[0]) ? 'needs a variable name that starts with a letter or "_"' : 'has an operator Compose does not know (use :-, -, :?, ?, :+ or +)';
+        const why =
+          inner === ''
+            ? 'names no variable'
+            : !NAME_START.test(inner[0])
+              ? 'needs a variable name that starts with a letter or "_"'
+              : 'has an operator Compose does not know (use :-, -, :?, ?, :+ or +)';
         return { start: i, length: j - i, message: `"${clip(value.slice(i, j))}" ${why}` };
       }
-      refs.push({ name: m[1], start: i, length: j - i, ...(m[2] ? { modifier: m[2] as VariableRef['modifier'] } : {}) });
+      refs.push({
+        name: m[1],
+        start: i,
+        length: j - i,
+        ...(m[2] ? { modifier: m[2] as VariableRef['modifier'] } : {}),
+      });
       if (m[3]) {
         const innerStart = i + 2 + m[1].length + m[2].length;
         const nested = scan(innerStart, j - 1);
@@ -76,4 +91,5 @@ export function scanInterpolation(value: string): { refs: VariableRef[]; error?:
 const clip = (s: string): string => (s.length > 40 ? `${s.slice(0, 37)}…` : s);
 
 /** Whether an unset variable would be a problem for this reference (no default and not a "+" alternative). */
-export const needsValue = (ref: VariableRef): boolean => ref.modifier === undefined || ref.modifier === '?' || ref.modifier === ':?';
+export const needsValue = (ref: VariableRef): boolean =>
+  ref.modifier === undefined || ref.modifier === '?' || ref.modifier === ':?';

@@ -34,7 +34,8 @@ export function parsePortSpec(spec: string): PortParse {
   const slash = text.lastIndexOf('/');
   if (slash >= 0) {
     const p = text.slice(slash + 1).toLowerCase();
-    if (p !== 'tcp' && p !== 'udp' && p !== 'sctp') return { ok: false, error: `"${p}" is not a protocol: use tcp, udp or sctp` };
+    if (p !== 'tcp' && p !== 'udp' && p !== 'sctp')
+      return { ok: false, error: `"${p}" is not a protocol: use tcp, udp or sctp` };
     protocol = p;
     text = text.slice(0, slash);
   }
@@ -46,8 +47,10 @@ export function parsePortSpec(spec: string): PortParse {
   }
   const parts = text.split(':');
   if (!v6 && parts.length === 3) hostIp = parts.shift();
-  if (parts.length > 2 || parts.some((p) => p === '' && parts.length === 1)) return { ok: false, error: `"${spec}" is not a port mapping: write [HOST_IP:]HOST:CONTAINER[/PROTOCOL]` };
-  if (hostIp !== undefined && !/^[0-9a-fA-F:.]+$/.test(hostIp)) return { ok: false, error: `"${hostIp}" is not an IP address` };
+  if (parts.length > 2 || parts.some((p) => p === '' && parts.length === 1))
+    return { ok: false, error: `"${spec}" is not a port mapping: write [HOST_IP:]HOST:CONTAINER[/PROTOCOL]` };
+  if (hostIp !== undefined && !/^[0-9a-fA-F:.]+$/.test(hostIp))
+    return { ok: false, error: `"${hostIp}" is not an IP address` };
   const target = range(parts[parts.length - 1]);
   if (!target) return { ok: false, error: `"${parts[parts.length - 1]}" is not a container port` };
   const targetError = checkRange(target, 'container port');
@@ -59,10 +62,16 @@ export function parsePortSpec(spec: string): PortParse {
     const publishedError = checkRange(published, 'host port');
     if (publishedError) return { ok: false, error: publishedError };
     if (published[1] - published[0] !== target[1] - target[0] && published[0] !== published[1]) {
-      return { ok: false, error: `the host range ${parts[0]} and the container range ${parts[1]} have different lengths` };
+      return {
+        ok: false,
+        error: `the host range ${parts[0]} and the container range ${parts[1]} have different lengths`,
+      };
     }
   }
-  return { ok: true, mapping: { target, ...(published ? { published } : {}), ...(hostIp !== undefined ? { hostIp } : {}), protocol } };
+  return {
+    ok: true,
+    mapping: { target, ...(published ? { published } : {}), ...(hostIp !== undefined ? { hostIp } : {}), protocol },
+  };
 }
 
 /** Two mappings collide when they publish an overlapping host port on the same address and protocol. */

@@ -2,7 +2,8 @@ import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair, t
 
 /** Helpers for reading compose YAML nodes (with positions) the way Compose reads the values. */
 
-export const str = (node: unknown): string | undefined => (isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number') ? String(node.value) : undefined);
+export const str = (node: unknown): string | undefined =>
+  isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number') ? String(node.value) : undefined;
 
 /** The document being checked, so that `<<: *anchor` merge keys can be followed to their anchors. */
 let currentDoc: Document | undefined;

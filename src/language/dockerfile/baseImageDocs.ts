@@ -61,7 +61,11 @@ export function baseImageHoverMarkdown(image: string, tag: string | null, digest
   const known = own(IMAGES, name);
   if (known && official) lines.push(known, '');
   else if (name === 'scratch') lines.push('The empty image: no files at all. For static binaries.', '');
-  else if (!official) lines.push(`Published by ${codeSpan(image.split('/').slice(0, -1).join('/'))}, not an official image: check who maintains it.`, '');
+  else if (!official)
+    lines.push(
+      `Published by ${codeSpan(image.split('/').slice(0, -1).join('/'))}, not an official image: check who maintains it.`,
+      '',
+    );
   lines.push(describeTag(tag));
   if (digest) lines.push('', `Pinned by digest ${codeSpan(`${digest.slice(0, 19)}…`)}: always exactly the same image.`);
   const variants = own(SMALLER_VARIANTS, name);

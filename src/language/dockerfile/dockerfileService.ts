@@ -6,7 +6,13 @@ import { dropSuppressed } from '../suppressions';
 import { DockerfileFacts, type DockerfileEnvironment } from './facts';
 import { dockerfileHover, type HoverResult } from './hover';
 import { getLanguageService } from './languageService';
-import { contextualCompletions, definitionAt, outline, type CompletionSuggestion, type OutlineSymbol } from './navigation';
+import {
+  contextualCompletions,
+  definitionAt,
+  outline,
+  type CompletionSuggestion,
+  type OutlineSymbol,
+} from './navigation';
 import { dockerfileQuickFixes, type QuickFix, type TextEdit } from './quickFixes';
 import { DOCKERFILE_RULES, DOCKERFILE_RULES_BY_CODE } from './rules';
 import { parseShared } from './sharedParse';
@@ -73,7 +79,10 @@ export class DockerfileService {
       if (tooLargeToCheck(doc.text)) return undefined;
       try {
         const dockerfile = parseShared(doc.text);
-        const env: DockerfileEnvironment = { ...(doc.path ? { path: doc.path } : {}), ...(this.options.fileExists ? { fileExists: this.options.fileExists } : {}) };
+        const env: DockerfileEnvironment = {
+          ...(doc.path ? { path: doc.path } : {}),
+          ...(this.options.fileExists ? { fileExists: this.options.fileExists } : {}),
+        };
         return { dockerfile, facts: new DockerfileFacts(doc.text, dockerfile, env) };
       } catch {
         return undefined;
@@ -88,7 +97,9 @@ export class DockerfileService {
       const analysis = this.analyse(doc);
       const found = syntaxDiagnostics(doc.text);
       if (analysis) for (const d of runRules(analysis.facts, this.options.onRuleError)) found.push(d);
-      return applyRuleSettings(dropSuppressed(doc.text, found, instructionStart), this.options.rules ?? {}).sort(compareDiagnostics);
+      return applyRuleSettings(dropSuppressed(doc.text, found, instructionStart), this.options.rules ?? {}).sort(
+        compareDiagnostics,
+      );
     });
   }
 
@@ -138,9 +149,15 @@ export class DockerfileService {
         label: item.label,
         kind: 'library',
         detail: item.detail ?? '',
-        ...(item.textEdit && 'range' in item.textEdit ? { edit: { range: item.textEdit.range, newText: item.textEdit.newText } } : {}),
+        ...(item.textEdit && 'range' in item.textEdit
+          ? { edit: { range: item.textEdit.range, newText: item.textEdit.newText } }
+          : {}),
         snippet: item.insertTextFormat === 2,
-        ...(typeof item.documentation === 'string' ? { documentation: item.documentation } : item.documentation ? { documentation: item.documentation.value } : {}),
+        ...(typeof item.documentation === 'string'
+          ? { documentation: item.documentation }
+          : item.documentation
+            ? { documentation: item.documentation.value }
+            : {}),
       }));
     } catch {
       return [];
@@ -150,7 +167,13 @@ export class DockerfileService {
   /** Formatting from dockerfile-language-service (indentation of continuation lines, instruction spacing). */
   format(doc: DockerfileDocument, options: { tabSize: number; insertSpaces: boolean }): TextEdit[] {
     if (tooLargeToCheck(doc.text)) return [];
-    return safely(() => getLanguageService().format(doc.text, options).map((e) => ({ range: e.range, newText: e.newText })), []);
+    return safely(
+      () =>
+        getLanguageService()
+          .format(doc.text, options)
+          .map((e) => ({ range: e.range, newText: e.newText })),
+      [],
+    );
   }
 
   forget(uri: string): void {
@@ -180,7 +203,10 @@ function safely<T>(fn: () => T, fallback: T): T {
  * Runs every rule; a rule that throws on strange input is skipped, never the whole file. `onRuleError` lets the
  * fuzz test see such failures, which are bugs.
  */
-export function runRules(facts: DockerfileFacts, onRuleError?: (code: string, err: unknown) => void): DocksideDiagnostic[] {
+export function runRules(
+  facts: DockerfileFacts,
+  onRuleError?: (code: string, err: unknown) => void,
+): DocksideDiagnostic[] {
   const out: DocksideDiagnostic[] = [];
   for (const rule of DOCKERFILE_RULES) {
     try {

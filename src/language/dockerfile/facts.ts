@@ -51,7 +51,12 @@ export class DockerfileFacts {
     for (const instruction of this.instructions) {
       if (instruction.getKeyword() === 'FROM') {
         const from = instruction as From;
-        current = { index: this.stages.length, from, instructions: [], ...(from.getBuildStage() ? { name: from.getBuildStage()! } : {}) };
+        current = {
+          index: this.stages.length,
+          from,
+          instructions: [],
+          ...(from.getBuildStage() ? { name: from.getBuildStage()! } : {}),
+        };
         this.stages.push(current);
       } else if (current) {
         current.instructions.push(instruction);
@@ -65,7 +70,9 @@ export class DockerfileFacts {
   isEarlierStageName(name: string, from: From): boolean {
     if (!this.firstStageByName) {
       this.firstStageByName = new Map();
-      for (const s of this.stages) if (s.name && !this.firstStageByName.has(s.name.toLowerCase())) this.firstStageByName.set(s.name.toLowerCase(), s.index);
+      for (const s of this.stages)
+        if (s.name && !this.firstStageByName.has(s.name.toLowerCase()))
+          this.firstStageByName.set(s.name.toLowerCase(), s.index);
     }
     const defined = this.firstStageByName.get(name.toLowerCase());
     const here = this.stages.find((s) => s.from === from)?.index ?? this.stages.length;
@@ -113,8 +120,13 @@ export class DockerfileFacts {
    * a binary search each, not a scan each.
    */
   lastBefore(stage: Stage, before: Instruction, keyword: string): Instruction | undefined {
-    const positions = this.memo(`positions:${stage.index}`, () => new Map(this.inheritedInstructions(stage).map((i, n) => [i, n] as const)));
-    const ofKeyword = this.memo(`keyword:${stage.index}:${keyword}`, () => this.inheritedInstructions(stage).filter((i) => i.getKeyword() === keyword));
+    const positions = this.memo(
+      `positions:${stage.index}`,
+      () => new Map(this.inheritedInstructions(stage).map((i, n) => [i, n] as const)),
+    );
+    const ofKeyword = this.memo(`keyword:${stage.index}:${keyword}`, () =>
+      this.inheritedInstructions(stage).filter((i) => i.getKeyword() === keyword),
+    );
     const limit = positions.get(before) ?? Infinity;
     let lo = 0;
     let hi = ofKeyword.length;
@@ -191,10 +203,13 @@ export class DockerfileFacts {
     // `RUN <<EOF` runs the heredoc's body as the script; the first line may hold more commands too.
     const out: ShellCommand[] = [];
     const firstLineEnd = this.text.indexOf('\n', start);
-    for (const c of lexShell(this.text, start, firstLineEnd < 0 ? end : firstLineEnd, this.escape)) if (!c.words.some((w) => w.value.startsWith('<<'))) out.push(c);
+    for (const c of lexShell(this.text, start, firstLineEnd < 0 ? end : firstLineEnd, this.escape))
+      if (!c.words.some((w) => w.value.startsWith('<<'))) out.push(c);
     for (const h of heredocs) {
       const range = h.getContentRange();
-      if (range) for (const c of lexShell(this.text, this.offsetAt(range.start), this.offsetAt(range.end), this.escape, true)) out.push(c);
+      if (range)
+        for (const c of lexShell(this.text, this.offsetAt(range.start), this.offsetAt(range.end), this.escape, true))
+          out.push(c);
     }
     return out;
   }
@@ -250,7 +265,6 @@ export class DockerfileFacts {
     }
     return out;
   }
-
 }
 
 /** True when CMD/ENTRYPOINT/RUN/SHELL is written as a JSON array that Docker accepts as the exec form. */

@@ -8,7 +8,8 @@ export const FLAG_DOCS: Readonly<Record<string, string>> = {
     'Copies from an earlier build stage (by name or number) or from another image instead of the build context. This is how a multi-stage build keeps compilers out of the final image.',
   'COPY --chown':
     'Sets the owner (`user:group`, names or numeric ids) of the copied files. Without it they belong to root, even after `USER`.',
-  'COPY --chmod': 'Sets the permissions of the copied files (`755`, or symbolic with BuildKit), saving a separate `RUN chmod` layer.',
+  'COPY --chmod':
+    'Sets the permissions of the copied files (`755`, or symbolic with BuildKit), saving a separate `RUN chmod` layer.',
   'COPY --link':
     'Copies into an independent layer that does not depend on the layers below it, so changing the base image does not invalidate this step (BuildKit).',
   'COPY --parents': 'Keeps the source paths’ parent folders under the destination (BuildKit, Dockerfile 1.7+).',
@@ -22,7 +23,8 @@ export const FLAG_DOCS: Readonly<Record<string, string>> = {
   'RUN --mount':
     'Mounts something for this step only; nothing of it is saved in the layer. `type=cache,target=/root/.cache` keeps a package cache between builds; `type=secret,id=x` exposes a secret at `/run/secrets/x`; `type=bind` mounts files from the context or a stage; `type=ssh` forwards your SSH agent; `type=tmpfs` gives scratch space.',
   'RUN --network': 'The network for this step: `default`, `none` (no network, for reproducible steps) or `host`.',
-  'RUN --security': '`insecure` runs the step with extra privileges (needs the builder to allow it); `sandbox` is the default.',
+  'RUN --security':
+    '`insecure` runs the step with extra privileges (needs the builder to allow it); `sandbox` is the default.',
   'HEALTHCHECK --interval': 'How long to wait between checks (default `30s`). Durations take a unit: `10s`, `1m`.',
   'HEALTHCHECK --timeout': 'How long one check may take before it counts as failed (default `30s`).',
   'HEALTHCHECK --start-period':

@@ -26,14 +26,15 @@ function stageHover(facts: DockerfileFacts, stage: Stage, range: Range): HoverRe
     const from = flagsOf(i).find((f) => f.getName() === 'from');
     return from?.getValue()?.toLowerCase() === lower || from?.getValue() === String(stage.index);
   });
-  const used = users.length ? `Used on line${users.length > 1 ? 's' : ''} ${users.map(lineOf).join(', ')}.` : 'Not used by any later stage.';
+  const used = users.length
+    ? `Used on line${users.length > 1 ? 's' : ''} ${users.map(lineOf).join(', ')}.`
+    : 'Not used by any later stage.';
   const final = stage === facts.finalStage ? ' It is the final stage: the image is made from it.' : '';
   return {
     markdown: `**Stage ${codeSpan(stage.name ?? String(stage.index))}** (stage ${stage.index}, line ${lineOf(stage.from)}), built on ${codeSpan(stage.from.getImage() ?? '?')}.${final}\n\n${used}`,
     range,
   };
 }
-
 
 function portHover(value: string, range: Range): HoverResult {
   const [port, proto = 'tcp'] = value.split('/');
@@ -52,7 +53,12 @@ function portHover(value: string, range: Range): HoverResult {
 function variableHover(facts: DockerfileFacts, instruction: Instruction, v: VariableLike): HoverResult {
   const definitions = findDefinitions(facts, v.getName(), v.getNameRange().start);
   const where = definitions.length
-    ? definitions.map((d) => `${d.keyword} on line ${d.range.start.line + 1}${d.value !== undefined ? ` = ${codeSpan(d.value)}` : ''}`).join('; ')
+    ? definitions
+        .map(
+          (d) =>
+            `${d.keyword} on line ${d.range.start.line + 1}${d.value !== undefined ? ` = ${codeSpan(d.value)}` : ''}`,
+        )
+        .join('; ')
     : 'not set by any ARG or ENV in this Dockerfile (the base image may set it)';
   const when = ['RUN', 'CMD', 'ENTRYPOINT'].includes(instruction.getKeyword())
     ? 'Expanded by the shell when this command runs.'
@@ -79,7 +85,9 @@ export function dockerfileHover(facts: DockerfileFacts, pos: Position): HoverRes
       }
       if (flag.getName() === 'from' && contains(flag.getValueRange(), pos)) {
         const value = flag.getValue() ?? '';
-        const stage = facts.stages.find((s) => s.name?.toLowerCase() === value.toLowerCase() || String(s.index) === value);
+        const stage = facts.stages.find(
+          (s) => s.name?.toLowerCase() === value.toLowerCase() || String(s.index) === value,
+        );
         if (stage) return stageHover(facts, stage, flag.getValueRange()!);
       }
     }
@@ -89,13 +97,19 @@ export function dockerfileHover(facts: DockerfileFacts, pos: Position): HoverRes
     if (instruction.getKeyword() === 'FROM') {
       const from = instruction as From;
       const stage = facts.stages.find((s) => s.from === from);
-      if (stage && contains(from.getBuildStageRange(), pos)) return stageHover(facts, stage, from.getBuildStageRange()!);
+      if (stage && contains(from.getBuildStageRange(), pos))
+        return stageHover(facts, stage, from.getBuildStageRange()!);
       if (contains(from.getImageRange(), pos)) {
-        const earlier = facts.stages.find((s) => s.index < (stage?.index ?? 0) && s.name?.toLowerCase() === from.getImageName()?.toLowerCase());
+        const earlier = facts.stages.find(
+          (s) => s.index < (stage?.index ?? 0) && s.name?.toLowerCase() === from.getImageName()?.toLowerCase(),
+        );
         if (earlier) return stageHover(facts, earlier, from.getImageRange()!);
         const image = fromImage(facts, from) ?? from.getImageName();
         if (image && !image.includes('$')) {
-          return { markdown: baseImageHoverMarkdown(image, from.getImageTag(), from.getImageDigest()), range: from.getImageRange()! };
+          return {
+            markdown: baseImageHoverMarkdown(image, from.getImageTag(), from.getImageDigest()),
+            range: from.getImageRange()!,
+          };
         }
       }
     }
@@ -108,6 +122,10 @@ export function dockerfileHover(facts: DockerfileFacts, pos: Position): HoverRes
   if (!hover) return undefined;
   const c = hover.contents;
   const markdown =
-    typeof c === 'string' ? c : Array.isArray(c) ? c.map((x) => (typeof x === 'string' ? x : x.value)).join('\n\n') : c.value;
+    typeof c === 'string'
+      ? c
+      : Array.isArray(c)
+        ? c.map((x) => (typeof x === 'string' ? x : x.value)).join('\n\n')
+        : c.value;
   return markdown ? { markdown, ...(hover.range ? { range: hover.range } : {}) } : undefined;
 }

@@ -41,7 +41,8 @@ export const INSTRUCTION_DOCS: Readonly<Record<string, InstructionDoc>> = {
       'Each `RUN` is one layer, cached until it or a step above it changes: join commands that belong together with `&&`.',
       'Clean up in the same `RUN` that made the mess (for example the apt lists), or the files stay in the layer.',
     ],
-    example: 'RUN apt-get update && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*',
+    example:
+      'RUN apt-get update && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*',
     lesson: 'dockerfile-instructions',
   }),
   CMD: doc({
@@ -201,7 +202,9 @@ export const INSTRUCTION_DOCS: Readonly<Record<string, InstructionDoc>> = {
     summary: 'Registers an instruction that runs later, when another image is built `FROM` this one.',
     time: 'build',
     layer: false,
-    details: ['Useful for base images of a framework; surprising elsewhere, since the trigger is invisible in the child Dockerfile.'],
+    details: [
+      'Useful for base images of a framework; surprising elsewhere, since the trigger is invisible in the child Dockerfile.',
+    ],
     example: 'ONBUILD COPY . /app/src',
     lesson: 'dockerfile-instructions',
   }),

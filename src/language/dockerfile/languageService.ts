@@ -6,7 +6,10 @@ let service: DockerfileLanguageService | undefined;
 export function getLanguageService(): DockerfileLanguageService {
   if (!service) {
     service = DockerfileLanguageServiceFactory.createLanguageService();
-    service.setCapabilities({ hover: { contentFormat: ['markdown'] }, completion: { completionItem: { snippetSupport: true, documentationFormat: ['markdown'] } } });
+    service.setCapabilities({
+      hover: { contentFormat: ['markdown'] },
+      completion: { completionItem: { snippetSupport: true, documentationFormat: ['markdown'] } },
+    });
   }
   return service;
 }

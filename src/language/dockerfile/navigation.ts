@@ -3,7 +3,6 @@ import { rangeContains, type Position, type Range } from '../diagnostic';
 import type { DockerfileFacts, Stage } from './facts';
 import { flagsOf, propertiesOf } from './instructionParts';
 
-
 export interface VariableDefinition {
   keyword: 'ARG' | 'ENV';
   name: string;
@@ -12,7 +11,6 @@ export interface VariableDefinition {
 }
 
 const before = (a: Position, b: Position) => a.line < b.line || (a.line === b.line && a.character < b.character);
-
 
 export function stageAt(facts: DockerfileFacts, pos: Position): Stage | undefined {
   let found: Stage | undefined;
@@ -24,10 +22,17 @@ export function stageAt(facts: DockerfileFacts, pos: Position): Stage | undefine
  * Every ARG/ENV setting in scope at `pos`, in file order: on a FROM line the ARGs before the first FROM; inside a
  * stage its own ARGs and the ENVs of the stages it is built from.
  */
-function declarationsInScope(facts: DockerfileFacts, pos: Position): { definitions: VariableDefinition[]; onFromLine: boolean; stage?: Stage } {
+function declarationsInScope(
+  facts: DockerfileFacts,
+  pos: Position,
+): { definitions: VariableDefinition[]; onFromLine: boolean; stage?: Stage } {
   const stage = stageAt(facts, pos);
-  const onFromLine = !!stage && pos.line >= stage.from.getRange().start.line && pos.line <= stage.from.getRange().end.line;
-  const candidates: Instruction[] = !stage || onFromLine ? facts.preamble : facts.inheritedInstructions(stage).filter((i) => i.getKeyword() === 'ENV' || stage.instructions.includes(i));
+  const onFromLine =
+    !!stage && pos.line >= stage.from.getRange().start.line && pos.line <= stage.from.getRange().end.line;
+  const candidates: Instruction[] =
+    !stage || onFromLine
+      ? facts.preamble
+      : facts.inheritedInstructions(stage).filter((i) => i.getKeyword() === 'ENV' || stage.instructions.includes(i));
   const definitions: VariableDefinition[] = [];
   for (const i of candidates) {
     const keyword = i.getKeyword();
@@ -63,7 +68,8 @@ export function definitionAt(facts: DockerfileFacts, pos: Position): Range[] {
   const contains = (r: Range | null | undefined) => rangeContains(r, pos);
   const instruction = facts.instructions.find((i) => contains(i.getRange()));
   if (!instruction) return [];
-  const stageNamed = (name: string) => facts.stages.find((s) => s.name?.toLowerCase() === name.toLowerCase() || String(s.index) === name);
+  const stageNamed = (name: string) =>
+    facts.stages.find((s) => s.name?.toLowerCase() === name.toLowerCase() || String(s.index) === name);
   for (const flag of flagsOf(instruction)) {
     if (flag.getName() === 'from' && contains(flag.getValueRange())) {
       const stage = stageNamed(flag.getValue() ?? '');
@@ -78,7 +84,10 @@ export function definitionAt(facts: DockerfileFacts, pos: Position): Range[] {
     }
   }
   for (const v of instruction.getVariables() as unknown as { getName(): string; getRange(): Range }[]) {
-    if (contains(v.getRange())) return findDefinitions(facts, v.getName(), pos).map((d) => d.range).slice(-1);
+    if (contains(v.getRange()))
+      return findDefinitions(facts, v.getName(), pos)
+        .map((d) => d.range)
+        .slice(-1);
   }
   return [];
 }
@@ -131,10 +140,18 @@ export function contextualCompletions(facts: DockerfileFacts, pos: Position): Co
     const current = stageAt(facts, pos);
     return facts.stages
       .filter((s) => s.name && (!current || s.index < current.index))
-      .map((s) => ({ label: s.name!, kind: 'stage', detail: `stage ${s.index}: FROM ${s.from.getImage() ?? ''} (line ${s.from.getRange().start.line + 1})` }));
+      .map((s) => ({
+        label: s.name!,
+        kind: 'stage',
+        detail: `stage ${s.index}: FROM ${s.from.getImage() ?? ''} (line ${s.from.getRange().start.line + 1})`,
+      }));
   }
   if (/\$\{?[A-Za-z_0-9]*$/.test(prefix)) {
-    return variablesInScope(facts, pos).map((v) => ({ label: v.name, kind: 'variable', detail: `${v.keyword}${v.value !== undefined ? ` = ${v.value}` : ''} (line ${v.range.start.line + 1})` }));
+    return variablesInScope(facts, pos).map((v) => ({
+      label: v.name,
+      kind: 'variable',
+      detail: `${v.keyword}${v.value !== undefined ? ` = ${v.value}` : ''} (line ${v.range.start.line + 1})`,
+    }));
   }
   return undefined;
 }

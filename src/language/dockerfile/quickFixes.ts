@@ -84,7 +84,18 @@ function insertAfterWord(d: DocksideDiagnostic, text: string, title: string): Qu
 /** Default contents of a .dockerignore for what the Dockerfile builds. */
 export function dockerignoreFor(facts: DockerfileFacts): string {
   const text = facts.text;
-  const common = ['# Keep the build context small and free of secrets.', '.git', '.gitignore', '.dockerignore', 'Dockerfile*', '**/.env', '**/.env.*', '*.log', '.vscode', '.idea'];
+  const common = [
+    '# Keep the build context small and free of secrets.',
+    '.git',
+    '.gitignore',
+    '.dockerignore',
+    'Dockerfile*',
+    '**/.env',
+    '**/.env.*',
+    '*.log',
+    '.vscode',
+    '.idea',
+  ];
   const stacks: [RegExp, string[]][] = [
     [/\b(npm|yarn|pnpm|node)\b/, ['node_modules', 'npm-debug.log*', 'dist', 'build', 'coverage', '.next']],
     [/\b(pip|python|poetry)\b/, ['__pycache__', '*.pyc', '.venv', 'venv', '.pytest_cache', '*.egg-info']],
@@ -98,7 +109,9 @@ export function dockerignoreFor(facts: DockerfileFacts): string {
 function userCreation(facts: DockerfileFacts, stage: Stage): { lines: string[]; user: string } {
   const image = officialName(fromImage(facts, stage.from) ?? '');
   if (image === 'node') return { lines: [], user: 'node' };
-  const usesApk = [...facts.runs()].some((r) => r.stage === stage && r.commands.some((c) => programName(c.words) === 'apk'));
+  const usesApk = [...facts.runs()].some(
+    (r) => r.stage === stage && r.commands.some((c) => programName(c.words) === 'apk'),
+  );
   const busyboxLike = usesApk || /alpine|busybox/.test(`${image}:${stage.from.getImageTag() ?? ''}`);
   return busyboxLike
     ? { lines: ['RUN addgroup -S app && adduser -S -G app app'], user: 'app' }
@@ -114,11 +127,22 @@ function fixesFor(facts: DockerfileFacts, d: DocksideDiagnostic): QuickFix[] {
       const tag = own(SUGGESTED_TAGS, officialName(image)) ?? 'VERSION';
       const from = instruction as From;
       const tagRange = from.getImageTagRange();
-      const range = tagRange ? { start: { line: tagRange.start.line, character: tagRange.start.character - 1 }, end: tagRange.end } : at(d.range.end.line, d.range.end.character);
-      return [{ title: `Pin "${image}" to a version tag`, edits: [{ range, newText: `:${tag}` }], snippet: { range, text: `:\${1:${tag}}` }, isPreferred: true }];
+      const range = tagRange
+        ? { start: { line: tagRange.start.line, character: tagRange.start.character - 1 }, end: tagRange.end }
+        : at(d.range.end.line, d.range.end.character);
+      return [
+        {
+          title: `Pin "${image}" to a version tag`,
+          edits: [{ range, newText: `:${tag}` }],
+          snippet: { range, text: `:\${1:${tag}}` },
+          isPreferred: true,
+        },
+      ];
     }
     case 'DS002':
-      return d.data?.variant ? [{ title: `Use "${d.data.variant}"`, edits: [{ range: d.range, newText: d.data.variant }] }] : [];
+      return d.data?.variant
+        ? [{ title: `Use "${d.data.variant}"`, edits: [{ range: d.range, newText: d.data.variant }] }]
+        : [];
     case 'DS003': {
       if (!instruction || !d.data?.installLine) return [];
       const installLine = Number(d.data.installLine);
@@ -127,7 +151,9 @@ function fixesFor(facts: DockerfileFacts, d: DocksideDiagnostic): QuickFix[] {
       const stage = stageOf(facts, instruction);
       const dest = instruction.getArguments().slice(-1)[0]?.getValue() ?? '.';
       const target = dest === '.' ? './' : dest;
-      const manifests = d.data.manifests.split(' ').map((m, k) => (k > 0 && !/requirements|\.txt$/.test(m) && m !== 'pom.xml' ? `${m}*` : m));
+      const manifests = d.data.manifests
+        .split(' ')
+        .map((m, k) => (k > 0 && !/requirements|\.txt$/.test(m) && m !== 'pom.xml' ? `${m}*` : m));
       const moved = wholeLines(facts, run);
       const indent = indentOf(facts, instruction);
       const copyLine = `${indent}COPY ${manifests.join(' ')} ${target}${nl}`;
@@ -147,7 +173,14 @@ function fixesFor(facts: DockerfileFacts, d: DocksideDiagnostic): QuickFix[] {
     case 'DS004': {
       const folder = d.data?.folder;
       if (!folder) return [];
-      return [{ title: 'Create a .dockerignore with sensible defaults', edits: [], createFile: { path: `${folder}/.dockerignore`, content: dockerignoreFor(facts) }, isPreferred: true }];
+      return [
+        {
+          title: 'Create a .dockerignore with sensible defaults',
+          edits: [],
+          createFile: { path: `${folder}/.dockerignore`, content: dockerignoreFor(facts) },
+          isPreferred: true,
+        },
+      ];
     }
     case 'DS005': {
       if (!instruction) return [];
@@ -159,7 +192,10 @@ function fixesFor(facts: DockerfileFacts, d: DocksideDiagnostic): QuickFix[] {
       // One RUN that updates, installs without extras, and cleans up after itself.
       const edits: TextEdit[] = [
         { range: wholeLines(facts, instruction).range, newText: '' },
-        { range: at(firstArg.getRange().start.line, firstArg.getRange().start.character), newText: 'apt-get update && ' },
+        {
+          range: at(firstArg.getRange().start.line, firstArg.getRange().start.character),
+          newText: 'apt-get update && ',
+        },
       ];
       for (const { command, sub } of installs) {
         if (!command.words.some((w) => w.value === '--no-install-recommends')) {
@@ -167,12 +203,20 @@ function fixesFor(facts: DockerfileFacts, d: DocksideDiagnostic): QuickFix[] {
           edits.push({ range: at(end.line, end.character), newText: ' --no-install-recommends' });
         }
       }
-      const cleaned = facts.shellCommands(next).some((c) => programName(c.words) === 'rm' && c.words.some((w) => w.value.startsWith('/var/lib/apt/lists')));
+      const cleaned = facts
+        .shellCommands(next)
+        .some((c) => programName(c.words) === 'rm' && c.words.some((w) => w.value.startsWith('/var/lib/apt/lists')));
       if (!cleaned) {
         const end = next.getRange().end;
         edits.push({ range: at(end.line, end.character), newText: ` \\${nl}    && rm -rf /var/lib/apt/lists/*` });
       }
-      return [{ title: 'Join "apt-get update" with the install below (no recommends, lists removed)', edits, isPreferred: true }];
+      return [
+        {
+          title: 'Join "apt-get update" with the install below (no recommends, lists removed)',
+          edits,
+          isPreferred: true,
+        },
+      ];
     }
     case 'DS006':
       return [insertAfterWord(d, ' -y', 'Add -y')];
@@ -181,7 +225,13 @@ function fixesFor(facts: DockerfileFacts, d: DocksideDiagnostic): QuickFix[] {
     case 'DS008': {
       if (!instruction) return [];
       const end = instruction.getRange().end;
-      return [{ title: 'Remove the apt lists in the same RUN', edits: [{ range: at(end.line, end.character), newText: ` \\${nl}    && rm -rf /var/lib/apt/lists/*` }], isPreferred: true }];
+      return [
+        {
+          title: 'Remove the apt lists in the same RUN',
+          edits: [{ range: at(end.line, end.character), newText: ` \\${nl}    && rm -rf /var/lib/apt/lists/*` }],
+          isPreferred: true,
+        },
+      ];
     }
     case 'DS010':
       return [insertAfterWord(d, ' --no-cache', 'Add --no-cache')];
@@ -194,47 +244,110 @@ function fixesFor(facts: DockerfileFacts, d: DocksideDiagnostic): QuickFix[] {
       if (d.data?.image === undefined) return [];
       const { lines, user } = userCreation(facts, stage);
       const runtime = stage.instructions.find((i) => ['CMD', 'ENTRYPOINT', 'HEALTHCHECK'].includes(i.getKeyword()));
-      const line = runtime ? runtime.getRange().start.line : (stage.instructions.slice(-1)[0] ?? stage.from).getRange().end.line + 1;
-      const needsBreak = !runtime && facts.offsetAt(at(line, 0).start) === facts.text.length && !facts.text.endsWith('\n');
+      const line = runtime
+        ? runtime.getRange().start.line
+        : (stage.instructions.slice(-1)[0] ?? stage.from).getRange().end.line + 1;
+      const needsBreak =
+        !runtime && facts.offsetAt(at(line, 0).start) === facts.text.length && !facts.text.endsWith('\n');
       const text = [...lines, `USER ${user}`].join(nl) + nl;
-      return [{ title: lines.length ? `Create user "${user}" and switch to it` : `Switch to the image's "${user}" user`, edits: [{ range: at(line, 0), newText: (needsBreak ? nl : '') + text }], isPreferred: true }];
+      return [
+        {
+          title: lines.length ? `Create user "${user}" and switch to it` : `Switch to the image's "${user}" user`,
+          edits: [{ range: at(line, 0), newText: (needsBreak ? nl : '') + text }],
+          isPreferred: true,
+        },
+      ];
     }
     case 'DS014':
-      return instruction ? [{ title: 'Use COPY', edits: [{ range: instruction.getInstructionRange(), newText: 'COPY' }], isPreferred: true }] : [];
+      return instruction
+        ? [
+            {
+              title: 'Use COPY',
+              edits: [{ range: instruction.getInstructionRange(), newText: 'COPY' }],
+              isPreferred: true,
+            },
+          ]
+        : [];
     case 'DS016':
-      return d.data?.exec ? [{ title: 'Use the exec form', edits: [{ range: d.range, newText: d.data.exec }], isPreferred: true }] : [];
+      return d.data?.exec
+        ? [{ title: 'Use the exec form', edits: [{ range: d.range, newText: d.data.exec }], isPreferred: true }]
+        : [];
     case 'DS017':
-      return d.data?.fixed ? [{ title: 'Write valid JSON', edits: [{ range: d.range, newText: d.data.fixed }], isPreferred: true }] : [];
+      return d.data?.fixed
+        ? [{ title: 'Write valid JSON', edits: [{ range: d.range, newText: d.data.fixed }], isPreferred: true }]
+        : [];
     case 'DS018':
-      return instruction ? [{ title: `Remove the ignored ${instruction.getKeyword()}`, edits: [{ range: wholeLines(facts, instruction).range, newText: '' }] }] : [];
+      return instruction
+        ? [
+            {
+              title: `Remove the ignored ${instruction.getKeyword()}`,
+              edits: [{ range: wholeLines(facts, instruction).range, newText: '' }],
+            },
+          ]
+        : [];
     case 'DS021': {
       const value = lineText(facts, d.range.start.line).slice(d.range.start.character, d.range.end.character);
-      return [{ title: 'Make the path absolute', edits: [{ range: d.range, newText: '/' + value.replace(/^\.\//, '') }] }];
+      return [
+        { title: 'Make the path absolute', edits: [{ range: d.range, newText: '/' + value.replace(/^\.\//, '') }] },
+      ];
     }
     case 'DS026':
     case 'DS027':
     case 'DS031': {
       const replacement = d.data?.suggestion ?? d.data?.replacement;
-      return replacement ? [{ title: `Change to "${replacement}"`, edits: [{ range: d.range, newText: replacement }], isPreferred: true }] : [];
+      return replacement
+        ? [
+            {
+              title: `Change to "${replacement}"`,
+              edits: [{ range: d.range, newText: replacement }],
+              isPreferred: true,
+            },
+          ]
+        : [];
     }
     case 'DS028': {
       if (!instruction || d.severity !== 'warning' || !d.data?.name) return [];
       const stage = stageOf(facts, instruction);
       if (!stage) return [];
       const fromLine = stage.from.getRange().end.line + 1;
-      return [{ title: `Declare "ARG ${d.data.name}" in this stage`, edits: [{ range: at(fromLine, 0), newText: `ARG ${d.data.name}${nl}` }], isPreferred: true }];
+      return [
+        {
+          title: `Declare "ARG ${d.data.name}" in this stage`,
+          edits: [{ range: at(fromLine, 0), newText: `ARG ${d.data.name}${nl}` }],
+          isPreferred: true,
+        },
+      ];
     }
     case 'DS029': {
       if (!instruction) return [];
       const who = (instruction.getArgumentsContent() ?? '').trim();
-      return [{ title: 'Use LABEL maintainer=…', edits: [{ range: { start: instruction.getInstructionRange().start, end: instruction.getRange().end }, newText: `LABEL maintainer=${JSON.stringify(who)}` }], isPreferred: true }];
+      return [
+        {
+          title: 'Use LABEL maintainer=…',
+          edits: [
+            {
+              range: { start: instruction.getInstructionRange().start, end: instruction.getRange().end },
+              newText: `LABEL maintainer=${JSON.stringify(who)}`,
+            },
+          ],
+          isPreferred: true,
+        },
+      ];
     }
     case 'DS030': {
       if (!instruction) return [];
       const [key, ...rest] = instruction.getArguments();
       const value = (instruction.getArgumentsContent() ?? '').trim().slice(key.getValue().length).trim();
       const quoted = /^[A-Za-z0-9_./:@%+,-]*$/.test(value) ? value : JSON.stringify(value);
-      return rest.length || value === '' ? [{ title: `Write ${key.getValue()}=…`, edits: [{ range: d.range, newText: `${key.getValue()}=${quoted}` }], isPreferred: true }] : [];
+      return rest.length || value === ''
+        ? [
+            {
+              title: `Write ${key.getValue()}=…`,
+              edits: [{ range: d.range, newText: `${key.getValue()}=${quoted}` }],
+              isPreferred: true,
+            },
+          ]
+        : [];
     }
     default:
       return [];
@@ -256,18 +369,27 @@ export function dockerfileQuickFixes(facts: DockerfileFacts, d: DocksideDiagnost
   if (instruction) {
     fixes.push({
       title: `Ignore ${d.code} for this instruction`,
-      edits: [{ range: at(instruction.getRange().start.line, 0), newText: `${indentOf(facts, instruction)}# dockside-ignore ${d.code}${nl}` }],
+      edits: [
+        {
+          range: at(instruction.getRange().start.line, 0),
+          newText: `${indentOf(facts, instruction)}# dockside-ignore ${d.code}${nl}`,
+        },
+      ],
     });
   }
-  fixes.push({ title: `Ignore ${d.code} in this file`, edits: [{ range: at(afterDirectives(facts), 0), newText: `# dockside-ignore-file ${d.code}${nl}` }] });
+  fixes.push({
+    title: `Ignore ${d.code} in this file`,
+    edits: [{ range: at(afterDirectives(facts), 0), newText: `# dockside-ignore-file ${d.code}${nl}` }],
+  });
   return fixes;
 }
 
 /** Applies non-overlapping edits to a text (used by the CLI, tests and previews). */
 export function applyEdits(text: string, edits: TextEdit[], offsetAt: (p: Range['start']) => number): string {
-  const sorted = edits.map((e) => ({ start: offsetAt(e.range.start), end: offsetAt(e.range.end), text: e.newText })).sort((a, b) => b.start - a.start || b.end - a.end);
+  const sorted = edits
+    .map((e) => ({ start: offsetAt(e.range.start), end: offsetAt(e.range.end), text: e.newText }))
+    .sort((a, b) => b.start - a.start || b.end - a.end);
   let out = text;
   for (const e of sorted) out = out.slice(0, e.start) + e.text + out.slice(e.end);
   return out;
 }
-

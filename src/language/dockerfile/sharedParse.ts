@@ -25,15 +25,35 @@ ast.DockerfileParser.parse = parseShared;
  * zero-argument getter below remembers its first answer per instance.
  */
 const GETTERS = [
-  'getArguments', 'getArgumentsContent', 'getRawArgumentsContent', 'getArgumentsRange', 'getVariables', 'getFlags',
-  'getProperties', 'getJSONStrings', 'getHeredocs', 'getKeyword', 'getInstructionRange',
-  'getImage', 'getImageName', 'getImageTag', 'getImageDigest', 'getImageRange', 'getImageNameRange', 'getImageTagRange',
-  'getImageDigestRange', 'getBuildStage', 'getBuildStageRange', 'getRegistry', 'getRegistryRange',
+  'getArguments',
+  'getArgumentsContent',
+  'getRawArgumentsContent',
+  'getArgumentsRange',
+  'getVariables',
+  'getFlags',
+  'getProperties',
+  'getJSONStrings',
+  'getHeredocs',
+  'getKeyword',
+  'getInstructionRange',
+  'getImage',
+  'getImageName',
+  'getImageTag',
+  'getImageDigest',
+  'getImageRange',
+  'getImageNameRange',
+  'getImageTagRange',
+  'getImageDigestRange',
+  'getBuildStage',
+  'getBuildStageRange',
+  'getRegistry',
+  'getRegistryRange',
 ];
 const MEMO = Symbol('dockside.memo');
 
 type RangeLike = { start: unknown; end: unknown };
-const isRange = (v: unknown): v is RangeLike => typeof v === 'object' && v !== null && !Array.isArray(v) && 'start' in v && 'end' in v;
+const isRange = (v: unknown): v is RangeLike =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && 'start' in v && 'end' in v;
 
 /**
  * dockerfile-ast reassigns `start`/`end` of the range FROM's getImageRange gives back (in getImageNameRange and
@@ -68,11 +88,22 @@ export { parseShared };
  */
 type Definition = { line: number; value: string | null };
 type PropertyLike = { getName(): string; getValue(): string | null };
-type DefiningInstruction = { getRange(): { start: { line: number } }; getProperties(): PropertyLike[]; getProperty(): PropertyLike | null };
-type Template = { getENVs(): DefiningInstruction[]; getARGs(): DefiningInstruction[]; getFROMs(): { getRange(): { start: { line: number }; end: { line: number } } }[] };
+type DefiningInstruction = {
+  getRange(): { start: { line: number } };
+  getProperties(): PropertyLike[];
+  getProperty(): PropertyLike | null;
+};
+type Template = {
+  getENVs(): DefiningInstruction[];
+  getARGs(): DefiningInstruction[];
+  getFROMs(): { getRange(): { start: { line: number }; end: { line: number } } }[];
+};
 type Tree = Template & {
   initialInstructions: Template;
-  getContainingImage(position: { line: number; character: number }): (Template & { resolveVariable(v: string, l: number): string | null | undefined }) | null;
+  getContainingImage(position: {
+    line: number;
+    character: number;
+  }): (Template & { resolveVariable(v: string, l: number): string | null | undefined }) | null;
 };
 
 const indexes = new WeakMap<object, { envs: Map<string, Definition[]>; args: Map<string, Definition[]> }>();
@@ -122,16 +153,35 @@ function lastBefore(defs: Definition[] | undefined, line: number): Definition | 
 // tree's prototype chain holds both.
 const dockerfileProto = Object.getPrototypeOf(originalParse('FROM scratch\n')) as Record<string, unknown>;
 const templateProto = Object.getPrototypeOf(dockerfileProto) as Record<string, unknown>;
-const ImageTemplate = templateProto.constructor as new () => { addInstruction(i: unknown): void; resolveVariable(v: string, l: number): string | null | undefined };
+const ImageTemplate = templateProto.constructor as new () => {
+  addInstruction(i: unknown): void;
+  resolveVariable(v: string, l: number): string | null | undefined;
+};
 const instructionProto = ast.Instruction.prototype as unknown as Record<string, unknown>;
 
 export const ORIGINAL_LOOKUPS = {
-  templateResolve: templateProto.resolveVariable as (this: unknown, variable: string, line: number) => string | null | undefined,
-  treeResolve: dockerfileProto.resolveVariable as (this: unknown, variable: string, line: number) => string | null | undefined,
-  isBuildVariable: instructionProto.isBuildVariable as (this: unknown, variable: string, line: number) => boolean | undefined,
+  templateResolve: templateProto.resolveVariable as (
+    this: unknown,
+    variable: string,
+    line: number,
+  ) => string | null | undefined,
+  treeResolve: dockerfileProto.resolveVariable as (
+    this: unknown,
+    variable: string,
+    line: number,
+  ) => string | null | undefined,
+  isBuildVariable: instructionProto.isBuildVariable as (
+    this: unknown,
+    variable: string,
+    line: number,
+  ) => boolean | undefined,
 };
 
-templateProto.resolveVariable = function resolveVariable(this: Template, variable: string, line: number): string | null | undefined {
+templateProto.resolveVariable = function resolveVariable(
+  this: Template,
+  variable: string,
+  line: number,
+): string | null | undefined {
   const { envs, args } = variableIndex(this);
   const env = lastBefore(envs.get(variable), line);
   if (env) return env.value;
@@ -152,14 +202,22 @@ instructionProto.isBuildVariable = function isBuildVariable(
 };
 
 /** Per tree: the lines that FROM instructions span, and a template of the ARGs before the first FROM. */
-const treeFacts = new WeakMap<object, { fromLines: Set<number>; initial: { resolveVariable(v: string, l: number): string | null | undefined } }>();
+const treeFacts = new WeakMap<
+  object,
+  { fromLines: Set<number>; initial: { resolveVariable(v: string, l: number): string | null | undefined } }
+>();
 
 {
-  dockerfileProto.resolveVariable = function resolveVariable(this: Tree, variable: string, line: number): string | null | undefined {
+  dockerfileProto.resolveVariable = function resolveVariable(
+    this: Tree,
+    variable: string,
+    line: number,
+  ): string | null | undefined {
     let facts = treeFacts.get(this);
     if (!facts) {
       const fromLines = new Set<number>();
-      for (const from of this.getFROMs()) for (let l = from.getRange().start.line; l <= from.getRange().end.line; l++) fromLines.add(l);
+      for (const from of this.getFROMs())
+        for (let l = from.getRange().start.line; l <= from.getRange().end.line; l++) fromLines.add(l);
       const initial = new ImageTemplate();
       for (const arg of this.initialInstructions.getARGs()) initial.addInstruction(arg);
       facts = { fromLines, initial };
@@ -170,8 +228,13 @@ const treeFacts = new WeakMap<object, { fromLines: Set<number>; initial: { resol
     if (image === null) return undefined;
     // On a line outside every stage the containing image is the tree itself, where the original recursed until the
     // stack ran out; the stage lookup over the whole tree answers instead.
-    const stageLookup = templateProto.resolveVariable as (this: unknown, v: string, l: number) => string | null | undefined;
-    const resolved = (image as unknown) === this ? stageLookup.call(this, variable, line) : image.resolveVariable(variable, line);
+    const stageLookup = templateProto.resolveVariable as (
+      this: unknown,
+      v: string,
+      l: number,
+    ) => string | null | undefined;
+    const resolved =
+      (image as unknown) === this ? stageLookup.call(this, variable, line) : image.resolveVariable(variable, line);
     return resolved === null ? facts.initial.resolveVariable(variable, line) : resolved;
   };
 }

@@ -42,7 +42,8 @@ export function lexShell(text: string, start: number, end: number, escape = '\\'
   const endCommand = (op: ShellOperator | undefined, at: number) => {
     flushWord(at);
     if (words.length) commands.push(op ? { words, next: op, nextAt: at } : { words });
-    else if (op && commands.length && !commands[commands.length - 1].next) Object.assign(commands[commands.length - 1], { next: op, nextAt: at });
+    else if (op && commands.length && !commands[commands.length - 1].next)
+      Object.assign(commands[commands.length - 1], { next: op, nextAt: at });
     words = [];
   };
   /** At a line continuation (escape char, optional blanks, newline): skip it and any comment lines after it. */

@@ -57,11 +57,20 @@ function matchEngineSeverity(text: string, d: DocksideDiagnostic): DocksideDiagn
   const keyword = /^\s*(\w+)/.exec(line)?.[1]?.toUpperCase();
   // `CMD` / `ENTRYPOINT` with nothing after them are accepted: they clear the inherited value.
   if (d.code === 'DSX002' && (keyword === 'CMD' || keyword === 'ENTRYPOINT')) {
-    return { ...d, severity: 'warning', message: `${keyword} has no arguments, which clears the one inherited from the base image. Give it a command, or remove the line.` };
+    return {
+      ...d,
+      severity: 'warning',
+      message: `${keyword} has no arguments, which clears the one inherited from the base image. Give it a command, or remove the line.`,
+    };
   }
   // `COPY --from=` with an empty value is ignored by the builder.
   if (d.code === 'DSX047' && /--from=(\s|$)/.test(line)) {
-    return { ...d, severity: 'warning', message: '--from= has no value, so it is ignored and the files come from the build context. Name a stage or image, or remove the flag.' };
+    return {
+      ...d,
+      severity: 'warning',
+      message:
+        '--from= has no value, so it is ignored and the files come from the build context. Name a stage or image, or remove the flag.',
+    };
   }
   return d;
 }
@@ -83,7 +92,11 @@ const PROTOTYPE_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype).map
  * - names that are members of Object.prototype (see PROTOTYPE_NAMES).
  * `restore` puts the real names back into the library's messages.
  */
-function guardStageNames(text: string): { text: string; found: DocksideDiagnostic[]; restore: (message: string) => string } {
+function guardStageNames(text: string): {
+  text: string;
+  found: DocksideDiagnostic[];
+  restore: (message: string) => string;
+} {
   const none = { text, found: [], restore: (m: string) => m };
   if (!/^\uFEFF?[ \t]*from[ \t]/im.test(text)) return none;
   const found: DocksideDiagnostic[] = [];
@@ -92,7 +105,9 @@ function guardStageNames(text: string): { text: string; found: DocksideDiagnosti
   let changed = false;
   lines.forEach((line, n) => {
     // Arguments are split on blanks only (a BOM is not one). The library checks the third argument as a stage name whether or not the second is AS.
-    const m = /^(\uFEFF?[ \t]*from[ \t]+(?:--[^ \t]+[ \t]+)*[^ \t]+[ \t]+[^ \t]+[ \t]+)([^ \t]+)([ \t]*)$/i.exec(line.replace(/\r$/, ''));
+    const m = /^(\uFEFF?[ \t]*from[ \t]+(?:--[^ \t]+[ \t]+)*[^ \t]+[ \t]+[^ \t]+[ \t]+)([^ \t]+)([ \t]*)$/i.exec(
+      line.replace(/\r$/, ''),
+    );
     if (!m) return;
     const start = m[1].length;
     const name = m[2];
@@ -111,7 +126,9 @@ function guardStageNames(text: string): { text: string; found: DocksideDiagnosti
     // Same name, same stand-in, so the library still sees duplicates as duplicates.
     let standIn = standIns.get(lower);
     if (!standIn) {
-      standIn = `${'q'.repeat(Math.max(1, name.length - String(standIns.size).length))}${standIns.size}`.slice(-name.length);
+      standIn = `${'q'.repeat(Math.max(1, name.length - String(standIns.size).length))}${standIns.size}`.slice(
+        -name.length,
+      );
       standIns.set(lower, standIn);
     }
     lines[n] = line.slice(0, start) + standIn + line.slice(start + name.length);

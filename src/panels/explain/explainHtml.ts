@@ -44,7 +44,11 @@ export function explainDockerfile(text: string): ExplainedStep[] {
     return {
       line: i.getRange().start.line,
       keyword,
-      text: text.split(/\r?\n/).slice(i.getRange().start.line, i.getRange().end.line + 1).join('\n').trim(),
+      text: text
+        .split(/\r?\n/)
+        .slice(i.getRange().start.line, i.getRange().end.line + 1)
+        .join('\n')
+        .trim(),
       stage: Math.max(stage, 0),
       summary: doc?.summary ?? 'Not an instruction Docker knows: the build stops here.',
       time: doc?.time ?? 'unknown',
@@ -58,7 +62,12 @@ export function explainDockerfile(text: string): ExplainedStep[] {
 /** Escapes, then turns `code` spans of Dockside's own docs into <code>. */
 const rich = (s: string) => escapeHtml(s).replace(/`([^`]+)`/g, '<code>$1</code>');
 
-const TIME_WORDS = { build: 'build time', run: 'when the container runs', both: 'build time and run time', unknown: 'never' } as const;
+const TIME_WORDS = {
+  build: 'build time',
+  run: 'when the container runs',
+  both: 'build time and run time',
+  unknown: 'never',
+} as const;
 
 export function explainBody(fileName: string, steps: ExplainedStep[]): string {
   const stages = new Set(steps.map((s) => s.stage)).size;

@@ -49,7 +49,21 @@ export interface LayerView {
   dockerfile?: { path: string; matched: number };
 }
 
-const METADATA = new Set(['ENV', 'LABEL', 'EXPOSE', 'CMD', 'ENTRYPOINT', 'USER', 'ARG', 'HEALTHCHECK', 'STOPSIGNAL', 'VOLUME', 'SHELL', 'ONBUILD', 'MAINTAINER']);
+const METADATA = new Set([
+  'ENV',
+  'LABEL',
+  'EXPOSE',
+  'CMD',
+  'ENTRYPOINT',
+  'USER',
+  'ARG',
+  'HEALTHCHECK',
+  'STOPSIGNAL',
+  'VOLUME',
+  'SHELL',
+  'ONBUILD',
+  'MAINTAINER',
+]);
 
 /** Build arguments in effect are recorded as "|2 A=1 B=2 " before the command: that prefix goes. */
 function withoutBuildArgs(text: string): string {
@@ -69,7 +83,8 @@ function withoutBuildArgs(text: string): string {
 /** `/bin/sh -c #(nop)  ENV A=1` → `ENV A=1`; `/bin/sh -c apk add x` → `RUN apk add x`; BuildKit's forms too. */
 export function cleanInstruction(createdBy: string, comment = ''): string {
   let text = createdBy.trim();
-  if (!text) return comment ? comment.replace(/^Imported from -$/, 'Imported from a tar archive') : '(no instruction recorded)';
+  if (!text)
+    return comment ? comment.replace(/^Imported from -$/, 'Imported from a tar archive') : '(no instruction recorded)';
   if (/\s# buildkit$/.test(text)) text = text.slice(0, -'# buildkit'.length).trimEnd();
   text = withoutBuildArgs(text);
   const nop = /^\/bin\/sh -c #\(nop\)\s+(.*)$/s.exec(text);
@@ -87,7 +102,16 @@ export function buildLayerView(image: string, id: string, created: number, histo
     const instruction = cleanInstruction(h.CreatedBy ?? '', h.Comment ?? '');
     const keyword = /^([A-Z]+)\b/.exec(instruction)?.[1] ?? 'RUN';
     total += h.Size ?? 0;
-    return { index, instruction, keyword, size: h.Size ?? 0, total, metadataOnly: METADATA.has(keyword) && !h.Size, base: false, created: h.Created };
+    return {
+      index,
+      instruction,
+      keyword,
+      size: h.Size ?? 0,
+      total,
+      metadataOnly: METADATA.has(keyword) && !h.Size,
+      base: false,
+      created: h.Created,
+    };
   });
   // The base ends at the newest entry below the top that is another tagged image, or else at the newest entry the
   // engine knows no image for ("<missing>": layers that came with a pulled base image).
@@ -140,7 +164,11 @@ export function finalStageInstructions(text: string): DockerfileLine[] {
   return out;
 }
 
-const squash = (s: string) => s.replace(/\s+/g, ' ').replace(/^\[|\]$/g, '').trim();
+const squash = (s: string) =>
+  s
+    .replace(/\s+/g, ' ')
+    .replace(/^\[|\]$/g, '')
+    .trim();
 
 /** Whether a history step could have come from this Dockerfile instruction. */
 function sameStep(step: LayerStep, ins: DockerfileLine): boolean {
@@ -153,17 +181,30 @@ function sameStep(step: LayerStep, ins: DockerfileLine): boolean {
       // written: compare the destination.
       const written = args.split(/[\s,"]+/).filter(Boolean);
       const dest = / in (\S+)\s*$/.exec(args)?.[1] ?? written[written.length - 1];
-      const insDest = ins.args.trim().split(/\s+/).filter((w) => !w.startsWith('--')).pop();
+      const insDest = ins.args
+        .trim()
+        .split(/\s+/)
+        .filter((w) => !w.startsWith('--'))
+        .pop();
       return !!dest && !!insDest && dest.replace(/\/$/, '') === insDest.replace(/\/$/, '').replace(/^\["?|"?\]$/g, '');
     }
     case 'RUN':
-      return squash(args).replace(/"/g, '') === squash(ins.args).replace(/"/g, '').replace(/^\[|\]$/g, '').replace(/, /g, ' ') || squash(args) === squash(ins.args);
+      return (
+        squash(args).replace(/"/g, '') ===
+          squash(ins.args)
+            .replace(/"/g, '')
+            .replace(/^\[|\]$/g, '')
+            .replace(/, /g, ' ') || squash(args) === squash(ins.args)
+      );
     case 'ENV':
     case 'LABEL':
     case 'ARG':
       return args.split(/[= ]/)[0] === ins.args.split(/[= ]/)[0];
     default:
-      return squash(args).replace(/"/g, '') === squash(ins.args).replace(/"/g, '') || args.startsWith('[') === ins.args.startsWith('[');
+      return (
+        squash(args).replace(/"/g, '') === squash(ins.args).replace(/"/g, '') ||
+        args.startsWith('[') === ins.args.startsWith('[')
+      );
   }
 }
 

@@ -25,7 +25,14 @@ export function layerRows(view: LayerView): string {
   const rows: string[] = [];
   for (const step of [...view.steps].reverse()) {
     const width = step.size ? Math.max(1, Math.round((step.size / largest) * 100)) : 0;
-    const classes = ['step', step.base ? 'base' : 'own', step.metadataOnly ? 'meta' : 'fs', step.line !== undefined ? 'linked' : ''].filter(Boolean).join(' ');
+    const classes = [
+      'step',
+      step.base ? 'base' : 'own',
+      step.metadataOnly ? 'meta' : 'fs',
+      step.line !== undefined ? 'linked' : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
     const lineAttr = step.line !== undefined ? ` data-line="${step.line}"` : '';
     rows.push(
       `<tr class="${classes}" tabindex="0" data-index="${step.index}"${lineAttr} title="${escapeHtml(stepTitle(step, view))}">` +
@@ -36,7 +43,10 @@ export function layerRows(view: LayerView): string {
         `<td class="size total">${escapeHtml(formatSize(step.total))}</td>` +
         `</tr>`,
     );
-    if (step.index === view.baseTop) rows.push(`<tr class="boundary"><td colspan="5">▲ this build · ▼ base image${view.baseName ? ` <code>${escapeHtml(view.baseName)}</code>` : ''}</td></tr>`);
+    if (step.index === view.baseTop)
+      rows.push(
+        `<tr class="boundary"><td colspan="5">▲ this build · ▼ base image${view.baseName ? ` <code>${escapeHtml(view.baseName)}</code>` : ''}</td></tr>`,
+      );
   }
   return rows.join('\n');
 }
@@ -54,7 +64,9 @@ export function layerBody(view: LayerView): string {
   const metadata = view.steps.filter((s) => s.metadataOnly).length;
   // With the base unknown every step counts as this build's, so "this build adds" would only repeat the total.
   const adds = view.baseUnknown ? '' : ` · this build adds ${escapeHtml(formatSize(ownSize))}`;
-  const dockerfile = view.dockerfile ? `<p class="dockerfile">Steps are linked to <a href="#" class="open-dockerfile">${escapeHtml(view.dockerfile.path)}</a> (${view.dockerfile.matched} of ${own.length} matched). Click a step or press Enter on it to see its line.</p>` : `<p class="dockerfile muted">No Dockerfile in this workspace matches this image's steps, so steps are not linked to lines.</p>`;
+  const dockerfile = view.dockerfile
+    ? `<p class="dockerfile">Steps are linked to <a href="#" class="open-dockerfile">${escapeHtml(view.dockerfile.path)}</a> (${view.dockerfile.matched} of ${own.length} matched). Click a step or press Enter on it to see its line.</p>`
+    : `<p class="dockerfile muted">No Dockerfile in this workspace matches this image's steps, so steps are not linked to lines.</p>`;
   return `<header>
 <h1>${escapeHtml(view.image)}</h1>
 <p class="summary"><strong>${escapeHtml(formatSize(view.totalSize))}</strong> in ${view.steps.length} steps (${view.steps.length - metadata} with files, ${metadata} metadata only)${adds} · created ${escapeHtml(new Date(view.created * 1000).toISOString().replace('T', ' ').slice(0, 16))} UTC</p>
@@ -131,9 +143,16 @@ export function layerFilesHtml(files: LayerFiles, view: LayerView, limit = 200):
   parts.push(sourceLine(files));
   for (const note of notes) parts.push(`<p>${escapeHtml(note)}</p>`);
   if (files.wasters.length) {
-    parts.push('<table class="wasters" aria-label="Largest wasted files"><thead><tr><th>File</th><th>Size</th><th>Added by</th><th>Replaced or deleted by</th></tr></thead><tbody>');
-    for (const w of files.wasters.slice(0, 20)) parts.push(`<tr><td><code>/${escapeHtml(w.path)}</code></td><td class="size">${escapeHtml(formatSize(w.size))}</td><td>${escapeHtml(layerName(w.addedIn))}</td><td>${escapeHtml(layerName(w.removedIn))}</td></tr>`);
-    parts.push('</tbody></table><p class="muted">Delete temporary files in the same RUN that creates them (or build in a separate stage and copy only the result).</p>');
+    parts.push(
+      '<table class="wasters" aria-label="Largest wasted files"><thead><tr><th>File</th><th>Size</th><th>Added by</th><th>Replaced or deleted by</th></tr></thead><tbody>',
+    );
+    for (const w of files.wasters.slice(0, 20))
+      parts.push(
+        `<tr><td><code>/${escapeHtml(w.path)}</code></td><td class="size">${escapeHtml(formatSize(w.size))}</td><td>${escapeHtml(layerName(w.addedIn))}</td><td>${escapeHtml(layerName(w.removedIn))}</td></tr>`,
+      );
+    parts.push(
+      '</tbody></table><p class="muted">Delete temporary files in the same RUN that creates them (or build in a separate stage and copy only the result).</p>',
+    );
   }
   files.layers.forEach((layer, n) => {
     const counts = { added: 0, changed: 0, deleted: 0 };
@@ -149,7 +168,9 @@ export function layerFilesHtml(files: LayerFiles, view: LayerView, limit = 200):
     parts.push(
       `<details><summary>${summary}</summary><ul class="files">` +
         shown.map(fileItem).join('') +
-        (layer.files.length > shown.length ? `<li class="muted">…and ${layer.files.length - shown.length} more (smallest not shown)</li>` : '') +
+        (layer.files.length > shown.length
+          ? `<li class="muted">…and ${layer.files.length - shown.length} more (smallest not shown)</li>`
+          : '') +
         `</ul></details>`,
     );
   });

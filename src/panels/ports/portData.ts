@@ -70,7 +70,10 @@ function markConflicts(rows: PortRow[]): number {
   return conflicts;
 }
 
-const byOwner = (a: PortRow, b: PortRow) => (a.group ?? '').localeCompare(b.group ?? '') || a.owner.localeCompare(b.owner) || Number(a.containerPort.split('-')[0]) - Number(b.containerPort.split('-')[0]);
+const byOwner = (a: PortRow, b: PortRow) =>
+  (a.group ?? '').localeCompare(b.group ?? '') ||
+  a.owner.localeCompare(b.owner) ||
+  Number(a.containerPort.split('-')[0]) - Number(b.containerPort.split('-')[0]);
 
 /** Running containers' ports; `engineHost` is where published ports are reached (localhost for a local engine). */
 export function portMapFromContainers(containers: Iterable<ContainerItem>, engineHost = 'localhost'): PortMap {
@@ -78,7 +81,12 @@ export function portMapFromContainers(containers: Iterable<ContainerItem>, engin
   const owners: OwnerInfo[] = [];
   for (const c of containers) {
     if (c.state !== 'running' && c.state !== 'paused' && c.state !== 'restarting') continue;
-    owners.push({ name: c.name, ...(c.composeProject ? { group: c.composeProject } : {}), networkMode: c.networkMode, state: c.state });
+    owners.push({
+      name: c.name,
+      ...(c.composeProject ? { group: c.composeProject } : {}),
+      networkMode: c.networkMode,
+      state: c.state,
+    });
     const seen = new Set<string>();
     for (const p of c.ports) {
       // The engine lists a port once per address family (0.0.0.0 and ::): one row is enough.
@@ -108,7 +116,9 @@ export function portMapFromCompose(text: string, fileName: string): PortMap {
   const owners: OwnerInfo[] = [];
   let services: unknown;
   try {
-    services = (parseDocument(text, { logLevel: 'error' }).contents as { get?: (k: string) => unknown } | null)?.get?.('services');
+    services = (parseDocument(text, { logLevel: 'error' }).contents as { get?: (k: string) => unknown } | null)?.get?.(
+      'services',
+    );
   } catch {
     services = undefined;
   }
@@ -125,7 +135,8 @@ export function portMapFromCompose(text: string, fileName: string): PortMap {
           let spec: string | undefined;
           if (isScalar(item)) spec = String(item.value);
           else if (isMap(item)) {
-            const get = (k: string) => (item.get(k) === undefined || item.get(k) === null ? undefined : String(item.get(k)));
+            const get = (k: string) =>
+              item.get(k) === undefined || item.get(k) === null ? undefined : String(item.get(k));
             spec = `${get('host_ip') ? `${get('host_ip')}:` : ''}${get('published') ? `${get('published')}:` : ''}${get('target') ?? ''}/${get('protocol') ?? 'tcp'}`;
           }
           const parsed = spec === undefined ? undefined : parsePortSpec(spec);
@@ -146,7 +157,8 @@ export function portMapFromCompose(text: string, fileName: string): PortMap {
       if (isSeq(expose)) {
         for (const item of expose.items) {
           const [port, protocol = 'tcp'] = String(isScalar(item) ? item.value : '').split('/');
-          if (port && !rows.some((r) => r.owner === name && r.containerPort === port && r.protocol === protocol)) rows.push({ owner: name, containerPort: port, protocol, scope: 'not-published' });
+          if (port && !rows.some((r) => r.owner === name && r.containerPort === port && r.protocol === protocol))
+            rows.push({ owner: name, containerPort: port, protocol, scope: 'not-published' });
         }
       }
     }

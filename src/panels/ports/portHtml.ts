@@ -10,19 +10,23 @@ const SCOPE_WORDS: Record<PortRow['scope'], string> = {
 
 function hostCell(r: PortRow): string {
   if (!r.hostPort) return '<span class="muted">not published</span>';
-  const ip = r.hostIp && r.hostIp.includes(':') ? `[${r.hostIp}]` : r.hostIp ?? '0.0.0.0';
+  const ip = r.hostIp && r.hostIp.includes(':') ? `[${r.hostIp}]` : (r.hostIp ?? '0.0.0.0');
   const text = `${escapeHtml(ip)}:${escapeHtml(r.hostPort)}`;
-  return r.url ? `<a href="#" class="open" data-url="${escapeHtml(r.url)}" title="Open ${escapeHtml(r.url)}">${text}</a>` : text;
+  return r.url
+    ? `<a href="#" class="open" data-url="${escapeHtml(r.url)}" title="Open ${escapeHtml(r.url)}">${text}</a>`
+    : text;
 }
 
 /** The rows, grouped by owner; `data-filter` holds the lowercased text the filter box matches. */
 export function portRows(map: PortMap): string {
-  if (!map.rows.length) return `<tr><td colspan="5" class="muted">${map.source === 'live' ? 'No running container has ports.' : 'No service in this file has ports or expose.'}</td></tr>`;
+  if (!map.rows.length)
+    return `<tr><td colspan="5" class="muted">${map.source === 'live' ? 'No running container has ports.' : 'No service in this file has ports or expose.'}</td></tr>`;
   const modes = new Map(map.owners.map((o) => [o.name, o.networkMode]));
   return map.rows
     .map((r) => {
       const mode = modes.get(r.owner) ?? 'bridge';
-      const filter = `${r.group ?? ''} ${r.owner} ${r.hostIp ?? ''} ${r.hostPort ?? ''} ${r.containerPort} ${r.protocol} ${mode}`.toLowerCase();
+      const filter =
+        `${r.group ?? ''} ${r.owner} ${r.hostIp ?? ''} ${r.hostPort ?? ''} ${r.containerPort} ${r.protocol} ${mode}`.toLowerCase();
       const classes = ['port', r.scope, r.conflict ? 'conflict' : ''].filter(Boolean).join(' ');
       return (
         `<tr class="${classes}" tabindex="0" data-filter="${escapeHtml(filter)}" title="${escapeHtml(SCOPE_WORDS[r.scope])}">` +

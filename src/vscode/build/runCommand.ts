@@ -20,7 +20,11 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-const list = (text: string | undefined) => (text ?? '').split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
+const list = (text: string | undefined) =>
+  (text ?? '')
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /**
  * "Dockside: Run Image": a short guided flow (name, ports suggested from EXPOSE and checked to be free, environment,
@@ -32,19 +36,26 @@ export function registerRun(ctx: Ctx, session: DockerSession): void {
     const docker = session.connected('run');
     if (!docker) return;
     const { model, api } = docker;
-    let image = typeof arg === 'string' ? arg : arg?.kind === 'image' ? arg.item.tags[0] ?? arg.item.id : undefined;
+    let image = typeof arg === 'string' ? arg : arg?.kind === 'image' ? (arg.item.tags[0] ?? arg.item.id) : undefined;
     if (!image) {
       const pick = await vscode.window.showQuickPick(
-        [...model.images.values()].filter((i) => i.tags.length).sort((a, b) => b.created - a.created).map((i) => ({ label: i.tags[0] })),
+        [...model.images.values()]
+          .filter((i) => i.tags.length)
+          .sort((a, b) => b.created - a.created)
+          .map((i) => ({ label: i.tags[0] })),
         { title: 'Run Image', placeHolder: 'Which image?' },
       );
       image = pick?.label;
     }
     if (!image) return;
     const step = (n: number, what: string) => `Run ${image} (${n}/6): ${what}`;
-    const inspect = (await api.inspect('image', image).catch(() => undefined)) as { Config?: { ExposedPorts?: Record<string, unknown> | null } } | undefined;
+    const inspect = (await api.inspect('image', image).catch(() => undefined)) as
+      { Config?: { ExposedPorts?: Record<string, unknown> | null } } | undefined;
     const exposed = Object.keys(inspect?.Config?.ExposedPorts ?? {});
-    const local = session.target()?.address.kind === 'unix' || session.target()?.address.kind === 'npipe' || ['127.0.0.1', 'localhost'].includes((session.target()?.address as { host?: string }).host ?? '');
+    const local =
+      session.target()?.address.kind === 'unix' ||
+      session.target()?.address.kind === 'npipe' ||
+      ['127.0.0.1', 'localhost'].includes((session.target()?.address as { host?: string }).host ?? '');
     const suggestions: string[] = [];
     for (const e of exposed) {
       const [port, proto] = e.split('/');
@@ -53,28 +64,65 @@ export function registerRun(ctx: Ctx, session: DockerSession): void {
       suggestions.push(`${host}:${port}${proto && proto !== 'tcp' ? `/${proto}` : ''}`);
     }
 
-    const name = await vscode.window.showInputBox({ title: step(1, 'container name'), prompt: 'Leave empty for a generated name', validateInput: (v) => (v === '' || /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(v) ? undefined : 'Letters, digits, _ . - (starting with a letter or digit).') });
+    const name = await vscode.window.showInputBox({
+      title: step(1, 'container name'),
+      prompt: 'Leave empty for a generated name',
+      validateInput: (v) =>
+        v === '' || /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(v)
+          ? undefined
+          : 'Letters, digits, _ . - (starting with a letter or digit).',
+    });
     if (name === undefined) return;
     const ports = await vscode.window.showInputBox({
       title: step(2, 'published ports'),
-      prompt: exposed.length ? `HOST:CONTAINER pairs. The image EXPOSEs ${exposed.join(', ')}; EXPOSE alone publishes nothing.` : 'HOST:CONTAINER pairs, e.g. 8080:80 (the image EXPOSEs nothing)',
+      prompt: exposed.length
+        ? `HOST:CONTAINER pairs. The image EXPOSEs ${exposed.join(', ')}; EXPOSE alone publishes nothing.`
+        : 'HOST:CONTAINER pairs, e.g. 8080:80 (the image EXPOSEs nothing)',
       value: suggestions.join(' '),
       validateInput: async (v) => {
         for (const p of list(v)) {
-          const hostPort = /^(?:\[?[^\]]*\]?:)?(\d+):\d+/.exec(p.includes('.') || p.startsWith('[') ? p.replace(/^[^:]+:|^\[[^\]]+\]:/, '') : p)?.[1];
-          if (!/^(\[[0-9a-f:]+\]:|\d+\.\d+\.\d+\.\d+:)?\d+(-\d+)?(:\d+(-\d+)?)?(\/(tcp|udp|sctp))?$/.test(p)) return `"${p}" is not HOST:CONTAINER.`;
-          if (local && hostPort && !(await portFree(Number(hostPort)))) return `Host port ${hostPort} is already in use on this machine.`;
+          const hostPort = /^(?:\[?[^\]]*\]?:)?(\d+):\d+/.exec(
+            p.includes('.') || p.startsWith('[') ? p.replace(/^[^:]+:|^\[[^\]]+\]:/, '') : p,
+          )?.[1];
+          if (!/^(\[[0-9a-f:]+\]:|\d+\.\d+\.\d+\.\d+:)?\d+(-\d+)?(:\d+(-\d+)?)?(\/(tcp|udp|sctp))?$/.test(p))
+            return `"${p}" is not HOST:CONTAINER.`;
+          if (local && hostPort && !(await portFree(Number(hostPort))))
+            return `Host port ${hostPort} is already in use on this machine.`;
         }
         return undefined;
       },
     });
     if (ports === undefined) return;
-    const env = await vscode.window.showInputBox({ title: step(3, 'environment'), prompt: 'KEY=value pairs, or @path/to/file.env to read an env file', placeHolder: 'MODE=production  or  @.env' });
+    const env = await vscode.window.showInputBox({
+      title: step(3, 'environment'),
+      prompt: 'KEY=value pairs, or @path/to/file.env to read an env file',
+      placeHolder: 'MODE=production  or  @.env',
+    });
     if (env === undefined) return;
-    const volumes = await vscode.window.showInputBox({ title: step(4, 'volumes'), prompt: 'name:/path for a named volume, ./folder:/path for a bind mount; add :ro for read-only', placeHolder: 'data:/var/lib/app' });
+    const volumes = await vscode.window.showInputBox({
+      title: step(4, 'volumes'),
+      prompt: 'name:/path for a named volume, ./folder:/path for a bind mount; add :ro for read-only',
+      placeHolder: 'data:/var/lib/app',
+    });
     if (volumes === undefined) return;
     const networks = [...model.networks.values()].map((n) => n.name).sort();
-    const network = await vscode.window.showQuickPick([{ label: 'bridge', description: 'the default' }, ...networks.filter((n) => n !== 'bridge').map((n) => ({ label: n, description: n === 'host' ? 'no isolation, no port mapping' : n === 'none' ? 'no network' : 'user-defined: containers reach each other by name' }))], { title: step(5, 'network') });
+    const network = await vscode.window.showQuickPick(
+      [
+        { label: 'bridge', description: 'the default' },
+        ...networks
+          .filter((n) => n !== 'bridge')
+          .map((n) => ({
+            label: n,
+            description:
+              n === 'host'
+                ? 'no isolation, no port mapping'
+                : n === 'none'
+                  ? 'no network'
+                  : 'user-defined: containers reach each other by name',
+          })),
+      ],
+      { title: step(5, 'network') },
+    );
     if (!network) return;
     const restart = await vscode.window.showQuickPick(
       [
@@ -86,7 +134,10 @@ export function registerRun(ctx: Ctx, session: DockerSession): void {
       { title: step(6, 'restart policy') },
     );
     if (!restart) return;
-    const command = await vscode.window.showInputBox({ title: `Run ${image}: command`, prompt: "Replace the image's CMD (leave empty to keep it)" });
+    const command = await vscode.window.showInputBox({
+      title: `Run ${image}: command`,
+      prompt: "Replace the image's CMD (leave empty to keep it)",
+    });
     if (command === undefined) return;
 
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
@@ -106,28 +157,53 @@ export function registerRun(ctx: Ctx, session: DockerSession): void {
     };
     const cli = runCommandLine(spec);
     // Secret values typed above are the user's own, but a modal can be screen-shared and a log is kept: mask both.
-    const go = await vscode.window.showInformationMessage(`Run ${image}?`, { modal: true, detail: maskSecrets(`The same as:\n\n${cli}\n\nOr in a compose file:\n\n${composeService(spec)}`) }, 'Run', 'Copy Command');
+    const go = await vscode.window.showInformationMessage(
+      `Run ${image}?`,
+      {
+        modal: true,
+        detail: maskSecrets(`The same as:\n\n${cli}\n\nOr in a compose file:\n\n${composeService(spec)}`),
+      },
+      'Run',
+      'Copy Command',
+    );
     if (go === 'Copy Command') return void vscode.env.clipboard.writeText(cli);
     if (go !== 'Run') return;
     let envFromFile: string[] = [];
     if (envFile) {
       try {
-        envFromFile = [...parseDotEnv(fs.readFileSync(path.resolve(folder, envFile), 'utf8'))].map(([k, v]) => `${k}=${v}`);
+        envFromFile = [...parseDotEnv(fs.readFileSync(path.resolve(folder, envFile), 'utf8'))].map(
+          ([k, v]) => `${k}=${v}`,
+        );
       } catch {
         return void vscode.window.showErrorMessage(`The env file "${envFile}" could not be read.`);
       }
     }
     // The engine needs absolute paths for bind mounts.
-    const resolved = { ...spec, volumes: spec.volumes.map((v) => (/^\.{1,2}\//.test(v) ? path.resolve(folder, v.split(':')[0]) + v.slice(v.indexOf(':')) : v)) };
+    const resolved = {
+      ...spec,
+      volumes: spec.volumes.map((v) =>
+        /^\.{1,2}\//.test(v) ? path.resolve(folder, v.split(':')[0]) + v.slice(v.indexOf(':')) : v,
+      ),
+    };
     try {
       const id = await api.runContainer(createBody(resolved, envFromFile), spec.name);
       ctx.log.info(`Started ${spec.name ?? id.slice(0, 12)}: ${maskSecrets(cli)}`);
       const published = spec.ports.map((p) => /^(?:.*:)?(\d+):\d+/.exec(p)?.[1]).filter(Boolean);
-      const open = await vscode.window.showInformationMessage(`Started ${spec.name ?? id.slice(0, 12)}.`, ...(published.length ? [`Open localhost:${published[0]}`] : []));
+      const open = await vscode.window.showInformationMessage(
+        `Started ${spec.name ?? id.slice(0, 12)}.`,
+        ...(published.length ? [`Open localhost:${published[0]}`] : []),
+      );
       if (open) await vscode.env.openExternal(vscode.Uri.parse(`http://localhost:${published[0]}/`));
     } catch (err) {
       void vscode.window.showErrorMessage(actionError(err, `Running ${image}`));
     }
   };
-  ctx.subscriptions.push(vscode.commands.registerCommand('dockside.runImage', guardEngineCommand('dockside.runImage', (arg?: DockerNode | string) => run(arg).catch((err) => vscode.window.showErrorMessage(maskSecrets(`Run: ${(err as Error).message}`))))));
+  ctx.subscriptions.push(
+    vscode.commands.registerCommand(
+      'dockside.runImage',
+      guardEngineCommand('dockside.runImage', (arg?: DockerNode | string) =>
+        run(arg).catch((err) => vscode.window.showErrorMessage(maskSecrets(`Run: ${(err as Error).message}`))),
+      ),
+    ),
+  );
 }

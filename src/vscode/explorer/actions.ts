@@ -13,12 +13,20 @@ import type { DockerSession } from './dockerSession';
 import type { DockerNode } from './trees';
 
 type ContainerAction = 'start' | 'stop' | 'restart' | 'pause' | 'unpause';
-const PAST: Record<ContainerAction, string> = { start: 'Started', stop: 'Stopped', restart: 'Restarted', pause: 'Paused', unpause: 'Resumed' };
+const PAST: Record<ContainerAction, string> = {
+  start: 'Started',
+  stop: 'Stopped',
+  restart: 'Restarted',
+  pause: 'Paused',
+  unpause: 'Resumed',
+};
 
 /** The containers a command applies to: the clicked node, or every selected one (multi-select). */
 function containersOf(node: DockerNode | undefined, selected: DockerNode[] | undefined): ContainerItem[] {
   const nodes = selected?.length ? selected : node ? [node] : [];
-  return nodes.flatMap((n) => (n.kind === 'container' ? [n.item] : n.kind === 'project' || n.kind === 'service' ? n.containers : []));
+  return nodes.flatMap((n) =>
+    n.kind === 'container' ? [n.item] : n.kind === 'project' || n.kind === 'service' ? n.containers : [],
+  );
 }
 
 /** An Engine failure in words a person can act on. */
@@ -33,7 +41,9 @@ export function actionError(err: unknown, what: string): string {
 
 /** Runs a command and reports whether it exists (`docker compose` plugin or `docker-compose`). */
 function commandWorks(cmd: string, args: string[], env: Record<string, string>): Promise<boolean> {
-  return new Promise((resolve) => execFile(cmd, args, { env: { ...process.env, ...env }, timeout: 10000 }, (err) => resolve(!err)));
+  return new Promise((resolve) =>
+    execFile(cmd, args, { env: { ...process.env, ...env }, timeout: 10000 }, (err) => resolve(!err)),
+  );
 }
 
 export function registerDockerActions(ctx: Ctx, session: DockerSession): void {
@@ -47,17 +57,20 @@ export function registerDockerActions(ctx: Ctx, session: DockerSession): void {
   const containerAction = (action: ContainerAction) => async (node?: DockerNode, selected?: DockerNode[]) => {
     const targets = containersOf(node, selected);
     if (!targets.length) return;
-    await vscode.window.withProgress({ location: { viewId: 'dockside.containers' }, title: `${action} ${targets.length} container(s)` }, async () => {
-      await Promise.all(
-        targets.map(async (c) => {
-          try {
-            await api().containerAction(c.id, action);
-          } catch (err) {
-            report(err, `Container "${c.name}"`);
-          }
-        }),
-      );
-    });
+    await vscode.window.withProgress(
+      { location: { viewId: 'dockside.containers' }, title: `${action} ${targets.length} container(s)` },
+      async () => {
+        await Promise.all(
+          targets.map(async (c) => {
+            try {
+              await api().containerAction(c.id, action);
+            } catch (err) {
+              report(err, `Container "${c.name}"`);
+            }
+          }),
+        );
+      },
+    );
     ctx.log.info(`${PAST[action]} ${targets.map((c) => c.name).join(', ')}`);
   };
 
@@ -66,8 +79,14 @@ export function registerDockerActions(ctx: Ctx, session: DockerSession): void {
     if (!targets.length) return;
     const running = targets.filter((c) => c.state === 'running' || c.state === 'paused' || c.state === 'restarting');
     const names = targets.map((c) => `"${c.name}"`).join(', ');
-    const detail = running.length ? `${running.map((c) => c.name).join(', ')} ${running.length > 1 ? 'are' : 'is'} running: Force Remove stops ${running.length > 1 ? 'them' : 'it'} first. Named volumes are kept.` : 'Named volumes are kept.';
-    const choice = await vscode.window.showWarningMessage(`Remove ${targets.length > 1 ? `${targets.length} containers` : 'container'} ${names}?`, { modal: true, detail }, ...(running.length ? ['Force Remove'] : ['Remove']));
+    const detail = running.length
+      ? `${running.map((c) => c.name).join(', ')} ${running.length > 1 ? 'are' : 'is'} running: Force Remove stops ${running.length > 1 ? 'them' : 'it'} first. Named volumes are kept.`
+      : 'Named volumes are kept.';
+    const choice = await vscode.window.showWarningMessage(
+      `Remove ${targets.length > 1 ? `${targets.length} containers` : 'container'} ${names}?`,
+      { modal: true, detail },
+      ...(running.length ? ['Force Remove'] : ['Remove']),
+    );
     if (!choice) return;
     await vscode.window.withProgress({ location: { viewId: 'dockside.containers' } }, () =>
       Promise.all(
@@ -93,17 +112,25 @@ export function registerDockerActions(ctx: Ctx, session: DockerSession): void {
       onDidWrite: write.event,
       onDidClose: close.event,
       open: () => {
-        write.fire(`\x1b[2mFollowing the log of ${c.name}${timestamps ? ' (with timestamps)' : ''}. Close this terminal to stop.\x1b[0m\r\n`);
+        write.fire(
+          `\x1b[2mFollowing the log of ${c.name}${timestamps ? ' (with timestamps)' : ''}. Close this terminal to stop.\x1b[0m\r\n`,
+        );
         // Closing the terminal before the engine answers still closes the stream when it arrives.
         subscription = closableSubscription(() =>
           api().logs(
             c.id,
             { follow: true, timestamps, tail: 1000 },
-            (text, stream) => write.fire((stream === 'stderr' ? `\x1b[31m${text}\x1b[0m` : text).replace(/\r?\n/g, '\r\n')),
-            (err) => write.fire(`\r\n\x1b[2m${err ? actionError(err, 'The log stream') : `The log ended (${c.name} stopped).`}\x1b[0m\r\n`),
+            (text, stream) =>
+              write.fire((stream === 'stderr' ? `\x1b[31m${text}\x1b[0m` : text).replace(/\r?\n/g, '\r\n')),
+            (err) =>
+              write.fire(
+                `\r\n\x1b[2m${err ? actionError(err, 'The log stream') : `The log ended (${c.name} stopped).`}\x1b[0m\r\n`,
+              ),
           ),
         );
-        subscription.ready.catch((err) => write.fire(`\x1b[31m${actionError(err, `Container "${c.name}"`)}\x1b[0m\r\n`));
+        subscription.ready.catch((err) =>
+          write.fire(`\x1b[31m${actionError(err, `Container "${c.name}"`)}\x1b[0m\r\n`),
+        );
       },
       close: () => subscription?.close(),
     };
@@ -118,19 +145,42 @@ export function registerDockerActions(ctx: Ctx, session: DockerSession): void {
       return;
     }
     if (!(await commandWorks('docker', ['--version'], {}))) {
-      void vscode.window.showErrorMessage('Opening a shell needs the docker command-line client, which is not on the PATH.');
+      void vscode.window.showErrorMessage(
+        'Opening a shell needs the docker command-line client, which is not on the PATH.',
+      );
       return;
     }
     // An argument vector: the id is one argument, nothing from the engine is parsed by a shell.
     const probe = 'if command -v bash >/dev/null 2>&1; then exec bash; else exec sh; fi';
-    vscode.window.createTerminal({ name: `Shell: ${c.name}`, shellPath: 'docker', shellArgs: ['exec', '-it', c.id, 'sh', '-c', probe], env: session.cliEnv(), iconPath: new vscode.ThemeIcon('terminal') }).show();
+    vscode.window
+      .createTerminal({
+        name: `Shell: ${c.name}`,
+        shellPath: 'docker',
+        shellArgs: ['exec', '-it', c.id, 'sh', '-c', probe],
+        env: session.cliEnv(),
+        iconPath: new vscode.ThemeIcon('terminal'),
+      })
+      .show();
   };
 
   const inspect = async (node?: DockerNode) => {
     if (!node) return;
-    const [kind, id, name] = node.kind === 'container' ? (['container', node.item.id, node.item.name] as const) : node.kind === 'image' ? (['image', node.item.id, node.item.tags[0] ?? node.item.id.slice(7, 19)] as const) : node.kind === 'volume' ? (['volume', node.item.name, node.item.name] as const) : node.kind === 'network' ? (['network', node.item.id, node.item.name] as const) : [];
+    const [kind, id, name] =
+      node.kind === 'container'
+        ? (['container', node.item.id, node.item.name] as const)
+        : node.kind === 'image'
+          ? (['image', node.item.id, node.item.tags[0] ?? node.item.id.slice(7, 19)] as const)
+          : node.kind === 'volume'
+            ? (['volume', node.item.name, node.item.name] as const)
+            : node.kind === 'network'
+              ? (['network', node.item.id, node.item.name] as const)
+              : [];
     if (!kind) return;
-    const uri = vscode.Uri.from({ scheme: INSPECT_SCHEME, path: `/${kind}/${encodeURIComponent(name)}.json`, query: id });
+    const uri = vscode.Uri.from({
+      scheme: INSPECT_SCHEME,
+      path: `/${kind}/${encodeURIComponent(name)}.json`,
+      query: id,
+    });
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.languages.setTextDocumentLanguage(doc, 'json');
     await vscode.window.showTextDocument(doc, { preview: true });
@@ -140,32 +190,72 @@ export function registerDockerActions(ctx: Ctx, session: DockerSession): void {
     const c = containersOf(node, undefined)[0];
     const published = c?.ports.filter((p) => p.hostPort) ?? [];
     if (!c || !published.length) {
-      if (c) void vscode.window.showInformationMessage(`"${c.name}" publishes no port on the host. Publish one with -p HOST:CONTAINER (or "ports:" in compose).`);
+      if (c)
+        void vscode.window.showInformationMessage(
+          `"${c.name}" publishes no port on the host. Publish one with -p HOST:CONTAINER (or "ports:" in compose).`,
+        );
       return;
     }
     const unique = [...new Map(published.map((p) => [p.hostPort, p])).values()];
-    const pick = unique.length === 1 ? unique[0] : (await vscode.window.showQuickPick(unique.map((p) => ({ label: `${p.hostPort}`, description: `→ ${p.containerPort}/${p.protocol}`, p })), { placeHolder: 'Which published port?' }))?.p;
+    const pick =
+      unique.length === 1
+        ? unique[0]
+        : (
+            await vscode.window.showQuickPick(
+              unique.map((p) => ({ label: `${p.hostPort}`, description: `→ ${p.containerPort}/${p.protocol}`, p })),
+              { placeHolder: 'Which published port?' },
+            )
+          )?.p;
     if (!pick) return;
     const target = session.target();
-    const engineHost = target?.address.kind === 'tcp' || target?.address.kind === 'ssh' ? target.address.host : 'localhost';
-    const host = pick.hostIp && !['0.0.0.0', '::', ''].includes(pick.hostIp) ? (pick.hostIp.includes(':') ? `[${pick.hostIp}]` : pick.hostIp) : engineHost;
+    const engineHost =
+      target?.address.kind === 'tcp' || target?.address.kind === 'ssh' ? target.address.host : 'localhost';
+    const host =
+      pick.hostIp && !['0.0.0.0', '::', ''].includes(pick.hostIp)
+        ? pick.hostIp.includes(':')
+          ? `[${pick.hostIp}]`
+          : pick.hostIp
+        : engineHost;
     await vscode.env.openExternal(vscode.Uri.parse(`http://${host}:${pick.hostPort}/`));
   };
 
   const removeImage = async (node?: DockerNode, selected?: DockerNode[]) => {
-    const images = (selected?.length ? selected : node ? [node] : []).flatMap((n) => (n.kind === 'image' ? [n.item] : []));
+    const images = (selected?.length ? selected : node ? [node] : []).flatMap((n) =>
+      n.kind === 'image' ? [n.item] : [],
+    );
     if (!images.length) return;
     const label = images.map((i) => `"${i.tags[0] ?? i.id.slice(7, 19)}"`).join(', ');
-    if ((await vscode.window.showWarningMessage(`Remove image ${label}?`, { modal: true, detail: 'Layers shared with other images stay.' }, 'Remove')) !== 'Remove') return;
+    if (
+      (await vscode.window.showWarningMessage(
+        `Remove image ${label}?`,
+        { modal: true, detail: 'Layers shared with other images stay.' },
+        'Remove',
+      )) !== 'Remove'
+    )
+      return;
     for (const image of images) {
       const name = image.tags[0] ?? image.id.slice(7, 19);
       try {
         await api().removeImage(image.tags.length > 1 ? name : image.id, {});
       } catch (err) {
         if (err instanceof EngineError && err.statusCode === 409) {
-          const users = session.model()?.containersUsingImage(image.id).map((c) => c.name) ?? [];
-          const force = await vscode.window.showWarningMessage(`Image "${name}" is in use${users.length ? ` by ${users.join(', ')}` : ''}${/multiple repositories|referenced in multiple/.test(err.message) ? ' or has several tags' : ''}.`, { modal: true, detail: `${err.message}\n\nRemove those containers first, or force: forcing only removes the tag while a container still uses the image.` }, 'Force Remove');
-          if (force) await api().removeImage(image.id, { force: true }).catch((e) => report(e, `Image "${name}"`));
+          const users =
+            session
+              .model()
+              ?.containersUsingImage(image.id)
+              .map((c) => c.name) ?? [];
+          const force = await vscode.window.showWarningMessage(
+            `Image "${name}" is in use${users.length ? ` by ${users.join(', ')}` : ''}${/multiple repositories|referenced in multiple/.test(err.message) ? ' or has several tags' : ''}.`,
+            {
+              modal: true,
+              detail: `${err.message}\n\nRemove those containers first, or force: forcing only removes the tag while a container still uses the image.`,
+            },
+            'Force Remove',
+          );
+          if (force)
+            await api()
+              .removeImage(image.id, { force: true })
+              .catch((e) => report(e, `Image "${name}"`));
         } else report(err, `Image "${name}"`);
       }
     }
@@ -175,7 +265,11 @@ export function registerDockerActions(ctx: Ctx, session: DockerSession): void {
     if (node?.kind !== kind) return;
     const name = node.item.name;
     const detail = kind === 'volume' ? 'The data in it is deleted for good.' : 'Containers can no longer join it.';
-    if ((await vscode.window.showWarningMessage(`Remove ${kind} "${name}"?`, { modal: true, detail }, 'Remove')) !== 'Remove') return;
+    if (
+      (await vscode.window.showWarningMessage(`Remove ${kind} "${name}"?`, { modal: true, detail }, 'Remove')) !==
+      'Remove'
+    )
+      return;
     try {
       if (node.kind === 'volume') await api().removeVolume(node.item.name);
       else await api().removeNetwork(node.item.id);
@@ -193,26 +287,48 @@ export function registerDockerActions(ctx: Ctx, session: DockerSession): void {
         await vscode.window.showQuickPick(
           (['containers', 'images', 'volumes', 'networks'] as const).map((k) => {
             const p = prunePreview(k, model);
-            return { label: `Prune ${k}`, description: `${p.items.length} to remove${p.bytes ? `, ${formatBytes(p.bytes)} back` : ''}`, k };
+            return {
+              label: `Prune ${k}`,
+              description: `${p.items.length} to remove${p.bytes ? `, ${formatBytes(p.bytes)} back` : ''}`,
+              k,
+            };
           }),
           { placeHolder: 'What should go?' },
         )
       )?.k;
     if (!chosen) return;
     const preview = prunePreview(chosen, model);
-    if (!preview.items.length) return void vscode.window.showInformationMessage(`Nothing to prune: no ${chosen === 'containers' ? 'stopped containers' : chosen === 'images' ? 'dangling images' : `unused ${chosen}`}.`);
-    const list = preview.items.slice(0, 15).join('\n') + (preview.items.length > 15 ? `\n…and ${preview.items.length - 15} more` : '');
-    const what = chosen === 'containers' ? 'stopped containers' : chosen === 'images' ? 'dangling images' : `unused ${chosen}`;
-    const ok = await vscode.window.showWarningMessage(`Remove ${preview.items.length} ${what}${preview.bytes ? ` (${formatBytes(preview.bytes)})` : ''}?`, { modal: true, detail: `${list}${chosen === 'volumes' ? '\n\nThe data in these volumes is deleted for good.' : ''}` }, 'Prune');
+    if (!preview.items.length)
+      return void vscode.window.showInformationMessage(
+        `Nothing to prune: no ${chosen === 'containers' ? 'stopped containers' : chosen === 'images' ? 'dangling images' : `unused ${chosen}`}.`,
+      );
+    const list =
+      preview.items.slice(0, 15).join('\n') +
+      (preview.items.length > 15 ? `\n…and ${preview.items.length - 15} more` : '');
+    const what =
+      chosen === 'containers' ? 'stopped containers' : chosen === 'images' ? 'dangling images' : `unused ${chosen}`;
+    const ok = await vscode.window.showWarningMessage(
+      `Remove ${preview.items.length} ${what}${preview.bytes ? ` (${formatBytes(preview.bytes)})` : ''}?`,
+      {
+        modal: true,
+        detail: `${list}${chosen === 'volumes' ? '\n\nThe data in these volumes is deleted for good.' : ''}`,
+      },
+      'Prune',
+    );
     if (ok !== 'Prune') return;
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Pruning ${what}…` }, async () => {
-      try {
-        const result = await api().prune(chosen);
-        void vscode.window.showInformationMessage(`Removed ${result.deleted.length} ${what}${result.spaceReclaimed ? `, ${formatBytes(result.spaceReclaimed)} reclaimed` : ''}.`);
-      } catch (err) {
-        report(err, `Pruning ${what}`);
-      }
-    });
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Pruning ${what}…` },
+      async () => {
+        try {
+          const result = await api().prune(chosen);
+          void vscode.window.showInformationMessage(
+            `Removed ${result.deleted.length} ${what}${result.spaceReclaimed ? `, ${formatBytes(result.spaceReclaimed)} reclaimed` : ''}.`,
+          );
+        } catch (err) {
+          report(err, `Pruning ${what}`);
+        }
+      },
+    );
   };
 
   const compose = (verb: 'up' | 'down' | 'restart') => async (node?: DockerNode) => {
@@ -220,13 +336,38 @@ export function registerDockerActions(ctx: Ctx, session: DockerSession): void {
     const env = session.cliEnv();
     const plugin = await commandWorks('docker', ['compose', 'version'], env);
     const standalone = !plugin && (await commandWorks('docker-compose', ['version'], env));
-    if (!plugin && !standalone) return void vscode.window.showErrorMessage('Neither the "docker compose" plugin nor "docker-compose" is installed, so Dockside cannot run Compose. Install one of them.');
+    if (!plugin && !standalone)
+      return void vscode.window.showErrorMessage(
+        'Neither the "docker compose" plugin nor "docker-compose" is installed, so Dockside cannot run Compose. Install one of them.',
+      );
     const labels = node.containers[0]?.labels ?? {};
     const cwd = labels['com.docker.compose.project.working_dir'];
     const files = (labels['com.docker.compose.project.config_files'] ?? '').split(',').filter(Boolean);
-    if (verb === 'down' && (await vscode.window.showWarningMessage(`Stop and remove the containers and networks of "${node.project}"?`, { modal: true, detail: 'Named volumes are kept.' }, 'Down')) !== 'Down') return;
-    const args = [...(plugin ? ['compose'] : []), '-p', node.project, ...files.flatMap((f) => ['-f', f]), verb, ...(verb === 'up' ? ['-d'] : [])];
-    const terminal = vscode.window.createTerminal({ name: `Compose ${verb}: ${node.project}`, shellPath: plugin ? 'docker' : 'docker-compose', shellArgs: args, env, ...(cwd ? { cwd } : {}), iconPath: new vscode.ThemeIcon('layers') });
+    if (
+      verb === 'down' &&
+      (await vscode.window.showWarningMessage(
+        `Stop and remove the containers and networks of "${node.project}"?`,
+        { modal: true, detail: 'Named volumes are kept.' },
+        'Down',
+      )) !== 'Down'
+    )
+      return;
+    const args = [
+      ...(plugin ? ['compose'] : []),
+      '-p',
+      node.project,
+      ...files.flatMap((f) => ['-f', f]),
+      verb,
+      ...(verb === 'up' ? ['-d'] : []),
+    ];
+    const terminal = vscode.window.createTerminal({
+      name: `Compose ${verb}: ${node.project}`,
+      shellPath: plugin ? 'docker' : 'docker-compose',
+      shellArgs: args,
+      env,
+      ...(cwd ? { cwd } : {}),
+      iconPath: new vscode.ThemeIcon('layers'),
+    });
     terminal.show();
   };
 
@@ -234,14 +375,29 @@ export function registerDockerActions(ctx: Ctx, session: DockerSession): void {
     const contexts = listContexts({ env: process.env });
     const current = session.target();
     const items: (vscode.QuickPickItem & { apply: () => Thenable<void> | void })[] = [
-      ...contexts.map((c) => ({ label: `$(server-environment) ${c.name}`, description: c.host, detail: c.description, apply: () => setEngine('', c.name === 'default' ? '' : c.name) })),
-      { label: '$(edit) Enter an address…', description: 'unix://, tcp:// or ssh://', apply: async () => {
-        const value = await vscode.window.showInputBox({ prompt: 'Docker engine address', placeHolder: 'tcp://127.0.0.1:2375', value: current ? engineAddressUrl(current.address) : undefined });
-        if (value !== undefined) await setEngine(value.trim(), '');
-      } },
+      ...contexts.map((c) => ({
+        label: `$(server-environment) ${c.name}`,
+        description: c.host,
+        detail: c.description,
+        apply: () => setEngine('', c.name === 'default' ? '' : c.name),
+      })),
+      {
+        label: '$(edit) Enter an address…',
+        description: 'unix://, tcp:// or ssh://',
+        apply: async () => {
+          const value = await vscode.window.showInputBox({
+            prompt: 'Docker engine address',
+            placeHolder: 'tcp://127.0.0.1:2375',
+            value: current ? engineAddressUrl(current.address) : undefined,
+          });
+          if (value !== undefined) await setEngine(value.trim(), '');
+        },
+      },
       { label: '$(discard) Use DOCKER_HOST or the current Docker context', apply: () => setEngine('', '') },
     ];
-    const pick = await vscode.window.showQuickPick(items, { placeHolder: `Now: ${current?.label ?? 'none'} (${current?.source ?? ''})` });
+    const pick = await vscode.window.showQuickPick(items, {
+      placeHolder: `Now: ${current?.label ?? 'none'} (${current?.source ?? ''})`,
+    });
     await pick?.apply();
   };
   const setEngine = async (host: string, context: string) => {
@@ -252,7 +408,22 @@ export function registerDockerActions(ctx: Ctx, session: DockerSession): void {
   };
 
   const copy = (what: 'id' | 'name') => async (node?: DockerNode) => {
-    const text = node?.kind === 'container' ? (what === 'id' ? node.item.id : node.item.name) : node?.kind === 'image' ? (what === 'id' ? node.item.id : node.item.tags[0] ?? node.item.id) : node?.kind === 'volume' ? node.item.name : node?.kind === 'network' ? (what === 'id' ? node.item.id : node.item.name) : undefined;
+    const text =
+      node?.kind === 'container'
+        ? what === 'id'
+          ? node.item.id
+          : node.item.name
+        : node?.kind === 'image'
+          ? what === 'id'
+            ? node.item.id
+            : (node.item.tags[0] ?? node.item.id)
+          : node?.kind === 'volume'
+            ? node.item.name
+            : node?.kind === 'network'
+              ? what === 'id'
+                ? node.item.id
+                : node.item.name
+              : undefined;
     if (text) await vscode.env.clipboard.writeText(text);
   };
 
@@ -282,13 +453,16 @@ export function registerDockerActions(ctx: Ctx, session: DockerSession): void {
   };
   for (const [name, handler] of Object.entries(commands)) {
     ctx.subscriptions.push(
-      vscode.commands.registerCommand(name, guardEngineCommand(name, async (...args: unknown[]) => {
-        try {
-          await (handler as (...a: unknown[]) => unknown)(...args);
-        } catch (err) {
-          void vscode.window.showErrorMessage((err as Error).message);
-        }
-      })),
+      vscode.commands.registerCommand(
+        name,
+        guardEngineCommand(name, async (...args: unknown[]) => {
+          try {
+            await (handler as (...a: unknown[]) => unknown)(...args);
+          } catch (err) {
+            void vscode.window.showErrorMessage((err as Error).message);
+          }
+        }),
+      ),
     );
   }
 

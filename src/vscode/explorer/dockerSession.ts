@@ -33,7 +33,8 @@ export class DockerSession implements vscode.Disposable {
     ctx.subscriptions.push(
       this,
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (this.current && (e.affectsConfiguration('dockside.host') || e.affectsConfiguration('dockside.context'))) this.restart();
+        if (this.current && (e.affectsConfiguration('dockside.host') || e.affectsConfiguration('dockside.context')))
+          this.restart();
       }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.current && this.restart()),
     );
@@ -77,7 +78,7 @@ export class DockerSession implements vscode.Disposable {
     if (action && !requireTrust(action)) return undefined;
     const why = this.whyNotConnected();
     if (why || !this.current) {
-      void vscode.window.showErrorMessage(action ? `Cannot ${action}: ${why}` : why ?? 'Docker is not reachable.');
+      void vscode.window.showErrorMessage(action ? `Cannot ${action}: ${why}` : (why ?? 'Docker is not reachable.'));
       return undefined;
     }
     return { model: this.current.model, api: this.current.api };
@@ -110,7 +111,12 @@ export class DockerSession implements vscode.Disposable {
       const trusted = vscode.workspace.isTrusted;
       target = resolveEngine({
         setting: trusted ? this.ctx.setting<string>('host', '') : undefined,
-        env: { ...process.env, ...(trusted && this.ctx.setting<string>('context', '') ? { DOCKER_CONTEXT: this.ctx.setting<string>('context', '') } : {}) },
+        env: {
+          ...process.env,
+          ...(trusted && this.ctx.setting<string>('context', '')
+            ? { DOCKER_CONTEXT: this.ctx.setting<string>('context', '') }
+            : {}),
+        },
       });
     } catch (err) {
       this.targetError = (err as Error).message;
@@ -120,18 +126,31 @@ export class DockerSession implements vscode.Disposable {
     }
     const started = performance.now();
     const side = loadDockerSide();
-    this.ctx.log.info(maskSecrets(`Docker side loaded in ${(performance.now() - started).toFixed(0)} ms; engine ${target.label} (${target.source})`));
+    this.ctx.log.info(
+      maskSecrets(
+        `Docker side loaded in ${(performance.now() - started).toFixed(0)} ms; engine ${target.label} (${target.source})`,
+      ),
+    );
     const api = side.createDockerodeApi(target.options, target.label);
     const model = new DockerModel(api);
     model.onDidChange((change) => {
       void vscode.commands.executeCommand('setContext', 'dockside.engineState', model.state.status);
-      void vscode.commands.executeCommand('setContext', 'dockside.engineProblem', model.state.status === 'unreachable' ? model.state.problem : '');
+      void vscode.commands.executeCommand(
+        'setContext',
+        'dockside.engineProblem',
+        model.state.status === 'unreachable' ? model.state.problem : '',
+      );
       this.changed.fire(change);
     });
     this.current = { target, api, model };
     void vscode.commands.executeCommand('setContext', 'dockside.engineState', 'connecting');
     void model.start().then(() => {
-      if (model.state.status === 'connected') this.ctx.log.info(maskSecrets(`Connected to Docker ${model.state.version.version} (API ${model.state.version.apiVersion}) at ${target.label}`));
+      if (model.state.status === 'connected')
+        this.ctx.log.info(
+          maskSecrets(
+            `Connected to Docker ${model.state.version.version} (API ${model.state.version.apiVersion}) at ${target.label}`,
+          ),
+        );
       else if (model.state.status === 'unreachable') this.ctx.log.warn(maskSecrets(model.state.error));
     });
   }

@@ -18,7 +18,11 @@ export function registerExplorer(ctx: Ctx): DockerSession {
     ['dockside.connection', new ConnectionTree(session), false],
   ];
   for (const [id, provider, canSelectMany] of views) {
-    const view = vscode.window.createTreeView<DockerNode>(id, { treeDataProvider: provider, canSelectMany, showCollapseAll: id === 'dockside.containers' });
+    const view = vscode.window.createTreeView<DockerNode>(id, {
+      treeDataProvider: provider,
+      canSelectMany,
+      showCollapseAll: id === 'dockside.containers',
+    });
     provider.view = view;
     ctx.subscriptions.push(view);
   }

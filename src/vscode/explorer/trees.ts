@@ -1,6 +1,17 @@
 import * as vscode from 'vscode';
 import type { DockerModel } from '../../docker/model';
-import { containerDescription, containerTooltip, groupContainers, imageDescription, imageLabel, imageTooltip, networkTooltip, projectTooltip, stateLook, volumeTooltip } from '../../docker/present';
+import {
+  containerDescription,
+  containerTooltip,
+  groupContainers,
+  imageDescription,
+  imageLabel,
+  imageTooltip,
+  networkTooltip,
+  projectTooltip,
+  stateLook,
+  volumeTooltip,
+} from '../../docker/present';
 import type { ContainerItem, ImageItem, NetworkItem, ObjectKind, VolumeItem } from '../../docker/types';
 import type { DockerSession } from './dockerSession';
 
@@ -36,7 +47,8 @@ abstract class DockerTree implements vscode.TreeDataProvider<DockerNode> {
   ) {
     session.onDidChange((change) => {
       // A state-only change (another failed retry) must not re-render a list: that would make the welcome flicker.
-      if (change.kinds.some((k) => this.kinds.includes(k)) || (refreshOnState && change.kinds.length === 0)) this.changed.fire(undefined);
+      if (change.kinds.some((k) => this.kinds.includes(k)) || (refreshOnState && change.kinds.length === 0))
+        this.changed.fire(undefined);
       this.updateMessage();
     });
   }
@@ -56,10 +68,14 @@ abstract class DockerTree implements vscode.TreeDataProvider<DockerNode> {
     if (!this.view) return;
     // A view with a message shows no welcome content: the containers view shows the welcome (what to do) and puts
     // the address in its header; the other views carry the whole reason as their message.
-    const unreachable = this.session.configurationError || (this.session.started && this.session.model()?.state.status === 'unreachable');
+    const unreachable =
+      this.session.configurationError || (this.session.started && this.session.model()?.state.status === 'unreachable');
     const message = this.welcomeWhenUnreachable && unreachable ? undefined : this.currentMessage();
     if (this.view.message !== message) this.view.message = message;
-    const description = this.welcomeWhenUnreachable && unreachable ? `${this.session.target()?.label ?? 'no engine'}: not reachable` : undefined;
+    const description =
+      this.welcomeWhenUnreachable && unreachable
+        ? `${this.session.target()?.label ?? 'no engine'}: not reachable`
+        : undefined;
     if (this.view.description !== description) this.view.description = description;
   }
 
@@ -95,7 +111,12 @@ export class ContainersTree extends DockerTree {
     }
     if (node.kind === 'project') {
       const group = groupContainers(node.containers)[0];
-      return group.services.map((s) => ({ kind: 'service' as const, project: node.project, service: s.service, containers: s.containers }));
+      return group.services.map((s) => ({
+        kind: 'service' as const,
+        project: node.project,
+        service: s.service,
+        containers: s.containers,
+      }));
     }
     if (node.kind === 'service') return node.containers.map((item) => ({ kind: 'container' as const, item }));
     return [];
@@ -142,7 +163,8 @@ export class ContainersTree extends DockerTree {
     if (node.kind !== 'container') return item;
     let env: string[] | undefined;
     try {
-      const info = (await this.session.api()?.inspect('container', node.item.id)) as { Config?: { Env?: string[] } } | undefined;
+      const info = (await this.session.api()?.inspect('container', node.item.id)) as
+        { Config?: { Env?: string[] } } | undefined;
       env = info?.Config?.Env ?? undefined;
     } catch {
       // Gone or unreachable: the tooltip shows what the model has.
@@ -161,7 +183,8 @@ export class ImagesTree extends DockerTree {
     const users = new Map<string, ContainerItem[]>();
     for (const c of model.containers.values()) users.set(c.imageId, [...(users.get(c.imageId) ?? []), c]);
     const images = [...model.images.values()];
-    if (node?.kind === 'dangling') return node.images.map((item) => ({ kind: 'image' as const, item, users: users.get(item.id) ?? [] }));
+    if (node?.kind === 'dangling')
+      return node.images.map((item) => ({ kind: 'image' as const, item, users: users.get(item.id) ?? [] }));
     if (node) return [];
     const tagged = images.filter((i) => i.tags.length).sort((a, b) => imageLabel(a).localeCompare(imageLabel(b)));
     const dangling = images.filter((i) => !i.tags.length);
@@ -176,14 +199,19 @@ export class ImagesTree extends DockerTree {
       item.id = 'dangling';
       item.description = `${node.images.length}`;
       item.iconPath = new vscode.ThemeIcon('debug-disconnect');
-      item.tooltip = md('Images no tag points at any more, usually left behind by rebuilds. **Prune Images** removes those no container uses.');
+      item.tooltip = md(
+        'Images no tag points at any more, usually left behind by rebuilds. **Prune Images** removes those no container uses.',
+      );
       return item;
     }
     if (node.kind !== 'image') return new vscode.TreeItem('');
     const item = new vscode.TreeItem(imageLabel(node.item), vscode.TreeItemCollapsibleState.None);
     item.id = `image:${node.item.id}`;
     item.description = imageDescription(node.item, node.users.length);
-    item.iconPath = new vscode.ThemeIcon('file-binary', node.users.length ? new vscode.ThemeColor('charts.blue') : undefined);
+    item.iconPath = new vscode.ThemeIcon(
+      'file-binary',
+      node.users.length ? new vscode.ThemeColor('charts.blue') : undefined,
+    );
     item.contextValue = node.users.length ? 'image.inUse' : 'image';
     item.tooltip = md(imageTooltip(node.item, node.users));
     return item;
@@ -197,7 +225,9 @@ export class VolumesTree extends DockerTree {
 
   children(model: DockerModel, node?: DockerNode): DockerNode[] {
     if (node) return [];
-    return [...model.volumes.values()].sort((a, b) => a.name.localeCompare(b.name)).map((item) => ({ kind: 'volume' as const, item, users: model.containersUsingVolume(item.name) }));
+    return [...model.volumes.values()]
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((item) => ({ kind: 'volume' as const, item, users: model.containersUsingVolume(item.name) }));
   }
 
   getTreeItem(node: DockerNode): vscode.TreeItem {
@@ -205,7 +235,10 @@ export class VolumesTree extends DockerTree {
     const item = new vscode.TreeItem(node.item.name, vscode.TreeItemCollapsibleState.None);
     item.id = `volume:${node.item.name}`;
     item.description = [node.item.driver, node.users.length ? `used by ${node.users.length}` : 'unused'].join(' · ');
-    item.iconPath = new vscode.ThemeIcon('database', node.users.length ? new vscode.ThemeColor('charts.blue') : undefined);
+    item.iconPath = new vscode.ThemeIcon(
+      'database',
+      node.users.length ? new vscode.ThemeColor('charts.blue') : undefined,
+    );
     item.contextValue = node.users.length ? 'volume.inUse' : 'volume';
     item.tooltip = md(volumeTooltip(node.item, node.users));
     return item;
@@ -219,14 +252,20 @@ export class NetworksTree extends DockerTree {
 
   children(model: DockerModel, node?: DockerNode): DockerNode[] {
     if (node) return [];
-    return [...model.networks.values()].sort((a, b) => a.name.localeCompare(b.name)).map((item) => ({ kind: 'network' as const, item, members: model.containersOnNetwork(item.name) }));
+    return [...model.networks.values()]
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((item) => ({ kind: 'network' as const, item, members: model.containersOnNetwork(item.name) }));
   }
 
   getTreeItem(node: DockerNode): vscode.TreeItem {
     if (node.kind !== 'network') return new vscode.TreeItem('');
     const item = new vscode.TreeItem(node.item.name, vscode.TreeItemCollapsibleState.None);
     item.id = `network:${node.item.id}`;
-    item.description = [node.item.driver, node.item.scope, `${node.members.length} container${node.members.length === 1 ? '' : 's'}`].join(' · ');
+    item.description = [
+      node.item.driver,
+      node.item.scope,
+      `${node.members.length} container${node.members.length === 1 ? '' : 's'}`,
+    ].join(' · ');
     item.iconPath = new vscode.ThemeIcon('type-hierarchy');
     item.contextValue = ['bridge', 'host', 'none'].includes(node.item.name) ? 'network.builtin' : 'network';
     item.tooltip = md(networkTooltip(node.item, node.members));
@@ -249,14 +288,46 @@ export class ConnectionTree extends DockerTree {
     const target = this.session.target();
     const switchCommand: vscode.Command = { command: 'dockside.engine.choose', title: 'Choose Engine…' };
     const out: DockerNode[] = [];
-    if (this.session.configurationError) out.push({ kind: 'info', label: 'Invalid address', description: this.session.configurationError, icon: 'error', command: switchCommand });
-    if (target) out.push({ kind: 'info', label: target.label, description: target.source, icon: 'plug', command: switchCommand, tooltip: `Dockside talks to ${target.label} (from ${target.source}). Click to choose another engine.` });
+    if (this.session.configurationError)
+      out.push({
+        kind: 'info',
+        label: 'Invalid address',
+        description: this.session.configurationError,
+        icon: 'error',
+        command: switchCommand,
+      });
+    if (target)
+      out.push({
+        kind: 'info',
+        label: target.label,
+        description: target.source,
+        icon: 'plug',
+        command: switchCommand,
+        tooltip: `Dockside talks to ${target.label} (from ${target.source}). Click to choose another engine.`,
+      });
     if (model?.state.status === 'connected') {
       const running = [...model.containers.values()].filter((c) => c.state === 'running').length;
-      out.push({ kind: 'info', label: `Docker ${model.state.version.version}`, description: `API ${model.state.version.apiVersion} · ${model.state.version.os}/${model.state.version.arch}`, icon: 'pass-filled' });
-      out.push({ kind: 'info', label: `${running} running`, description: `${model.containers.size} containers · ${model.images.size} images`, icon: 'vm' });
+      out.push({
+        kind: 'info',
+        label: `Docker ${model.state.version.version}`,
+        description: `API ${model.state.version.apiVersion} · ${model.state.version.os}/${model.state.version.arch}`,
+        icon: 'pass-filled',
+      });
+      out.push({
+        kind: 'info',
+        label: `${running} running`,
+        description: `${model.containers.size} containers · ${model.images.size} images`,
+        icon: 'vm',
+      });
     } else if (model?.state.status === 'unreachable') {
-      out.push({ kind: 'info', label: 'Not reachable', description: model.state.error, icon: 'debug-disconnect', tooltip: model.state.error, command: { command: 'dockside.engine.retry', title: 'Retry' } });
+      out.push({
+        kind: 'info',
+        label: 'Not reachable',
+        description: model.state.error,
+        icon: 'debug-disconnect',
+        tooltip: model.state.error,
+        command: { command: 'dockside.engine.retry', title: 'Retry' },
+      });
     } else if (model) {
       out.push({ kind: 'info', label: 'Connecting…', icon: 'loading~spin' });
     }

@@ -13,7 +13,13 @@ import type { DockerSession } from '../explorer/dockerSession';
 import type { DockerNode } from '../explorer/trees';
 
 /** Messages the panels' script sends (media/panels/panel.js). */
-type PanelMessage = { type: 'ready' } | { type: 'files' } | { type: 'reveal'; line: number } | { type: 'openUrl'; url: string } | { type: 'lesson'; id: string } | { type: 'openDockerfile' };
+type PanelMessage =
+  | { type: 'ready' }
+  | { type: 'files' }
+  | { type: 'reveal'; line: number }
+  | { type: 'openUrl'; url: string }
+  | { type: 'lesson'; id: string }
+  | { type: 'openDockerfile' };
 
 type LayerState = { kind: 'layers'; image: string; name: string };
 type PortState = { kind: 'ports'; compose?: string };
@@ -45,13 +51,18 @@ export function registerPanels(ctx: Ctx, session: DockerSession): void {
   const openLesson = (id: string) => vscode.commands.executeCommand('dockside.openLesson', id);
 
   // ---- Image layers ----
-  async function findDockerfile(view: LayerView, labelled?: string): Promise<{ uri: vscode.Uri; view: LayerView } | undefined> {
+  async function findDockerfile(
+    view: LayerView,
+    labelled?: string,
+  ): Promise<{ uri: vscode.Uri; view: LayerView } | undefined> {
     const own = ownSteps(view);
     if (!own) return undefined;
     // Only Dockerfiles inside the open workspace are read; a label narrows them to the ones at its relative path.
     const found = await vscode.workspace.findFiles(DOCKERFILE_GLOB, '**/node_modules/**', 100);
     const label = labelledDockerfilePath(labelled);
-    const named = label ? found.filter((uri) => matchesDockerfileLabel(vscode.workspace.asRelativePath(uri, false), label)) : [];
+    const named = label
+      ? found.filter((uri) => matchesDockerfileLabel(vscode.workspace.asRelativePath(uri, false), label))
+      : [];
     const candidates = named.length ? named : found;
     let best: { uri: vscode.Uri; view: LayerView; matched: number } | undefined;
     for (const uri of candidates) {
@@ -73,17 +84,34 @@ export function registerPanels(ctx: Ctx, session: DockerSession): void {
   async function fillLayers(panel: vscode.WebviewPanel, state: LayerState): Promise<void> {
     const api = ready() && session.api();
     if (!api) {
-      panel.webview.html = html(panel.webview, state.name, `<p>Docker is not reachable, so the layers of ${state.name.replace(/[<&]/g, '')} cannot be read.</p>`, state);
+      panel.webview.html = html(
+        panel.webview,
+        state.name,
+        `<p>Docker is not reachable, so the layers of ${state.name.replace(/[<&]/g, '')} cannot be read.</p>`,
+        state,
+      );
       return;
     }
     let view: LayerView;
     let labelled: string | undefined;
     try {
-      const [history, inspect] = await Promise.all([api.imageHistory(state.image), api.inspect('image', state.image) as Promise<{ Id: string; Created: string; Config?: { Labels?: Record<string, string> | null } }>]);
+      const [history, inspect] = await Promise.all([
+        api.imageHistory(state.image),
+        api.inspect('image', state.image) as Promise<{
+          Id: string;
+          Created: string;
+          Config?: { Labels?: Record<string, string> | null };
+        }>,
+      ]);
       view = buildLayerView(state.name, inspect.Id, Math.floor(Date.parse(inspect.Created) / 1000), history);
       labelled = inspect.Config?.Labels?.[DOCKERFILE_LABEL];
     } catch (err) {
-      panel.webview.html = html(panel.webview, state.name, `<p>The image could not be read: ${String((err as Error).message).replace(/[<&]/g, '')}</p>`, state);
+      panel.webview.html = html(
+        panel.webview,
+        state.name,
+        `<p>The image could not be read: ${String((err as Error).message).replace(/[<&]/g, '')}</p>`,
+        state,
+      );
       return;
     }
     const match = await findDockerfile(view, labelled);
@@ -97,7 +125,10 @@ export function registerPanels(ctx: Ctx, session: DockerSession): void {
         if (m.type === 'lesson') await openLesson(m.id);
         else if (m.type === 'files') await streamFiles(panel, state, shown);
         else if ((m.type === 'reveal' || m.type === 'openDockerfile') && match) {
-          const editor = await vscode.window.showTextDocument(match.uri, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
+          const editor = await vscode.window.showTextDocument(match.uri, {
+            viewColumn: vscode.ViewColumn.One,
+            preserveFocus: false,
+          });
           if (m.type === 'reveal' && Number.isInteger(m.line) && m.line >= 0 && m.line < editor.document.lineCount) {
             const range = editor.document.lineAt(m.line).range;
             editor.selection = new vscode.Selection(range.start, range.end);
@@ -157,35 +188,55 @@ export function registerPanels(ctx: Ctx, session: DockerSession): void {
     if (!model) return undefined;
     const images = [...model.images.values()].sort((a, b) => b.created - a.created);
     if (!images.length) return void vscode.window.showInformationMessage('There are no images yet. Build one first.');
-    const items = images.map((i) => ({ label: i.tags[0] ?? `<none> ${i.id.slice(7, 19)}`, description: new Date(i.created * 1000).toLocaleString(), id: i.id }));
-    const pick = await vscode.window.showQuickPick(items, { placeHolder: forDockerfile ? `Which image was built from ${vscode.workspace.asRelativePath(forDockerfile)}? (newest first)` : 'Show the layers of which image?' });
+    const items = images.map((i) => ({
+      label: i.tags[0] ?? `<none> ${i.id.slice(7, 19)}`,
+      description: new Date(i.created * 1000).toLocaleString(),
+      id: i.id,
+    }));
+    const pick = await vscode.window.showQuickPick(items, {
+      placeHolder: forDockerfile
+        ? `Which image was built from ${vscode.workspace.asRelativePath(forDockerfile)}? (newest first)`
+        : 'Show the layers of which image?',
+    });
     return pick && { id: pick.id, name: pick.label };
   }
 
   const openLayerPanel = async (state: LayerState, existing?: vscode.WebviewPanel) => {
-    const panel = existing ?? vscode.window.createWebviewPanel('dockside.layers', `Layers: ${state.name}`, vscode.ViewColumn.Beside, options());
+    const panel =
+      existing ??
+      vscode.window.createWebviewPanel('dockside.layers', `Layers: ${state.name}`, vscode.ViewColumn.Beside, options());
     panel.iconPath = vscode.Uri.joinPath(media, 'dockside-activity.svg');
     await fillLayers(panel, state);
   };
 
   // ---- Port mappings ----
   const openPortPanel = async (state: PortState, existing?: vscode.WebviewPanel) => {
-    const panel = existing ?? vscode.window.createWebviewPanel('dockside.ports', 'Ports', vscode.ViewColumn.Beside, options());
+    const panel =
+      existing ?? vscode.window.createWebviewPanel('dockside.ports', 'Ports', vscode.ViewColumn.Beside, options());
     panel.iconPath = vscode.Uri.joinPath(media, 'dockside-activity.svg');
     const compute = async (): Promise<PortMap | undefined> => {
       if (state.compose) {
         const uri = vscode.Uri.parse(state.compose);
-        const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === state.compose) ?? (await vscode.workspace.openTextDocument(uri));
+        const doc =
+          vscode.workspace.textDocuments.find((d) => d.uri.toString() === state.compose) ??
+          (await vscode.workspace.openTextDocument(uri));
         return portMapFromCompose(doc.getText(), vscode.workspace.asRelativePath(uri));
       }
       const model = session.model();
       if (!model || model.state.status !== 'connected') return undefined;
       const target = session.target();
-      return portMapFromContainers(model.containers.values(), target?.address.kind === 'tcp' || target?.address.kind === 'ssh' ? target.address.host : 'localhost');
+      return portMapFromContainers(
+        model.containers.values(),
+        target?.address.kind === 'tcp' || target?.address.kind === 'ssh' ? target.address.host : 'localhost',
+      );
     };
     const first = await compute();
-    panel.title = state.compose ? `Ports: ${path.basename(vscode.Uri.parse(state.compose).fsPath)}` : 'Ports: running containers';
-    panel.webview.html = first ? html(panel.webview, panel.title, portBody(first), state) : html(panel.webview, panel.title, '<p>Docker is not reachable; the port map shows once it is.</p>', state);
+    panel.title = state.compose
+      ? `Ports: ${path.basename(vscode.Uri.parse(state.compose).fsPath)}`
+      : 'Ports: running containers';
+    panel.webview.html = first
+      ? html(panel.webview, panel.title, portBody(first), state)
+      : html(panel.webview, panel.title, '<p>Docker is not reachable; the port map shows once it is.</p>', state);
     const push = async () => {
       const map = await compute();
       if (map) void panel.webview.postMessage({ type: 'rows', html: portRows(map), summary: portSummary(map) });
@@ -195,7 +246,8 @@ export function registerPanels(ctx: Ctx, session: DockerSession): void {
       panel.webview.onDidReceiveMessage(async (m: unknown) => {
         if (!isMessage(m)) return;
         if (m.type === 'lesson') await openLesson(m.id);
-        else if (m.type === 'openUrl' && /^http:\/\/[^/\s]+\/$/.test(m.url)) await vscode.env.openExternal(vscode.Uri.parse(m.url));
+        else if (m.type === 'openUrl' && /^http:\/\/[^/\s]+\/$/.test(m.url))
+          await vscode.env.openExternal(vscode.Uri.parse(m.url));
       }),
       state.compose
         ? vscode.workspace.onDidChangeTextDocument((e) => {
@@ -214,8 +266,14 @@ export function registerPanels(ctx: Ctx, session: DockerSession): void {
   };
 
   const showLayers = async (arg?: DockerNode | vscode.Uri) => {
-    if (arg && !(arg instanceof vscode.Uri) && arg.kind === 'image') return openLayerPanel({ kind: 'layers', image: arg.item.id, name: arg.item.tags[0] ?? arg.item.id.slice(7, 19) });
-    const editorUri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.languageId === 'dockerfile' ? vscode.window.activeTextEditor.document.uri : undefined;
+    if (arg && !(arg instanceof vscode.Uri) && arg.kind === 'image')
+      return openLayerPanel({ kind: 'layers', image: arg.item.id, name: arg.item.tags[0] ?? arg.item.id.slice(7, 19) });
+    const editorUri =
+      arg instanceof vscode.Uri
+        ? arg
+        : vscode.window.activeTextEditor?.document.languageId === 'dockerfile'
+          ? vscode.window.activeTextEditor.document.uri
+          : undefined;
     const picked = await pickImage(editorUri);
     if (picked) await openLayerPanel({ kind: 'layers', image: picked.id, name: picked.name });
   };
@@ -226,20 +284,34 @@ export function registerPanels(ctx: Ctx, session: DockerSession): void {
       const choice = await vscode.window.showQuickPick(
         [
           { label: 'Running containers', live: true },
-          { label: `This compose file: ${vscode.workspace.asRelativePath(vscode.window.activeTextEditor.document.uri)}`, live: false },
+          {
+            label: `This compose file: ${vscode.workspace.asRelativePath(vscode.window.activeTextEditor.document.uri)}`,
+            live: false,
+          },
         ],
         { placeHolder: 'Show the ports of…' },
       );
       if (!choice) return;
-      if (!choice.live) return openPortPanel({ kind: 'ports', compose: vscode.window.activeTextEditor.document.uri.toString() });
+      if (!choice.live)
+        return openPortPanel({ kind: 'ports', compose: vscode.window.activeTextEditor.document.uri.toString() });
     }
     if (!ready()) return;
     return openPortPanel({ kind: 'ports' });
   };
 
   ctx.subscriptions.push(
-    vscode.commands.registerCommand('dockside.showLayers', guardEngineCommand('dockside.showLayers', (arg?: DockerNode | vscode.Uri) => showLayers(arg).catch((err) => vscode.window.showErrorMessage(String((err as Error).message))))),
-    vscode.commands.registerCommand('dockside.showPorts', guardEngineCommand('dockside.showPorts', (arg?: DockerNode | vscode.Uri) => showPorts(arg).catch((err) => vscode.window.showErrorMessage(String((err as Error).message))))),
+    vscode.commands.registerCommand(
+      'dockside.showLayers',
+      guardEngineCommand('dockside.showLayers', (arg?: DockerNode | vscode.Uri) =>
+        showLayers(arg).catch((err) => vscode.window.showErrorMessage(String((err as Error).message))),
+      ),
+    ),
+    vscode.commands.registerCommand(
+      'dockside.showPorts',
+      guardEngineCommand('dockside.showPorts', (arg?: DockerNode | vscode.Uri) =>
+        showPorts(arg).catch((err) => vscode.window.showErrorMessage(String((err as Error).message))),
+      ),
+    ),
     vscode.window.registerWebviewPanelSerializer('dockside.layers', {
       async deserializeWebviewPanel(panel, state: LayerState | undefined) {
         panel.webview.options = options();

@@ -16,4 +16,6 @@ export const DOCKERFILE_RULES: readonly DockerfileRule[] = [
   ...structureRules,
 ].sort((a, b) => a.code.localeCompare(b.code));
 
-export const DOCKERFILE_RULES_BY_CODE: ReadonlyMap<string, DockerfileRule> = new Map(DOCKERFILE_RULES.map((r) => [r.code, r]));
+export const DOCKERFILE_RULES_BY_CODE: ReadonlyMap<string, DockerfileRule> = new Map(
+  DOCKERFILE_RULES.map((r) => [r.code, r]),
+);

@@ -36,7 +36,10 @@ export const layerRules: DockerfileRule[] = [
         const after = stage.instructions.slice(stage.instructions.indexOf(copy) + 1);
         for (const run of after) {
           if (run.getKeyword() !== 'RUN') continue;
-          const install = facts.shellCommands(run).map(dependencyInstall).find((x) => x !== undefined);
+          const install = facts
+            .shellCommands(run)
+            .map(dependencyInstall)
+            .find((x) => x !== undefined);
           if (!install) continue;
           const line = run.getRange().start.line + 1;
           report({
@@ -64,7 +67,8 @@ export const layerRules: DockerfileRule[] = [
       const source = copyArgs(first).sources.find((s) => isWholeContext(s.getValue()))!;
       report({
         range: source.getRange(),
-        message: 'This copies the whole build context, and there is no .dockerignore beside it: node_modules, .git, build output and secrets such as .env all go into the image. Add a .dockerignore.',
+        message:
+          'This copies the whole build context, and there is no .dockerignore beside it: node_modules, .git, build output and secrets such as .env all go into the image. Add a .dockerignore.',
         data: { folder: dir },
       });
     },

@@ -17,13 +17,17 @@ function aptCommands(commands: ShellCommand[], sub: string): { command: ShellCom
 }
 
 function mountsCache(run: Instruction, target: RegExp): boolean {
-  return flagsOf(run).some((f) => f.getName() === 'mount' && /type=cache/.test(f.getValue() ?? '') && target.test(f.getValue() ?? ''));
+  return flagsOf(run).some(
+    (f) => f.getName() === 'mount' && /type=cache/.test(f.getValue() ?? '') && target.test(f.getValue() ?? ''),
+  );
 }
 
 /** Whether an ENV of this stage sets `name` before the given instruction (the first such ENV is found once). */
 function envSetBefore(facts: DockerfileFacts, stage: Stage, instruction: Instruction, name: string): boolean {
   const setter = new RegExp(`(^|\\s)${name}[=\\s]`);
-  const first = facts.memo(`envSet:${stage.index}:${name}`, () => stage.instructions.findIndex((i) => i.getKeyword() === 'ENV' && setter.test(i.getRawArgumentsContent() ?? '')));
+  const first = facts.memo(`envSet:${stage.index}:${name}`, () =>
+    stage.instructions.findIndex((i) => i.getKeyword() === 'ENV' && setter.test(i.getRawArgumentsContent() ?? '')),
+  );
   const positions = facts.memo(`own:${stage.index}`, () => new Map(stage.instructions.map((i, n) => [i, n] as const)));
   return first >= 0 && first < (positions.get(instruction) ?? -1);
 }
@@ -40,7 +44,8 @@ export const packageRules: DockerfileRule[] = [
         if (updates.length && aptCommands(commands, 'install').length === 0) {
           report({
             range: facts.rangeOfWord(updates[0].sub),
-            message: 'This RUN only updates the package lists; its layer is cached on its own, so a later install can use stale lists. Run "apt-get update && apt-get install -y …" in one RUN.',
+            message:
+              'This RUN only updates the package lists; its layer is cached on its own, so a later install can use stale lists. Run "apt-get update && apt-get install -y …" in one RUN.',
           });
         }
       }
@@ -58,7 +63,8 @@ export const packageRules: DockerfileRule[] = [
           if (hasOption(w, '--yes', '--assume-yes', '-qq') || hasShortFlag(w, 'y')) continue;
           report({
             range: facts.rangeOfWord(sub),
-            message: '"apt-get install" without -y waits for a yes that never comes during a build, and the step fails. Add -y.',
+            message:
+              '"apt-get install" without -y waits for a yes that never comes during a build, and the step fails. Add -y.',
           });
         }
       }
@@ -75,7 +81,8 @@ export const packageRules: DockerfileRule[] = [
           if (hasOption(command.words, '--no-install-recommends')) continue;
           report({
             range: facts.rangeOfWord(sub),
-            message: 'apt also installs "recommended" packages you did not ask for. Add --no-install-recommends to keep the image small.',
+            message:
+              'apt also installs "recommended" packages you did not ask for. Add --no-install-recommends to keep the image small.',
           });
         }
       }
@@ -98,7 +105,8 @@ export const packageRules: DockerfileRule[] = [
         if (!cleaned) {
           report({
             range: facts.rangeOfWord(installs[0].sub),
-            message: 'The package lists downloaded by apt-get update stay in this layer (tens of MB). End the same RUN with "&& rm -rf /var/lib/apt/lists/*".',
+            message:
+              'The package lists downloaded by apt-get update stay in this layer (tens of MB). End the same RUN with "&& rm -rf /var/lib/apt/lists/*".',
           });
         }
       }
@@ -130,12 +138,17 @@ export const packageRules: DockerfileRule[] = [
     check(facts, report) {
       for (const { run, commands } of facts.runs()) {
         if (mountsCache(run, /\/var\/cache\/apk|\/etc\/apk\/cache/)) continue;
-        const cleaned = commands.some((c) => programName(c.words) === 'rm' && c.words.some((w) => w.value.startsWith('/var/cache/apk')));
+        const cleaned = commands.some(
+          (c) => programName(c.words) === 'rm' && c.words.some((w) => w.value.startsWith('/var/cache/apk')),
+        );
         for (const command of commands) {
           const sub = subcommand(command.words);
           if (programName(command.words) !== 'apk' || sub?.value !== 'add') continue;
           if (hasOption(command.words, '--no-cache') || cleaned) continue;
-          report({ range: facts.rangeOfWord(sub), message: '"apk add" keeps its package index in the layer. Use "apk add --no-cache …".' });
+          report({
+            range: facts.rangeOfWord(sub),
+            message: '"apk add" keeps its package index in the layer. Use "apk add --no-cache …".',
+          });
         }
       }
     },
@@ -161,7 +174,10 @@ export const packageRules: DockerfileRule[] = [
             continue;
           }
           if (sub?.value !== 'install' || hasOption(words, '--no-cache-dir')) continue;
-          report({ range: facts.rangeOfWord(sub), message: 'pip keeps downloaded packages in its cache inside the layer. Add --no-cache-dir.' });
+          report({
+            range: facts.rangeOfWord(sub),
+            message: 'pip keeps downloaded packages in its cache inside the layer. Add --no-cache-dir.',
+          });
         }
       }
     },

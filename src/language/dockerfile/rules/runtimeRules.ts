@@ -43,7 +43,9 @@ export function repairJsonArray(text: string): string | undefined {
   const fixed = singleToDoubleQuotes(text.trim()).replace(/,\s*\]$/, ']');
   try {
     const parsed: unknown = JSON.parse(fixed);
-    return Array.isArray(parsed) && parsed.every((x) => typeof x === 'string') ? JSON.stringify(parsed).replace(/","/g, '", "') : undefined;
+    return Array.isArray(parsed) && parsed.every((x) => typeof x === 'string')
+      ? JSON.stringify(parsed).replace(/","/g, '", "')
+      : undefined;
   } catch {
     return undefined;
   }
@@ -67,7 +69,8 @@ export const runtimeRules: DockerfileRule[] = [
         if (!image || NON_ROOT_TAG.test(stage.from.getImageTag() ?? '')) return;
         report({
           range: stage.from.getInstructionRange(),
-          message: 'The final stage never sets USER, so the container runs as root. Create an unprivileged user and add "USER <name>" near the end.',
+          message:
+            'The final stage never sets USER, so the container runs as root. Create an unprivileged user and add "USER <name>" near the end.',
           data: { image },
         });
         return;
@@ -76,7 +79,8 @@ export const runtimeRules: DockerfileRule[] = [
       if (user === 'root' || user === '0') {
         report({
           range: last.getArgumentsRange()!,
-          message: 'The last USER of the final stage is root, so the container runs as root. Switch to an unprivileged user after the steps that need root.',
+          message:
+            'The last USER of the final stage is root, so the container runs as root. Switch to an unprivileged user after the steps that need root.',
         });
       }
     },
@@ -163,7 +167,8 @@ export const runtimeRules: DockerfileRule[] = [
       if (!expose || inherited.some((i: Instruction) => i.getKeyword() === 'HEALTHCHECK')) return;
       report({
         range: expose.getInstructionRange(),
-        message: 'This image serves a port but has no HEALTHCHECK, so Docker (and compose\'s "service_healthy") cannot tell a hung server from a working one. Add a HEALTHCHECK that probes the port.',
+        message:
+          'This image serves a port but has no HEALTHCHECK, so Docker (and compose\'s "service_healthy") cannot tell a hung server from a working one. Add a HEALTHCHECK that probes the port.',
       });
     },
   },

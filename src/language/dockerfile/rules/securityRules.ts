@@ -6,7 +6,6 @@ import type { DockerfileFacts, Stage } from '../facts';
 import type { DockerfileRule } from '../ruleTypes';
 import { programIndex, programName } from '../shell';
 
-
 const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ash', 'ksh']);
 const DOWNLOADERS = new Set(['curl', 'wget']);
 
@@ -41,7 +40,10 @@ export const securityRules: DockerfileRule[] = [
           if (creds && valueRange && valueRange.start.line === valueRange.end.line) {
             const line = valueRange.start.line;
             report({
-              range: { start: { line, character: valueRange.start.character + creds.start }, end: { line, character: valueRange.start.character + creds.end } },
+              range: {
+                start: { line, character: valueRange.start.character + creds.start },
+                end: { line, character: valueRange.start.character + creds.end },
+              },
               message: `This URL carries a user name and password, which stay in the image. Pass credentials at build time with "RUN --mount=type=secret" or at run time instead.`,
             });
           }
@@ -61,7 +63,8 @@ export const securityRules: DockerfileRule[] = [
           if (sudo) {
             report({
               range: facts.rangeOfWord(sudo),
-              message: 'Build steps already run as root (or as the USER you set), so sudo is not needed and behaves oddly without a terminal. Remove it; use USER to switch users.',
+              message:
+                'Build steps already run as root (or as the USER you set), so sudo is not needed and behaves oddly without a terminal. Remove it; use USER to switch users.',
             });
           }
         }
@@ -77,7 +80,8 @@ export const securityRules: DockerfileRule[] = [
       for (const { commands } of facts.runs()) {
         for (let k = 0; k + 1 < commands.length; k++) {
           const [a, b] = [commands[k], commands[k + 1]];
-          if (a.next !== '|' || !DOWNLOADERS.has(programName(a.words) ?? '') || !SHELLS.has(programName(b.words) ?? '')) continue;
+          if (a.next !== '|' || !DOWNLOADERS.has(programName(a.words) ?? '') || !SHELLS.has(programName(b.words) ?? ''))
+            continue;
           const last = b.words[b.words.length - 1];
           report({
             range: facts.rangeOf(a.words[0].start, last.end),
@@ -95,10 +99,12 @@ export const securityRules: DockerfileRule[] = [
     check(facts, report) {
       for (const { run, stage, commands } of facts.runs()) {
         const pipe = commands.find((c) => c.next === '|');
-        if (!pipe || pipe.nextAt === undefined || setsPipefail(commands) || shellHasPipefail(facts, stage, run)) continue;
+        if (!pipe || pipe.nextAt === undefined || setsPipefail(commands) || shellHasPipefail(facts, stage, run))
+          continue;
         report({
           range: facts.rangeOf(pipe.nextAt, pipe.nextAt + 1),
-          message: 'Without pipefail, a failure before "|" is ignored: the step passes if the last command succeeds. Add SHELL ["/bin/bash", "-o", "pipefail", "-c"] before this RUN (or start it with "set -o pipefail &&" where the shell supports it).',
+          message:
+            'Without pipefail, a failure before "|" is ignored: the step passes if the last command succeeds. Add SHELL ["/bin/bash", "-o", "pipefail", "-c"] before this RUN (or start it with "set -o pipefail &&" where the shell supports it).',
         });
       }
     },

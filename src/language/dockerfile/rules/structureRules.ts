@@ -10,19 +10,50 @@ import { programIndex, programName } from '../shell';
 const ARCHIVE = /\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst)$/i;
 const REMOTE = /^(https?:\/\/|git@|git:\/\/)/i;
 
-
 function workdirSet(facts: DockerfileFacts, stage: Stage, before: Instruction): boolean {
   return facts.lastBefore(stage, before, 'WORKDIR') !== undefined;
 }
 
 /** Predefined build args: usable without an ARG line (platform ones only in FROM lines). */
-const PROXY_ARGS = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'FTP_PROXY', 'ftp_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy'];
-const PLATFORM_ARGS = ['TARGETPLATFORM', 'TARGETOS', 'TARGETARCH', 'TARGETVARIANT', 'BUILDPLATFORM', 'BUILDOS', 'BUILDARCH', 'BUILDVARIANT'];
+const PROXY_ARGS = [
+  'HTTP_PROXY',
+  'http_proxy',
+  'HTTPS_PROXY',
+  'https_proxy',
+  'FTP_PROXY',
+  'ftp_proxy',
+  'NO_PROXY',
+  'no_proxy',
+  'ALL_PROXY',
+  'all_proxy',
+];
+const PLATFORM_ARGS = [
+  'TARGETPLATFORM',
+  'TARGETOS',
+  'TARGETARCH',
+  'TARGETVARIANT',
+  'BUILDPLATFORM',
+  'BUILDOS',
+  'BUILDARCH',
+  'BUILDVARIANT',
+];
 /** Variables almost every base image sets. */
 const COMMON_ENV = ['PATH', 'HOME', 'HOSTNAME', 'LANG', 'LC_ALL', 'USER', 'PWD', 'TERM', 'SHELL'];
 /** Instructions whose arguments Docker itself expands (RUN/CMD/ENTRYPOINT are expanded by the shell at run time). */
-const EXPANDING = new Set(['ADD', 'COPY', 'ENV', 'EXPOSE', 'FROM', 'LABEL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR', 'ONBUILD', 'ARG']);
-
+const EXPANDING = new Set([
+  'ADD',
+  'COPY',
+  'ENV',
+  'EXPOSE',
+  'FROM',
+  'LABEL',
+  'STOPSIGNAL',
+  'USER',
+  'VOLUME',
+  'WORKDIR',
+  'ONBUILD',
+  'ARG',
+]);
 
 function declaredNames(instructions: Instruction[], keyword: 'ARG' | 'ENV'): string[] {
   const names: string[] = [];
@@ -43,10 +74,15 @@ export const structureRules: DockerfileRule[] = [
       for (const i of facts.instructions) {
         if (i.getKeyword() !== 'ADD') continue;
         const { sources } = copyArgs(i);
-        if (sources.length === 0 || sources.some((s) => REMOTE.test(s.getValue()) || ARCHIVE.test(s.getValue()) || s.getValue().includes('$'))) continue;
+        if (
+          sources.length === 0 ||
+          sources.some((s) => REMOTE.test(s.getValue()) || ARCHIVE.test(s.getValue()) || s.getValue().includes('$'))
+        )
+          continue;
         report({
           range: i.getInstructionRange(),
-          message: 'ADD also unpacks archives and downloads URLs; for plain local files COPY does the same job and says what it does. Use COPY.',
+          message:
+            'ADD also unpacks archives and downloads URLs; for plain local files COPY does the same job and says what it does. Use COPY.',
         });
       }
     },
@@ -63,7 +99,8 @@ export const structureRules: DockerfileRule[] = [
           if (!/^https?:\/\//i.test(s.getValue())) continue;
           report({
             range: s.getRange(),
-            message: 'ADD downloads this URL on every uncached build without checking what arrives. Add --checksum=sha256:<hash> so a changed or tampered file fails the build.',
+            message:
+              'ADD downloads this URL on every uncached build without checking what arrives. Add --checksum=sha256:<hash> so a changed or tampered file fails the build.',
           });
         }
       }
@@ -115,7 +152,8 @@ export const structureRules: DockerfileRule[] = [
           if (i.getKeyword() !== 'COPY' && i.getKeyword() !== 'ADD') continue;
           const dest = copyArgs(i).destination;
           const value = dest?.getValue();
-          if (!dest || !value || value.startsWith('/') || value.startsWith('$') || /^[A-Za-z]:[\\/]/.test(value)) continue;
+          if (!dest || !value || value.startsWith('/') || value.startsWith('$') || /^[A-Za-z]:[\\/]/.test(value))
+            continue;
           if (workdirSet(facts, stage, i)) continue;
           report({
             range: dest.getRange(),
@@ -151,14 +189,19 @@ export const structureRules: DockerfileRule[] = [
           const lower = value.toLowerCase();
           const target = facts.stages.find((s) => s.name?.toLowerCase() === lower);
           if (target === stage) {
-            report({ range, message: `"${value}" is the stage this COPY is in; a stage cannot copy from itself. Name an earlier stage.` });
+            report({
+              range,
+              message: `"${value}" is the stage this COPY is in; a stage cannot copy from itself. Name an earlier stage.`,
+            });
           } else if (target && target.index > stage.index) {
             report({
               range,
               message: `Stage "${value}" is defined later (line ${target.from.getRange().start.line + 1}). COPY --from can only use earlier stages, so Docker looks for an image called "${value}" instead. Move that stage above this one.`,
             });
           } else if (!target) {
-            const close = facts.stages.filter((s) => s.name && s.index < stage.index && editDistance(s.name.toLowerCase(), lower) <= 2);
+            const close = facts.stages.filter(
+              (s) => s.name && s.index < stage.index && editDistance(s.name.toLowerCase(), lower) <= 2,
+            );
             if (close.length) {
               report({
                 range,
@@ -186,18 +229,30 @@ export const structureRules: DockerfileRule[] = [
           const upper = keyword === keyword.toUpperCase();
           const asUpper = asArg.getValue() === 'AS';
           if (upper !== asUpper && (asArg.getValue() === 'as' || asArg.getValue() === 'AS')) {
-            report({ range: asArg.getRange(), message: `Write "${upper ? 'AS' : 'as'}" in the same case as "${keyword}", as Docker's own checks ask.`, data: { replacement: upper ? 'AS' : 'as' } });
+            report({
+              range: asArg.getRange(),
+              message: `Write "${upper ? 'AS' : 'as'}" in the same case as "${keyword}", as Docker's own checks ask.`,
+              data: { replacement: upper ? 'AS' : 'as' },
+            });
           }
         }
         const image = stage.from.getImageName();
         if (image && defined.has(image.toLowerCase()) && defined.get(image.toLowerCase()) !== image) {
-          report({ range: stage.from.getImageNameRange()!, message: `Stage names ignore case, but this says "${image}" where the stage is named "${defined.get(image.toLowerCase())}". Write it the same way everywhere.`, data: { replacement: defined.get(image.toLowerCase())! } });
+          report({
+            range: stage.from.getImageNameRange()!,
+            message: `Stage names ignore case, but this says "${image}" where the stage is named "${defined.get(image.toLowerCase())}". Write it the same way everywhere.`,
+            data: { replacement: defined.get(image.toLowerCase())! },
+          });
         }
         for (const i of stage.instructions) {
           const from = i.getKeyword() === 'COPY' ? flagNamed(i, 'from') : undefined;
           const value = from?.getValue();
           if (value && defined.has(value.toLowerCase()) && defined.get(value.toLowerCase()) !== value) {
-            report({ range: from!.getValueRange()!, message: `Stage names ignore case, but this says "${value}" where the stage is named "${defined.get(value.toLowerCase())}". Write it the same way everywhere.`, data: { replacement: defined.get(value.toLowerCase())! } });
+            report({
+              range: from!.getValueRange()!,
+              message: `Stage names ignore case, but this says "${value}" where the stage is named "${defined.get(value.toLowerCase())}". Write it the same way everywhere.`,
+              data: { replacement: defined.get(value.toLowerCase())! },
+            });
           }
         }
         if (stage.name) defined.set(stage.name.toLowerCase(), stage.name);
@@ -237,11 +292,13 @@ export const structureRules: DockerfileRule[] = [
         const known = new Set<string>(PROXY_ARGS);
         const own = new Set(stage.instructions);
         for (const ancestor of facts.inheritedInstructions(stage)) {
-          if (!own.has(ancestor) && ancestor.getKeyword() === 'ENV') declaredNames([ancestor], 'ENV').forEach((n) => known.add(n));
+          if (!own.has(ancestor) && ancestor.getKeyword() === 'ENV')
+            declaredNames([ancestor], 'ENV').forEach((n) => known.add(n));
         }
         for (const i of stage.instructions) {
           if (EXPANDING.has(i.getKeyword())) check(i, known);
-          if (i.getKeyword() === 'ARG' || i.getKeyword() === 'ENV') declaredNames([i], i.getKeyword() as 'ARG' | 'ENV').forEach((n) => known.add(n));
+          if (i.getKeyword() === 'ARG' || i.getKeyword() === 'ENV')
+            declaredNames([i], i.getKeyword() as 'ARG' | 'ENV').forEach((n) => known.add(n));
         }
       }
     },
@@ -285,7 +342,10 @@ export const structureRules: DockerfileRule[] = [
     check(facts, report) {
       for (const i of facts.instructions) {
         if (i.getKeyword() !== 'MAINTAINER') continue;
-        report({ range: i.getInstructionRange(), message: 'MAINTAINER is deprecated. Use LABEL maintainer="…" instead.' });
+        report({
+          range: i.getInstructionRange(),
+          message: 'MAINTAINER is deprecated. Use LABEL maintainer="…" instead.',
+        });
       }
     },
   },
@@ -330,9 +390,15 @@ export const structureRules: DockerfileRule[] = [
           if (!m) continue; // dockerfile-utils reports ports that are not numbers and unknown protocols
           const [start, end] = [Number(m[1]), m[2] === undefined ? Number(m[1]) : Number(m[2])];
           if (start > 65535 || end > 65535) {
-            report({ range: arg.getRange(), message: `${value} is not a port: ports go from 0 to 65535, and docker build fails on it.` });
+            report({
+              range: arg.getRange(),
+              message: `${value} is not a port: ports go from 0 to 65535, and docker build fails on it.`,
+            });
           } else if (end < start) {
-            report({ range: arg.getRange(), message: `The range ${m[1]}-${m[2]} runs backwards, and docker build fails on it. Write ${m[2]}-${m[1]}.` });
+            report({
+              range: arg.getRange(),
+              message: `The range ${m[1]}-${m[2]} runs backwards, and docker build fails on it. Write ${m[2]}-${m[1]}.`,
+            });
           }
         }
       }
