@@ -1,9 +1,41 @@
 import * as vscode from 'vscode';
 import type { Ctx } from './ctx';
 import { allLessons, findLesson, lessonFileName } from './language/lessons';
+import { maskSecrets } from './language/secrets';
 import { applyConfirmedFix } from './vscode/quickFixActions';
+import { guardEngineCommand } from './vscode/trust';
 
-type CommandFactory = (ctx: Ctx) => (...args: unknown[]) => unknown;
+/**
+ * A feature's commands: command id → handler. Features return these tables instead of registering commands
+ * themselves, so every command goes through `registerCommandTables` and gets the same treatment.
+ */
+export type CommandTable = Readonly<Record<string, (...args: never[]) => unknown>>;
+
+/**
+ * Registers every table through one wrapper with one error policy: engine commands refuse in an untrusted
+ * workspace (trust.ts); a failure is logged with its command id, then shown in plain words (secrets masked).
+ * Handlers that explain their own failures keep doing so; anything they let through ends here, never unhandled.
+ */
+export function registerCommandTables(ctx: Ctx, ...tables: CommandTable[]): void {
+  const seen = new Set<string>();
+  for (const table of tables) {
+    for (const [id, handler] of Object.entries(table)) {
+      if (seen.has(id)) throw new Error(`The command ${id} is registered twice.`);
+      seen.add(id);
+      const run = async (...args: unknown[]) => {
+        try {
+          return await (handler as (...a: unknown[]) => unknown)(...args);
+        } catch (err) {
+          const message = maskSecrets(err instanceof Error ? err.message : String(err));
+          ctx.log.error(`${id} failed: ${message}`);
+          void vscode.window.showErrorMessage(message);
+          return undefined;
+        }
+      };
+      ctx.subscriptions.push(vscode.commands.registerCommand(id, guardEngineCommand(id, run)));
+    }
+  }
+}
 
 async function openLesson(ctx: Ctx, id?: unknown): Promise<void> {
   let lessonId = typeof id === 'string' ? id : undefined;
@@ -33,16 +65,12 @@ async function insertSnippet(uri: unknown, range: unknown, text: unknown): Promi
   );
 }
 
-/** Command name → factory of its handler. */
-export const COMMANDS: Record<string, CommandFactory> = {
-  'dockside.showLog': (ctx) => () => ctx.log.show(),
-  'dockside.openLesson': (ctx) => (id) => openLesson(ctx, id),
-  'dockside.insertSnippet': () => (uri, range, text) => insertSnippet(uri, range, text),
-  'dockside.applyConfirmedFix': () => (edit, confirm) => applyConfirmedFix(edit, confirm),
-};
-
-export function registerCommands(ctx: Ctx): void {
-  for (const [name, factory] of Object.entries(COMMANDS)) {
-    ctx.subscriptions.push(vscode.commands.registerCommand(name, factory(ctx)));
-  }
+/** Commands that belong to no feature: the log, lessons, and the helpers behind quick fixes. */
+export function generalCommands(ctx: Ctx): CommandTable {
+  return {
+    'dockside.showLog': () => ctx.log.show(),
+    'dockside.openLesson': (id?: unknown) => openLesson(ctx, id),
+    'dockside.insertSnippet': (uri: unknown, range: unknown, text: unknown) => insertSnippet(uri, range, text),
+    'dockside.applyConfirmedFix': (edit: unknown, confirm: unknown) => applyConfirmedFix(edit, confirm),
+  };
 }

@@ -1,35 +1,45 @@
 import * as vscode from 'vscode';
-import { registerCommands } from './commands';
+import { generalCommands, registerCommandTables } from './commands';
 import { Ctx } from './ctx';
-import { registerComposeFeatures } from './vscode/composeFeatures';
-import { registerExplorer } from './vscode/explorer';
-import { registerLearning } from './vscode/learning';
-import { registerPanels } from './vscode/panels/panels';
 import { registerBuild } from './vscode/build/buildCommand';
 import { registerRun } from './vscode/build/runCommand';
-import { registerRegistries } from './vscode/registries';
-import { registerWalkthrough } from './vscode/walkthrough';
+import { registerComposeFeatures } from './vscode/composeFeatures';
 import {
   createDockerfileService,
   registerDockerfileDiagnostics,
   registerDockerfileLanguageFeatures,
 } from './vscode/dockerfileFeatures';
+import { registerExplorer } from './vscode/explorer';
+import { learningCommands } from './vscode/learning';
+import { registerPanels } from './vscode/panels';
+import { registerRegistries } from './vscode/registries';
+import { registerWalkthrough } from './vscode/walkthrough';
 
+/**
+ * Activation is a short list: the language features first (they need no engine), then the Docker side, which
+ * connects only when a view or command first needs it. Features hand back their command tables, and all of them
+ * are registered in one place with one error policy (src/commands.ts).
+ */
 export function activate(context: vscode.ExtensionContext): void {
   const ctx = new Ctx(context);
   try {
-    registerCommands(ctx);
     const dockerfiles = createDockerfileService(ctx);
     registerDockerfileDiagnostics(ctx, dockerfiles);
     registerDockerfileLanguageFeatures(ctx, dockerfiles);
     registerComposeFeatures(ctx);
-    registerLearning(ctx);
-    const session = registerExplorer(ctx);
-    registerPanels(ctx, session);
+    const explorer = registerExplorer(ctx);
+    const { session } = explorer;
     registerBuild(ctx, session);
-    registerRun(ctx, session);
-    registerRegistries(ctx, session);
-    registerWalkthrough(ctx, session);
+    registerCommandTables(
+      ctx,
+      generalCommands(ctx),
+      learningCommands(),
+      explorer.commands,
+      registerPanels(ctx, session),
+      registerRun(ctx, session),
+      registerRegistries(ctx, session),
+      registerWalkthrough(ctx, session),
+    );
     ctx.log.info('Dockside activated');
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isDockerfileName } from '../language/dockerfileNames';
 
 export type LintKind = 'dockerfile' | 'compose';
 
@@ -8,8 +9,7 @@ const SKIPPED_FOLDERS = new Set(['node_modules', '.git']);
 /** Which language service a file name belongs to, or undefined for files `dockside lint` does not look at. */
 export function lintKind(fileName: string): LintKind | undefined {
   const base = path.basename(fileName);
-  if (/^(Dockerfile|Containerfile)(\..+)?$/.test(base) || /\.(Dockerfile|dockerfile|Containerfile)$/.test(base))
-    return 'dockerfile';
+  if (isDockerfileName(base)) return 'dockerfile';
   if (/^(docker-)?compose(\.[^/]+)?\.ya?ml$/.test(base)) return 'compose';
   return undefined;
 }

@@ -101,3 +101,18 @@ export function toDockerodeOptions(a: EngineAddress): DockerodeOptions {
       return { host: a.host, port: a.port, protocol: 'ssh', ...(a.username ? { username: a.username } : {}) };
   }
 }
+
+/**
+ * The host name at which the engine's published ports are reached: the engine's own host for a remote engine
+ * (tcp://, ssh://), this machine otherwise.
+ */
+export function publishedHost(address: EngineAddress | undefined): string {
+  return address?.kind === 'tcp' || address?.kind === 'ssh' ? address.host : 'localhost';
+}
+
+/** Whether the engine runs on this machine, so a port free here is free for it (unix socket, pipe, loopback). */
+export function isLocalEngine(address: EngineAddress | undefined): boolean {
+  if (!address) return false;
+  if (address.kind === 'unix' || address.kind === 'npipe') return true;
+  return ['127.0.0.1', 'localhost', '::1'].includes(address.host);
+}

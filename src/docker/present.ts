@@ -2,6 +2,11 @@ import { codeSpan, escapeMarkdown } from '../language/markdown';
 import { maskSecrets } from '../language/secrets';
 import type { ContainerItem, ImageItem, NetworkItem, PortBinding, VolumeItem } from './types';
 
+/** The 12 hex digits Docker shows for an id, with or without its `sha256:` prefix. */
+export function shortId(id: string): string {
+  return id.replace(/^sha256:/, '').slice(0, 12);
+}
+
 export function formatBytes(bytes: number): string {
   if (bytes < 1000) return `${bytes} B`;
   const units = ['kB', 'MB', 'GB', 'TB'];
@@ -99,7 +104,7 @@ export function containerTooltip(c: ContainerItem, env?: string[]): string {
     `**${escapeMarkdown(c.name)}**: ${look.words}`,
     '',
     `Image: ${codeSpan(c.image)}`,
-    `Id: ${codeSpan(c.id.slice(0, 12))}`,
+    `Id: ${codeSpan(shortId(c.id))}`,
     `Status: ${escapeMarkdown(c.status)}`,
   ];
   if (c.composeProject)
@@ -122,7 +127,7 @@ export function containerTooltip(c: ContainerItem, env?: string[]): string {
 }
 
 export function imageLabel(i: ImageItem): string {
-  return i.tags[0] ?? `<none> ${i.id.replace(/^sha256:/, '').slice(0, 12)}`;
+  return i.tags[0] ?? `<none> ${shortId(i.id)}`;
 }
 
 export function imageDescription(i: ImageItem, users: number, now = Date.now()): string {
@@ -135,7 +140,7 @@ export function imageTooltip(i: ImageItem, users: ContainerItem[]): string {
   const lines = [
     `**${escapeMarkdown(imageLabel(i))}**`,
     '',
-    `Id: ${codeSpan(i.id.replace(/^sha256:/, '').slice(0, 12))}`,
+    `Id: ${codeSpan(shortId(i.id))}`,
     `Size: ${formatBytes(i.size)}`,
   ];
   if (i.tags.length > 1) lines.push(`Also tagged: ${i.tags.slice(1).map(codeSpan).join(', ')}`);
@@ -236,7 +241,7 @@ export function prunePreview(
       const dangling = [...model.images.values()].filter((i) => !i.tags.length && !used.has(i.id));
       return {
         kind,
-        items: dangling.map((i) => i.id.replace(/^sha256:/, '').slice(0, 12)),
+        items: dangling.map((i) => shortId(i.id)),
         bytes: dangling.reduce((sum, i) => sum + i.size, 0),
       };
     }

@@ -1,57 +1,9 @@
 import * as vscode from 'vscode';
-import type { Ctx } from '../ctx';
+import type { CommandTable } from '../commands';
 import { composeServiceToDockerRun, composeText, dockerRunToCompose } from '../docker/runConvert';
-import { explainBody, explainDockerfile } from '../panels/explain/explainHtml';
-import { makeNonce, page } from '../panels/html';
 
-/** Commands for learners: explain a Dockerfile, convert docker run ⇄ compose. */
-export function registerLearning(ctx: Ctx): void {
-  const media = vscode.Uri.joinPath(ctx.extension.extensionUri, 'media');
-
-  const explain = async (arg?: vscode.Uri) => {
-    const uri =
-      arg instanceof vscode.Uri
-        ? arg
-        : vscode.window.activeTextEditor?.document.languageId === 'dockerfile'
-          ? vscode.window.activeTextEditor.document.uri
-          : undefined;
-    if (!uri) return void vscode.window.showInformationMessage('Open a Dockerfile first.');
-    const doc = await vscode.workspace.openTextDocument(uri);
-    const panel = vscode.window.createWebviewPanel(
-      'dockside.explain',
-      `Explain: ${vscode.workspace.asRelativePath(uri)}`,
-      vscode.ViewColumn.Beside,
-      { enableScripts: true, localResourceRoots: [media] },
-    );
-    const render = () =>
-      page({
-        title: panel.title,
-        cspSource: panel.webview.cspSource,
-        nonce: makeNonce(),
-        styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'panels', 'panel.css')).toString(),
-        scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'panels', 'panel.js')).toString(),
-        body: explainBody(vscode.workspace.asRelativePath(uri), explainDockerfile(doc.getText())),
-        state: { kind: 'explain', uri: uri.toString() },
-      });
-    panel.webview.html = render();
-    const subscriptions = [
-      panel.webview.onDidReceiveMessage(async (m: { type?: string; line?: number; id?: string }) => {
-        if (m?.type === 'lesson' && typeof m.id === 'string')
-          await vscode.commands.executeCommand('dockside.openLesson', m.id);
-        if (m?.type === 'reveal' && Number.isInteger(m.line)) {
-          const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One });
-          const range = doc.lineAt(Math.min(m.line!, doc.lineCount - 1)).range;
-          editor.selection = new vscode.Selection(range.start, range.end);
-          editor.revealRange(range);
-        }
-      }),
-      vscode.workspace.onDidSaveTextDocument((saved) => {
-        if (saved.uri.toString() === uri.toString()) panel.webview.html = render();
-      }),
-    ];
-    panel.onDidDispose(() => subscriptions.forEach((s) => s.dispose()));
-  };
-
+/** Commands for learners that need no engine: convert docker run ⇄ compose (Explain is a panel, see panels/). */
+export function learningCommands(): CommandTable {
   const runToCompose = async () => {
     const command = await vscode.window.showInputBox({
       title: 'Convert docker run to Compose',
@@ -128,9 +80,8 @@ export function registerLearning(ctx: Ctx): void {
     }
   };
 
-  ctx.subscriptions.push(
-    vscode.commands.registerCommand('dockside.explainDockerfile', (arg?: vscode.Uri) => explain(arg)),
-    vscode.commands.registerCommand('dockside.convertRunToCompose', runToCompose),
-    vscode.commands.registerCommand('dockside.convertComposeToRun', composeToRun),
-  );
+  return {
+    'dockside.convertRunToCompose': runToCompose,
+    'dockside.convertComposeToRun': composeToRun,
+  };
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { CommandTable } from '../commands';
 import type { Ctx } from '../ctx';
 import { formatBytes } from '../docker/present';
 import {
@@ -10,7 +11,6 @@ import {
 } from '../docker/registry';
 import { throttle } from '../docker/throttle';
 import type { DockerSession } from './explorer/dockerSession';
-import { guardEngineCommand } from './trust';
 import type { DockerNode } from './explorer/trees';
 
 type RegistryNode =
@@ -23,7 +23,7 @@ const ADDED_KEY = 'dockside.registries';
 const secretKey = (host: string) => `dockside.registry:${host}`;
 
 /** The Registries view and its commands; credentials live in VS Code's SecretStorage only, never in settings or logs. */
-export function registerRegistries(ctx: Ctx, session: DockerSession): void {
+export function registerRegistries(ctx: Ctx, session: DockerSession): CommandTable {
   const secrets = ctx.extension.secrets;
   const credentials = async (host: string): Promise<RegistryCredentials | undefined> => {
     const raw = await secrets.get(secretKey(host));
@@ -252,20 +252,17 @@ export function registerRegistries(ctx: Ctx, session: DockerSession): void {
     await transfer('push', ref, target);
   };
 
-  ctx.subscriptions.push(
-    vscode.commands.registerCommand('dockside.registry.add', addRegistry),
-    vscode.commands.registerCommand('dockside.registry.refresh', () => changed.fire(undefined)),
-    vscode.commands.registerCommand(
-      'dockside.registry.login',
-      (node?: RegistryNode) => node?.kind === 'registry' && login(node.host),
-    ),
-    vscode.commands.registerCommand('dockside.registry.logout', async (node?: RegistryNode) => {
+  return {
+    'dockside.registry.add': addRegistry,
+    'dockside.registry.refresh': () => changed.fire(undefined),
+    'dockside.registry.login': (node?: RegistryNode) => node?.kind === 'registry' && login(node.host),
+    'dockside.registry.logout': async (node?: RegistryNode) => {
       if (node?.kind !== 'registry') return;
       await secrets.delete(secretKey(node.host));
       ctx.log.info(`Logged out of ${node.host}`);
       changed.fire(undefined);
-    }),
-    vscode.commands.registerCommand('dockside.registry.remove', async (node?: RegistryNode) => {
+    },
+    'dockside.registry.remove': async (node?: RegistryNode) => {
       if (node?.kind !== 'registry') return;
       await ctx.extension.globalState.update(
         ADDED_KEY,
@@ -273,26 +270,18 @@ export function registerRegistries(ctx: Ctx, session: DockerSession): void {
       );
       await secrets.delete(secretKey(node.host));
       changed.fire(undefined);
-    }),
-    vscode.commands.registerCommand(
-      'dockside.registry.pull',
-      guardEngineCommand(
-        'dockside.registry.pull',
-        (node?: RegistryNode) =>
-          node?.kind === 'tag' && transfer('pull', `${node.host}/${node.repository}:${node.tag}`, node.host),
-      ),
-    ),
-    vscode.commands.registerCommand('dockside.registry.deleteTag', async (node?: RegistryNode) => {
+    },
+    'dockside.registry.pull': (node?: RegistryNode) =>
+      node?.kind === 'tag' && transfer('pull', `${node.host}/${node.repository}:${node.tag}`, node.host),
+    'dockside.registry.deleteTag': async (node?: RegistryNode) => {
       if (node?.kind !== 'tag') return;
       const ref = `${node.host}/${node.repository}:${node.tag}`;
+      const detail =
+        'Everyone who pulls this tag loses it. Other tags of the same image go too, since they share its manifest.';
       if (
         (await vscode.window.showWarningMessage(
           `Delete ${ref} from the registry?`,
-          {
-            modal: true,
-            detail:
-              'Everyone who pulls this tag loses it. Other tags of the same image go too, since they share its manifest.',
-          },
+          { modal: true, detail },
           'Delete',
         )) !== 'Delete'
       )
@@ -303,7 +292,7 @@ export function registerRegistries(ctx: Ctx, session: DockerSession): void {
       } catch (err) {
         void vscode.window.showErrorMessage((err as Error).message);
       }
-    }),
-    vscode.commands.registerCommand('dockside.image.push', guardEngineCommand('dockside.image.push', pushImage)),
-  );
+    },
+    'dockside.image.push': pushImage,
+  };
 }

@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
-import { achievements, WALKTHROUGH_KEYS } from '../docker/achievements';
+import { completedWalkthroughSteps, WALKTHROUGH_KEYS } from '../docker/walkthroughProgress';
+import type { CommandTable } from '../commands';
 import { EXAMPLE_COMPOSE, EXAMPLE_DOCKERFILE } from './walkthroughExamples';
 import type { DockerSession } from './explorer/dockerSession';
 
-export function registerWalkthrough(ctx: Ctx, session: DockerSession): void {
+/** Walkthrough steps completed by what the engine shows, and the commands its steps link to. */
+export function registerWalkthrough(ctx: Ctx, session: DockerSession): CommandTable {
   const done = new Set<string>();
   const mark = (key: keyof typeof WALKTHROUGH_KEYS) => {
     if (done.has(key)) return;
@@ -15,7 +17,7 @@ export function registerWalkthrough(ctx: Ctx, session: DockerSession): void {
     session.onDidChange((change) => {
       if (!change.kinds.includes('container')) return;
       const model = session.model();
-      if (model?.state.status === 'connected') achievements(model).forEach(mark);
+      if (model?.state.status === 'connected') completedWalkthroughSteps(model).forEach(mark);
     }),
   );
 
@@ -36,23 +38,23 @@ export function registerWalkthrough(ctx: Ctx, session: DockerSession): void {
     return uri;
   };
 
-  ctx.subscriptions.push(
-    vscode.commands.registerCommand('dockside.walkthrough.newDockerfile', async () => {
+  return {
+    'dockside.walkthrough.newDockerfile': async () => {
       await writeIfMissing(
         'site/index.html',
         '<!doctype html>\n<title>Hello</title>\n<h1>Hello from a container</h1>\n',
       );
       const uri = await writeIfMissing('Dockerfile', EXAMPLE_DOCKERFILE);
       if (uri) await vscode.window.showTextDocument(uri);
-    }),
-    vscode.commands.registerCommand('dockside.walkthrough.composeExample', async () => {
+    },
+    'dockside.walkthrough.composeExample': async () => {
       await writeIfMissing('db.env', 'POSTGRES_PASSWORD=change-me\nPGADMIN_DEFAULT_PASSWORD=change-me-too\n');
       const uri = await writeIfMissing('compose.yaml', EXAMPLE_COMPOSE);
       if (uri) await vscode.window.showTextDocument(uri);
-    }),
-    vscode.commands.registerCommand('dockside.walkthrough.markBuilt', (multiStage: unknown) => {
+    },
+    'dockside.walkthrough.markBuilt': (multiStage: unknown) => {
       mark('built');
       if (multiStage === true) mark('multiStageBuilt');
-    }),
-  );
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { achievements } from '../../src/docker/achievements';
+import { completedWalkthroughSteps } from '../../src/docker/walkthroughProgress';
 import { toContainer } from '../../src/docker/normalize';
 import { composeDiagnostics } from '../../src/language/compose/composeService';
 import { DockerfileService } from '../../src/language/dockerfile/dockerfileService';
@@ -165,13 +165,13 @@ describe('walkthrough achievements from the engine’s state', () => {
     toContainer({ Id: name.padEnd(64, '0'), Names: [`/${name}`], State: 'running', Status: 'Up', ...extra });
 
   it('sees a published port, a named volume, a shared user network and a running compose project', () => {
-    const none = achievements({
+    const none = completedWalkthroughSteps({
       containers: new Map([
         ['a', c('a', { Ports: [{ PrivatePort: 80, Type: 'tcp' }], NetworkSettings: { Networks: { bridge: {} } } })],
       ]),
     });
     assert.deepEqual(none, []);
-    const all = achievements({
+    const all = completedWalkthroughSteps({
       containers: new Map([
         [
           'a',

@@ -1,13 +1,15 @@
 import * as fs from 'node:fs';
+import { isLocalEngine } from '../../docker/engineAddress';
+import { shortId } from '../../docker/present';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { CommandTable } from '../../commands';
 import type { Ctx } from '../../ctx';
 import { parseDotEnv } from '../../language/compose/dotEnv';
 import { maskSecrets } from '../../language/secrets';
 import { composeService, createBody, runCommandLine, splitWords, type RunSpec } from '../../docker/runSpec';
 import type { DockerSession } from '../explorer/dockerSession';
-import { guardEngineCommand } from '../trust';
 import type { DockerNode } from '../explorer/trees';
 import { actionError } from '../explorer/actions';
 
@@ -31,7 +33,7 @@ const list = (text: string | undefined) =>
  * volumes, network, restart policy, command), then the equivalent `docker run` and compose service are shown
  * before anything starts.
  */
-export function registerRun(ctx: Ctx, session: DockerSession): void {
+export function registerRun(ctx: Ctx, session: DockerSession): CommandTable {
   const run = async (arg?: DockerNode | string) => {
     const docker = session.connected('run');
     if (!docker) return;
@@ -52,10 +54,7 @@ export function registerRun(ctx: Ctx, session: DockerSession): void {
     const inspect = (await api.inspect('image', image).catch(() => undefined)) as
       { Config?: { ExposedPorts?: Record<string, unknown> | null } } | undefined;
     const exposed = Object.keys(inspect?.Config?.ExposedPorts ?? {});
-    const local =
-      session.target()?.address.kind === 'unix' ||
-      session.target()?.address.kind === 'npipe' ||
-      ['127.0.0.1', 'localhost'].includes((session.target()?.address as { host?: string }).host ?? '');
+    const local = isLocalEngine(session.target()?.address);
     const suggestions: string[] = [];
     for (const e of exposed) {
       const [port, proto] = e.split('/');
@@ -187,10 +186,10 @@ export function registerRun(ctx: Ctx, session: DockerSession): void {
     };
     try {
       const id = await api.runContainer(createBody(resolved, envFromFile), spec.name);
-      ctx.log.info(`Started ${spec.name ?? id.slice(0, 12)}: ${maskSecrets(cli)}`);
+      ctx.log.info(`Started ${spec.name ?? shortId(id)}: ${maskSecrets(cli)}`);
       const published = spec.ports.map((p) => /^(?:.*:)?(\d+):\d+/.exec(p)?.[1]).filter(Boolean);
       const open = await vscode.window.showInformationMessage(
-        `Started ${spec.name ?? id.slice(0, 12)}.`,
+        `Started ${spec.name ?? shortId(id)}.`,
         ...(published.length ? [`Open localhost:${published[0]}`] : []),
       );
       if (open) await vscode.env.openExternal(vscode.Uri.parse(`http://localhost:${published[0]}/`));
@@ -198,12 +197,5 @@ export function registerRun(ctx: Ctx, session: DockerSession): void {
       void vscode.window.showErrorMessage(actionError(err, `Running ${image}`));
     }
   };
-  ctx.subscriptions.push(
-    vscode.commands.registerCommand(
-      'dockside.runImage',
-      guardEngineCommand('dockside.runImage', (arg?: DockerNode | string) =>
-        run(arg).catch((err) => vscode.window.showErrorMessage(maskSecrets(`Run: ${(err as Error).message}`))),
-      ),
-    ),
-  );
+  return { 'dockside.runImage': run };
 }

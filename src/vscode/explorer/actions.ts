@@ -1,14 +1,15 @@
 import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
+import type { CommandTable } from '../../commands';
 import type { Ctx } from '../../ctx';
 import { listContexts } from '../../docker/connection';
-import { engineAddressUrl } from '../../docker/engineAddress';
+import { composeInvocation, projectFromLabels } from '../../docker/composeCli';
+import { engineAddressUrl, publishedHost } from '../../docker/engineAddress';
 import { closableSubscription } from '../../docker/closable';
 import { EngineError } from '../../docker/engineApi';
-import { formatBytes, prunePreview, type PrunePreview } from '../../docker/present';
+import { formatBytes, prunePreview, shortId, type PrunePreview } from '../../docker/present';
 import type { ContainerItem } from '../../docker/types';
 import { maskSecrets } from '../../language/secrets';
-import { guardEngineCommand } from '../trust';
 import type { DockerSession } from './dockerSession';
 import type { DockerNode } from './trees';
 
@@ -46,7 +47,8 @@ function commandWorks(cmd: string, args: string[], env: Record<string, string>):
   );
 }
 
-export function registerDockerActions(ctx: Ctx, session: DockerSession): void {
+/** The explorer's actions, as a command table (registered by src/commands.ts), plus the inspect documents. */
+export function dockerActionCommands(ctx: Ctx, session: DockerSession): CommandTable {
   const api = () => {
     const why = session.whyNotConnected();
     if (why) throw new Error(why);
@@ -169,7 +171,7 @@ export function registerDockerActions(ctx: Ctx, session: DockerSession): void {
       node.kind === 'container'
         ? (['container', node.item.id, node.item.name] as const)
         : node.kind === 'image'
-          ? (['image', node.item.id, node.item.tags[0] ?? node.item.id.slice(7, 19)] as const)
+          ? (['image', node.item.id, node.item.tags[0] ?? shortId(node.item.id)] as const)
           : node.kind === 'volume'
             ? (['volume', node.item.name, node.item.name] as const)
             : node.kind === 'network'
@@ -207,9 +209,7 @@ export function registerDockerActions(ctx: Ctx, session: DockerSession): void {
             )
           )?.p;
     if (!pick) return;
-    const target = session.target();
-    const engineHost =
-      target?.address.kind === 'tcp' || target?.address.kind === 'ssh' ? target.address.host : 'localhost';
+    const engineHost = publishedHost(session.target()?.address);
     const host =
       pick.hostIp && !['0.0.0.0', '::', ''].includes(pick.hostIp)
         ? pick.hostIp.includes(':')
@@ -224,7 +224,7 @@ export function registerDockerActions(ctx: Ctx, session: DockerSession): void {
       n.kind === 'image' ? [n.item] : [],
     );
     if (!images.length) return;
-    const label = images.map((i) => `"${i.tags[0] ?? i.id.slice(7, 19)}"`).join(', ');
+    const label = images.map((i) => `"${i.tags[0] ?? shortId(i.id)}"`).join(', ');
     if (
       (await vscode.window.showWarningMessage(
         `Remove image ${label}?`,
@@ -234,7 +234,7 @@ export function registerDockerActions(ctx: Ctx, session: DockerSession): void {
     )
       return;
     for (const image of images) {
-      const name = image.tags[0] ?? image.id.slice(7, 19);
+      const name = image.tags[0] ?? shortId(image.id);
       try {
         await api().removeImage(image.tags.length > 1 ? name : image.id, {});
       } catch (err) {
@@ -340,9 +340,7 @@ export function registerDockerActions(ctx: Ctx, session: DockerSession): void {
       return void vscode.window.showErrorMessage(
         'Neither the "docker compose" plugin nor "docker-compose" is installed, so Dockside cannot run Compose. Install one of them.',
       );
-    const labels = node.containers[0]?.labels ?? {};
-    const cwd = labels['com.docker.compose.project.working_dir'];
-    const files = (labels['com.docker.compose.project.config_files'] ?? '').split(',').filter(Boolean);
+    const { files, workingDir: cwd } = projectFromLabels(node.containers[0]?.labels ?? {});
     if (
       verb === 'down' &&
       (await vscode.window.showWarningMessage(
@@ -352,18 +350,11 @@ export function registerDockerActions(ctx: Ctx, session: DockerSession): void {
       )) !== 'Down'
     )
       return;
-    const args = [
-      ...(plugin ? ['compose'] : []),
-      '-p',
-      node.project,
-      ...files.flatMap((f) => ['-f', f]),
-      verb,
-      ...(verb === 'up' ? ['-d'] : []),
-    ];
+    const run = composeInvocation(plugin ? 'plugin' : 'standalone', node.project, files, verb);
     const terminal = vscode.window.createTerminal({
       name: `Compose ${verb}: ${node.project}`,
-      shellPath: plugin ? 'docker' : 'docker-compose',
-      shellArgs: args,
+      shellPath: run.command,
+      shellArgs: run.args,
       env,
       ...(cwd ? { cwd } : {}),
       iconPath: new vscode.ThemeIcon('layers'),
@@ -427,7 +418,19 @@ export function registerDockerActions(ctx: Ctx, session: DockerSession): void {
     if (text) await vscode.env.clipboard.writeText(text);
   };
 
-  const commands: Record<string, (...args: never[]) => unknown> = {
+  ctx.subscriptions.push(
+    vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, {
+      async provideTextDocumentContent(uri) {
+        const kind = uri.path.split('/')[1] as 'container' | 'image' | 'volume' | 'network';
+        try {
+          return JSON.stringify(await api().inspect(kind, uri.query), null, 2);
+        } catch (err) {
+          return JSON.stringify({ error: actionError(err, `This ${kind}`) }, null, 2);
+        }
+      },
+    }),
+  );
+  return {
     'dockside.container.start': containerAction('start'),
     'dockside.container.stop': containerAction('stop'),
     'dockside.container.restart': containerAction('restart'),
@@ -451,33 +454,6 @@ export function registerDockerActions(ctx: Ctx, session: DockerSession): void {
     'dockside.engine.choose': chooseEngine,
     'dockside.engine.retry': () => session.model()?.retryNow(),
   };
-  for (const [name, handler] of Object.entries(commands)) {
-    ctx.subscriptions.push(
-      vscode.commands.registerCommand(
-        name,
-        guardEngineCommand(name, async (...args: unknown[]) => {
-          try {
-            await (handler as (...a: unknown[]) => unknown)(...args);
-          } catch (err) {
-            void vscode.window.showErrorMessage((err as Error).message);
-          }
-        }),
-      ),
-    );
-  }
-
-  ctx.subscriptions.push(
-    vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, {
-      async provideTextDocumentContent(uri) {
-        const kind = uri.path.split('/')[1] as 'container' | 'image' | 'volume' | 'network';
-        try {
-          return JSON.stringify(await api().inspect(kind, uri.query), null, 2);
-        } catch (err) {
-          return JSON.stringify({ error: actionError(err, `This ${kind}`) }, null, 2);
-        }
-      },
-    }),
-  );
 }
 
 /** Inspect output opens as a read-only document under this scheme. */

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Ctx } from '../../ctx';
-import { registerDockerActions } from './actions';
+import type { CommandTable } from '../../commands';
+import { dockerActionCommands } from './actions';
 import { DockerSession } from './dockerSession';
 import { ConnectionTree, ContainersTree, ImagesTree, NetworksTree, VolumesTree, type DockerNode } from './trees';
 
@@ -8,7 +9,7 @@ import { ConnectionTree, ContainersTree, ImagesTree, NetworksTree, VolumesTree, 
  * The Docker explorer: five views over one lazily started session, the actions, and a status-bar item. Nothing
  * here talks to the engine until a view is shown or a Docker command runs.
  */
-export function registerExplorer(ctx: Ctx): DockerSession {
+export function registerExplorer(ctx: Ctx): { session: DockerSession; commands: CommandTable } {
   const session = new DockerSession(ctx);
   const views: [string, ContainersTree | ImagesTree | VolumesTree | NetworksTree | ConnectionTree, boolean][] = [
     ['dockside.containers', new ContainersTree(session), true],
@@ -24,7 +25,7 @@ export function registerExplorer(ctx: Ctx): DockerSession {
       showCollapseAll: id === 'dockside.containers',
     });
     provider.view = view;
-    ctx.subscriptions.push(view);
+    ctx.subscriptions.push(view, provider);
   }
 
   const status = vscode.window.createStatusBarItem('dockside.engine', vscode.StatusBarAlignment.Left, 10);
@@ -50,6 +51,5 @@ export function registerExplorer(ctx: Ctx): DockerSession {
     status.show();
   };
   ctx.subscriptions.push(status, session.onDidChange(update));
-  registerDockerActions(ctx, session);
-  return session;
+  return { session, commands: dockerActionCommands(ctx, session) };
 }

@@ -34,23 +34,26 @@ const md = (text: string) => {
 };
 
 /** One Docker view over the session's model: refreshed from model changes of its kind, never on a timer. */
-abstract class DockerTree implements vscode.TreeDataProvider<DockerNode> {
+abstract class DockerTree implements vscode.TreeDataProvider<DockerNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<DockerNode | undefined>();
+  private readonly subscription: vscode.Disposable;
   readonly onDidChangeTreeData = this.changed.event;
   view: vscode.TreeView<DockerNode> | undefined;
 
   constructor(
     protected readonly session: DockerSession,
     private readonly kinds: ObjectKind[],
-    /** The connection view shows the state itself, so it refreshes on state-only changes too. */
-    refreshOnState = false,
   ) {
-    session.onDidChange((change) => {
+    this.subscription = session.onDidChange((change) => {
       // A state-only change (another failed retry) must not re-render a list: that would make the welcome flicker.
-      if (change.kinds.some((k) => this.kinds.includes(k)) || (refreshOnState && change.kinds.length === 0))
-        this.changed.fire(undefined);
+      if (change.kinds.some((k) => this.kinds.includes(k))) this.changed.fire(undefined);
       this.updateMessage();
     });
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
   }
 
   getChildren(node?: DockerNode): DockerNode[] {
@@ -273,17 +276,29 @@ export class NetworksTree extends DockerTree {
   }
 }
 
-/** The connection view: which engine, where that choice came from, its version, and how to switch. */
-export class ConnectionTree extends DockerTree {
-  constructor(session: DockerSession) {
-    super(session, ['container', 'image'], true);
+/**
+ * The connection view: which engine, where that choice came from, its version, and how to switch. It shows the
+ * connection state itself, as items, so it refreshes on every change, state-only ones included.
+ */
+export class ConnectionTree implements vscode.TreeDataProvider<DockerNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<DockerNode | undefined>();
+  private readonly subscription: vscode.Disposable;
+  readonly onDidChangeTreeData = this.changed.event;
+  view: vscode.TreeView<DockerNode> | undefined;
+
+  constructor(private readonly session: DockerSession) {
+    this.subscription = session.onDidChange((change) => {
+      if (change.kinds.length === 0 || change.kinds.includes('container') || change.kinds.includes('image'))
+        this.changed.fire(undefined);
+    });
   }
 
-  override updateMessage(): void {
-    // The connection view shows the state as items, not as a message.
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
   }
 
-  override getChildren(): DockerNode[] {
+  getChildren(): DockerNode[] {
     const model = this.session.model();
     const target = this.session.target();
     const switchCommand: vscode.Command = { command: 'dockside.engine.choose', title: 'Choose Engine…' };
@@ -333,10 +348,6 @@ export class ConnectionTree extends DockerTree {
     }
     out.push({ kind: 'info', label: 'Choose Engine…', icon: 'arrow-swap', command: switchCommand });
     return out;
-  }
-
-  children(): DockerNode[] {
-    return [];
   }
 
   getTreeItem(node: DockerNode): vscode.TreeItem {

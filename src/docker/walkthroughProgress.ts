@@ -12,8 +12,8 @@ export const WALKTHROUGH_KEYS = {
 
 const BUILT_IN_NETWORKS = new Set(['bridge', 'host', 'none']);
 
-/** Which walkthrough achievements the engine's current state shows. Pure. */
-export function achievements(model: Pick<DockerModel, 'containers'>): (keyof typeof WALKTHROUGH_KEYS)[] {
+/** Which walkthrough steps the engine's current state completes. Pure. */
+export function completedWalkthroughSteps(model: Pick<DockerModel, 'containers'>): (keyof typeof WALKTHROUGH_KEYS)[] {
   const running = [...model.containers.values()].filter((c) => c.state === 'running');
   const out: (keyof typeof WALKTHROUGH_KEYS)[] = [];
   if (running.some((c) => c.ports.some((p) => p.hostPort))) out.push('publishedRunning');
