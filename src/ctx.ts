@@ -2,8 +2,9 @@ import * as vscode from 'vscode';
 import { isRuleLevel, type RuleLevel } from './language/ruleSettings';
 
 /**
- * The one owner of Dockside's long-lived state in the editor: the log, the settings reader and the language
- * services. Everything that needs cleaning up is pushed to the extension context's subscriptions.
+ * What every feature is handed at activation: the log, the settings reader, paths to shipped assets, and the
+ * extension context, whose subscriptions dispose everything a feature registers. Features own their own state
+ * (the Docker session, the language services); Ctx only carries what they share.
  */
 export class Ctx {
   readonly log: vscode.LogOutputChannel;

@@ -63,7 +63,7 @@ export function listContexts(input: ResolveInput): ContextInfo[] {
     },
   ];
   const metaDir = path.join(dir, 'contexts', 'meta');
-  let entries: string[] = [];
+  let entries: string[];
   try {
     entries = fs.readdirSync(metaDir);
   } catch {

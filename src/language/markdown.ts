@@ -37,8 +37,8 @@ export function codeSpan(text: string): string {
  * screen of whoever runs `dockside lint` on it.
  */
 export function escapeControlCharacters(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
     /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g,
     (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
   );

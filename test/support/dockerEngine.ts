@@ -154,7 +154,7 @@ const readOr = (file: string): string => {
 };
 
 export function unmountUnder(dir: string): void {
-  let mounts: string[] = [];
+  let mounts: string[];
   try {
     mounts = fs
       .readFileSync('/proc/mounts', 'utf8')

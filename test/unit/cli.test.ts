@@ -81,6 +81,7 @@ describe('dockside lint', () => {
     fs.writeFileSync(path.join(odd, 'Dockerfile'), 'FROM alpine:3.20\n\x1b[2J\x1b]0;owned\x07RUNX echo\nUSER nobody\n');
     const r = lint('lint', odd);
     assert.equal(r.code, 1);
+    // eslint-disable-next-line no-control-regex -- looking for raw control characters is the point
     assert.ok(!/[\x00-\x08\x0b-\x1f\x7f]/.test(r.out), 'no raw control character reaches the terminal');
     assert.match(r.out, /\\x1b\[2J/);
     fs.rmSync(odd, { recursive: true });

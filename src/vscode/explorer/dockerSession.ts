@@ -15,6 +15,7 @@ type DockerSide = typeof import('../../docker/dockerodeApi');
  * that opening a Dockerfile never pays for it. The path is computed, so esbuild leaves this require alone.
  */
 function loadDockerSide(): DockerSide {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a computed path, loaded on first use
   return require(path.join(__dirname, 'docker.js')) as DockerSide;
 }
 
