@@ -3,7 +3,13 @@
  * the time grows no faster than the input does (with generous slack for noise). A quadratic scan grows by the
  * factor squared and fails; a linear one grows by about the factor.
  */
-export function growthRatio(run: (size: number) => void, small: number, factor = 8, repeats = 3): number {
+export function growthRatio(
+  run: (size: number) => void,
+  small: number,
+  factor = 8,
+  repeats = 3,
+  minBaseMs = 0.05,
+): number {
   const time = (size: number) => {
     let best = Infinity;
     for (let i = 0; i < repeats; i++) {
@@ -14,7 +20,8 @@ export function growthRatio(run: (size: number) => void, small: number, factor =
     return best;
   };
   time(small); // warm up the JIT on the small size
-  const base = Math.max(time(small), 50_000); // at least 50 µs: below that the timer's noise dominates
+  // Below a floor the timer's and the garbage collector's noise dominates: a base that small counts as the floor.
+  const base = Math.max(time(small), minBaseMs * 1e6);
   return time(small * factor) / base;
 }
 

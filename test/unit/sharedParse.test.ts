@@ -85,6 +85,14 @@ describe('dockerfile-ast variable lookups through an index', () => {
               `isBuildVariable ${name} at ${line}\n${text}`,
             );
           }
+          for (const character of [0, 1, 5, 200]) {
+            const position = { line, character };
+            assert.equal(
+              tree.getContainingImage(position),
+              ORIGINAL_LOOKUPS.containingImage.call(tree, position),
+              `stage at ${line}:${character}`,
+            );
+          }
           compared++;
         }
       }

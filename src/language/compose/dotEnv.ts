@@ -96,20 +96,12 @@ export function parseDotEnv(text: string, env: Lookup = () => undefined): Map<st
     while (isBlank(src[i])) i++;
     const quote = src[i];
     if (quote === '"' || quote === "'") {
-      let raw = '';
+      // Find the closing quote first (a backslash escapes the next character), then take the slice in one go.
       let j = i + 1;
-      let closed = false;
-      for (; j < src.length; j++) {
-        const c = src[j];
-        if (c === '\\' && j + 1 < src.length) {
-          raw += src[j + 1] === quote ? quote : c + src[j + 1];
-          j++;
-        } else if (c === quote) {
-          closed = true;
-          break;
-        } else raw += c;
-      }
-      if (!closed) break; // an unterminated quote ends what Compose can read
+      while (j < src.length && src[j] !== quote) j += src[j] === '\\' ? 2 : 1;
+      if (j >= src.length) break; // an unterminated quote ends what Compose can read
+      // Only an escaped quote loses its backslash here; other escapes are for the double-quote rules below.
+      const raw = src.slice(i + 1, j).replace(/\\([\s\S])/g, (m, c: string) => (c === quote ? quote : m));
       vars.set(key, quote === "'" ? raw : substituteVariables(unescape(raw), lookup));
       i = j + 1;
       // Whatever follows the closing quote on its line is not part of the value.

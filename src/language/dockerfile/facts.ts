@@ -9,6 +9,9 @@ export interface VariableRef {
   range: Range;
 }
 
+/** How many ancestor stages `inheritedInstructions` follows. */
+const MAX_ANCESTORS = 64;
+
 /** A build stage: its FROM and the instructions after it, up to the next FROM. */
 export interface Stage {
   index: number;
@@ -68,18 +71,31 @@ export class DockerfileFacts {
 
   /** Whether `name` (any case) is a stage defined before this FROM: then FROM uses that stage, not an image. */
   isEarlierStageName(name: string, from: From): boolean {
-    if (!this.firstStageByName) {
-      this.firstStageByName = new Map();
-      for (const s of this.stages)
-        if (s.name && !this.firstStageByName.has(s.name.toLowerCase()))
-          this.firstStageByName.set(s.name.toLowerCase(), s.index);
-    }
-    const defined = this.firstStageByName.get(name.toLowerCase());
-    const here = this.stages.find((s) => s.from === from)?.index ?? this.stages.length;
+    const defined = this.stagesNamed(name)[0]?.index;
+    const here = this.stageOfFrom(from)?.index ?? this.stages.length;
     return defined !== undefined && defined < here;
   }
 
-  private firstStageByName: Map<string, number> | undefined;
+  /** The stages called `name` (any case), in order: the first is the one `COPY --from=name` means. */
+  stagesNamed(name: string): readonly Stage[] {
+    const byName = this.memo('stagesByName', () => {
+      const map = new Map<string, Stage[]>();
+      for (const s of this.stages) {
+        if (!s.name) continue;
+        const key = s.name.toLowerCase();
+        const list = map.get(key);
+        if (list) list.push(s);
+        else map.set(key, [s]);
+      }
+      return map;
+    });
+    return byName.get(name.toLowerCase()) ?? [];
+  }
+
+  /** The stage a FROM instruction starts. */
+  stageOfFrom(from: Instruction): Stage | undefined {
+    return this.memo('stageByFrom', () => new Map<Instruction, Stage>(this.stages.map((s) => [s.from, s]))).get(from);
+  }
 
   /** The earlier stage this one is built FROM (`FROM build AS test`), if any. */
   parentStage(stage: Stage): Stage | undefined {
@@ -91,19 +107,37 @@ export class DockerfileFacts {
 
   private readonly parents = new Map<Stage, Stage | undefined>();
 
+  /** The last stage above this one that has the name its FROM uses. */
   private findParent(stage: Stage): Stage | undefined {
-    const image = stage.from.getImageName()?.toLowerCase();
+    const image = stage.from.getImageName();
     if (!image) return undefined;
-    for (let i = stage.index - 1; i >= 0; i--) if (this.stages[i].name?.toLowerCase() === image) return this.stages[i];
-    return undefined;
+    const named = this.stagesNamed(image);
+    let lo = 0;
+    let hi = named.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (named[mid]!.index < stage.index) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 ? named[lo - 1] : undefined;
   }
 
   /** The stage and its ancestors' instructions, oldest first, up to (not including) `before` when given. */
   inheritedInstructions(stage: Stage, before?: Instruction): Instruction[] {
     let all = this.inherited.get(stage);
     if (!all) {
+      // Only the nearest MAX_ANCESTORS stages: a chain of thousands, each FROM the one before, would otherwise cost
+      // the square of its length (no real Dockerfile comes near).
       const chain: Stage[] = [];
-      for (let s: Stage | undefined = stage; s && !chain.includes(s); s = this.parentStage(s)) chain.unshift(s);
+      const seen = new Set<Stage>();
+      for (
+        let s: Stage | undefined = stage;
+        s && !seen.has(s) && chain.length <= MAX_ANCESTORS;
+        s = this.parentStage(s)
+      ) {
+        seen.add(s);
+        chain.unshift(s);
+      }
       all = chain.flatMap((s) => s.instructions);
       this.inherited.set(stage, all);
     }

@@ -159,7 +159,46 @@ const ImageTemplate = templateProto.constructor as new () => {
 };
 const instructionProto = ast.Instruction.prototype as unknown as Record<string, unknown>;
 
+type Pos = { line: number; character: number };
+type RangeOf = { start: Pos; end: Pos };
+const before = (a: Pos, b: Pos) => a.line < b.line || (a.line === b.line && a.character <= b.character);
+const inside = (p: Pos, r: RangeOf) => before(r.start, p) && before(p, r.end);
+
+/**
+ * The stage (or the part before the first FROM) that holds a position. The original scans every stage, and the
+ * variable lookups ask it for every variable: a file of many stages cost the square of its length. Stages follow
+ * each other without overlapping, so a binary search over their starts gives the same answer.
+ */
+function containingImage(
+  this: Tree & { buildStages: { getRange(): RangeOf }[]; document: { getText(): string; positionAt(o: number): Pos } },
+  position: Pos,
+): unknown {
+  const whole = { start: { line: 0, character: 0 }, end: this.document.positionAt(this.document.getText().length) };
+  if (!inside(position, whole)) return null;
+  const initial = this.initialInstructions as Template & {
+    getComments(): unknown[];
+    getInstructions(): unknown[];
+    getRange(): RangeOf;
+  };
+  if (
+    (initial.getComments().length > 0 || initial.getInstructions().length > 0) &&
+    inside(position, initial.getRange())
+  )
+    return initial;
+  const stages = this.buildStages;
+  let lo = 0;
+  let hi = stages.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (before(stages[mid]!.getRange().start, position)) lo = mid + 1;
+    else hi = mid;
+  }
+  const candidate = lo > 0 ? stages[lo - 1] : undefined;
+  return candidate && inside(position, candidate.getRange()) ? candidate : this;
+}
+
 export const ORIGINAL_LOOKUPS = {
+  containingImage: dockerfileProto.getContainingImage as (this: unknown, position: Pos) => unknown,
   templateResolve: templateProto.resolveVariable as (
     this: unknown,
     variable: string,
@@ -208,6 +247,7 @@ const treeFacts = new WeakMap<
 >();
 
 {
+  dockerfileProto.getContainingImage = containingImage;
   dockerfileProto.resolveVariable = function resolveVariable(
     this: Tree,
     variable: string,

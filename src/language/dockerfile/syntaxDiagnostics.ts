@@ -51,9 +51,9 @@ function fromLsp(d: LspDiagnostic): DocksideDiagnostic {
  * Where dockerfile-utils calls something an error that `docker build` accepts, Dockside says warning: an error
  * means the build fails (checked against the real engine by the differential test).
  */
-function matchEngineSeverity(text: string, d: DocksideDiagnostic): DocksideDiagnostic {
+function matchEngineSeverity(lineAt: (n: number) => string, d: DocksideDiagnostic): DocksideDiagnostic {
   if (d.severity !== 'error') return d;
-  const line = text.split('\n', d.range.start.line + 1)[d.range.start.line] ?? '';
+  const line = lineAt(d.range.start.line);
   const keyword = /^\s*(\w+)/.exec(line)?.[1]?.toUpperCase();
   // `CMD` / `ENTRYPOINT` with nothing after them are accepted: they clear the inherited value.
   if (d.code === 'DSX002' && (keyword === 'CMD' || keyword === 'ENTRYPOINT')) {
@@ -150,9 +150,12 @@ function guardStageNames(text: string): {
 export function syntaxDiagnostics(text: string): DocksideDiagnostic[] {
   try {
     const guarded = guardStageNames(text);
+    // Split once: finding a line by splitting the text again for every error cost the square of the file.
+    let lines: string[] | undefined;
+    const lineAt = (n: number) => (lines ??= text.split('\n'))[n] ?? '';
     const found = validate(guarded.text, VALIDATOR_SETTINGS)
       .map(fromLsp)
-      .map((d) => matchEngineSeverity(text, { ...d, message: guarded.restore(d.message) }));
+      .map((d) => matchEngineSeverity(lineAt, { ...d, message: guarded.restore(d.message) }));
     return [...found, ...guarded.found];
   } catch (err) {
     return [
