@@ -31,22 +31,56 @@ export interface LeftOut {
   largest: { path: string; bytes: number }[];
 }
 
-export function readDockerignore(root: string, dockerfile?: string): string[] {
+export function readDockerignore(root: string, dockerfile?: string, files: ContextFs = nodeContextFs): string[] {
   // BuildKit also reads <Dockerfile>.dockerignore beside the Dockerfile; the classic builder only .dockerignore.
-  const candidates = [...(dockerfile ? [`${dockerfile}.dockerignore`] : []), path.join(root, '.dockerignore')];
+  const candidates = [...(dockerfile ? [`${dockerfile}.dockerignore`] : []), files.paths.join(root, '.dockerignore')];
   for (const file of candidates) {
-    try {
-      return fs
-        .readFileSync(file, 'utf8')
-        .split(/\r?\n/)
-        .map((l) => l.trim())
-        .filter((l) => l && !l.startsWith('#'));
-    } catch {
-      // Not there: try the next.
-    }
+    const text = files.readText(file);
+    if (text === undefined) continue;
+    return text
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
   }
   return [];
 }
+
+/** A folder entry, as the walk needs it (a `fs.Dirent` is one). */
+export interface ContextEntry {
+  name: string;
+  isDirectory(): boolean;
+  isFile(): boolean;
+  isSymbolicLink(): boolean;
+}
+
+/**
+ * The folders a walk reads and the path rules it follows: Node's own by default. A test passes a Windows folder
+ * tree with `path.win32`, so that drive letters, backslashes and case are checked on any machine.
+ */
+export interface ContextFs {
+  paths: Pick<typeof path.posix, 'join' | 'relative' | 'resolve' | 'sep'>;
+  /** A folder's entries, or none when it cannot be read (gone, or no permission). */
+  list(dir: string): ContextEntry[];
+  readText(file: string): string | undefined;
+  /** A file's size, or undefined when it is gone or cannot be looked at. */
+  size(file: string): number | undefined;
+  /** Whether the volume holding `dir` takes names that differ only in case for the same file (NTFS, APFS). */
+  ignoresCase(dir: string): boolean;
+}
+
+export const nodeContextFs: ContextFs = {
+  paths: path,
+  list: entries,
+  readText: (file) => {
+    try {
+      return fs.readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+  size: sizeOf,
+  ignoresCase: volumeIgnoresCase,
+};
 
 /** A folder's entries, or none when it cannot be read (gone, or no permission). */
 function entries(dir: string): fs.Dirent[] {
@@ -66,11 +100,40 @@ function sizeOf(file: string): number | undefined {
   }
 }
 
+/**
+ * Asks the volume itself: the folder's name with its letters' case swapped is the same folder on a volume that
+ * ignores case (Windows and macOS by default; a Mac volume can be made case-sensitive, a Linux one can ignore case).
+ */
+function volumeIgnoresCase(dir: string): boolean {
+  const swapped = dir.replace(/[a-z]/gi, (c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()));
+  if (swapped === dir) return process.platform === 'win32' || process.platform === 'darwin';
+  try {
+    const a = fs.statSync(dir, { throwIfNoEntry: false, bigint: true });
+    const b = a && fs.statSync(swapped, { throwIfNoEntry: false, bigint: true });
+    return !!a && !!b && a.ino === b.ino && a.dev === b.dev;
+  } catch {
+    return false;
+  }
+}
+
+/** A path inside the context as Docker names it: relative to the context, with forward slashes on every platform. */
+export function contextRelative(root: string, file: string, paths: ContextFs['paths'] = path): string {
+  return paths.relative(paths.resolve(root), paths.resolve(file)).split(paths.sep).join('/');
+}
+
 export interface WalkOptions {
   /** The Dockerfile (absolute): always sent, even where .dockerignore would leave it out, as Docker does. */
   dockerfile?: string;
   /** Stop with an error past this many files (a folder with no .dockerignore at the root of a disk). */
   limit?: number;
+  /** The folders to read: this machine's by default. */
+  files?: ContextFs;
+  /**
+   * Whether .dockerignore patterns ignore case: by default, when the volume does. Docker matches case-sensitively,
+   * which on a volume that ignores case leaves in `Node_Modules` for a `node_modules` pattern: the same folder to
+   * the user, and a build context hundreds of megabytes bigger than they asked for.
+   */
+  ignoreCase?: boolean;
 }
 
 /**
@@ -82,21 +145,23 @@ export interface WalkOptions {
  */
 export class ContextWalk {
   /** Folders still to read, the next last: path, relative path, its entries once read, how many are done. */
-  private readonly pending: [dir: string, rel: string, list: fs.Dirent[] | undefined, next: number][];
+  private readonly pending: [dir: string, rel: string, list: ContextEntry[] | undefined, next: number][];
   /** Subfolders found in the folder being read, queued when it is done. */
-  private readonly found: [dir: string, rel: string, list: fs.Dirent[] | undefined, next: number][] = [];
+  private readonly found: [dir: string, rel: string, list: ContextEntry[] | undefined, next: number][] = [];
   private readonly matcher;
+  private readonly files: ContextFs;
+  private readonly ignoreCase: boolean;
   private readonly always: Set<string>;
   private readonly exceptions: boolean;
-  private readonly files: string[] = [];
-  /** Which of `files` are symbolic links. */
+  private readonly sent: string[] = [];
+  /** Which of `sent` are symbolic links. */
   private readonly links = new Set<number>();
   private readonly top = new Map<string, number>();
   private bytes = 0;
   private readonly leftOutFiles: string[] = [];
   private readonly leftOutFolders: string[] = [];
   private readonly patterns: string[];
-  /** How many of `files` measure() has looked at. */
+  /** How many of `sent` measure() has looked at. */
   private measured = 0;
 
   constructor(
@@ -105,13 +170,17 @@ export class ContextWalk {
     /** Told of each entry to send (folders and files), in walk order. */
     private readonly onSent?: (rel: string) => void,
   ) {
-    this.patterns = readDockerignore(root);
-    // Docker matches case-sensitively (the package's default is to ignore case).
-    this.matcher = dockerignore({ ignorecase: false }).add(this.patterns);
-    this.always = new Set([
-      '.dockerignore',
-      ...(options.dockerfile ? [path.relative(root, options.dockerfile).split(path.sep).join('/')] : []),
-    ]);
+    this.files = options.files ?? nodeContextFs;
+    this.patterns = readDockerignore(root, undefined, this.files);
+    this.ignoreCase = options.ignoreCase ?? this.files.ignoresCase(root);
+    // The package ignores case unless told otherwise; Docker does not, except where the volume does (see WalkOptions).
+    this.matcher = dockerignore({ ignorecase: this.ignoreCase }).add(this.patterns);
+    this.always = new Set(
+      [
+        '.dockerignore',
+        ...(options.dockerfile ? [contextRelative(root, options.dockerfile, this.files.paths)] : []),
+      ].map((p) => this.caseOf(p)),
+    );
     this.exceptions = this.patterns.some((p) => p.startsWith('!'));
     this.pending = [[root, '', undefined, 0]];
   }
@@ -121,13 +190,13 @@ export class ContextWalk {
     const current = this.pending[this.pending.length - 1];
     if (!current) return false;
     const [dir, rel] = current;
-    const list = (current[2] ??= entries(dir));
+    const list = (current[2] ??= this.files.list(dir));
     const limit = this.options.limit ?? 1_000_000;
     const end = Math.min(list.length, current[3] + budget);
     for (let i = current[3]; i < end; i++) {
       const e = list[i];
       const relPath = rel ? `${rel}/${e.name}` : e.name;
-      const full = `${dir}${path.sep}${e.name}`;
+      const full = `${dir}${this.files.paths.sep}${e.name}`;
       if (e.isDirectory()) {
         if (!this.matcher.ignores(relPath)) {
           this.onSent?.(relPath);
@@ -137,16 +206,16 @@ export class ContextWalk {
         continue;
       }
       if (!e.isFile() && !e.isSymbolicLink()) continue;
-      if (this.matcher.ignores(relPath) && !this.always.has(relPath)) {
+      if (this.matcher.ignores(relPath) && !this.always.has(this.caseOf(relPath))) {
         this.leftOutFiles.push(relPath);
         continue;
       }
-      if (this.files.length >= limit)
+      if (this.sent.length >= limit)
         throw new Error(
           `The build context has more than ${limit} files; add a .dockerignore that leaves out what the build does not need.`,
         );
-      if (e.isSymbolicLink()) this.links.add(this.files.length);
-      this.files.push(relPath);
+      if (e.isSymbolicLink()) this.links.add(this.sent.length);
+      this.sent.push(relPath);
       this.onSent?.(relPath);
     }
     current[3] = end;
@@ -160,24 +229,24 @@ export class ContextWalk {
 
   /** Looks up the sizes of up to `budget` more files sent; returns whether any are left. */
   measure(budget = 256): boolean {
-    const end = Math.min(this.files.length, this.measured + budget);
+    const end = Math.min(this.sent.length, this.measured + budget);
     for (let i = this.measured; i < end; i++) {
-      const f = this.files[i];
+      const f = this.sent[i];
       // A symbolic link is sent as a link and adds no content; a file gone since the walk, tar will report.
-      const size = this.links.has(i) ? 0 : (sizeOf(`${this.root}/${f}`) ?? 0);
+      const size = this.links.has(i) ? 0 : (this.files.size(this.files.paths.join(this.root, f)) ?? 0);
       this.bytes += size;
       const h = head(f);
       this.top.set(h, (this.top.get(h) ?? 0) + size);
     }
     this.measured = end;
-    return end < this.files.length;
+    return end < this.sent.length;
   }
 
   /** What is sent, once every size is known (measure() until it returns false). */
   summary(): ContextSummary {
     return {
       root: this.root,
-      files: [...this.files].sort(),
+      files: [...this.sent].sort(),
       bytes: this.bytes,
       largest: biggest(this.top),
       leftOut: { files: this.leftOutFiles, folders: this.leftOutFolders },
@@ -186,8 +255,14 @@ export class ContextWalk {
   }
 
   private alwaysInside(rel: string): boolean {
-    for (const a of this.always) if (a.startsWith(`${rel}/`)) return true;
+    const prefix = `${this.caseOf(rel)}/`;
+    for (const a of this.always) if (a.startsWith(prefix)) return true;
     return false;
+  }
+
+  /** A relative path in the form it is compared in: folded to lower case where the volume ignores case. */
+  private caseOf(rel: string): string {
+    return this.ignoreCase ? rel.toLowerCase() : rel;
   }
 }
 

@@ -31,10 +31,18 @@ export function labelledDockerfilePath(value: string | undefined): string | unde
 
 /**
  * Whether a workspace file could be the labelled Dockerfile: its path, relative to a workspace folder, is the
- * label itself or ends with `/<label>` (the build context may be any folder inside the workspace). Case-sensitive,
- * as the label was written from the real name.
+ * label itself or ends with `/<label>` (the build context may be any folder inside the workspace). The label was
+ * written from the real name, so case counts, except where the file system ignores it (Windows and macOS by
+ * default): there `Docker/API.Dockerfile` and `docker/api.Dockerfile` are one file, and a build started from a
+ * path typed in another case labels it so.
  */
-export function matchesDockerfileLabel(relativePath: string, label: string): boolean {
-  const rel = relativePath.replace(/\\/g, '/');
-  return rel === label || rel.endsWith(`/${label}`);
+export function matchesDockerfileLabel(
+  relativePath: string,
+  label: string,
+  ignoreCase = process.platform === 'win32' || process.platform === 'darwin',
+): boolean {
+  const fold = (s: string) => (ignoreCase ? s.toLowerCase() : s);
+  const rel = fold(relativePath.replace(/\\/g, '/'));
+  const wanted = fold(label);
+  return rel === wanted || rel.endsWith(`/${wanted}`);
 }

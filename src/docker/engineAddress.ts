@@ -9,6 +9,15 @@ export type EngineAddress =
   | { kind: 'npipe'; socketPath: string };
 
 export const DEFAULT_SOCKET = '/var/run/docker.sock';
+/** The Docker CLI's `default` context on Windows: the engine's named pipe. */
+export const DEFAULT_PIPE = '//./pipe/docker_engine';
+
+/** The engine the Docker CLI's `default` context names on a platform, when DOCKER_HOST is not set. */
+export function defaultEngineAddress(platformOs: NodeJS.Platform): EngineAddress {
+  return platformOs === 'win32'
+    ? { kind: 'npipe', socketPath: DEFAULT_PIPE.replace(/\//g, '\\') }
+    : { kind: 'unix', socketPath: DEFAULT_SOCKET };
+}
 
 export class EngineAddressError extends Error {}
 
@@ -66,7 +75,8 @@ export function engineAddressUrl(a: EngineAddress): string {
     case 'unix':
       return `unix://${a.socketPath}`;
     case 'npipe':
-      return `npipe://${a.socketPath}`;
+      // The CLI writes a pipe with forward slashes (npipe:////./pipe/docker_engine); Node opens it with backslashes.
+      return `npipe://${a.socketPath.replace(/\\/g, '/')}`;
     case 'tcp':
       return `tcp://${a.host}:${a.port}`;
     case 'ssh':

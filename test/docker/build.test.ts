@@ -10,6 +10,7 @@ import type { EngineApi } from '../../src/docker/engineApi';
 import { requireEngine, TEST_IMAGE, type TestEngine } from '../support/dockerEngine';
 import { apiFor, freePort } from '../support/dockerModel';
 import { createBody } from '../../src/docker/runSpec';
+import { DOCKERIGNORE_EMPTY_FOLDERS, DOCKERIGNORE_FILES } from '../fixtures/dockerignoreContext';
 
 function cli(args: string[], env: NodeJS.ProcessEnv, cwd?: string): Promise<string> {
   return new Promise((resolve, reject) =>
@@ -19,34 +20,8 @@ function cli(args: string[], env: NodeJS.ProcessEnv, cwd?: string): Promise<stri
   );
 }
 
-const FILES: Record<string, string> = {
-  Dockerfile: `FROM ${TEST_IMAGE}\nCOPY . /ctx\n`,
-  '.dockerignore': [
-    '# what Docker leaves out',
-    'node_modules',
-    '*.log',
-    '!keep.log',
-    '**/*.tmp',
-    'docs/',
-    '!docs/README.md',
-    '/secret.txt',
-    '',
-  ].join('\n'),
-  'app/main.txt': 'main',
-  'app/debug.log': 'not top level, so *.log does not match it',
-  'error.log': 'excluded',
-  'keep.log': 're-included',
-  'node_modules/pkg/index.js': 'x'.repeat(100000),
-  'a/b/c.tmp': 'excluded by **',
-  'docs/guide.md': 'excluded',
-  'docs/README.md': 're-included inside an excluded folder',
-  'secret.txt': 'excluded at the root only',
-  'sub/secret.txt': 'included',
-  'UPPER.LOG': 'included: Docker matches case-sensitively',
-  '--checkpoint-action=exec=touch PWNED': 'a file named like a tar option',
-};
-/** Folders Docker sends even though they hold no file. */
-const EMPTY = ['empty', 'deep/empty'];
+const FILES = DOCKERIGNORE_FILES;
+const EMPTY = DOCKERIGNORE_EMPTY_FOLDERS;
 
 describe("building through the Engine API with Docker's .dockerignore semantics", function () {
   let engine: TestEngine;

@@ -1,5 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { describeEngineAddress, parseEngineAddress, toDockerodeOptions } from '../../src/docker/engineAddress';
+import {
+  defaultEngineAddress,
+  describeEngineAddress,
+  engineAddressUrl,
+  parseEngineAddress,
+  toDockerodeOptions,
+} from '../../src/docker/engineAddress';
 
 describe('engine addresses', () => {
   it('parses unix sockets, and an empty value as the default socket', () => {
@@ -31,6 +37,20 @@ describe('engine addresses', () => {
     assert.deepEqual(a, { kind: 'ssh', host: 'build-host', port: 2222, username: 'deploy' });
     assert.equal(describeEngineAddress(a), 'ssh://deploy@build-host:2222');
     assert.deepEqual(toDockerodeOptions(a), { host: 'build-host', port: 2222, protocol: 'ssh', username: 'deploy' });
+  });
+
+  it('reads a named pipe as the CLI writes it, and writes it back the same way', () => {
+    const a = parseEngineAddress('npipe:////./pipe/dockerDesktopLinuxEngine');
+    assert.deepEqual(a, { kind: 'npipe', socketPath: '\\\\.\\pipe\\dockerDesktopLinuxEngine' });
+    assert.deepEqual(toDockerodeOptions(a), { socketPath: '\\\\.\\pipe\\dockerDesktopLinuxEngine' });
+    assert.equal(engineAddressUrl(a), 'npipe:////./pipe/dockerDesktopLinuxEngine');
+    assert.deepEqual(parseEngineAddress(engineAddressUrl(a)), a);
+  });
+
+  it("names the default context's engine per platform: the pipe on Windows, the socket elsewhere", () => {
+    assert.equal(engineAddressUrl(defaultEngineAddress('win32')), 'npipe:////./pipe/docker_engine');
+    assert.equal(engineAddressUrl(defaultEngineAddress('darwin')), 'unix:///var/run/docker.sock');
+    assert.equal(engineAddressUrl(defaultEngineAddress('linux')), 'unix:///var/run/docker.sock');
   });
 
   it('rejects nonsense with a message that names the value', () => {

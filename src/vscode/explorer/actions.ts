@@ -1,16 +1,18 @@
 import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { CommandTable } from '../../commands';
 import type { Ctx } from '../../ctx';
-import { listContexts } from '../../docker/connection';
 import { composeInvocation, projectFromLabels } from '../../docker/composeCli';
 import { engineAddressUrl, publishedHost } from '../../docker/engineAddress';
 import { closableSubscription } from '../../docker/closable';
 import { EngineError } from '../../docker/engineApi';
+import { discoverEngines, pingEngine, type EngineChoice, type PingResult } from '../../docker/engineDiscovery';
+import { cliProgram, hostPlatform } from '../../docker/hostPlatform';
 import { formatBytes, prunePreview, shortId, type PrunePreview } from '../../docker/present';
 import type { ContainerItem } from '../../docker/types';
 import { maskSecrets } from '../../language/secrets';
-import type { DockerSession } from './dockerSession';
+import { PING_TIMEOUT_MS, type DockerSession } from './dockerSession';
 import type { DockerNode } from './trees';
 
 type ContainerAction = 'start' | 'stop' | 'restart' | 'pause' | 'unpause';
@@ -40,12 +42,26 @@ export function actionError(err: unknown, what: string): string {
   return maskSecrets(`${what}: ${(err as Error)?.message ?? String(err)}`);
 }
 
-/** Runs a command and reports whether it exists (`docker compose` plugin or `docker-compose`). */
-function commandWorks(cmd: string, args: string[], env: Record<string, string>): Promise<boolean> {
+/**
+ * Runs a command-line program (`docker.exe` on Windows) and says whether it works: `missing` when it is not on the
+ * PATH, `fails` when it runs but exits with an error (`docker compose` without the plugin, say).
+ */
+function commandWorks(
+  cmd: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<'works' | 'missing' | 'fails'> {
   return new Promise((resolve) =>
-    execFile(cmd, args, { env: { ...process.env, ...env }, timeout: 10000 }, (err) => resolve(!err)),
+    execFile(cliProgram(cmd), args, { env: { ...process.env, ...env }, timeout: 10000, windowsHide: true }, (err) =>
+      resolve(!err ? 'works' : (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'fails'),
+    ),
   );
 }
+
+/** What to say when the docker command-line client is not on the PATH. */
+const NO_DOCKER_CLI =
+  'The docker command-line client is not on the PATH. Docker Desktop installs it (Windows, macOS); on Linux, ' +
+  'install the docker CLI package. Restart VS Code once it is installed.';
 
 /** The explorer's actions, as a command table (registered by src/commands.ts), plus the inspect documents. */
 export function dockerActionCommands(ctx: Ctx, session: DockerSession): CommandTable {
@@ -146,9 +162,12 @@ export function dockerActionCommands(ctx: Ctx, session: DockerSession): CommandT
       void vscode.window.showWarningMessage(`"${c.name}" is not running; start it to open a shell.`);
       return;
     }
-    if (!(await commandWorks('docker', ['--version'], {}))) {
+    const cli = await commandWorks('docker', ['--version'], {});
+    if (cli !== 'works') {
       void vscode.window.showErrorMessage(
-        'Opening a shell needs the docker command-line client, which is not on the PATH.',
+        cli === 'missing'
+          ? `Opening a shell needs the docker command-line client. ${NO_DOCKER_CLI}`
+          : 'Opening a shell needs the docker command-line client, and "docker --version" fails: reinstall it.',
       );
       return;
     }
@@ -157,7 +176,7 @@ export function dockerActionCommands(ctx: Ctx, session: DockerSession): CommandT
     vscode.window
       .createTerminal({
         name: `Shell: ${c.name}`,
-        shellPath: 'docker',
+        shellPath: cliProgram('docker'),
         shellArgs: ['exec', '-it', c.id, 'sh', '-c', probe],
         env: session.cliEnv(),
         iconPath: new vscode.ThemeIcon('terminal'),
@@ -334,13 +353,18 @@ export function dockerActionCommands(ctx: Ctx, session: DockerSession): CommandT
   const compose = (verb: 'up' | 'down' | 'restart') => async (node?: DockerNode) => {
     if (node?.kind !== 'project') return;
     const env = session.cliEnv();
-    const plugin = await commandWorks('docker', ['compose', 'version'], env);
-    const standalone = !plugin && (await commandWorks('docker-compose', ['version'], env));
+    const plugin = (await commandWorks('docker', ['compose', 'version'], env)) === 'works';
+    const standalone = !plugin && (await commandWorks('docker-compose', ['version'], env)) === 'works';
     if (!plugin && !standalone)
       return void vscode.window.showErrorMessage(
-        'Neither the "docker compose" plugin nor "docker-compose" is installed, so Dockside cannot run Compose. Install one of them.',
+        (await commandWorks('docker', ['--version'], env)) === 'missing'
+          ? `Dockside runs Compose through the docker command-line client. ${NO_DOCKER_CLI}`
+          : 'Neither the "docker compose" plugin nor "docker-compose" is installed, so Dockside cannot run Compose. Install one of them.',
       );
-    const { files, workingDir: cwd } = projectFromLabels(node.containers[0]?.labels ?? {});
+    const { files, workingDir } = projectFromLabels(node.containers[0]?.labels ?? {});
+    // The folder Compose ran in, as the engine recorded it: on another machine (a remote engine, WSL) it is not here,
+    // and a terminal asked to start in a missing folder does not start at all.
+    const cwd = workingDir && fs.existsSync(workingDir) ? workingDir : undefined;
     if (
       verb === 'down' &&
       (await vscode.window.showWarningMessage(
@@ -353,7 +377,7 @@ export function dockerActionCommands(ctx: Ctx, session: DockerSession): CommandT
     const run = composeInvocation(plugin ? 'plugin' : 'standalone', node.project, files, verb);
     const terminal = vscode.window.createTerminal({
       name: `Compose ${verb}: ${node.project}`,
-      shellPath: run.command,
+      shellPath: cliProgram(run.command),
       shellArgs: run.args,
       env,
       ...(cwd ? { cwd } : {}),
@@ -362,19 +386,27 @@ export function dockerActionCommands(ctx: Ctx, session: DockerSession): CommandT
     terminal.show();
   };
 
+  /**
+   * Every engine Dockside can find (the CLI's contexts, Docker Desktop, Colima, OrbStack, Rancher Desktop, rootless
+   * Docker), each labelled with its product and checked with a ping, which updates its line as it answers.
+   */
   const chooseEngine = async () => {
-    const contexts = listContexts({ env: process.env });
+    type Item = vscode.QuickPickItem & { choice?: EngineChoice; apply?: () => Thenable<void> | void };
+    const platform = hostPlatform();
     const current = session.target();
-    const items: (vscode.QuickPickItem & { apply: () => Thenable<void> | void })[] = [
-      ...contexts.map((c) => ({
-        label: `$(server-environment) ${c.name}`,
-        description: c.host,
-        detail: c.description,
-        apply: () => setEngine('', c.name === 'default' ? '' : c.name),
-      })),
+    const choices = discoverEngines({ platform });
+    const pings = new Map<EngineChoice, PingResult>();
+    const state = (c: EngineChoice) => {
+      const ping = pings.get(c);
+      if (c.problem) return `$(error) ${c.problem}`;
+      if (!ping) return '$(loading~spin) checking…';
+      if (ping.ok) return `$(pass) answers${ping.server ? ` (${ping.server})` : ''}`;
+      return `$(${ping.unchecked ? 'question' : 'warning'}) ${ping.reason}`;
+    };
+    const others: Item[] = [
       {
         label: '$(edit) Enter an address…',
-        description: 'unix://, tcp:// or ssh://',
+        description: 'unix://, npipe://, tcp:// or ssh://',
         apply: async () => {
           const value = await vscode.window.showInputBox({
             prompt: 'Docker engine address',
@@ -386,17 +418,61 @@ export function dockerActionCommands(ctx: Ctx, session: DockerSession): CommandT
       },
       { label: '$(discard) Use DOCKER_HOST or the current Docker context', apply: () => setEngine('', '') },
     ];
-    const pick = await vscode.window.showQuickPick(items, {
-      placeHolder: `Now: ${current?.label ?? 'none'} (${current?.source ?? ''})`,
+    const picker = vscode.window.createQuickPick<Item>();
+    picker.placeholder = `Now: ${current?.label ?? 'none'} (${current?.source ?? ''})`;
+    picker.matchOnDescription = true;
+    picker.matchOnDetail = true;
+    let open = true;
+    const render = () => {
+      if (!open) return;
+      const active = picker.activeItems[0];
+      // A pipe that is not there is left out; contexts stay, with what is wrong with them.
+      const shown = choices.filter((c) => c.context || !(pings.get(c) as { absent?: boolean } | undefined)?.absent);
+      picker.items = [
+        ...shown.map((c) => ({
+          label: `$(server-environment) ${c.label}`,
+          description: `${c.url}${c.current ? ' · current context' : ''}`,
+          detail: [c.description, state(c)].filter(Boolean).join(' · '),
+          choice: c,
+        })),
+        ...others,
+      ];
+      const again = picker.items.find((i) => (active?.choice ? i.choice === active.choice : i.label === active?.label));
+      if (again) picker.activeItems = [again];
+    };
+    picker.busy = true;
+    render();
+    void Promise.all(
+      choices.map(async (c) => {
+        if (!c.address || c.problem) return;
+        pings.set(c, await pingEngine(c.address, PING_TIMEOUT_MS, platform));
+        render();
+      }),
+    ).then(() => {
+      if (open) picker.busy = false;
     });
-    await pick?.apply();
+    const pick = await new Promise<Item | undefined>((resolve) => {
+      picker.onDidAccept(() => resolve(picker.selectedItems[0]));
+      picker.onDidHide(() => resolve(undefined));
+      picker.show();
+    });
+    open = false;
+    picker.dispose();
+    if (!pick?.choice) return pick?.apply?.();
+    const c = pick.choice;
+    if (c.problem) return void vscode.window.showErrorMessage(`${c.label} cannot be used: ${c.problem}`);
+    const ping = pings.get(c);
+    if (ping && !ping.ok && !ping.unchecked) {
+      const anyway = await vscode.window.showWarningMessage(
+        `${c.label} does not answer.`,
+        { modal: true, detail: `${ping.reason}\n\nUse it anyway? Dockside keeps trying until it answers.` },
+        'Use Anyway',
+      );
+      if (anyway !== 'Use Anyway') return;
+    }
+    await setEngine(c.context ? '' : c.url, c.context ?? '');
   };
-  const setEngine = async (host: string, context: string) => {
-    const config = vscode.workspace.getConfiguration('dockside');
-    await config.update('host', host || undefined, vscode.ConfigurationTarget.Global);
-    await config.update('context', context || undefined, vscode.ConfigurationTarget.Global);
-    session.restart();
-  };
+  const setEngine = (host: string, context: string) => session.useEngine(host, context);
 
   const copy = (what: 'id' | 'name') => async (node?: DockerNode) => {
     const text =

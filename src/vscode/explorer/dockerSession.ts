@@ -4,11 +4,16 @@ import type { Ctx } from '../../ctx';
 import { resolveEngine, type EngineTarget } from '../../docker/connection';
 import { engineAddressUrl } from '../../docker/engineAddress';
 import type { EngineApi } from '../../docker/engineApi';
+import { discoverEngines, pingEngine, type EngineChoice } from '../../docker/engineDiscovery';
+import { hostPlatform } from '../../docker/hostPlatform';
 import { DockerModel, type ModelChange } from '../../docker/model';
 import { maskSecrets } from '../../language/secrets';
 import { requireTrust } from '../trust';
 
 type DockerSide = typeof import('../../docker/dockerodeApi');
+
+/** How long an engine found on the machine may take to answer `/_ping` before it is not offered. */
+export const PING_TIMEOUT_MS = 1500;
 
 /**
  * dockerode (with ssh2, grpc and protobufjs) is bundled apart in dist/docker.js and loaded here on first use, so
@@ -26,6 +31,8 @@ function loadDockerSide(): DockerSide {
 export class DockerSession implements vscode.Disposable {
   private current: { target: EngineTarget; api: EngineApi; model: DockerModel } | undefined;
   private targetError: string | undefined;
+  /** Other engines are offered once per window: a user who declined does not want to be asked on every retry. */
+  private offered = false;
   private readonly changed = new vscode.EventEmitter<ModelChange>();
   /** Fired for every model change and connection change. */
   readonly onDidChange = this.changed.event;
@@ -92,11 +99,15 @@ export class DockerSession implements vscode.Disposable {
 
   /** Environment for a `docker` CLI process that must talk to the same engine. */
   cliEnv(): Record<string, string> {
-    const t = this.target();
-    if (!t) return {};
-    if (t.source.startsWith('context ')) return { DOCKER_CONTEXT: t.source.slice('context "'.length, -1) };
-    if (t.source === 'default socket') return {};
-    return { DOCKER_HOST: engineAddressUrl(t.address) };
+    return this.target()?.cliEnv ?? {};
+  }
+
+  /** Makes Dockside use an address (`dockside.host`) or a context (`dockside.context`), or neither, and reconnects. */
+  async useEngine(host: string, context: string): Promise<void> {
+    const config = vscode.workspace.getConfiguration('dockside');
+    await config.update('host', host || undefined, vscode.ConfigurationTarget.Global);
+    await config.update('context', context || undefined, vscode.ConfigurationTarget.Global);
+    this.restart();
   }
 
   restart(): void {
@@ -112,12 +123,7 @@ export class DockerSession implements vscode.Disposable {
       const trusted = vscode.workspace.isTrusted;
       target = resolveEngine({
         setting: trusted ? this.ctx.setting<string>('host', '') : undefined,
-        env: {
-          ...process.env,
-          ...(trusted && this.ctx.setting<string>('context', '')
-            ? { DOCKER_CONTEXT: this.ctx.setting<string>('context', '') }
-            : {}),
-        },
+        context: trusted ? this.ctx.setting<string>('context', '') : undefined,
       });
     } catch (err) {
       this.targetError = (err as Error).message;
@@ -132,6 +138,7 @@ export class DockerSession implements vscode.Disposable {
         `Docker side loaded in ${(performance.now() - started).toFixed(0)} ms; engine ${target.label} (${target.source})`,
       ),
     );
+    if (target.missing) this.ctx.log.warn(target.missing);
     const api = side.createDockerodeApi(target.options, target.label);
     const model = new DockerModel(api);
     model.onDidChange((change) => {
@@ -152,8 +159,45 @@ export class DockerSession implements vscode.Disposable {
             `Connected to Docker ${model.state.version.version} (API ${model.state.version.apiVersion}) at ${target.label}`,
           ),
         );
-      else if (model.state.status === 'unreachable') this.ctx.log.warn(maskSecrets(model.state.error));
+      else if (model.state.status === 'unreachable') {
+        this.ctx.log.warn(maskSecrets(model.state.error));
+        if (target.origin === 'default') void this.offerOtherEngines(target, model.state.error);
+      }
     });
+  }
+
+  /**
+   * When the platform's default engine is not there, says so once and offers the engines found on the machine
+   * that answer a ping (Docker Desktop's socket, Colima, OrbStack…). Nothing is switched without the user: which
+   * engine they meant is theirs to say.
+   */
+  private async offerOtherEngines(target: EngineTarget, why: string): Promise<void> {
+    if (this.offered || !vscode.workspace.isTrusted) return;
+    this.offered = true;
+    const platform = hostPlatform();
+    const here = engineAddressUrl(target.address);
+    const candidates = discoverEngines({ platform }).filter((c) => c.address && !c.problem && c.url !== here);
+    const pinged = await Promise.all(
+      candidates.map(async (c) => ({ c, ping: await pingEngine(c.address!, PING_TIMEOUT_MS, platform) })),
+    );
+    const working = pinged.filter((p) => p.ping.ok).map((p) => p.c);
+    for (const p of pinged) if (!p.ping.ok && !p.ping.absent) this.ctx.log.info(`${p.c.label}: ${p.ping.reason}`);
+    // With nothing else answering, the explorer's own message says what to do; a missing socket is still worth saying.
+    if (!working.length && !target.missing) return;
+    const name = (c: EngineChoice) => c.product ?? c.label;
+    const found = working.length
+      ? ` Found on this machine and answering: ${working.map(name).join(', ')}.`
+      : platform.os === 'darwin'
+        ? ' No other engine answers on this Mac: start Docker Desktop, Colima, OrbStack or Rancher Desktop.'
+        : ' No other engine answers on this machine.';
+    const buttons = working.slice(0, 2).map((c) => `Use ${name(c)}`);
+    const choose = 'Choose Engine…';
+    const pick = await vscode.window.showWarningMessage(`${target.missing ?? why}${found}`, ...buttons, choose);
+    if (pick === choose) await vscode.commands.executeCommand('dockside.engine.choose');
+    else if (pick) {
+      const c = working[buttons.indexOf(pick)];
+      await this.useEngine(c.context ? '' : c.url, c.context ?? '');
+    }
   }
 
   private stop(): void {
