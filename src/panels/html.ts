@@ -40,7 +40,11 @@ export interface PageParts {
   state?: unknown;
 }
 
-/** The page shell shared by the panels: CSP, one stylesheet, one script, no inline handlers or styles. */
+/**
+ * The page shell shared by the panels: CSP, one stylesheet, one script, no inline handlers or styles. Everything sits
+ * in one `<main>` landmark, with a status region the script fills with what changed (filter results, files loaded),
+ * which screen readers read out without moving focus.
+ */
 export function page(parts: PageParts): string {
   return `<!DOCTYPE html>
 <html lang="en">
@@ -52,7 +56,10 @@ export function page(parts: PageParts): string {
 <title>${escapeHtml(parts.title)}</title>
 </head>
 <body data-state="${escapeHtml(JSON.stringify(parts.state ?? null))}">
+<main>
 ${parts.body}
+<div id="announce" class="visually-hidden" role="status"></div>
+</main>
 <script nonce="${escapeHtml(parts.nonce)}" src="${escapeHtml(parts.scriptUri)}"></script>
 </body>
 </html>`;

@@ -226,7 +226,8 @@ describe('The Docker explorer in a real VS Code, on a real engine of its own (tc
     const frame = await findFrameWithText(page, 'Step (newest first)', 20000);
     assert.ok(frame, 'the layer panel shows its table');
     const history = (await engine.docker.getImage(LAYERS_IMAGE).history()) as { CreatedBy: string }[];
-    const rows = frame.locator('#rows tr[tabindex]');
+    // Every history entry is a row; only those linked to a Dockerfile line are tab stops.
+    const rows = frame.locator('#rows tr[data-index]');
     assert.equal(await rows.count(), history.length, 'one row per docker history entry');
     const texts = await rows.allInnerTexts();
     assert.match(texts[0], /CMD \["httpd"/);

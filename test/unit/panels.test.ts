@@ -9,7 +9,9 @@ import {
   matchDockerfile,
   type RawHistoryEntry,
 } from '../../src/panels/layers/layerData';
-import { layerBody } from '../../src/panels/layers/layerHtml';
+import { explainBody, explainDockerfile } from '../../src/panels/explain/explainHtml';
+import type { LayerFiles } from '../../src/panels/layers/imageTar';
+import { layerBody, layerFilesHtml } from '../../src/panels/layers/layerHtml';
 import { portMapFromCompose, portMapFromContainers } from '../../src/panels/ports/portData';
 import { portBody, portRows } from '../../src/panels/ports/portHtml';
 
@@ -101,11 +103,138 @@ describe('image layer data', () => {
       html,
       /If the files it copies change, the cache stops here: this step and every step after it \(line 6 to 7\) are rebuilt/,
     );
-    assert.match(html, /▲ this build · ▼ base image <code>busybox:1<\/code>/);
+    assert.match(
+      html,
+      new RegExp(
+        '<span aria-hidden="true">▲</span> this build · <span aria-hidden="true">▼</span> base image ' +
+          '<code>busybox:1</code>',
+      ),
+    );
     assert.match(html, /no layer/);
     // Attribute values are quoted and their quotes escaped, so removing them leaves only tag names and attribute names.
     assert.ok(!/<[^>]*\son[a-z]+\s*=/i.test(html.replace(/"[^"]*"/g, '""')), 'no inline event handlers on any tag');
     assert.ok(!/style=/.test(html), 'no inline styles (the CSP forbids them)');
+  });
+});
+
+/** The opening tags of the table rows, one string each. */
+const rowTags = (html: string) => html.match(/<tr\b[^>]*>/g) ?? [];
+
+describe('panel markup for keyboards and screen readers', () => {
+  it('makes each step with a Dockerfile line one tab stop, others none, and writes what each step does', () => {
+    const view = buildLayerView('web:1', 'sha256:top', 50, HISTORY);
+    matchDockerfile(view, DOCKERFILE);
+    const html = layerBody(view);
+    const steps = rowTags(html).filter((t) => t.includes('class="step'));
+    assert.equal(steps.length, 6);
+    assert.deepEqual(
+      steps.map((t) => [/data-line="(\d+)"/.exec(t)?.[1] ?? '-', t.includes('tabindex="0"')]),
+      [
+        ['7', true],
+        ['6', true],
+        ['5', true],
+        ['3', true],
+        ['2', true],
+        ['-', false],
+      ],
+    );
+    assert.equal((html.match(/<a class="line" href="#" tabindex="-1"/g) ?? []).length, 5, 'the row is the stop');
+    assert.ok(!/\stitle=/.test(html), 'no tooltip that keyboard users never see');
+    assert.match(
+      html,
+      /<div class="muted note">Metadata only: changes the image settings, makes no filesystem layer\.<\/div>/,
+    );
+    assert.equal((html.match(/<div class="muted note">/g) ?? []).length, 6);
+    assert.match(html, /<td class="bar" aria-hidden="true"><span class="fill w100"><\/span><\/td>/);
+    assert.ok(!html.includes('<th></th>'), 'every column header has a name');
+  });
+
+  it('says what each sign of the file view means in words', () => {
+    const files: LayerFiles = {
+      layers: [
+        {
+          files: [
+            { path: 'app/new', size: 10, kind: 'added' },
+            { path: 'etc/old', size: 0, kind: 'deleted' },
+            { path: 'usr/lib', size: 0, kind: 'deleted', opaque: true },
+          ],
+          size: 10,
+          wasted: 0,
+          historyIndex: -1,
+        },
+      ],
+      wasted: 0,
+      wasters: [],
+      ops: 0,
+      format: 'docker',
+      historySteps: 0,
+      notes: [],
+      bytes: 0,
+      unpacked: 0,
+    };
+    const html = layerFilesHtml(
+      files,
+      buildLayerView('t', 'i', 1, [{ Id: 'a', Created: 1, CreatedBy: 'RUN x', Size: 10 }]),
+    );
+    const marks = [
+      ...html.matchAll(/<span class="mark" aria-hidden="true">(.)<\/span><span class="visually-hidden">(\w+)<\/span>/g),
+    ];
+    assert.deepEqual(
+      marks.map((m) => [m[1], m[2]]),
+      [
+        ['+', 'added'],
+        ['−', 'deleted'],
+        ['−', 'emptied'],
+      ],
+    );
+    assert.ok(!html.includes('aria-label='), 'no label on an element without a role');
+  });
+
+  it('makes only port rows with an address to open tab stops, and writes who can connect', () => {
+    const map = portMapFromContainers([
+      toContainer({
+        Id: 'p'.padEnd(64, '0'),
+        Names: ['/web'],
+        State: 'running',
+        Status: 'Up',
+        Ports: [
+          { IP: '0.0.0.0', PrivatePort: 80, PublicPort: 8080, Type: 'tcp' },
+          { IP: '0.0.0.0', PrivatePort: 53, PublicPort: 5353, Type: 'udp' },
+          { PrivatePort: 443, Type: 'tcp' },
+        ],
+        HostConfig: { NetworkMode: 'bridge' },
+      }),
+    ]);
+    const html = portBody(map);
+    assert.deepEqual(
+      rowTags(portRows(map)).map((t) => [/data-filter="([^"]*)"/.exec(t)?.[1], t.includes('tabindex="0"')]),
+      [
+        [' web 0.0.0.0 5353 53 udp bridge', false],
+        [' web 0.0.0.0 8080 80 tcp bridge', true],
+        [' web   443 tcp bridge', false],
+      ],
+    );
+    assert.match(
+      html,
+      /<a href="#" class="open" tabindex="-1" data-url="http:\/\/localhost:8080\/">0\.0\.0\.0:8080<\/a>/,
+    );
+    assert.match(html, /<div class="muted note">every interface: other machines can connect too<\/div>/);
+    assert.match(html, /<div class="muted note">exposed only: reachable from other containers on its network/);
+    assert.ok(!/\stitle=/.test(html));
+    assert.ok(!html.includes('<th></th>'));
+  });
+
+  it('gives each explained instruction one row stop and a lesson link whose name says which lesson', () => {
+    const html = explainBody('Dockerfile', explainDockerfile('FROM alpine:3.20\nRUN apk add curl\n'));
+    assert.deepEqual(
+      rowTags(html)
+        .filter((t) => t.includes('data-line'))
+        .map((t) => t.includes('tabindex="0"')),
+      [true, true],
+    );
+    assert.match(html, /<a href="#" tabindex="-1" data-line="1">2<\/a>/);
+    assert.match(html, /">lesson<span class="visually-hidden">: RUN on line 2<\/span><\/a>/);
+    assert.ok(!html.includes('<th></th>'));
   });
 });
 
@@ -220,6 +349,7 @@ describe('webview page shell', () => {
       state: { name: HOSTILE },
     });
     assert.equal((html.match(/<script/g) ?? []).length, 1);
+    assert.match(html, /<main>\n<p>b<\/p>\n<div id="announce" class="visually-hidden" role="status"><\/div>\n<\/main>/);
     assert.match(html, /<script nonce="N0NCE" src="x.js"><\/script>/);
     assert.ok(!html.includes('<img'));
     assert.equal(escapeHtml(HOSTILE), '&lt;img src=x onerror=alert(1)&gt;&quot;&#39;&amp;');
@@ -232,5 +362,27 @@ describe('webview page shell', () => {
     assert.ok(!/\beval\(|new Function|\.style\./.test(js));
     assert.deepEqual(css.match(/#[0-9a-f]{3,8}\b|rgb\(/gi), null, 'no fixed colours: theme variables only');
     assert.match(css, /--vscode-contrastBorder/);
+  });
+
+  it('keeps text readable in every theme: no dimming, underlined links, visible focus, no error red as text', () => {
+    const css = fs.readFileSync(path.resolve(__dirname, '..', '..', 'media', 'panels', 'panel.css'), 'utf8');
+    const rule = (selector: string) =>
+      new RegExp(`(^|\\n)${selector.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\{([^}]*)\\}`).exec(css)?.[2] ?? '';
+    assert.ok(!/opacity/.test(css), 'no opacity dimming');
+    assert.match(rule('a'), /text-decoration: underline;/);
+    assert.match(
+      rule('a:focus-visible, button:focus-visible, summary:focus-visible, [tabindex]:focus-visible'),
+      /outline: 1px solid var\(--vscode-focusBorder\)/,
+    );
+    assert.match(
+      rule('tr.selected'),
+      /color: var\(--vscode-list-inactiveSelectionForeground, var\(--vscode-foreground\)\)/,
+    );
+    // Chart colours and some themes' error red fall below 4.5:1 as text: they colour borders only.
+    assert.ok(!/[^-]color: var\(--vscode-(errorForeground|charts-)/.test(css));
+    assert.match(
+      rule('.filter input'),
+      /border: 1px solid var\(--vscode-input-border, var\(--vscode-descriptionForeground\)\)/,
+    );
   });
 });

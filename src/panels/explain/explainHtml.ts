@@ -69,17 +69,22 @@ const TIME_WORDS = {
   unknown: 'never',
 } as const;
 
+/**
+ * The panel body. Each row is one tab stop (Enter shows its line; the line number inside is the same action, for the
+ * mouse) and its lesson link another; the link's hidden words say which instruction's lesson it opens.
+ */
 export function explainBody(fileName: string, steps: ExplainedStep[]): string {
   const stages = new Set(steps.map((s) => s.stage)).size;
   const rows = steps
     .map(
       (s, n) =>
         `<tr tabindex="0" data-line="${s.line}" data-index="${n}" data-filter="${escapeHtml(`${s.keyword} ${s.text}`.toLowerCase())}">` +
-        `<td class="num"><a href="#" data-line="${s.line}">${s.line + 1}</a></td>` +
+        `<td class="num"><a href="#" tabindex="-1" data-line="${s.line}">${s.line + 1}</a></td>` +
         `<td><code>${escapeHtml(s.text.length > 200 ? `${s.text.slice(0, 197)}…` : s.text)}</code><div class="what">${rich(s.summary)}</div><div class="muted">${rich(s.cache)}</div></td>` +
         `<td>${TIME_WORDS[s.time]}</td>` +
         `<td>${s.layer ? '<span class="badge">layer</span>' : '<span class="muted">metadata</span>'}</td>` +
-        `<td><a href="#" data-lesson="${escapeHtml(s.lesson)}">lesson</a></td>` +
+        `<td><a href="#" data-lesson="${escapeHtml(s.lesson)}">lesson` +
+        `<span class="visually-hidden">: ${escapeHtml(s.keyword)} on line ${s.line + 1}</span></a></td>` +
         `</tr>`,
     )
     .join('\n');
@@ -89,7 +94,8 @@ export function explainBody(fileName: string, steps: ExplainedStep[]): string {
 <label class="filter">Filter <input id="filter" type="search" placeholder="RUN, COPY, a word…" aria-label="Filter instructions"></label>
 </header>
 <table aria-label="Instructions of ${escapeHtml(fileName)}">
-<thead><tr><th>Line</th><th>Instruction and what it does</th><th>Takes effect</th><th>Layer</th><th></th></tr></thead>
+<thead><tr><th>Line</th><th>Instruction and what it does</th><th>Takes effect</th><th>Layer</th>
+<th><span class="visually-hidden">Lesson</span></th></tr></thead>
 <tbody id="rows">
 ${rows}
 </tbody>

@@ -19,10 +19,15 @@ function stepTitle(step: LayerStep, view: LayerView): string {
   return `This step ${what}.`;
 }
 
-/** The rows of the layer table (also sent on refresh), newest step first as `docker history` shows them. */
+/**
+ * The rows of the layer table (also sent on refresh), newest step first as `docker history` shows them. A step
+ * linked to a Dockerfile line is one tab stop (Enter shows the line); the others have no action, so no tab stop.
+ * What a step does is written under it, where keyboard users see it too.
+ */
 export function layerRows(view: LayerView): string {
   const largest = Math.max(1, ...view.steps.map((s) => s.size));
   const rows: string[] = [];
+  const baseName = view.baseName ? ` <code>${escapeHtml(view.baseName)}</code>` : '';
   for (const step of [...view.steps].reverse()) {
     const width = step.size ? Math.max(1, Math.round((step.size / largest) * 100)) : 0;
     const classes = [
@@ -33,19 +38,28 @@ export function layerRows(view: LayerView): string {
     ]
       .filter(Boolean)
       .join(' ');
-    const lineAttr = step.line !== undefined ? ` data-line="${step.line}"` : '';
+    const shortened = step.instruction.length > 300 ? `${step.instruction.slice(0, 297)}…` : step.instruction;
+    const linked = step.line !== undefined;
+    const lineAttr = linked ? ` tabindex="0" data-line="${step.line}"` : '';
+    // The row is the tab stop; the link inside is for the mouse and would be a second stop for the same action.
+    const lineLink = linked
+      ? ` <a class="line" href="#" tabindex="-1" data-line="${step.line}">line ${step.line! + 1}</a>`
+      : '';
     rows.push(
-      `<tr class="${classes}" tabindex="0" data-index="${step.index}"${lineAttr} title="${escapeHtml(stepTitle(step, view))}">` +
+      `<tr class="${classes}" data-index="${step.index}"${lineAttr}>` +
         `<td class="num">${step.index + 1}</td>` +
-        `<td class="instruction"><code>${escapeHtml(step.instruction.length > 300 ? `${step.instruction.slice(0, 297)}…` : step.instruction)}</code>${step.metadataOnly ? ' <span class="badge">no layer</span>' : ''}${step.line !== undefined ? ` <a class="line" href="#" data-line="${step.line}">line ${step.line + 1}</a>` : ''}</td>` +
+        `<td class="instruction"><code>${escapeHtml(shortened)}</code>` +
+        `${step.metadataOnly ? ' <span class="badge">no layer</span>' : ''}${lineLink}` +
+        `<div class="muted note">${escapeHtml(stepTitle(step, view))}</div></td>` +
         `<td class="size">${step.metadataOnly ? '—' : escapeHtml(formatSize(step.size))}</td>` +
-        `<td class="bar"><span class="fill w${Math.ceil(width / 5) * 5}"></span></td>` +
+        `<td class="bar" aria-hidden="true"><span class="fill w${Math.ceil(width / 5) * 5}"></span></td>` +
         `<td class="size total">${escapeHtml(formatSize(step.total))}</td>` +
         `</tr>`,
     );
     if (step.index === view.baseTop)
       rows.push(
-        `<tr class="boundary"><td colspan="5">▲ this build · ▼ base image${view.baseName ? ` <code>${escapeHtml(view.baseName)}</code>` : ''}</td></tr>`,
+        `<tr class="boundary"><td colspan="5"><span aria-hidden="true">▲</span> this build · ` +
+          `<span aria-hidden="true">▼</span> base image${baseName}</td></tr>`,
       );
   }
   return rows.join('\n');
@@ -74,14 +88,18 @@ ${view.baseUnknown ? `<p class="muted">${BASE_UNKNOWN}</p>` : ''}
 ${dockerfile}
 </header>
 <table class="layers" aria-label="Layers of ${escapeHtml(view.image)}, newest first">
-<thead><tr><th>#</th><th>Step (newest first)</th><th>Size</th><th></th><th>Total</th></tr></thead>
+<thead><tr><th>#</th><th>Step (newest first)</th><th>Size</th>
+<th><span class="visually-hidden">Size as a bar</span></th><th>Total</th></tr></thead>
 <tbody id="rows">
 ${layerRows(view)}
 </tbody>
 </table>
-<section class="files-section">
-<h2>Files and wasted space</h2>
-<div id="files"><p><button id="show-files" type="button">Read the files of each layer</button> <span class="muted">Streams the image (like <code>docker save</code>) and lists what each layer adds, changes and deletes.</span></p></div>
+<section class="files-section" aria-labelledby="files-title">
+<h2 id="files-title">Files and wasted space</h2>
+<div id="files"><p>
+<button id="show-files" type="button" aria-describedby="show-files-what">Read the files of each layer</button>
+<span class="muted" id="show-files-what">Streams the image (like <code>docker save</code>) and lists what each layer
+adds, changes and deletes.</span></p></div>
 </section>
 <section class="explain">
 <h2>Reading this</h2>
@@ -94,7 +112,9 @@ ${layerRows(view)}
 const KIND_MARK: Record<string, string> = { added: '+', changed: '~', deleted: '−' };
 
 function fileItem(f: LayerFile): string {
-  const mark = (label: string) => `<span class="mark" aria-label="${label}">${KIND_MARK[f.kind]}</span>`;
+  // The sign is for the eye; a screen reader reads the word instead (a plain span may not carry an aria-label).
+  const mark = (label: string) =>
+    `<span class="mark" aria-hidden="true">${KIND_MARK[f.kind]}</span><span class="visually-hidden">${label}</span>`;
   if (f.opaque) {
     const what = 'emptied: what earlier layers put here is hidden';
     const path = `<code>/${escapeHtml(f.path)}/</code>`;

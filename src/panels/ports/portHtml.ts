@@ -8,16 +8,25 @@ const SCOPE_WORDS: Record<PortRow['scope'], string> = {
   'not-published': 'exposed only: reachable from other containers on its network, not from the host',
 };
 
+const SCOPE_BADGE: Record<PortRow['scope'], string> = {
+  'all-interfaces': ' <span class="badge wide">all interfaces</span>',
+  loopback: ' <span class="badge local">localhost only</span>',
+  address: '',
+  'not-published': '',
+};
+
 function hostCell(r: PortRow): string {
   if (!r.hostPort) return '<span class="muted">not published</span>';
   const ip = r.hostIp && r.hostIp.includes(':') ? `[${r.hostIp}]` : (r.hostIp ?? '0.0.0.0');
   const text = `${escapeHtml(ip)}:${escapeHtml(r.hostPort)}`;
-  return r.url
-    ? `<a href="#" class="open" data-url="${escapeHtml(r.url)}" title="Open ${escapeHtml(r.url)}">${text}</a>`
-    : text;
+  // The row is the tab stop and Enter on it opens the address; the link is for the mouse.
+  return r.url ? `<a href="#" class="open" tabindex="-1" data-url="${escapeHtml(r.url)}">${text}</a>` : text;
 }
 
-/** The rows, grouped by owner; `data-filter` holds the lowercased text the filter box matches. */
+/**
+ * The rows, grouped by owner; `data-filter` holds the lowercased text the filter box matches. Only a row with an
+ * address to open is a tab stop. Who can connect is written in the row; a conflict is a bordered badge in words.
+ */
 export function portRows(map: PortMap): string {
   if (!map.rows.length)
     return `<tr><td colspan="5" class="muted">${map.source === 'live' ? 'No running container has ports.' : 'No service in this file has ports or expose.'}</td></tr>`;
@@ -29,8 +38,9 @@ export function portRows(map: PortMap): string {
         `${r.group ?? ''} ${r.owner} ${r.hostIp ?? ''} ${r.hostPort ?? ''} ${r.containerPort} ${r.protocol} ${mode}`.toLowerCase();
       const classes = ['port', r.scope, r.conflict ? 'conflict' : ''].filter(Boolean).join(' ');
       return (
-        `<tr class="${classes}" tabindex="0" data-filter="${escapeHtml(filter)}" title="${escapeHtml(SCOPE_WORDS[r.scope])}">` +
-        `<td class="host">${hostCell(r)}${r.scope === 'all-interfaces' ? ' <span class="badge wide">all interfaces</span>' : r.scope === 'loopback' ? ' <span class="badge local">localhost only</span>' : ''}</td>` +
+        `<tr class="${classes}"${r.url ? ' tabindex="0"' : ''} data-filter="${escapeHtml(filter)}">` +
+        `<td class="host">${hostCell(r)}${SCOPE_BADGE[r.scope]}` +
+        `<div class="muted note">${escapeHtml(SCOPE_WORDS[r.scope])}</div></td>` +
         `<td class="arrow" aria-hidden="true">${r.hostPort ? '→' : '·'}</td>` +
         `<td class="owner">${r.group ? `<span class="group">${escapeHtml(r.group)}</span> ` : ''}${escapeHtml(r.owner)}${mode !== 'bridge' && mode !== 'default' ? ` <span class="badge mode">${escapeHtml(mode)}</span>` : ''}</td>` +
         `<td class="arrow" aria-hidden="true">→</td>` +
@@ -54,7 +64,9 @@ export function portBody(map: PortMap): string {
 <label class="filter">Filter <input id="filter" type="search" placeholder="name, port, address…" aria-label="Filter ports"></label>
 </header>
 <table class="ports" aria-label="Port mappings: host address and port, container, container port">
-<thead><tr><th>Host address:port</th><th></th><th>${map.source === 'live' ? 'Container' : 'Service'}</th><th></th><th>Container port</th></tr></thead>
+<thead><tr><th>Host address:port</th><th><span class="visually-hidden">leads to</span></th>
+<th>${map.source === 'live' ? 'Container' : 'Service'}</th><th><span class="visually-hidden">port inside</span></th>
+<th>Container port</th></tr></thead>
 <tbody id="rows">
 ${portRows(map)}
 </tbody>
