@@ -1,6 +1,6 @@
 import { codeSpan, escapeMarkdown } from '../language/markdown';
 import { maskSecrets } from '../language/secrets';
-import type { ContainerItem, ImageItem, NetworkItem, PortBinding, VolumeItem } from './types';
+import type { ContainerItem, EngineVersion, ImageItem, NetworkItem, PortBinding, VolumeItem } from './types';
 
 /** The 12 hex digits Docker shows for an id, with or without its `sha256:` prefix. */
 export function shortId(id: string): string {
@@ -87,9 +87,42 @@ export function stateLook(c: ContainerItem): StateLook {
   }
 }
 
+/** The container's line after its name: its state in words first (the icon says it only to those who see it). */
 export function containerDescription(c: ContainerItem): string {
-  const ports = shortPorts(c.ports);
-  return [c.image, ports].filter(Boolean).join(' · ');
+  return [stateLook(c).words, c.image, shortPorts(c.ports)].filter(Boolean).join(' · ');
+}
+
+/** Published ports as a screen reader should say them: "host port 5050 to container port 80", no arrows. */
+function spokenPorts(ports: PortBinding[]): string[] {
+  const said = new Set<string>();
+  for (const p of ports) {
+    if (p.hostPort === undefined) continue;
+    said.add(
+      `host port ${p.hostPort} to container port ${p.containerPort}${p.protocol === 'tcp' ? '' : ` ${p.protocol}`}`,
+    );
+  }
+  return [...said];
+}
+
+/** What a screen reader says for a container's row: name, state, image, published ports and compose project. */
+export function containerAccessibilityLabel(c: ContainerItem): string {
+  const ports = spokenPorts(c.ports);
+  return [
+    c.name,
+    stateLook(c).words,
+    `image ${c.image}`,
+    ports.length ? `publishes ${ports.join(', ')}` : '',
+    c.composeProject
+      ? `compose project ${c.composeProject}${c.composeService ? `, service ${c.composeService}` : ''}`
+      : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+}
+
+/** The connection view's line for a reachable engine: "connected" in words, as well as its check mark. */
+export function connectedEngine(v: EngineVersion): { label: string; description: string } {
+  return { label: `Connected: Docker ${v.version}`, description: `API ${v.apiVersion} · ${v.os}/${v.arch}` };
 }
 
 /** A compose project's tooltip: its name (as text, whatever it holds) and how many of its containers run. */

@@ -10,6 +10,8 @@ import { toContainer } from '../../src/docker/normalize';
 import { codeSpan, escapeMarkdown } from '../../src/language/markdown';
 import {
   age,
+  connectedEngine,
+  containerAccessibilityLabel,
   containerDescription,
   containerTooltip,
   formatBytes,
@@ -92,7 +94,7 @@ describe('Docker items from the Engine API', () => {
     );
   });
 
-  it('describes a container with its image and published ports, and tooltips with the ports in full', () => {
+  it('describes a container by state in words, image and published ports; the tooltip has the ports in full', () => {
     const c = toContainer(
       raw({
         Ports: [
@@ -101,13 +103,70 @@ describe('Docker items from the Engine API', () => {
         ],
       }),
     );
-    assert.equal(containerDescription(c), 'nginx:1.27 · 5353→53/udp, 5050→80');
+    assert.equal(containerDescription(c), 'running · nginx:1.27 · 5353→53/udp, 5050→80');
     const tooltip = containerTooltip(c, ['PATH=/bin', 'DB_PASSWORD=hunter2', 'URL=postgres://app:s3cret@db/app']);
     assert.match(tooltip, /`0\.0\.0\.0:5050 → 80\/tcp`/);
     assert.match(tooltip, /`127\.0\.0\.1:5353 → 53\/udp`/);
     assert.match(tooltip, /DB_PASSWORD=••••••/);
     assert.match(tooltip, /postgres:\/\/app:••••••@db\/app/);
     assert.ok(!tooltip.includes('hunter2') && !tooltip.includes('s3cret'));
+  });
+
+  it('says each state in words in the description, so the icon is never the only sign', () => {
+    const described = (over: Partial<RawContainer>) => containerDescription(toContainer(raw(over)));
+    const states = [
+      described({}),
+      described({ Status: 'Up 5 minutes (healthy)' }),
+      described({ Status: 'Up 5 minutes (unhealthy)' }),
+      described({ Status: 'Up 2 seconds (health: starting)' }),
+      described({ State: 'exited', Status: 'Exited (137) 2 hours ago' }),
+      described({ State: 'exited', Status: 'Exited (0) 2 hours ago' }),
+      described({ State: 'created', Status: 'Created' }),
+      described({ State: 'paused', Status: 'Up 1 minute (Paused)' }),
+    ];
+    assert.deepEqual(states, [
+      'running · nginx:1.27',
+      'running, healthy · nginx:1.27',
+      'running, unhealthy · nginx:1.27',
+      'running, health check starting · nginx:1.27',
+      'exited with code 137 · nginx:1.27',
+      'exited (code 0) · nginx:1.27',
+      'created, not started · nginx:1.27',
+      'paused · nginx:1.27',
+    ]);
+    assert.equal(new Set(states).size, states.length, 'no two states read the same');
+  });
+
+  it('labels a container for screen readers: state, image, ports in words (in row order), compose project', () => {
+    const c = toContainer(
+      raw({
+        Names: ['/shop-db-1'],
+        Status: 'Up 1 minute (unhealthy)',
+        Image: 'postgres:16',
+        Ports: [
+          { IP: '0.0.0.0', PrivatePort: 5432, PublicPort: 5432, Type: 'tcp' },
+          { IP: '::', PrivatePort: 5432, PublicPort: 5432, Type: 'tcp' },
+          { IP: '0.0.0.0', PrivatePort: 53, PublicPort: 5353, Type: 'udp' },
+          { PrivatePort: 9000, Type: 'tcp' },
+        ],
+        Labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.service': 'db' },
+      }),
+    );
+    assert.equal(
+      containerAccessibilityLabel(c),
+      'shop-db-1, running, unhealthy, image postgres:16, ' +
+        'publishes host port 5353 to container port 53 udp, host port 5432 to container port 5432, ' +
+        'compose project shop, service db',
+    );
+    const plain = toContainer(raw({ State: 'exited', Status: 'Exited (1) 1 second ago' }));
+    assert.equal(containerAccessibilityLabel(plain), 'web, exited with code 1, image nginx:1.27');
+  });
+
+  it('says "connected" in words for a reachable engine', () => {
+    assert.deepEqual(connectedEngine({ version: '27.3.1', apiVersion: '1.47', os: 'linux', arch: 'amd64' }), {
+      label: 'Connected: Docker 27.3.1',
+      description: 'API 1.47 · linux/amd64',
+    });
   });
 
   it('escapes Markdown and HTML from the engine, and fences code spans safely', () => {

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { DockerModel } from '../../docker/model';
 import {
+  connectedEngine,
+  containerAccessibilityLabel,
   containerDescription,
   containerTooltip,
   groupContainers,
@@ -153,7 +155,7 @@ export class ContainersTree extends DockerTree {
         item.description = containerDescription(c);
         item.iconPath = new vscode.ThemeIcon(look.icon, new vscode.ThemeColor(look.color));
         item.contextValue = `container.${c.state}${c.ports.some((p) => p.hostPort) ? '.published' : ''}`;
-        item.accessibilityInformation = { label: `${c.name}, ${look.words}, image ${c.image}` };
+        item.accessibilityInformation = { label: containerAccessibilityLabel(c) };
         return item;
       }
       default:
@@ -322,12 +324,7 @@ export class ConnectionTree implements vscode.TreeDataProvider<DockerNode>, vsco
       });
     if (model?.state.status === 'connected') {
       const running = [...model.containers.values()].filter((c) => c.state === 'running').length;
-      out.push({
-        kind: 'info',
-        label: `Docker ${model.state.version.version}`,
-        description: `API ${model.state.version.apiVersion} · ${model.state.version.os}/${model.state.version.arch}`,
-        icon: 'pass-filled',
-      });
+      out.push({ kind: 'info', ...connectedEngine(model.state.version), icon: 'pass-filled' });
       out.push({
         kind: 'info',
         label: `${running} running`,
