@@ -38,19 +38,23 @@ export function registerCommandTables(ctx: Ctx, ...tables: CommandTable[]): void
 }
 
 async function openLesson(ctx: Ctx, id?: unknown): Promise<void> {
-  let lessonId = typeof id === 'string' ? id : undefined;
+  let lessonId = typeof id === 'string' && findLesson(id) ? id : undefined;
   if (!lessonId) {
+    // A link to a lesson that is not there (renamed, mistyped) still leads somewhere: the index, saying why.
+    const asked = typeof id === 'string' ? id.slice(0, 80) : undefined;
+    const note =
+      id === undefined || id === ''
+        ? undefined
+        : asked
+          ? `There is no lesson called "${asked}". Here are all the lessons.`
+          : 'That link does not name a lesson. Here are all the lessons.';
     const pick = await vscode.window.showQuickPick(
       allLessons().map((l) => ({ label: l.title, description: l.id, id: l.id })),
-      { placeHolder: 'Open a Dockside lesson' },
+      { title: note, placeHolder: 'Open a Dockside lesson' },
     );
     lessonId = pick?.id;
   }
   if (!lessonId) return;
-  if (!findLesson(lessonId)) {
-    void vscode.window.showWarningMessage(`Dockside has no lesson called "${lessonId}".`);
-    return;
-  }
   await vscode.commands.executeCommand('markdown.showPreview', ctx.asset('media', 'lessons', lessonFileName(lessonId)));
 }
 
