@@ -74,7 +74,7 @@ export class DockerSession implements vscode.Disposable {
    */
   whyNotConnected(): string | undefined {
     const model = this.model();
-    if (this.targetError) return `The engine address is not valid: ${this.targetError}`;
+    if (this.targetError) return `Dockside cannot tell which engine to use: ${this.targetError}`;
     if (model?.state.status === 'unreachable') return model.state.error;
     if (model?.state.status !== 'connected') return 'Docker is still connecting; try again in a moment.';
     return undefined;

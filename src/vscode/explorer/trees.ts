@@ -90,7 +90,7 @@ abstract class DockerTree implements vscode.TreeDataProvider<DockerNode>, vscode
     const model = this.session.started ? this.session.model() : undefined;
     const error = this.session.configurationError;
     return error
-      ? `The engine address is not valid: ${error}`
+      ? `Dockside cannot tell which engine to use: ${error}`
       : model?.state.status === 'unreachable'
         ? `${model.state.error} Retrying…`
         : model?.state.status === 'connecting'
