@@ -7,6 +7,7 @@ import { containerTooltip } from '../../src/docker/present';
 import {
   killLeftovers,
   requireEngine,
+  secondEngineArgs,
   startPrivateDaemon,
   stopPrivateDaemon,
   TEST_IMAGE,
@@ -265,7 +266,7 @@ describe('a second engine on tcp://127.0.0.1, killed mid-stream and started agai
     }
     dir = fs.mkdtempSync('/tmp/dockside-second-');
     host = `tcp://127.0.0.1:${await freePort()}`;
-    child = await startPrivateDaemon(host, dir, ['--bridge=none', '--iptables=false']);
+    child = await startPrivateDaemon(host, dir, secondEngineArgs(dir));
   });
 
   after(async function () {
@@ -304,7 +305,7 @@ describe('a second engine on tcp://127.0.0.1, killed mid-stream and started agai
       child!.exitCode !== null || child!.signalCode !== null ? resolve() : child!.once('exit', () => resolve()),
     );
     await killLeftovers(dir);
-    child = await startPrivateDaemon(host, dir, ['--bridge=none', '--iptables=false']);
+    child = await startPrivateDaemon(host, dir, secondEngineArgs(dir));
     const up = await waitUntil(() => model!.state.status === 'connected', 10000, 50);
     assert.ok(up, `reconnected (state ${JSON.stringify(model.state)})`);
     assert.ok(model.volumes.has('before-the-crash'), 'the snapshot after reconnecting has what was there');

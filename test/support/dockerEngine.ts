@@ -5,6 +5,7 @@
  * When no engine can be had, suites that need one are skipped with the reason printed: never passed silently.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -80,7 +81,25 @@ async function waitFor(
   throw new Error(`${what} did not happen within ${timeoutMs} ms\n${onFail()}`);
 }
 
-/** Starts dockerd with its own folders. Extra flags allow a second engine (`--bridge=none --iptables=false`). */
+/**
+ * The flags for a second engine beside the first: a bridge of its own and no iptables rules. `--bridge=none` is not
+ * used: an engine started with it deletes the host's docker0, which the first engine's containers and builds need.
+ * The bridge (named after the folder, with a private /24) is made here and removed when the run ends.
+ */
+export function secondEngineArgs(dir: string): string[] {
+  const hash = createHash('sha256').update(dir).digest();
+  const name = `dks${hash.toString('hex').slice(0, 8)}`;
+  const subnet = `10.${200 + (hash[4]! % 50)}.${hash[5]!}`;
+  if (spawnSync('ip', ['link', 'show', name]).status !== 0) {
+    spawnSync('ip', ['link', 'add', 'name', name, 'type', 'bridge']);
+    spawnSync('ip', ['addr', 'add', `${subnet}.1/24`, 'dev', name]);
+    spawnSync('ip', ['link', 'set', name, 'up']);
+    onRunEnd(async () => void spawnSync('ip', ['link', 'delete', name]));
+  }
+  return [`--bridge=${name}`, '--iptables=false', '--ip-masq=false'];
+}
+
+/** Starts dockerd with its own folders. A second engine takes `secondEngineArgs(dir)`. */
 export async function startPrivateDaemon(host: string, dir: string, extraArgs: string[] = []): Promise<ChildProcess> {
   fs.mkdirSync(dir, { recursive: true });
   const log = fs.openSync(path.join(dir, 'dockerd.log'), 'a');
