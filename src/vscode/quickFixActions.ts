@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { DocksideDiagnostic } from '../language/diagnostic';
-import type { QuickFix } from '../language/dockerfile/quickFixes';
+import type { QuickFix } from '../language/edits';
 import type { Ctx } from '../ctx';
 import { toRange } from './convert';
 

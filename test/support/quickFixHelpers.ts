@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { DockerfileService } from '../../src/language/dockerfile/dockerfileService';
 import { DockerfileFacts } from '../../src/language/dockerfile/facts';
-import { applyEdits, type QuickFix } from '../../src/language/dockerfile/quickFixes';
+import { applyEdits, type QuickFix } from '../../src/language/edits';
 import { parseShared } from '../../src/language/dockerfile/sharedParse';
 import type { FixCase } from '../fixtures/dockerfileFixCases';
 

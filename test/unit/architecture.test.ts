@@ -45,6 +45,35 @@ describe('layering (docs/ARCHITECTURE.md)', () => {
     assert.deepEqual(offenders, []);
   });
 
+  it('has no import cycle among the language modules (type-only imports included)', () => {
+    const language = path.join(SRC, 'language');
+    const files = sourceFiles(language);
+    const target = (from: string, spec: string): string | undefined => {
+      if (!spec.startsWith('.')) return undefined;
+      const base = path.resolve(path.dirname(from), spec);
+      return [`${base}.ts`, path.join(base, 'index.ts')].find((f) => files.includes(f));
+    };
+    const graph = new Map(files.map((f) => [f, importsOf(f).flatMap((spec) => target(f, spec) ?? [])] as const));
+    // Depth-first: an import of a module still on the stack closes a cycle, reported as its path.
+    const state = new Map<string, 'open' | 'done'>();
+    const stack: string[] = [];
+    const cycles: string[] = [];
+    const visit = (file: string): void => {
+      state.set(file, 'open');
+      stack.push(file);
+      for (const next of graph.get(file) ?? []) {
+        if (state.get(next) === 'open')
+          cycles.push([...stack.slice(stack.indexOf(next)), next].map((f) => path.relative(SRC, f)).join(' → '));
+        else if (!state.has(next)) visit(next);
+      }
+      stack.pop();
+      state.set(file, 'done');
+    };
+    for (const file of files) if (!state.has(file)) visit(file);
+    assert.ok(graph.get(path.join(language, 'compose', 'composeService.ts'))!.length > 5, 'the imports were read');
+    assert.deepEqual(cycles, []);
+  });
+
   it('keeps the CLI entry free of vscode', () => {
     assert.ok(!importsOf(path.join(SRC, 'cli.ts')).includes('vscode'));
   });

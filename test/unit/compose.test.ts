@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { composeQuickFixes } from '../../src/language/compose/composeQuickFixes';
-import { applyEdits } from '../../src/language/dockerfile/quickFixes';
+import { applyEdits } from '../../src/language/edits';
 import { ComposeService, composeDiagnostics } from '../../src/language/compose/composeService';
 import { hostPortsOverlap, parsePortSpec } from '../../src/language/compose/ports';
 import { schemaChildKeys } from '../../src/language/compose/composeSchema';
@@ -160,6 +160,29 @@ describe('compose diagnostics', () => {
         ['CS012', 9],
       ],
     );
+  });
+
+  it('CS015 errors when the file or its "services" is not a mapping, and accepts an empty mapping', () => {
+    assert.deepEqual(composeDiagnostics(lines('- web', '- db')), [
+      {
+        range: { start: { line: 0, character: 0 }, end: { line: 2, character: 0 } },
+        severity: 'error',
+        code: 'CS015',
+        message: 'A compose file is a mapping with a top-level "services:" key.',
+        lesson: 'compose',
+      },
+    ]);
+    const list = composeDiagnostics(lines('services:', '  - web', '  - db')).find((d) => d.code === 'CS015');
+    assert.deepEqual(list && [list.range, list.message], [
+      { start: { line: 1, character: 2 }, end: { line: 3, character: 0 } },
+      '"services" must be a mapping of service names to their settings.',
+    ]);
+    assert.deepEqual(found(lines('services: [web]')), [
+      ['CS015', 0, 10, 15],
+      ['CS016', 0, 10, 15],
+    ]);
+    assert.deepEqual(found(lines('services: {}')), []);
+    assert.deepEqual(found(lines('name: demo')), []);
   });
 
   it('honours ignore comments and rule levels', () => {

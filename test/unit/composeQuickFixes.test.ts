@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { ComposeService } from '../../src/language/compose/composeService';
 import { fsComposeHost } from '../../src/language/compose/fsHost';
 import { dotEnvValue, parseDotEnv } from '../../src/language/compose/dotEnv';
-import { applyEdits, type QuickFix, type TextEdit } from '../../src/language/dockerfile/quickFixes';
+import { applyEdits, type QuickFix, type TextEdit } from '../../src/language/edits';
 
 const lines = (...l: string[]) => l.join('\n') + '\n';
 

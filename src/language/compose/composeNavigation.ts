@@ -1,7 +1,8 @@
-import { isMap, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
+import { isMap, isSeq, parseDocument, type Node, type YAMLMap } from 'yaml';
 import { own } from '../own';
 import type { Position, Range } from '../diagnostic';
-import { SERVICE_KEYS, TOP_KEYS } from './composeHover';
+import { parseForEditor, type EditorParse } from './editorParse';
+import { SERVICE_KEYS, TOP_KEYS } from './keyDocs';
 import { schemaChildKeys, schemaValues } from './composeSchema';
 import { pair, str } from './yamlNodes';
 
@@ -26,9 +27,7 @@ export interface ComposeCompletion {
   insertText?: string;
 }
 
-function parsed(text: string) {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines });
+function positions({ lines }: EditorParse) {
   const toRange = (start: number, end: number): Range => {
     const a = lines.linePos(start);
     const b = lines.linePos(end);
@@ -38,7 +37,7 @@ function parsed(text: string) {
     const start = lines.lineStarts[pos.line];
     return start === undefined ? undefined : start + pos.character;
   };
-  return { doc, toRange, offsetOf };
+  return { toRange, offsetOf };
 }
 
 const SINGULAR: Record<ComposeSection, ComposeSymbol['kind']> = {
@@ -50,8 +49,9 @@ const SINGULAR: Record<ComposeSection, ComposeSymbol['kind']> = {
 };
 
 /** The outline: services, networks, volumes, secrets and configs, each with its entries. */
-export function composeOutline(text: string): ComposeSymbol[] {
-  const { doc, toRange } = parsed(text);
+export function composeOutline(text: string, parsed: EditorParse = parseForEditor(text)): ComposeSymbol[] {
+  const { doc } = parsed;
+  const { toRange } = positions(parsed);
   const root = doc.contents;
   if (!isMap(root)) return [];
   const out: ComposeSymbol[] = [];
@@ -116,9 +116,13 @@ function referencedName(field: string, node: unknown): string | undefined {
   return s;
 }
 
-/** Go to definition: from a reference (depends_on, networks, named volumes, secrets, configs, extends) to its declaration. */
-export function composeDefinition(text: string, pos: Position): Range[] {
-  const { doc, toRange, offsetOf } = parsed(text);
+/**
+ * Go to definition: from a reference (depends_on, networks, named volumes, secrets, configs, extends) to its
+ * declaration.
+ */
+export function composeDefinition(text: string, pos: Position, parsed: EditorParse = parseForEditor(text)): Range[] {
+  const { doc } = parsed;
+  const { toRange, offsetOf } = positions(parsed);
   const offset = offsetOf(pos);
   const root = doc.contents;
   const services = pair(root, 'services')?.value;
@@ -167,8 +171,7 @@ const NETWORK_MODES = ['bridge', 'host', 'none'];
 const CONDITIONS = ['service_started', 'service_healthy', 'service_completed_successfully'];
 
 /** Names declared under each top-level section, read from a possibly half-typed file. */
-function declaredNames(text: string): Record<ComposeSection, string[]> {
-  const root = parseDocument(text).contents;
+function declaredNames(root: unknown): Record<ComposeSection, string[]> {
   const out = {} as Record<ComposeSection, string[]>;
   for (const section of SECTIONS) {
     const value = pair(root, section)?.value;
@@ -183,7 +186,13 @@ function declaredNames(text: string): Record<ComposeSection, string[]> {
  * Completion at a position, worked out from the lines (the file is often not valid YAML while typing): keys valid
  * at that place (from the Compose Specification's schema), enum values, and declared names where a reference goes.
  */
-export function composeCompletions(text: string, pos: Position): ComposeCompletion[] {
+export function composeCompletions(
+  text: string,
+  pos: Position,
+  /** The file's parsed root, asked for only where declared names are offered. */
+  root: () => unknown = () => parseDocument(text).contents,
+): ComposeCompletion[] {
+  const declaredIn = () => declaredNames(root());
   const lines = text.split(/\r?\n/);
   const before = (lines[pos.line] ?? '').slice(0, pos.character);
   const item = /^(\s*)-\s*([^\s:]*)$/.exec(before);
@@ -191,7 +200,7 @@ export function composeCompletions(text: string, pos: Position): ComposeCompleti
   const key = /^(\s*)([A-Za-z0-9_.-]*)$/.exec(before);
   if (item) {
     const path = pathAbove(lines, pos.line, item[1].length + 1);
-    return references(text, path, path[path.length - 1]) ?? [];
+    return references(declaredIn, path, path[path.length - 1]) ?? [];
   }
   if (value) {
     const path = [...pathAbove(lines, pos.line, value[1].length), value[2]];
@@ -202,12 +211,13 @@ export function composeCompletions(text: string, pos: Position): ComposeCompleti
       if (field === 'restart')
         return RESTART_VALUES.map((v) => ({ label: v, kind: 'value', detail: 'restart policy' }));
       if (field === 'network_mode')
-        return [...NETWORK_MODES, ...declaredNames(text).services.map((s) => `service:${s}`)].map((v) => ({
+        return [...NETWORK_MODES, ...declaredIn().services.map((s) => `service:${s}`)].map((v) => ({
           label: v,
           kind: 'value',
           detail: 'network mode',
         }));
-      if (field === 'extends') return (references(text, path, 'extends') ?? []).filter((c) => c.label !== path[1]);
+      if (field === 'extends')
+        return (references(declaredIn, path, 'extends') ?? []).filter((c) => c.label !== path[1]);
     }
     if (field === 'condition' && path[0] === 'services' && path[2] === 'depends_on')
       return CONDITIONS.map((v) => ({ label: v, kind: 'value', detail: 'depends_on condition' }));
@@ -219,7 +229,7 @@ export function composeCompletions(text: string, pos: Position): ComposeCompleti
     if (path.length === 0 && indent > 0) return [];
     // Under depends_on as a map, the keys are service names.
     if (path.length === 3 && path[0] === 'services' && (path[2] === 'depends_on' || path[2] === 'networks')) {
-      return (references(text, path, path[2]) ?? []).map((c) => ({ ...c, insertText: `${c.label}:` }));
+      return (references(declaredIn, path, path[2]) ?? []).map((c) => ({ ...c, insertText: `${c.label}:` }));
     }
     const present = siblingKeys(lines, pos.line, indent);
     const docs = path.length === 0 ? TOP_KEYS : path.length === 2 && path[0] === 'services' ? SERVICE_KEYS : {};
@@ -230,11 +240,15 @@ export function composeCompletions(text: string, pos: Position): ComposeCompleti
   return [];
 }
 
-function references(text: string, path: string[], field: string | undefined): ComposeCompletion[] | undefined {
+function references(
+  declaredIn: () => Record<ComposeSection, string[]>,
+  path: string[],
+  field: string | undefined,
+): ComposeCompletion[] | undefined {
   if (path[0] !== 'services' || path.length < 3 || field === undefined) return undefined;
   const section = own(REFERENCE_FIELDS, field);
   if (!section) return undefined;
-  const names = declaredNames(text)[section].filter((n) => !(section === 'services' && n === path[1]));
+  const names = declaredIn()[section].filter((n) => !(section === 'services' && n === path[1]));
   return names.map((n) => ({
     label: n,
     kind: SINGULAR[section] as ComposeCompletion['kind'],

@@ -16,6 +16,7 @@ let rawSchema: Record<string, unknown> | undefined;
 
 /** The Compose Specification schema, as shipped (and kept up to date) by the dclint package; bundled, read lazily. */
 function schemaJson(): Record<string, unknown> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- read on first use, see compiled()
   rawSchema ??= require('../../../node_modules/dclint/schemas/compose.schema.json') as Record<string, unknown>;
   return rawSchema;
 }
@@ -93,9 +94,11 @@ export function schemaValues(path: string[]): string[] {
  */
 function compiled(): ValidateFunction {
   if (!validator) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use (see above)
     const Ajv = (require('ajv') as typeof import('ajv')).default;
     const { $schema: _drop, ...schema } = structuredClone(schemaJson());
     tightenStrings(schema, '');
+    oneOfByType(schema, schema);
     validator = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schema);
   }
   return validator;
@@ -141,6 +144,42 @@ function tightenStrings(node: unknown, key: string): void {
     if (pattern) Object.assign(schema, { if: { type: 'string' }, then: { pattern } });
   }
   for (const [k, v] of Object.entries(schema)) if (k !== 'if' && k !== 'then') tightenStrings(v, k);
+}
+
+/** The JSON types a schema accepts, when it says (`integer` is also a `number`). */
+function typesOf(node: SchemaNode, root: SchemaNode): Set<string> | undefined {
+  let n: SchemaNode | undefined = node;
+  for (let i = 0; n && typeof n.$ref === 'string' && i < 10; i++)
+    n = (n.$ref as string)
+      .replace(/^#\//, '')
+      .split('/')
+      .reduce<unknown>((acc, seg) => (acc as SchemaNode | undefined)?.[seg], root) as SchemaNode | undefined;
+  const type = n?.type;
+  if (typeof type !== 'string' && !Array.isArray(type)) return undefined;
+  const types = new Set<string>(typeof type === 'string' ? [type] : (type as string[]));
+  if (types.has('integer')) types.add('number');
+  return types;
+}
+
+/*
+ * A value passes `oneOf` when exactly one branch accepts it, so every branch is always tried; `anyOf` stops at the
+ * first that does. Where the branches accept different JSON types (a port is a number, a string or a mapping), at
+ * most one can pass, so the two say the same, pass or fail, with the same errors. Validating a compose file takes
+ * about a third less time this way. Branches that could overlap keep their `oneOf`.
+ */
+function oneOfByType(node: unknown, root: SchemaNode): void {
+  if (!node || typeof node !== 'object') return;
+  const schema = node as SchemaNode;
+  const branches = schema.oneOf;
+  if (Array.isArray(branches) && schema.anyOf === undefined) {
+    const types = branches.map((b) => typesOf(b as SchemaNode, root));
+    const all = types.flatMap((t) => (t ? [...t] : []));
+    if (types.every((t) => t !== undefined) && new Set(all).size === all.length) {
+      schema.anyOf = branches;
+      delete schema.oneOf;
+    }
+  }
+  for (const value of Object.values(schema)) oneOfByType(value, root);
 }
 
 /** `services.web.ports[0]` */
@@ -189,12 +228,14 @@ function describe(error: ErrorObject): SchemaProblem | undefined {
         .map((t) => TYPE_WORDS[t] ?? t);
       return { path, onKey: false, message: `${where} must be ${types.join(' or ')}.` };
     }
-    case 'enum':
+    case 'enum': {
+      const allowed = (error.params as { allowedValues: unknown[] }).allowedValues ?? [];
       return {
         path,
         onKey: false,
-        message: `${where} must be one of ${((error.params as { allowedValues: unknown[] }).allowedValues ?? []).map((v) => JSON.stringify(v)).join(', ')}.`,
+        message: `${where} must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}.`,
       };
+    }
     case 'required':
       return {
         path,
@@ -216,7 +257,9 @@ function describe(error: ErrorObject): SchemaProblem | undefined {
       return {
         path,
         onKey: false,
-        message: `${where} must be ${error.keyword === 'minimum' ? 'at least' : 'at most'} ${(error.params as { limit: number }).limit}.`,
+        message:
+          `${where} must be ${error.keyword === 'minimum' ? 'at least' : 'at most'} ` +
+          `${(error.params as { limit: number }).limit}.`,
       };
     case 'uniqueItems':
       return { path, onKey: false, message: `${where} lists the same item twice.` };

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import type { ComposeHost } from './composeService';
+import type { ComposeHost } from './composeTypes';
 
 /** The real disk and process environment, for the editor and the CLI. Never throws. */
 export function fsComposeHost(env: Record<string, string | undefined> = process.env): ComposeHost {

@@ -1,6 +1,9 @@
 import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 
-/** Helpers for reading compose YAML nodes (with positions) the way Compose reads the values. */
+/**
+ * Helpers for reading compose YAML nodes (with positions) the way Compose reads the values, and for the paths the
+ * values name (relative to the compose file's folder).
+ */
 
 export const str = (node: unknown): string | undefined =>
   isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number') ? String(node.value) : undefined;
@@ -76,4 +79,74 @@ export function withDocument<T>(doc: Document, fn: () => T): T {
     currentDoc = previous;
     indexes = previousIndexes;
   }
+}
+
+/** The YAML node at a schema path; `onKey` points at the key of the last segment. */
+export function nodeAt(root: unknown, path: (string | number)[], onKey: boolean): Node | undefined {
+  let node: unknown = root;
+  let last: Node | undefined;
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i];
+    if (typeof seg === 'number' && isSeq(node)) {
+      node = node.items[seg];
+    } else if (isMap(node)) {
+      const p = pair(node, String(seg));
+      if (!p) return last;
+      if (onKey && i === path.length - 1) return p.key as Node;
+      last = p.key as Node;
+      node = p.value;
+    } else {
+      return last;
+    }
+    if (node && (node as Node).range) last = node as Node;
+  }
+  return last;
+}
+
+/** Names declared under a top-level section (`networks:`, `volumes:`, …). */
+export function declared(root: YAMLMap, section: string): Set<string> {
+  const names = new Set<string>();
+  const value = pair(root, section)?.value;
+  if (isMap(value)) for (const p of value.items) if (str(p.key) !== undefined) names.add(str(p.key)!);
+  return names;
+}
+
+/** The entries of a list-or-map field (`networks`, `depends_on`): name and the node to point at. */
+export function entries(node: unknown): { name: string; node: Node }[] {
+  const out: { name: string; node: Node }[] = [];
+  if (isSeq(node)) {
+    for (const i of node.items) {
+      const name = str(i);
+      if (name !== undefined) out.push({ name, node: i as Node });
+    }
+  } else if (isMap(node)) {
+    for (const p of node.items) {
+      const name = str(p.key);
+      if (name !== undefined) out.push({ name, node: p.key as Node });
+    }
+  }
+  return out;
+}
+
+/** Joins a compose-relative path onto a folder; absolute paths (and `~`) stay as they are. */
+export function joinPath(dir: string, p: string): string {
+  if (p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p)) return p;
+  const parts = dir.split(/[\\/]/);
+  for (const seg of p.split(/[\\/]/)) {
+    if (seg === '' || seg === '.') continue;
+    if (seg !== '..') parts.push(seg);
+    else if (parts.length > 1) parts.pop();
+  }
+  return parts.join('/');
+}
+
+/**
+ * The folder that holds a file: everything before its last `/` or `\`, with the separator kept for a root (`/`,
+ * `C:\`, where the folder without it would mean something else), and `.` for a bare name.
+ */
+export function dirOf(file: string): string {
+  const cut = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
+  if (cut < 0) return '.';
+  const head = file.slice(0, cut);
+  return head === '' || /^[A-Za-z]:$/.test(head) ? file.slice(0, cut + 1) : head;
 }

@@ -1,7 +1,9 @@
 import type { Dockerfile } from 'dockerfile-ast';
 import { compareDiagnostics, type DocksideDiagnostic, type Position, type Range } from '../diagnostic';
 import { VersionedCache } from '../documentCache';
+import type { QuickFix, TextEdit } from '../edits';
 import { applyRuleSettings, type RuleSettings } from '../ruleSettings';
+import { safely } from '../safely';
 import { dropSuppressed } from '../suppressions';
 import { DockerfileFacts, type DockerfileEnvironment } from './facts';
 import { dockerfileHover, type HoverResult } from './hover';
@@ -13,7 +15,7 @@ import {
   type CompletionSuggestion,
   type OutlineSymbol,
 } from './navigation';
-import { dockerfileQuickFixes, type QuickFix, type TextEdit } from './quickFixes';
+import { dockerfileQuickFixes } from './quickFixes';
 import { DOCKERFILE_RULES, DOCKERFILE_RULES_BY_CODE } from './rules';
 import { parseShared } from './sharedParse';
 import { syntaxDiagnostics } from './syntaxDiagnostics';
@@ -105,23 +107,13 @@ export class DockerfileService {
 
   hover(doc: DockerfileDocument, pos: Position): HoverResult | undefined {
     const analysis = this.analyse(doc);
-    if (!analysis) return undefined;
-    try {
-      return dockerfileHover(analysis.facts, pos);
-    } catch {
-      return undefined;
-    }
+    return analysis ? safely(() => dockerfileHover(analysis.facts, pos), undefined) : undefined;
   }
 
   /** Code actions for one of this document's diagnostics. */
   quickFixes(doc: DockerfileDocument, diagnostic: DocksideDiagnostic): QuickFix[] {
     const analysis = this.analyse(doc);
-    if (!analysis) return [];
-    try {
-      return dockerfileQuickFixes(analysis.facts, diagnostic);
-    } catch {
-      return [];
-    }
+    return analysis ? safely(() => dockerfileQuickFixes(analysis.facts, diagnostic), []) : [];
   }
 
   definition(doc: DockerfileDocument, pos: Position): Range[] {
@@ -189,14 +181,6 @@ export interface LibraryCompletion {
   edit?: TextEdit;
   snippet: boolean;
   documentation?: string;
-}
-
-function safely<T>(fn: () => T, fallback: T): T {
-  try {
-    return fn();
-  } catch {
-    return fallback;
-  }
 }
 
 /**

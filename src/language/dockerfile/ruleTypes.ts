@@ -1,4 +1,5 @@
-import type { DiagnosticTag, Range, Severity } from '../diagnostic';
+import type { DiagnosticTag, DocksideDiagnostic, Range, Severity } from '../diagnostic';
+import type { QuickFix } from '../edits';
 import type { DockerfileFacts } from './facts';
 
 export interface RuleFinding {
@@ -10,8 +11,8 @@ export interface RuleFinding {
 }
 
 /**
- * A Dockerfile rule: data plus one check. Codes are stable and never renumbered; severity is `error` only where
- * `docker build` itself would fail.
+ * A Dockerfile rule: data, one check and its quick fix. Codes are stable and never renumbered; severity is `error`
+ * only where `docker build` itself would fail.
  */
 export interface DockerfileRule {
   code: string;
@@ -21,4 +22,6 @@ export interface DockerfileRule {
   lesson: string;
   tags?: DiagnosticTag[];
   check(facts: DockerfileFacts, report: (finding: RuleFinding) => void): void;
+  /** The fix for one of this rule's findings (the "ignore" fixes are added for every rule), if there is one. */
+  fix?(facts: DockerfileFacts, diagnostic: DocksideDiagnostic): QuickFix | undefined;
 }

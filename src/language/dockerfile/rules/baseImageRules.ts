@@ -1,6 +1,8 @@
 import type { From } from 'dockerfile-ast';
+import { caret, SUGGESTED_TAGS } from '../../edits';
 import { own } from '../../own';
 import type { DockerfileFacts } from '../facts';
+import { instructionAt } from '../fixHelpers';
 import type { DockerfileRule } from '../ruleTypes';
 
 /** Official images that publish much smaller `-slim` and/or `-alpine` variants of the same version. */
@@ -51,17 +53,36 @@ export const baseImageRules: DockerfileRule[] = [
         if (!tag) {
           report({
             range: from.getImageNameRange()!,
-            message: `The base image "${image}" has no tag, so Docker uses "latest", which changes under you. Pin a version, e.g. "${image}:<version>".`,
+            message:
+              `The base image "${image}" has no tag, so Docker uses "latest", which changes under you. Pin a ` +
+              `version, e.g. "${image}:<version>".`,
             data: { image },
           });
         } else if (tag === 'latest') {
           report({
             range: from.getImageTagRange()!,
-            message: `"${image}:latest" moves whenever a new version is published, so rebuilds are not repeatable. Pin a version tag (or a digest).`,
+            message:
+              `"${image}:latest" moves whenever a new version is published, so rebuilds are not repeatable. Pin a ` +
+              'version tag (or a digest).',
             data: { image },
           });
         }
       }
+    },
+    fix(facts, d) {
+      const image = d.data?.image ?? '';
+      const tag = own(SUGGESTED_TAGS, officialName(image)) ?? 'VERSION';
+      const from = instructionAt(facts, d) as From;
+      const tagRange = from.getImageTagRange();
+      const range = tagRange
+        ? { start: { line: tagRange.start.line, character: tagRange.start.character - 1 }, end: tagRange.end }
+        : caret(d.range.end.line, d.range.end.character);
+      return {
+        title: `Pin "${image}" to a version tag`,
+        edits: [{ range, newText: `:${tag}` }],
+        snippet: { range, text: `:\${1:${tag}}` },
+        isPreferred: true,
+      };
     },
   },
   {
@@ -81,9 +102,15 @@ export const baseImageRules: DockerfileRule[] = [
       const suggestions = variants.map((v) => `"${base}${v}"`).join(' or ');
       report({
         range: stage.from.getImageRange()!,
-        message: `"${image}${tag ? ':' + tag : ''}" is a full image with compilers and tools the app rarely needs at run time. Consider ${suggestions} for a much smaller, safer final image.`,
+        message:
+          `"${image}${tag ? ':' + tag : ''}" is a full image with compilers and tools the app rarely needs at run ` +
+          `time. Consider ${suggestions} for a much smaller, safer final image.`,
         data: { image, variant: `${base}${variants[0]}` },
       });
+    },
+    fix(_facts, d) {
+      const variant = d.data?.variant;
+      return variant ? { title: `Use "${variant}"`, edits: [{ range: d.range, newText: variant }] } : undefined;
     },
   },
 ];

@@ -1,8 +1,10 @@
 import type { Instruction } from 'dockerfile-ast';
+import { caret, lineEnding } from '../../edits';
 import { dependencyInstall } from '../commandKinds';
 import { copyArgs, hasFlag, isWholeContext } from '../copyArgs';
 import type { DockerfileFacts, Stage } from '../facts';
 import { isExecForm } from '../facts';
+import { indentOf, instructionAt, stageOf, wholeLines } from '../fixHelpers';
 import { flagsOf } from '../instructionParts';
 import type { DockerfileRule } from '../ruleTypes';
 
@@ -17,6 +19,31 @@ function wholeContextCopies(stage: Stage): Instruction[] {
 function dirname(path: string): string {
   const i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
   return i < 0 ? '.' : i === 0 ? path.slice(0, 1) : path.slice(0, i);
+}
+
+/** Default contents of a .dockerignore for what the Dockerfile builds. */
+function dockerignoreFor(facts: DockerfileFacts): string {
+  const text = facts.text;
+  const common = [
+    '# Keep the build context small and free of secrets.',
+    '.git',
+    '.gitignore',
+    '.dockerignore',
+    'Dockerfile*',
+    '**/.env',
+    '**/.env.*',
+    '*.log',
+    '.vscode',
+    '.idea',
+  ];
+  const stacks: [RegExp, string[]][] = [
+    [/\b(npm|yarn|pnpm|node)\b/, ['node_modules', 'npm-debug.log*', 'dist', 'build', 'coverage', '.next']],
+    [/\b(pip|python|poetry)\b/, ['__pycache__', '*.pyc', '.venv', 'venv', '.pytest_cache', '*.egg-info']],
+    [/\b(go build|go mod|golang)\b/, ['bin', '*.test', 'vendor']],
+    [/\b(mvn|gradle|java|temurin)\b/, ['target', 'build', '.gradle']],
+  ];
+  const extra = stacks.filter(([re]) => re.test(text)).flatMap(([, lines]) => lines);
+  return [...common, ...extra].join('\n') + '\n';
 }
 
 function hasRunFlags(run: Instruction): boolean {
@@ -44,12 +71,41 @@ export const layerRules: DockerfileRule[] = [
           const line = run.getRange().start.line + 1;
           report({
             range: copy.getArgumentsRange()!,
-            message: `The whole build context is copied before "${install.tool}" (line ${line}), so any source change re-runs the install. Copy ${install.manifests.join(' and ')} first, install, then copy the rest.`,
+            message:
+              `The whole build context is copied before "${install.tool}" (line ${line}), so any source change ` +
+              `re-runs the install. Copy ${install.manifests.join(' and ')} first, install, then copy the rest.`,
             data: { manifests: install.manifests.join(' '), installLine: String(line - 1) },
           });
           break;
         }
       }
+    },
+    fix(facts, d) {
+      const instruction = instructionAt(facts, d);
+      if (!instruction || !d.data?.installLine) return undefined;
+      const installLine = Number(d.data.installLine);
+      const run = facts.instructions.find((i) => i.getRange().start.line === installLine);
+      if (!run) return undefined;
+      const stage = stageOf(facts, instruction);
+      const dest = instruction.getArguments().slice(-1)[0]?.getValue() ?? '.';
+      const target = dest === '.' ? './' : dest;
+      const manifests = d.data.manifests
+        .split(' ')
+        .map((m, k) => (k > 0 && !/requirements|\.txt$/.test(m) && m !== 'pom.xml' ? `${m}*` : m));
+      const moved = wholeLines(facts, run);
+      const indent = indentOf(facts, instruction);
+      const eol = lineEnding(facts.text);
+      const copyLine = `${indent}COPY ${manifests.join(' ')} ${target}${eol}`;
+      const runText = moved.text.endsWith('\n') ? moved.text : moved.text + eol;
+      if (!stage) return undefined;
+      return {
+        title: 'Copy the manifest files and install before copying the rest',
+        edits: [
+          { range: caret(instruction.getRange().start.line, 0), newText: copyLine + runText },
+          { range: moved.range, newText: '' },
+        ],
+        isPreferred: true,
+      };
     },
   },
   {
@@ -68,9 +124,20 @@ export const layerRules: DockerfileRule[] = [
       report({
         range: source.getRange(),
         message:
-          'This copies the whole build context, and there is no .dockerignore beside it: node_modules, .git, build output and secrets such as .env all go into the image. Add a .dockerignore.',
+          'This copies the whole build context, and there is no .dockerignore beside it: node_modules, .git, ' +
+          'build output and secrets such as .env all go into the image. Add a .dockerignore.',
         data: { folder: dir },
       });
+    },
+    fix(facts, d) {
+      const folder = d.data?.folder;
+      if (!folder) return undefined;
+      return {
+        title: 'Create a .dockerignore with sensible defaults',
+        edits: [],
+        createFile: { path: `${folder}/.dockerignore`, content: dockerignoreFor(facts) },
+        isPreferred: true,
+      };
     },
   },
   {
@@ -88,7 +155,9 @@ export const layerRules: DockerfileRule[] = [
           if (/<</.test(a.getRawArgumentsContent() ?? '') || /<</.test(b.getRawArgumentsContent() ?? '')) continue;
           report({
             range: b.getInstructionRange(),
-            message: `This RUN follows another RUN (line ${a.getRange().start.line + 1}); each makes its own layer. Join related commands with "&&" into one RUN.`,
+            message:
+              `This RUN follows another RUN (line ${a.getRange().start.line + 1}); each makes its own layer. Join ` +
+              'related commands with "&&" into one RUN.',
           });
         }
       }

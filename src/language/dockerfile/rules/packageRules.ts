@@ -1,5 +1,7 @@
 import type { Instruction } from 'dockerfile-ast';
+import { caret, lineEnding, type TextEdit } from '../../edits';
 import type { DockerfileFacts, Stage } from '../facts';
+import { insertAfterWord, instructionAt, removeAptLists, stageOf, wholeLines } from '../fixHelpers';
 import { flagsOf } from '../instructionParts';
 import type { DockerfileRule } from '../ruleTypes';
 import { hasOption, hasShortFlag, programName, subcommand, type ShellCommand, type ShellWord } from '../shell';
@@ -45,10 +47,46 @@ export const packageRules: DockerfileRule[] = [
           report({
             range: facts.rangeOfWord(updates[0].sub),
             message:
-              'This RUN only updates the package lists; its layer is cached on its own, so a later install can use stale lists. Run "apt-get update && apt-get install -y …" in one RUN.',
+              'This RUN only updates the package lists; its layer is cached on its own, so a later install can ' +
+              'use stale lists. Run "apt-get update && apt-get install -y …" in one RUN.',
           });
         }
       }
+    },
+    fix(facts, d) {
+      const instruction = instructionAt(facts, d);
+      if (!instruction) return undefined;
+      const stage = stageOf(facts, instruction);
+      const next = stage?.instructions[stage.instructions.indexOf(instruction) + 1];
+      const installs = next && next.getKeyword() === 'RUN' ? aptCommands(facts.shellCommands(next), 'install') : [];
+      if (!next || installs.length === 0) return undefined;
+      const firstArg = next.getArguments()[0];
+      // One RUN that updates, installs without extras, and cleans up after itself.
+      const edits: TextEdit[] = [
+        { range: wholeLines(facts, instruction).range, newText: '' },
+        {
+          range: caret(firstArg.getRange().start.line, firstArg.getRange().start.character),
+          newText: 'apt-get update && ',
+        },
+      ];
+      for (const { command, sub } of installs) {
+        if (!command.words.some((w) => w.value === '--no-install-recommends')) {
+          const end = facts.positionAt(sub.end);
+          edits.push({ range: caret(end.line, end.character), newText: ' --no-install-recommends' });
+        }
+      }
+      const cleaned = facts
+        .shellCommands(next)
+        .some((c) => programName(c.words) === 'rm' && c.words.some((w) => w.value.startsWith('/var/lib/apt/lists')));
+      if (!cleaned) {
+        const end = next.getRange().end;
+        edits.push({ range: caret(end.line, end.character), newText: removeAptLists(lineEnding(facts.text)) });
+      }
+      return {
+        title: 'Join "apt-get update" with the install below (no recommends, lists removed)',
+        edits,
+        isPreferred: true,
+      };
     },
   },
   {
@@ -64,11 +102,13 @@ export const packageRules: DockerfileRule[] = [
           report({
             range: facts.rangeOfWord(sub),
             message:
-              '"apt-get install" without -y waits for a yes that never comes during a build, and the step fails. Add -y.',
+              '"apt-get install" without -y waits for a yes that never comes during a build, and the step fails. ' +
+              'Add -y.',
           });
         }
       }
     },
+    fix: (_facts, d) => insertAfterWord(d, ' -y', 'Add -y'),
   },
   {
     code: 'DS007',
@@ -82,11 +122,13 @@ export const packageRules: DockerfileRule[] = [
           report({
             range: facts.rangeOfWord(sub),
             message:
-              'apt also installs "recommended" packages you did not ask for. Add --no-install-recommends to keep the image small.',
+              'apt also installs "recommended" packages you did not ask for. Add --no-install-recommends to keep ' +
+              'the image small.',
           });
         }
       }
     },
+    fix: (_facts, d) => insertAfterWord(d, ' --no-install-recommends', 'Add --no-install-recommends'),
   },
   {
     code: 'DS008',
@@ -106,10 +148,21 @@ export const packageRules: DockerfileRule[] = [
           report({
             range: facts.rangeOfWord(installs[0].sub),
             message:
-              'The package lists downloaded by apt-get update stay in this layer (tens of MB). End the same RUN with "&& rm -rf /var/lib/apt/lists/*".',
+              'The package lists downloaded by apt-get update stay in this layer (tens of MB). End the same RUN ' +
+              'with "&& rm -rf /var/lib/apt/lists/*".',
           });
         }
       }
+    },
+    fix(facts, d) {
+      const instruction = instructionAt(facts, d);
+      if (!instruction) return undefined;
+      const end = instruction.getRange().end;
+      return {
+        title: 'Remove the apt lists in the same RUN',
+        edits: [{ range: caret(end.line, end.character), newText: removeAptLists(lineEnding(facts.text)) }],
+        isPreferred: true,
+      };
     },
   },
   {
@@ -123,7 +176,9 @@ export const packageRules: DockerfileRule[] = [
           for (const found of aptCommands(commands, sub)) {
             report({
               range: facts.rangeOfWord(found.sub),
-              message: `"apt-get ${sub}" changes the base image's packages to whatever is newest on build day, so two builds differ. Use a newer base image tag instead, and install only what you need.`,
+              message:
+                `"apt-get ${sub}" changes the base image's packages to whatever is newest on build day, so two ` +
+                'builds differ. Use a newer base image tag instead, and install only what you need.',
             });
           }
         }
@@ -152,6 +207,7 @@ export const packageRules: DockerfileRule[] = [
         }
       }
     },
+    fix: (_facts, d) => insertAfterWord(d, ' --no-cache', 'Add --no-cache'),
   },
   {
     code: 'DS011',
@@ -181,8 +237,6 @@ export const packageRules: DockerfileRule[] = [
         }
       }
     },
+    fix: (_facts, d) => insertAfterWord(d, ' --no-cache-dir', 'Add --no-cache-dir'),
   },
 ];
-
-/** Exported for the quick fixes, which rewrite apt commands. */
-export { aptCommands };

@@ -1,8 +1,10 @@
 import type { Instruction } from 'dockerfile-ast';
-import { execFormCandidate, isExecForm } from '../facts';
+import { caret, lineEnding } from '../../edits';
+import { execFormCandidate, isExecForm, type DockerfileFacts, type Stage } from '../facts';
+import { instructionAt, wholeLines } from '../fixHelpers';
 import type { DockerfileRule } from '../ruleTypes';
-import { lexShell } from '../shell';
-import { fromImage } from './baseImageRules';
+import { lexShell, programName } from '../shell';
+import { fromImage, officialName } from './baseImageRules';
 
 /** A shell-form command that can be written as an exec-form JSON array without changing its meaning. */
 export function execFormOf(text: string): string | undefined {
@@ -53,6 +55,19 @@ export function repairJsonArray(text: string): string | undefined {
 
 const NON_ROOT_TAG = /nonroot|rootless/i;
 
+/** How the final stage gets an unprivileged user: the image's own (node), or one created the distribution's way. */
+function userCreation(facts: DockerfileFacts, stage: Stage): { lines: string[]; user: string } {
+  const image = officialName(fromImage(facts, stage.from) ?? '');
+  if (image === 'node') return { lines: [], user: 'node' };
+  const usesApk = [...facts.runs()].some(
+    (r) => r.stage === stage && r.commands.some((c) => programName(c.words) === 'apk'),
+  );
+  const busyboxLike = usesApk || /alpine|busybox/.test(`${image}:${stage.from.getImageTag() ?? ''}`);
+  return busyboxLike
+    ? { lines: ['RUN addgroup -S app && adduser -S -G app app'], user: 'app' }
+    : { lines: ['RUN groupadd --system app && useradd --system --gid app --create-home app'], user: 'app' };
+}
+
 export const runtimeRules: DockerfileRule[] = [
   {
     code: 'DS013',
@@ -70,7 +85,8 @@ export const runtimeRules: DockerfileRule[] = [
         report({
           range: stage.from.getInstructionRange(),
           message:
-            'The final stage never sets USER, so the container runs as root. Create an unprivileged user and add "USER <name>" near the end.',
+            'The final stage never sets USER, so the container runs as root. Create an unprivileged user and add ' +
+            '"USER <name>" near the end.',
           data: { image },
         });
         return;
@@ -80,9 +96,30 @@ export const runtimeRules: DockerfileRule[] = [
         report({
           range: last.getArgumentsRange()!,
           message:
-            'The last USER of the final stage is root, so the container runs as root. Switch to an unprivileged user after the steps that need root.',
+            'The last USER of the final stage is root, so the container runs as root. Switch to an unprivileged ' +
+            'user after the steps that need root.',
         });
       }
+    },
+    fix(facts, d) {
+      const stage = facts.finalStage;
+      if (!stage) return undefined;
+      // Only the "no USER at all" finding carries the image; for an explicit "USER root" the author must choose.
+      if (d.data?.image === undefined) return undefined;
+      const { lines, user } = userCreation(facts, stage);
+      const runtime = stage.instructions.find((i) => ['CMD', 'ENTRYPOINT', 'HEALTHCHECK'].includes(i.getKeyword()));
+      const line = runtime
+        ? runtime.getRange().start.line
+        : (stage.instructions.slice(-1)[0] ?? stage.from).getRange().end.line + 1;
+      const eol = lineEnding(facts.text);
+      const needsBreak =
+        !runtime && facts.offsetAt(caret(line, 0).start) === facts.text.length && !facts.text.endsWith('\n');
+      const text = [...lines, `USER ${user}`].join(eol) + eol;
+      return {
+        title: lines.length ? `Create user "${user}" and switch to it` : `Switch to the image's "${user}" user`,
+        edits: [{ range: caret(line, 0), newText: (needsBreak ? eol : '') + text }],
+        isPreferred: true,
+      };
     },
   },
   {
@@ -103,13 +140,20 @@ export const runtimeRules: DockerfileRule[] = [
             range,
             message:
               keyword === 'CMD'
-                ? `CMD in shell form runs under "/bin/sh -c", so your program does not get stop signals directly. Use the exec form${exec ? `: CMD ${exec}` : ', a JSON array'}.`
-                : `ENTRYPOINT in shell form runs under "/bin/sh -c": it ignores CMD and "docker run" arguments, and stop signals do not reach your program. Use the exec form${exec ? `: ENTRYPOINT ${exec}` : ', a JSON array'}.`,
+                ? `CMD in shell form runs under "/bin/sh -c", so your program does not get stop signals directly. ` +
+                  `Use the exec form${exec ? `: CMD ${exec}` : ', a JSON array'}.`
+                : `ENTRYPOINT in shell form runs under "/bin/sh -c": it ignores CMD and "docker run" arguments, ` +
+                  'and stop signals do not reach your program. Use the exec ' +
+                  `form${exec ? `: ENTRYPOINT ${exec}` : ', a JSON array'}.`,
             ...(exec ? { data: { exec } } : {}),
           });
         }
       }
     },
+    fix: (_facts, d) =>
+      d.data?.exec
+        ? { title: 'Use the exec form', edits: [{ range: d.range, newText: d.data.exec }], isPreferred: true }
+        : undefined,
   },
   {
     code: 'DS017',
@@ -125,13 +169,24 @@ export const runtimeRules: DockerfileRule[] = [
         // SHELL is an error of its own (dockerfile-utils); HEALTHCHECK's exec form follows CMD, checked elsewhere.
         if (keyword === 'SHELL' || keyword === 'HEALTHCHECK') continue;
         const fixed = repairJsonArray(candidate);
+        const why = /'/.test(candidate)
+          ? ' (single quotes)'
+          : /,\s*\]\s*$/.test(candidate)
+            ? ' (a trailing comma)'
+            : '';
         report({
           range: i.getArgumentsRange()!,
-          message: `This looks like the exec form but is not valid JSON${/'/.test(candidate) ? ' (single quotes)' : /,\s*\]\s*$/.test(candidate) ? ' (a trailing comma)' : ''}, so Docker silently runs it as a shell command. Write a JSON array of double-quoted strings${fixed ? `: ${fixed}` : ''}.`,
+          message:
+            `This looks like the exec form but is not valid JSON${why}, so Docker silently runs it as a shell ` +
+            `command. Write a JSON array of double-quoted strings${fixed ? `: ${fixed}` : ''}.`,
           ...(fixed ? { data: { fixed } } : {}),
         });
       }
     },
+    fix: (_facts, d) =>
+      d.data?.fixed
+        ? { title: 'Write valid JSON', edits: [{ range: d.range, newText: d.data.fixed }], isPreferred: true }
+        : undefined,
   },
   {
     code: 'DS018',
@@ -147,11 +202,22 @@ export const runtimeRules: DockerfileRule[] = [
           for (const i of all.slice(0, -1)) {
             report({
               range: i.getInstructionRange(),
-              message: `Only the last ${keyword} of a stage takes effect (line ${last.getRange().start.line + 1}); this one is ignored. Remove it.`,
+              message:
+                `Only the last ${keyword} of a stage takes effect (line ${last.getRange().start.line + 1}); this ` +
+                'one is ignored. Remove it.',
             });
           }
         }
       }
+    },
+    fix(facts, d) {
+      const instruction = instructionAt(facts, d);
+      return instruction
+        ? {
+            title: `Remove the ignored ${instruction.getKeyword()}`,
+            edits: [{ range: wholeLines(facts, instruction).range, newText: '' }],
+          }
+        : undefined;
     },
   },
   {
@@ -168,7 +234,8 @@ export const runtimeRules: DockerfileRule[] = [
       report({
         range: expose.getInstructionRange(),
         message:
-          'This image serves a port but has no HEALTHCHECK, so Docker (and compose\'s "service_healthy") cannot tell a hung server from a working one. Add a HEALTHCHECK that probes the port.',
+          'This image serves a port but has no HEALTHCHECK, so Docker (and compose\'s "service_healthy") cannot ' +
+          'tell a hung server from a working one. Add a HEALTHCHECK that probes the port.',
       });
     },
   },

@@ -30,7 +30,10 @@ export const securityRules: DockerfileRule[] = [
           if (looksLikeSecretName(p.getName()) && (keyword === 'ARG' || (value && !value.startsWith('$')))) {
             report({
               range: p.getNameRange(),
-              message: `"${p.getName()}" looks like a secret. ${keyword} values are stored in the image (docker history and docker inspect show them). Use "RUN --mount=type=secret,id=${p.getName().toLowerCase()}" at build time, or pass it when the container runs.`,
+              message:
+                `"${p.getName()}" looks like a secret. ${keyword} values are stored in the image (docker history ` +
+                `and docker inspect show them). Use "RUN --mount=type=secret,id=${p.getName().toLowerCase()}" at ` +
+                'build time, or pass it when the container runs.',
               data: { name: p.getName() },
             });
             continue;
@@ -44,7 +47,9 @@ export const securityRules: DockerfileRule[] = [
                 start: { line, character: valueRange.start.character + creds.start },
                 end: { line, character: valueRange.start.character + creds.end },
               },
-              message: `This URL carries a user name and password, which stay in the image. Pass credentials at build time with "RUN --mount=type=secret" or at run time instead.`,
+              message:
+                'This URL carries a user name and password, which stay in the image. Pass credentials at build ' +
+                'time with "RUN --mount=type=secret" or at run time instead.',
             });
           }
         }
@@ -64,7 +69,8 @@ export const securityRules: DockerfileRule[] = [
             report({
               range: facts.rangeOfWord(sudo),
               message:
-                'Build steps already run as root (or as the USER you set), so sudo is not needed and behaves oddly without a terminal. Remove it; use USER to switch users.',
+                'Build steps already run as root (or as the USER you set), so sudo is not needed and behaves ' +
+                'oddly without a terminal. Remove it; use USER to switch users.',
             });
           }
         }
@@ -85,7 +91,9 @@ export const securityRules: DockerfileRule[] = [
           const last = b.words[b.words.length - 1];
           report({
             range: facts.rangeOf(a.words[0].start, last.end),
-            message: `This pipes a downloaded script straight into ${programName(b.words)}: whatever the server sends runs in your build. Download the file, check its checksum, then run it.`,
+            message:
+              `This pipes a downloaded script straight into ${programName(b.words)}: whatever the server sends ` +
+              'runs in your build. Download the file, check its checksum, then run it.',
           });
         }
       }
@@ -104,7 +112,9 @@ export const securityRules: DockerfileRule[] = [
         report({
           range: facts.rangeOf(pipe.nextAt, pipe.nextAt + 1),
           message:
-            'Without pipefail, a failure before "|" is ignored: the step passes if the last command succeeds. Add SHELL ["/bin/bash", "-o", "pipefail", "-c"] before this RUN (or start it with "set -o pipefail &&" where the shell supports it).',
+            'Without pipefail, a failure before "|" is ignored: the step passes if the last command succeeds. Add ' +
+            'SHELL ["/bin/bash", "-o", "pipefail", "-c"] before this RUN (or start it with "set -o pipefail &&" ' +
+            'where the shell supports it).',
         });
       }
     },

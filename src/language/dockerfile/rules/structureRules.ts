@@ -1,9 +1,11 @@
 import type { Instruction } from 'dockerfile-ast';
 import { editDistance } from '../../editDistance';
+import { caret, lineEnding } from '../../edits';
 import { buildCommand } from '../commandKinds';
 import { copyArgs, flagValue } from '../copyArgs';
 import { flagNamed, propertiesOf } from '../instructionParts';
 import type { DockerfileFacts, Stage } from '../facts';
+import { changeToSuggestion, instructionAt, lineText, stageOf } from '../fixHelpers';
 import type { DockerfileRule } from '../ruleTypes';
 import { programIndex, programName } from '../shell';
 
@@ -82,9 +84,20 @@ export const structureRules: DockerfileRule[] = [
         report({
           range: i.getInstructionRange(),
           message:
-            'ADD also unpacks archives and downloads URLs; for plain local files COPY does the same job and says what it does. Use COPY.',
+            'ADD also unpacks archives and downloads URLs; for plain local files COPY does the same job and says ' +
+            'what it does. Use COPY.',
         });
       }
+    },
+    fix(facts, d) {
+      const instruction = instructionAt(facts, d);
+      return instruction
+        ? {
+            title: 'Use COPY',
+            edits: [{ range: instruction.getInstructionRange(), newText: 'COPY' }],
+            isPreferred: true,
+          }
+        : undefined;
     },
   },
   {
@@ -100,7 +113,8 @@ export const structureRules: DockerfileRule[] = [
           report({
             range: s.getRange(),
             message:
-              'ADD downloads this URL on every uncached build without checking what arrives. Add --checksum=sha256:<hash> so a changed or tampered file fails the build.',
+              'ADD downloads this URL on every uncached build without checking what arrives. Add ' +
+              '--checksum=sha256:<hash> so a changed or tampered file fails the build.',
           });
         }
       }
@@ -118,7 +132,10 @@ export const structureRules: DockerfileRule[] = [
         const cd = c.words[programIndex(c.words)];
         report({
           range: facts.rangeOfWord(cd),
-          message: `"cd" only lasts until the end of this RUN. Use "WORKDIR ${c.words[programIndex(c.words) + 1]?.value ?? '/path'}" to change the directory for the instructions that follow.`,
+          message:
+            '"cd" only lasts until the end of this RUN. Use "WORKDIR ' +
+            `${c.words[programIndex(c.words) + 1]?.value ?? '/path'}" to change the directory for the ` +
+            'instructions that follow.',
         });
       }
     },
@@ -136,9 +153,18 @@ export const structureRules: DockerfileRule[] = [
         if (!value || value.startsWith('/') || value.startsWith('$') || /^[A-Za-z]:[\\/]/.test(value)) continue;
         report({
           range: arg.getRange(),
-          message: `"${value}" is relative, so it depends on the WORKDIR before it (or the base image's). Use an absolute path, e.g. "/${value.replace(/^\.\//, '')}".`,
+          message:
+            `"${value}" is relative, so it depends on the WORKDIR before it (or the base image's). Use an ` +
+            `absolute path, e.g. "/${value.replace(/^\.\//, '')}".`,
         });
       }
+    },
+    fix(facts, d) {
+      const value = lineText(facts, d.range.start.line).slice(d.range.start.character, d.range.end.character);
+      return {
+        title: 'Make the path absolute',
+        edits: [{ range: d.range, newText: '/' + value.replace(/^\.\//, '') }],
+      };
     },
   },
   {
@@ -157,7 +183,9 @@ export const structureRules: DockerfileRule[] = [
           if (workdirSet(facts, stage, i)) continue;
           report({
             range: dest.getRange(),
-            message: `The destination "${value}" is relative, but no WORKDIR is set, so it lands in the base image's working directory (often "/"). Add "WORKDIR /app" before it, or use an absolute path.`,
+            message:
+              `The destination "${value}" is relative, but no WORKDIR is set, so it lands in the base image's ` +
+              'working directory (often "/"). Add "WORKDIR /app" before it, or use an absolute path.',
           });
         }
       }
@@ -181,7 +209,9 @@ export const structureRules: DockerfileRule[] = [
               report({
                 range,
                 severity: 'error',
-                message: `--from=${value} must name an earlier stage (0 to ${stage.index - 1}); stage ${value} is ${Number(value) === stage.index ? 'this one' : 'later or missing'}, and docker build fails.`,
+                message:
+                  `--from=${value} must name an earlier stage (0 to ${stage.index - 1}); stage ${value} is ` +
+                  `${Number(value) === stage.index ? 'this one' : 'later or missing'}, and docker build fails.`,
               });
             }
             continue;
@@ -191,12 +221,16 @@ export const structureRules: DockerfileRule[] = [
           if (target === stage) {
             report({
               range,
-              message: `"${value}" is the stage this COPY is in; a stage cannot copy from itself. Name an earlier stage.`,
+              message:
+                `"${value}" is the stage this COPY is in; a stage cannot copy from itself. ` + 'Name an earlier stage.',
             });
           } else if (target && target.index > stage.index) {
             report({
               range,
-              message: `Stage "${value}" is defined later (line ${target.from.getRange().start.line + 1}). COPY --from can only use earlier stages, so Docker looks for an image called "${value}" instead. Move that stage above this one.`,
+              message:
+                `Stage "${value}" is defined later (line ${target.from.getRange().start.line + 1}). COPY --from ` +
+                `can only use earlier stages, so Docker looks for an image called "${value}" instead. Move that ` +
+                'stage above this one.',
             });
           } else if (!target) {
             const close = facts.stages.filter(
@@ -205,7 +239,9 @@ export const structureRules: DockerfileRule[] = [
             if (close.length) {
               report({
                 range,
-                message: `No stage is called "${value}", so Docker will try to pull an image of that name. Did you mean "${close[0].name}"?`,
+                message:
+                  `No stage is called "${value}", so Docker will try to pull an image of that name. Did you mean ` +
+                  `"${close[0].name}"?`,
                 data: { suggestion: close[0].name! },
               });
             }
@@ -213,6 +249,7 @@ export const structureRules: DockerfileRule[] = [
         }
       }
     },
+    fix: (_facts, d) => changeToSuggestion(d),
   },
   {
     code: 'DS027',
@@ -240,7 +277,9 @@ export const structureRules: DockerfileRule[] = [
         if (image && defined.has(image.toLowerCase()) && defined.get(image.toLowerCase()) !== image) {
           report({
             range: stage.from.getImageNameRange()!,
-            message: `Stage names ignore case, but this says "${image}" where the stage is named "${defined.get(image.toLowerCase())}". Write it the same way everywhere.`,
+            message:
+              `Stage names ignore case, but this says "${image}" where the stage is named ` +
+              `"${defined.get(image.toLowerCase())}". Write it the same way everywhere.`,
             data: { replacement: defined.get(image.toLowerCase())! },
           });
         }
@@ -250,7 +289,9 @@ export const structureRules: DockerfileRule[] = [
           if (value && defined.has(value.toLowerCase()) && defined.get(value.toLowerCase()) !== value) {
             report({
               range: from!.getValueRange()!,
-              message: `Stage names ignore case, but this says "${value}" where the stage is named "${defined.get(value.toLowerCase())}". Write it the same way everywhere.`,
+              message:
+                `Stage names ignore case, but this says "${value}" where the stage is named ` +
+                `"${defined.get(value.toLowerCase())}". Write it the same way everywhere.`,
               data: { replacement: defined.get(value.toLowerCase())! },
             });
           }
@@ -258,6 +299,7 @@ export const structureRules: DockerfileRule[] = [
         if (stage.name) defined.set(stage.name.toLowerCase(), stage.name);
       }
     },
+    fix: (_facts, d) => changeToSuggestion(d),
   },
   {
     code: 'DS028',
@@ -275,13 +317,17 @@ export const structureRules: DockerfileRule[] = [
             report({
               range: v.range,
               severity: 'warning',
-              message: `"${name}" is declared with ARG before the first FROM, which makes it visible only in FROM lines. Add "ARG ${name}" inside this stage to use it here.`,
+              message:
+                `"${name}" is declared with ARG before the first FROM, which makes it visible only in FROM lines. ` +
+                `Add "ARG ${name}" inside this stage to use it here.`,
               data: { name },
             });
           } else {
             report({
               range: v.range,
-              message: `"${name}" is not set by any ARG or ENV in scope here; unless the base image sets it, it expands to an empty string. Declare it with ARG or ENV first.`,
+              message:
+                `"${name}" is not set by any ARG or ENV in scope here; unless the base image sets it, it expands ` +
+                'to an empty string. Declare it with ARG or ENV first.',
               data: { name },
             });
           }
@@ -301,6 +347,18 @@ export const structureRules: DockerfileRule[] = [
             declaredNames([i], i.getKeyword() as 'ARG' | 'ENV').forEach((n) => known.add(n));
         }
       }
+    },
+    fix(facts, d) {
+      const instruction = instructionAt(facts, d);
+      if (!instruction || d.severity !== 'warning' || !d.data?.name) return undefined;
+      const stage = stageOf(facts, instruction);
+      if (!stage) return undefined;
+      const fromLine = stage.from.getRange().end.line + 1;
+      return {
+        title: `Declare "ARG ${d.data.name}" in this stage`,
+        edits: [{ range: caret(fromLine, 0), newText: `ARG ${d.data.name}${lineEnding(facts.text)}` }],
+        isPreferred: true,
+      };
     },
   },
   {
@@ -327,7 +385,9 @@ export const structureRules: DockerfileRule[] = [
           if (r.start.line !== r.end.line) continue;
           report({
             range: { start: { line: r.start.line, character: r.start.character + open }, end: r.end },
-            message: `"${value.slice(open)}" opens "\${" without a closing "}", and docker build fails on it. Close it: "\${NAME}".`,
+            message:
+              `"${value.slice(open)}" opens "\${" without a closing "}", and docker build fails on it. Close it: ` +
+              `"\${NAME}".`,
           });
         }
       }
@@ -348,6 +408,21 @@ export const structureRules: DockerfileRule[] = [
         });
       }
     },
+    fix(facts, d) {
+      const instruction = instructionAt(facts, d);
+      if (!instruction) return undefined;
+      const who = (instruction.getArgumentsContent() ?? '').trim();
+      return {
+        title: 'Use LABEL maintainer=…',
+        edits: [
+          {
+            range: { start: instruction.getInstructionRange().start, end: instruction.getRange().end },
+            newText: `LABEL maintainer=${JSON.stringify(who)}`,
+          },
+        ],
+        isPreferred: true,
+      };
+    },
   },
   {
     code: 'DS030',
@@ -361,9 +436,25 @@ export const structureRules: DockerfileRule[] = [
         if (args.length === 0 || args[0].getValue().includes('=')) continue;
         report({
           range: i.getArgumentsRange()!,
-          message: `"ENV ${args[0].getValue()} value" is the legacy form, which can only set one variable and reads the rest of the line as the value. Write "ENV ${args[0].getValue()}=value".`,
+          message:
+            `"ENV ${args[0].getValue()} value" is the legacy form, which can only set one variable and reads the ` +
+            `rest of the line as the value. Write "ENV ${args[0].getValue()}=value".`,
         });
       }
+    },
+    fix(facts, d) {
+      const instruction = instructionAt(facts, d);
+      if (!instruction) return undefined;
+      const [key, ...rest] = instruction.getArguments();
+      const value = (instruction.getArgumentsContent() ?? '').trim().slice(key.getValue().length).trim();
+      const quoted = /^[A-Za-z0-9_./:@%+,-]*$/.test(value) ? value : JSON.stringify(value);
+      return rest.length || value === ''
+        ? {
+            title: `Write ${key.getValue()}=…`,
+            edits: [{ range: d.range, newText: `${key.getValue()}=${quoted}` }],
+            isPreferred: true,
+          }
+        : undefined;
     },
   },
   {
@@ -381,7 +472,9 @@ export const structureRules: DockerfileRule[] = [
             report({
               range: arg.getRange(),
               severity: 'warning',
-              message: `EXPOSE takes only the container's port; the host side of "${value}" is ignored. Publish with "docker run -p ${value}" (or compose "ports:") and write "EXPOSE ${value.split(':').pop()}".`,
+              message:
+                `EXPOSE takes only the container's port; the host side of "${value}" is ignored. Publish with ` +
+                `"docker run -p ${value}" (or compose "ports:") and write "EXPOSE ${value.split(':').pop()}".`,
               data: { replacement: value.split(':').pop()! },
             });
             continue;
@@ -403,6 +496,7 @@ export const structureRules: DockerfileRule[] = [
         }
       }
     },
+    fix: (_facts, d) => changeToSuggestion(d),
   },
   {
     code: 'DS032',
@@ -416,7 +510,10 @@ export const structureRules: DockerfileRule[] = [
         if (!tool) continue;
         report({
           range: facts.stages[0].from.getInstructionRange(),
-          message: `This single-stage image builds with "${tool}" and so ships the compiler, sources and build tools. Build in one stage and COPY --from it only the result into a small runtime stage (a multi-stage build).`,
+          message:
+            `This single-stage image builds with "${tool}" and so ships the compiler, sources and build tools. ` +
+            'Build in one stage and COPY --from it only the result into a small runtime stage (a multi-stage ' +
+            'build).',
         });
         return;
       }

@@ -1,0 +1,308 @@
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Document,
+  type Node,
+  type Pair,
+  type Scalar,
+  type YAMLMap,
+} from 'yaml';
+import type { Range } from '../diagnostic';
+import type { ComposeContext, ComposeHost } from './composeTypes';
+import { parseDotEnv } from './dotEnv';
+import { MAX_ALIAS_COUNT, tooComplex } from './guards';
+import { scanInterpolation, type InterpolationError, type VariableRef } from './interpolation';
+import { parsePortSpec, type PortMapping } from './ports';
+import { declared, dirOf, entries, joinPath, pair, str } from './yamlNodes';
+
+/** Names declared under the top-level sections that services refer into. */
+export interface Declared {
+  networks: Set<string>;
+  volumes: Set<string>;
+  services: Set<string>;
+  secrets: Set<string>;
+  configs: Set<string>;
+}
+
+/** One item of a service's `ports:`, read once for every port rule. */
+export interface ServicePort {
+  node: Node;
+  /** The short form as written (`"8080:80"`), for a scalar item. */
+  spec?: string;
+  mapping?: PortMapping;
+  /** Why the item is not a port mapping, when it is not. */
+  problem?: string;
+}
+
+/** A scalar that interpolates variables, scanned once. */
+export interface Interpolated {
+  node: Node & { range: [number, number, number] };
+  value: string;
+  refs: VariableRef[];
+  error?: InterpolationError;
+}
+
+/** A service whose settings are a mapping: what the per-service rules look at. */
+export class ServiceFacts {
+  private portList: ServicePort[] | undefined;
+  private dependencies: { name: string; node: Node }[] | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly key: Node,
+    readonly node: YAMLMap,
+  ) {}
+
+  /** The pair of one of its settings, merge keys followed. */
+  get(setting: string): Pair<Node, Node> | undefined {
+    return pair(this.node, setting);
+  }
+
+  /** The names it depends on, each with the node that names it. */
+  get dependsOn(): { name: string; node: Node }[] {
+    return (this.dependencies ??= entries(this.get('depends_on')?.value));
+  }
+
+  get ports(): ServicePort[] {
+    return (this.portList ??= readPorts(this.get('ports')?.value));
+  }
+}
+
+function readPorts(list: unknown): ServicePort[] {
+  const out: ServicePort[] = [];
+  if (!isSeq(list)) return out;
+  for (const item of list.items) {
+    if (isScalar(item)) {
+      const spec = typeof item.value === 'number' ? String(item.value) : str(item);
+      if (spec === undefined) continue;
+      const parsed = parsePortSpec(spec);
+      out.push(
+        parsed.ok
+          ? { node: item, spec, mapping: parsed.mapping }
+          : { node: item, spec, problem: `Port "${spec}": ${parsed.error}.` },
+      );
+    } else if (isMap(item)) {
+      const target = str(pair(item, 'target')?.value);
+      const published = str(pair(item, 'published')?.value);
+      const hostIp = str(pair(item, 'host_ip')?.value);
+      const protocol = str(pair(item, 'protocol')?.value) ?? 'tcp';
+      const parsed = parsePortSpec(
+        `${hostIp ? `${hostIp}:` : ''}${published ? `${published}:` : ''}${target ?? ''}/${protocol}`,
+      );
+      if (!target) out.push({ node: item, problem: 'A long-form port needs "target", the container port.' });
+      else if (!parsed.ok) out.push({ node: item, problem: `Port: ${parsed.error}.` });
+      else out.push({ node: item, mapping: parsed.mapping });
+    }
+  }
+  return out;
+}
+
+/**
+ * Everything about one compose file that several rules need, computed once: the parsed document and its plain
+ * copy (for the schema), the declared names, the services, and the file's folder with its `.env`.
+ */
+export class ComposeFacts {
+  readonly services: ServiceFacts[] = [];
+  private readonly byNode = new Map<unknown, ServiceFacts>();
+  /** The value of `services:`, whatever it is. */
+  readonly servicesNode: unknown;
+  readonly context: ComposeContext | undefined;
+  private known: Declared | undefined;
+  private scanned: Interpolated[] | undefined;
+
+  constructor(
+    readonly text: string,
+    readonly lines: LineCounter,
+    readonly doc: Document,
+    readonly root: YAMLMap,
+    /** The document as plain data (what the schema validates). */
+    readonly data: unknown,
+    file?: { path: string; host: ComposeHost },
+    /** The values to interpolate, when the walk that made `data` found them already. */
+    interpolated?: Interpolated[],
+  ) {
+    this.scanned = interpolated;
+    this.context = file ? contextFor(file.path, file.host) : undefined;
+    this.servicesNode = pair(root, 'services')?.value;
+    if (isMap(this.servicesNode))
+      for (const p of this.servicesNode.items) {
+        const name = str(p.key);
+        if (!name || !isMap(p.value)) continue;
+        const service = new ServiceFacts(name, p.key as Node, p.value);
+        this.services.push(service);
+        this.byNode.set(p.value, service);
+      }
+  }
+
+  /** The facts of the service whose settings are this node, if it is one. */
+  serviceOf(node: unknown): ServiceFacts | undefined {
+    return this.byNode.get(node);
+  }
+
+  get declared(): Declared {
+    return (this.known ??= {
+      networks: declared(this.root, 'networks'),
+      volumes: declared(this.root, 'volumes'),
+      services: declared(this.root, 'services'),
+      secrets: declared(this.root, 'secrets'),
+      configs: declared(this.root, 'configs'),
+    });
+  }
+
+  /** Every value (not key) with a `$` in it, scanned for interpolation, in document order. */
+  get interpolated(): Interpolated[] {
+    if (this.scanned) return this.scanned;
+    const out: Interpolated[] = [];
+    const walk = (node: unknown): void => {
+      if (isMap(node)) {
+        for (const p of node.items) walk(p.value);
+      } else if (isSeq(node)) {
+        for (const item of node.items) walk(item);
+      } else if (isScalar(node)) {
+        noteInterpolation(node, out);
+      }
+    };
+    walk(this.root);
+    return (this.scanned = out);
+  }
+
+  /** A range from offsets in the text. */
+  range(start: number, end: number): Range {
+    return toRange(this.lines, start, end);
+  }
+}
+
+function noteInterpolation(node: Scalar, found: Interpolated[]): void {
+  if (typeof node.value === 'string' && node.value.includes('$') && node.range)
+    found.push({ node: node as Interpolated['node'], value: node.value, ...scanInterpolation(node.value) });
+}
+
+/** Where `plainData` leaves the copy to yaml's own `toJS`. */
+const NOT_PLAIN = Symbol('not plain');
+
+const isPlainValue = (v: unknown): v is string | number | boolean | null =>
+  v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+
+/**
+ * The document as plain data, exactly as `doc.toJS()` makes it, built in the walk that also finds the values to
+ * interpolate: one walk instead of two, and cheaper than toJS, which is general. Only for what most compose files
+ * are: no aliases, merge keys, tags or non-scalar keys. For anything else NOT_PLAIN, and toJS makes the copy (it
+ * also stops alias bombs, which need aliases).
+ */
+function plainData(node: unknown, found: Interpolated[]): unknown {
+  if (node === null) return null;
+  if (isScalar(node)) {
+    if (node.tag !== undefined || !isPlainValue(node.value)) return NOT_PLAIN;
+    noteInterpolation(node, found);
+    return node.value;
+  }
+  if (isMap(node)) {
+    if (node.tag !== undefined) return NOT_PLAIN;
+    const out: Record<string, unknown> = {};
+    for (const { key, value } of node.items) {
+      // A merge key reads as a symbol; a "<<" string is left to toJS as well, which knows when it merges.
+      if (!isScalar(key) || key.tag !== undefined || !isPlainValue(key.value) || key.value === '<<') return NOT_PLAIN;
+      const name = key.value === null ? '' : String(key.value);
+      const data = plainData(value, found);
+      if (data === NOT_PLAIN) return NOT_PLAIN;
+      // As toJS does: a key such as "__proto__" or "constructor" becomes an own property, not the prototype's.
+      if (name in out)
+        Object.defineProperty(out, name, { value: data, writable: true, enumerable: true, configurable: true });
+      else out[name] = data;
+    }
+    return out;
+  }
+  if (isSeq(node)) {
+    if (node.tag !== undefined) return NOT_PLAIN;
+    const out: unknown[] = [];
+    for (const item of node.items) {
+      const data = plainData(item, found);
+      if (data === NOT_PLAIN) return NOT_PLAIN;
+      out.push(data);
+    }
+    return out;
+  }
+  return NOT_PLAIN;
+}
+
+export function toRange(lines: LineCounter, start: number, end: number): Range {
+  const a = lines.linePos(start);
+  const b = lines.linePos(end);
+  return { start: { line: a.line - 1, character: a.col - 1 }, end: { line: b.line - 1, character: b.col - 1 } };
+}
+
+function contextFor(path: string, host: ComposeHost): ComposeContext {
+  const dir = dirOf(path);
+  const dotEnvText = host.readFile(joinPath(dir, '.env'));
+  return { dir, host, dotEnv: dotEnvText === undefined ? new Map() : parseDotEnv(dotEnvText) };
+}
+
+/** Why the rules cannot run: the parse itself found the file unreadable. */
+export interface ParseStop {
+  code: 'CS001' | 'CS002' | 'CS015' | 'CS025';
+  span: [number, number];
+  message: string;
+}
+
+/**
+ * Reads a compose file: the guards, the YAML parse, the plain copy (which stops alias bombs), and the check that
+ * the file is a mapping. Either the facts for the rules, or the findings that stop them (in the parser's order).
+ */
+export function readCompose(
+  text: string,
+  file?: { path: string; host: ComposeHost },
+): { facts: ComposeFacts; lines: LineCounter } | { stops: ParseStop[]; lines: LineCounter } {
+  const lines = new LineCounter();
+  const unreadable = tooComplex(text);
+  if (unreadable) {
+    lines.addNewLine(0);
+    return { stops: [{ code: 'CS025', span: [0, 0], message: unreadable }], lines };
+  }
+  let doc;
+  try {
+    doc = parseDocument(text, {
+      lineCounter: lines,
+      uniqueKeys: true,
+      prettyErrors: false,
+      merge: true,
+      logLevel: 'error',
+    });
+  } catch (err) {
+    return {
+      stops: [{ code: 'CS001', span: [0, 0], message: `This YAML could not be read: ${(err as Error).message}` }],
+      lines,
+    };
+  }
+  if (doc.errors.length)
+    return {
+      stops: doc.errors.map((e) => ({
+        code: 'CS001',
+        span: [e.pos[0], e.pos[1]],
+        message: e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '') + '.',
+      })),
+      lines,
+    };
+  const interpolated: Interpolated[] = [];
+  let data = plainData(doc.contents, interpolated);
+  const walked = data !== NOT_PLAIN;
+  if (!walked) {
+    try {
+      data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (err) {
+      const message =
+        `Anchors and aliases here expand beyond ${MAX_ALIAS_COUNT} copies (${(err as Error).message}); ` +
+        'Dockside stops reading, as Compose should. Use fewer nested aliases.';
+      return { stops: [{ code: 'CS002', span: [0, 0], message }], lines };
+    }
+  }
+  const root = doc.contents;
+  if (!isMap(root)) {
+    const message = 'A compose file is a mapping with a top-level "services:" key.';
+    const span: [number, number] = root?.range ? [root.range[0], root.range[1]] : [0, 0];
+    return { stops: root ? [{ code: 'CS015', span, message }] : [], lines };
+  }
+  return { facts: new ComposeFacts(text, lines, doc, root, data, file, walked ? interpolated : undefined), lines };
+}

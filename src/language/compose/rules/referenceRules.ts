@@ -1,0 +1,219 @@
+import { isMap, isSeq, parseDocument, type Node } from 'yaml';
+import type { DocksideDiagnostic } from '../../diagnostic';
+import { caret, lineEnding, type QuickFix } from '../../edits';
+import { MAX_ALIAS_COUNT, tooComplex } from '../guards';
+import type { ComposeRule } from '../ruleTypes';
+import { entries, joinPath, pair, str } from '../yamlNodes';
+
+/** Adds the network or volume a finding names under its top-level section, adding the section when needed. */
+function declareAtTopLevel(text: string, d: DocksideDiagnostic): QuickFix | undefined {
+  const section = d.data?.section;
+  const name = d.data?.name;
+  if (!section || !name) return undefined;
+  const lines = text.split('\n');
+  const eol = lineEnding(text);
+  const header = lines.findIndex((l) => new RegExp(`^${section}:\\s*(#.*)?\\r?$`).test(l));
+  const edit =
+    header >= 0
+      ? { range: caret(header + 1, 0), newText: `  ${name}:${eol}` }
+      : {
+          range: caret(lines.length - (text.endsWith('\n') ? 1 : 0), 0),
+          newText: `${text.endsWith('\n') || text === '' ? '' : eol}${section}:${eol}  ${name}:${eol}`,
+        };
+  return {
+    title: `Declare ${section === 'networks' ? 'network' : 'volume'} "${name}" at the top level`,
+    edits: [edit],
+    isPreferred: true,
+  };
+}
+
+/** Names a service uses that must be declared elsewhere: networks, volumes, services, secrets, configs. */
+export const referenceRules: ComposeRule[] = [
+  {
+    code: 'CS006',
+    name: 'undeclared-network',
+    severity: 'error',
+    lesson: 'compose',
+    service(s, facts, report) {
+      for (const n of entries(s.get('networks')?.value)) {
+        if (n.name !== 'default' && !facts.declared.networks.has(n.name))
+          report({
+            node: n.node,
+            message:
+              `Service "${s.name}" uses network "${n.name}", which is not declared under the top-level ` +
+              '"networks:". Declare it there.',
+            data: { section: 'networks', name: n.name },
+          });
+      }
+    },
+    fix: (d, { text }) => declareAtTopLevel(text, d),
+  },
+  {
+    code: 'CS007',
+    name: 'undeclared-volume',
+    severity: 'error',
+    lesson: 'compose',
+    service(s, facts, report) {
+      const volumeList = s.get('volumes')?.value;
+      if (!isSeq(volumeList)) return;
+      for (const v of volumeList.items) {
+        const spec = str(v);
+        const colon = spec?.indexOf(':') ?? -1;
+        const source =
+          spec !== undefined
+            ? spec.slice(0, colon < 0 ? undefined : colon)
+            : str(pair(v, 'type')?.value) === 'volume'
+              ? str(pair(v, 'source')?.value)
+              : undefined;
+        if (!source || (spec !== undefined && colon < 0)) continue;
+        if (/^[./~$]/.test(source) || source.includes('/') || facts.declared.volumes.has(source)) continue;
+        report({
+          node: v as Node,
+          message:
+            `"${source}" is a named volume, but it is not declared under the top-level "volumes:". ` +
+            `Declare it there (or write "./${source}" for a folder beside this file).`,
+          data: { section: 'volumes', name: source },
+        });
+      }
+    },
+    fix: (d, { text }) => declareAtTopLevel(text, d),
+  },
+  {
+    code: 'CS008',
+    name: 'unknown-dependency',
+    severity: 'error',
+    lesson: 'compose',
+    service(s, facts, report) {
+      for (const d of s.dependsOn) {
+        if (!facts.declared.services.has(d.name))
+          report({
+            node: d.node,
+            message: `Service "${s.name}" depends on "${d.name}", which is not a service in this file.`,
+          });
+      }
+    },
+  },
+  {
+    code: 'CS009',
+    name: 'dependency-cycle',
+    severity: 'error',
+    lesson: 'compose',
+    check(facts, report) {
+      const services = facts.servicesNode;
+      if (!isMap(services)) return;
+      const graph = new Map<string, { name: string; node: Node }[]>();
+      for (const p of services.items) {
+        const name = str(p.key);
+        if (name) graph.set(name, facts.serviceOf(p.value)?.dependsOn ?? entries(pair(p.value, 'depends_on')?.value));
+      }
+      const state = new Map<string, 'visiting' | 'done'>();
+      const reported = new Set<string>();
+      // The services being visited, outermost first: a dependency on one of them closes a cycle.
+      const path: string[] = [];
+      const visit = (name: string): void => {
+        if (state.get(name) === 'done') return;
+        if (state.get(name) === 'visiting') {
+          const cycle = [...path.slice(path.indexOf(name)), name];
+          const key = [...cycle].sort().join();
+          if (reported.has(key)) return;
+          reported.add(key);
+          for (let i = 0; i + 1 < cycle.length; i++) {
+            const edge = graph.get(cycle[i])?.find((d) => d.name === cycle[i + 1]);
+            report({
+              node: edge?.node,
+              message:
+                `depends_on forms a cycle: ${cycle.join(' → ')}. Compose cannot decide what to start first; ` +
+                'remove one of these dependencies.',
+            });
+          }
+          return;
+        }
+        state.set(name, 'visiting');
+        path.push(name);
+        for (const d of graph.get(name) ?? []) if (graph.has(d.name)) visit(d.name);
+        path.pop();
+        state.set(name, 'done');
+      };
+      for (const name of graph.keys()) visit(name);
+    },
+  },
+  {
+    code: 'CS020',
+    name: 'undeclared-secret-or-config',
+    severity: 'error',
+    lesson: 'compose',
+    service(s, facts, report) {
+      for (const section of ['secrets', 'configs'] as const) {
+        const list = s.get(section)?.value;
+        if (!isSeq(list)) continue;
+        for (const item of list.items) {
+          const ref = str(item) ?? str(pair(item, 'source')?.value);
+          if (ref !== undefined && !facts.declared[section].has(ref))
+            report({
+              node: item as Node,
+              message:
+                `Service "${s.name}" uses ${section === 'secrets' ? 'secret' : 'config'} "${ref}", which is not ` +
+                `declared under the top-level "${section}:". Declare it there (with "file:" or "environment:").`,
+            });
+        }
+      }
+    },
+  },
+  {
+    code: 'CS023',
+    name: 'extends-target',
+    severity: 'error',
+    lesson: 'compose',
+    // `extends:` a service in this file, or in another file that must exist and declare it.
+    service(s, facts, report) {
+      const ext = s.get('extends');
+      if (!ext) return;
+      const serviceNode = isMap(ext.value) ? pair(ext.value, 'service')?.value : ext.value;
+      const service = str(serviceNode);
+      const fileNode = isMap(ext.value) ? pair(ext.value, 'file')?.value : undefined;
+      const file = str(fileNode);
+      if (service === undefined || service.includes('$')) return;
+      if (file === undefined) {
+        if (service === s.name)
+          report({
+            node: serviceNode,
+            message: `Service "${s.name}" extends itself. Name another service to inherit from.`,
+          });
+        else if (!facts.declared.services.has(service))
+          report({
+            node: serviceNode,
+            message:
+              `Service "${s.name}" extends "${service}", which is not a service in this file. ` +
+              'Fix the name, or add "file:" for a service in another file.',
+          });
+        return;
+      }
+      const ctx = facts.context;
+      if (!ctx || file.includes('$')) return;
+      const filePath = joinPath(ctx.dir, file);
+      const text = ctx.host.readFile(filePath);
+      if (text === undefined) {
+        report({
+          node: fileNode,
+          message:
+            `"${file}" does not exist (looked for ${filePath}), so "${s.name}" has nothing to extend. ` +
+            'Fix the path; it is relative to this compose file.',
+        });
+        return;
+      }
+      let other: unknown;
+      if (tooComplex(text)) return;
+      try {
+        other = parseDocument(text, { logLevel: 'error' }).toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      } catch {
+        return; // That file's own problems are reported when it is opened.
+      }
+      const services = (other as { services?: unknown } | null)?.services;
+      if (!services || typeof services !== 'object' || !Object.prototype.hasOwnProperty.call(services, service))
+        report({
+          node: serviceNode,
+          message: `"${file}" has no service "${service}" to extend. Fix the name or the file.`,
+        });
+    },
+  },
+];
