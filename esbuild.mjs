@@ -1,25 +1,23 @@
 // Bundles the extension and the CLI. `--production` minifies without source maps (for packaging);
 // `--watch` rebuilds incrementally with source maps.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
 /**
- * dockerode requires its BuildKit session module (gRPC + protobufjs) when it loads, though only BuildKit builds use
- * it; Dockside swaps it for a stub that reports the feature missing. dockerode's followProgress (which needs
- * protobufjs for BuildKit streams) is not used either: Dockside reads progress streams itself.
+ * dockerode's own BuildKit modules (lib/session.js, lib/buildkit.js) are bundled into docker.js and read .proto
+ * files next to themselves when used; their __dirname is dist/ in the bundle, so the files go to dist/proto.
+ * Dockside's own session (src/docker/buildkit/) carries its protocol definitions in the bundle and reads no file.
  */
-const withoutBuildkitSession = {
-  name: 'without-buildkit-session',
-  setup(build) {
-    build.onResolve({ filter: /^\.\/(session|buildkit)$/ }, (args) =>
-      /[\\/]dockerode[\\/]lib$/.test(args.resolveDir)
-        ? { path: new URL('./src/docker/noBuildkitSession.cjs', import.meta.url).pathname }
-        : undefined,
-    );
-  },
-};
+const DOCKERODE_PROTOS = ['auth.proto', 'buildkit_status.proto'];
+function copyDockerodeProtos() {
+  fs.mkdirSync('dist/proto', { recursive: true });
+  for (const name of DOCKERODE_PROTOS)
+    fs.copyFileSync(path.join('node_modules', 'dockerode', 'lib', 'proto', name), path.join('dist', 'proto', name));
+}
 
 /** @type {import('esbuild').BuildOptions} */
 const common = {
@@ -34,7 +32,6 @@ const common = {
   // dockerode's ssh2 and cpu-features try to load native addons; both are optional and wrapped in try/catch.
   external: ['vscode', 'cpu-features', '*.node'],
   metafile: true,
-  plugins: [withoutBuildkitSession],
 };
 
 const builds = [
@@ -44,6 +41,7 @@ const builds = [
   { ...common, entryPoints: { docker: 'src/docker/dockerodeApi.ts' }, outdir: 'dist' },
 ];
 
+copyDockerodeProtos();
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
   await Promise.all(contexts.map((c) => c.watch()));

@@ -3,8 +3,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { measureLeftOut } from '../src/docker/buildContext';
+import type { Builder } from '../src/docker/buildkit/builderChoice';
+import { applyBuildMessage, newBuildState } from '../src/docker/buildProgress';
 import { packContext } from '../src/docker/contextPack';
 import { throttle } from '../src/docker/throttle';
+import { ensureTestImage, getTestEngine, TEST_IMAGE } from '../test/support/dockerEngine';
+import { apiFor } from '../test/support/dockerModel';
 
 const RUNS = 41;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -145,5 +149,82 @@ export async function benchBuildContext(): Promise<void> {
     );
   } finally {
     execFileSync('rm', ['-rf', dir]);
+  }
+}
+
+const BUILD_RUNS = 5;
+
+/**
+ * The engine's two builders on the same 20-step Dockerfile (FROM, then RUN and COPY steps), through Dockside's own
+ * build path: a first build where every step runs (a new value in each step, so nothing comes from the cache), and
+ * a second build of the same file where every step is cached. Runs alternate between the builders, BUILD_RUNS each.
+ */
+export async function benchBuilders(): Promise<void> {
+  const engine = await getTestEngine();
+  if ('unavailable' in engine) {
+    console.log(`\nBuilders: SKIPPED, no Docker engine (${engine.unavailable})`);
+    return;
+  }
+  await ensureTestImage(engine.docker);
+  const api = apiFor(engine.host);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockside-builders-bench-'));
+  const tag = `dockside-bench-builders:${process.pid}`;
+  fs.mkdirSync(path.join(dir, 'app'));
+  for (let i = 0; i < 50; i++) fs.writeFileSync(path.join(dir, 'app', `f${i}.txt`), `file ${i}\n`.repeat(100));
+  const dockerfile = (nonce: string) =>
+    [
+      `FROM ${TEST_IMAGE}`,
+      ...Array.from({ length: 19 }, (_, i) =>
+        i % 5 === 4 ? `COPY app/f${i}.txt /app/f${i}.txt` : `RUN echo ${nonce}-${i} > /step${i}.txt`,
+      ),
+      '',
+    ].join('\n');
+  const build = async (builder: Builder): Promise<{ ms: number; cached: number; steps: number }> => {
+    const started = performance.now();
+    const pack = packContext(dir, { dockerfile: path.join(dir, 'Dockerfile') });
+    const state = newBuildState();
+    const run = await api.build(pack.stream, { tag, dockerfile: 'Dockerfile', builder }, (m) =>
+      applyBuildMessage(state, m),
+    );
+    await run.done;
+    if (state.error) throw new Error(`${builder} build failed: ${state.error.message}`);
+    const steps = state.steps.filter((s) => !s.instruction.startsWith('FROM'));
+    return { ms: performance.now() - started, cached: steps.filter((s) => s.cached).length, steps: steps.length };
+  };
+  const times: Record<Builder, { first: number[]; cached: number[]; hits: string }> = {
+    buildkit: { first: [], cached: [], hits: '' },
+    classic: { first: [], cached: [], hits: '' },
+  };
+  try {
+    for (let runNo = 0; runNo < BUILD_RUNS; runNo++) {
+      for (const builder of (runNo % 2 ? ['classic', 'buildkit'] : ['buildkit', 'classic']) as Builder[]) {
+        fs.writeFileSync(path.join(dir, 'Dockerfile'), dockerfile(`${builder}-${process.pid}-${runNo}-${Date.now()}`));
+        times[builder].first.push((await build(builder)).ms);
+        const again = await build(builder);
+        times[builder].cached.push(again.ms);
+        times[builder].hits = `${again.cached}/${again.steps}`;
+      }
+    }
+    const row = (label: string, bk: number, classic: number) =>
+      console.log(
+        `  ${label.padEnd(34)} BuildKit ${(bk / 1000).toFixed(2).padStart(6)} s   ` +
+          `classic ${(classic / 1000).toFixed(2).padStart(6)} s   ratio ${(bk / classic).toFixed(2)}`,
+      );
+    console.log(
+      `\nBuilders on the engine at ${engine.host} ` +
+        `(20-step Dockerfile through Dockside's build path; medians of ${BUILD_RUNS})`,
+    );
+    row('first build (every step runs)', median(times.buildkit.first), median(times.classic.first));
+    row('second build (every step cached)', median(times.buildkit.cached), median(times.classic.cached));
+    console.log(
+      `  steps from the cache on the second build: BuildKit ${times.buildkit.hits}, classic ${times.classic.hits}`,
+    );
+  } finally {
+    api.close();
+    await engine.docker
+      .getImage(tag)
+      .remove({ force: true })
+      .catch(() => undefined);
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }

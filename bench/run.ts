@@ -1,6 +1,6 @@
 // `npm run bench`: prints numbers; it asserts nothing. Targets are in DEVELOPERS.md and the issues.
 import { benchBundle } from './bundleBench';
-import { benchBuildContext } from './buildBench';
+import { benchBuildContext, benchBuilders } from './buildBench';
 import { benchCompose } from './composeBench';
 import { benchDockerfile } from './dockerfileBench';
 import { benchExplorer } from './explorerBench';
@@ -11,7 +11,10 @@ async function main(): Promise<void> {
   await benchDockerfile();
   benchCompose();
   await benchBuildContext();
-  if (!process.argv.includes('--no-docker')) await benchExplorer();
+  if (!process.argv.includes('--no-docker')) {
+    await benchBuilders();
+    await benchExplorer();
+  }
 }
 
 void main();

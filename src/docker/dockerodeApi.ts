@@ -1,5 +1,5 @@
 import Docker from 'dockerode';
-import type { BuildMessage } from './buildProgress';
+import { startBuild } from './buildkit/engineBuild';
 import type { EngineApi, EventSubscription, PruneResult } from './engineApi';
 import { EngineError } from './engineApi';
 import type { DockerodeOptions } from './engineAddress';
@@ -220,33 +220,7 @@ export function createDockerodeApi(options: DockerodeOptions, address: string): 
         return follow(stream, logFrames(!!info.Config?.Tty, onText), onEnd);
       }),
     build: (context, options, onMessage) =>
-      call(async () => {
-        // A context that fails while being sent (a file tar cannot read) ends the request; its words say why.
-        let contextError: string | undefined;
-        context.on('error', (err: Error) => (contextError ??= err.message));
-        const response = (await streams.buildImage(context, {
-          dockerfile: options.dockerfile,
-          ...(options.tag ? { t: options.tag } : {}),
-          ...(options.buildargs ? { buildargs: options.buildargs } : {}),
-          ...(options.target ? { target: options.target } : {}),
-          ...(options.labels ? { labels: options.labels } : {}),
-          rm: true,
-          // Also remove the container of a failed step, which the engine otherwise leaves behind.
-          forcerm: true,
-        } as Docker.ImageBuildOptions)) as unknown as NodeJS.ReadableStream & { destroy(): void };
-        const done = untilEnd(
-          response,
-          jsonLines((v) => onMessage(v as BuildMessage)),
-          () => contextError,
-        );
-        return {
-          cancel: () => {
-            context.destroy();
-            response.destroy();
-          },
-          done,
-        };
-      }),
+      call(() => startBuild(streams, context, options, onMessage, { untilEnd, wrap, jsonLines })),
     runContainer: (body, name) =>
       call(async () => {
         const container = await docker.createContainer({

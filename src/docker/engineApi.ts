@@ -1,4 +1,5 @@
 import type { BuildMessage } from './buildProgress';
+import type { Builder } from './buildkit/builderChoice';
 import type { EngineVersion, RawContainer, RawEvent, RawImage, RawNetwork, RawVolume } from './types';
 
 /** A live subscription to the Engine's event stream. */
@@ -61,20 +62,18 @@ export interface EngineApi {
   ): Promise<EventSubscription>;
   /**
    * Builds an image from a context tar stream (contextPack.ts makes one; it is streamed, never held whole),
-   * reporting each message of the build stream. `done` settles when the build ends (rejecting with the stream's
-   * own error if the context fails while being sent); `cancel()` closes the connection, which stops the build.
+   * reporting each message of the build stream (BuildKit's status updates decoded). With `builder: 'buildkit'` it
+   * first opens a BuildKit session that answers the engine's requests for secrets and the ssh agent; when the engine
+   * refuses the session or the BuildKit build, it rejects with an EngineError whose code is BUILDKIT_REFUSED
+   * (builderChoice.ts), before any build ran. `done` settles when the build ends (rejecting with the stream's own
+   * error if the context fails while being sent, or when the session drops mid-build); `cancel()` stops the build
+   * on the engine.
    */
   build(
     context: NodeJS.ReadableStream & { destroy(err?: Error): void },
-    options: {
-      tag?: string;
-      dockerfile: string;
-      buildargs?: Record<string, string>;
-      target?: string;
-      labels?: Record<string, string>;
-    },
+    options: BuildOptions,
     onMessage: (m: BuildMessage) => void,
-  ): Promise<{ cancel(): void; done: Promise<void> }>;
+  ): Promise<BuildRun>;
   /** Creates a container from an Engine API create request and starts it; returns its id. */
   runContainer(body: object, name?: string): Promise<string>;
   /** Tags an image: `repo` may include a registry host (`127.0.0.1:5000/team/app`). */
@@ -96,6 +95,25 @@ export interface EngineApi {
   ): Promise<{ cancel(): void; done: Promise<void> }>;
   prune(kind: 'containers' | 'images' | 'volumes' | 'networks'): Promise<PruneResult>;
   close(): void;
+}
+
+export interface BuildOptions {
+  tag?: string;
+  /** The Dockerfile's path inside the context, with forward slashes. */
+  dockerfile: string;
+  buildargs?: Record<string, string>;
+  target?: string;
+  labels?: Record<string, string>;
+  builder: Builder;
+  /** BuildKit: the value of a secret when the engine asks for it (see SessionProviders.secret). */
+  secret?: (id: string) => Promise<Uint8Array | undefined>;
+  /** BuildKit: the ssh-agent socket that `RUN --mount=type=ssh` reaches. */
+  sshAgentSocket?: string;
+}
+
+export interface BuildRun {
+  cancel(): void;
+  done: Promise<void>;
 }
 
 /** An error from the Engine, with the HTTP status it answered with (404 gone, 409 conflict, …) when it answered. */

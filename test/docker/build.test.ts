@@ -5,8 +5,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { measureLeftOut, summarizeContext } from '../../src/docker/buildContext';
 import { packContext } from '../../src/docker/contextPack';
-import { applyBuildMessage, newBuildState, stepLine, type BuildState } from '../../src/docker/buildProgress';
+import { applyBuildMessage, failureLine, newBuildState, type BuildState } from '../../src/docker/buildProgress';
 import type { EngineApi } from '../../src/docker/engineApi';
+import type { Builder } from '../../src/docker/buildkit/builderChoice';
 import { requireEngine, TEST_IMAGE, type TestEngine } from '../support/dockerEngine';
 import { apiFor, freePort } from '../support/dockerModel';
 import { createBody } from '../../src/docker/runSpec';
@@ -50,12 +51,12 @@ describe("building through the Engine API with Docker's .dockerignore semantics"
         .catch(() => undefined);
   });
 
-  async function build(dockerfileText?: string, imageTag = tag): Promise<BuildState> {
+  async function build(dockerfileText?: string, imageTag = tag, builder: Builder = 'buildkit'): Promise<BuildState> {
     if (dockerfileText) fs.writeFileSync(path.join(dir, 'Dockerfile'), dockerfileText);
     const pack = packContext(dir, { dockerfile: path.join(dir, 'Dockerfile') });
     await pack.summary;
     const state = newBuildState();
-    const run = await api.build(pack.stream, { tag: imageTag, dockerfile: 'Dockerfile' }, (m) =>
+    const run = await api.build(pack.stream, { tag: imageTag, dockerfile: 'Dockerfile', builder }, (m) =>
       applyBuildMessage(state, m),
     );
     await run.done;
@@ -98,7 +99,9 @@ describe("building through the Engine API with Docker's .dockerignore semantics"
     assert.ok(!fs.existsSync(path.join(dir, 'PWNED')), 'a file named like a tar option ran nothing');
   });
 
-  it('sends the Dockerfile and .dockerignore even when listed there, and the engine keeps them out of COPY, as with the CLI', async function () {
+  // The classic builder's rule, checked against the CLI's classic builder (the CLI here has no BuildKit). BuildKit
+  // reads a Dockerfile sent in the context tar from the context itself, so there it reaches COPY.
+  it('sends the Dockerfile and .dockerignore even when listed; classic keeps them from COPY', async function () {
     this.timeout(120000);
     const own = fs.mkdtempSync(path.join(os.tmpdir(), 'dockside-ctx-self-'));
     try {
@@ -107,7 +110,11 @@ describe("building through the Engine API with Docker's .dockerignore semantics"
       fs.writeFileSync(path.join(own, 'app.txt'), 'app');
       const pack = packContext(own, { dockerfile: path.join(own, 'Dockerfile') });
       assert.deepEqual((await pack.summary).files, ['.dockerignore', 'Dockerfile', 'app.txt'], 'both are sent');
-      const run = await api.build(pack.stream, { tag: `${tag}-self`, dockerfile: 'Dockerfile' }, () => undefined);
+      const run = await api.build(
+        pack.stream,
+        { tag: `${tag}-self`, dockerfile: 'Dockerfile', builder: 'classic' },
+        () => undefined,
+      );
       await run.done;
       await cli(['build', '-q', '-t', `${tag}-self-cli`, '.'], { ...engine.env, DOCKER_BUILDKIT: '0' }, own);
       const list = async (image: string) =>
@@ -148,7 +155,9 @@ describe("building through the Engine API with Docker's .dockerignore semantics"
       const state = newBuildState();
       // The request can fail before the engine answers (then build() rejects) or after (then done does).
       const outcome = api
-        .build(pack.stream, { tag: `${tag}-gone`, dockerfile: 'Dockerfile' }, (m) => applyBuildMessage(state, m))
+        .build(pack.stream, { tag: `${tag}-gone`, dockerfile: 'Dockerfile', builder: 'buildkit' }, (m) =>
+          applyBuildMessage(state, m),
+        )
         .then((run) => run.done);
       await assert.rejects(outcome, /tar could not pack the build context \(exit 2\):.*f0999\.bin.*No such file/);
       await assert.rejects(engine.docker.getImage(`${tag}-gone`).inspect(), /no such image/i, 'nothing was built');
@@ -157,37 +166,47 @@ describe("building through the Engine API with Docker's .dockerignore semantics"
     }
   });
 
-  it('reports the steps, and which ones came from the cache on the second build', async function () {
+  it("reports BuildKit's steps per stage, and which ones came from the cache on the second build", async function () {
     this.timeout(120000);
-    const text = `FROM ${TEST_IMAGE}\nRUN echo one > /one.txt\nCOPY app/ /app/\n`;
+    // A new RUN each time, so that the first build cannot come from an earlier run's cache.
+    const text = `FROM ${TEST_IMAGE}\nRUN echo ${Date.now()} > /one.txt\nCOPY app/ /app/\n`;
     const first = await build(text);
     assert.equal(first.error, undefined);
+    // Steps come in the order BuildKit first mentions them, which is not always the file's.
+    const inOrder = (state: BuildState) => [...state.steps].sort((x, y) => x.number - y.number);
     assert.deepEqual(
-      first.steps.map((s) => [s.number, s.total, s.instruction]),
+      inOrder(first).map((s) => [s.stage, s.number, s.total, s.instruction, s.status]),
       [
-        [1, 3, `FROM ${TEST_IMAGE}`],
-        [2, 3, 'RUN echo one > /one.txt'],
-        [3, 3, 'COPY app/ /app/'],
+        ['', 1, 3, `FROM docker.io/${TEST_IMAGE}`, 'done'],
+        ['', 2, 3, text.split('\n')[1], 'done'],
+        ['', 3, 3, 'COPY app/ /app/', 'done'],
       ],
     );
+    assert.equal(inOrder(first)[1].cached, false, 'the new RUN ran');
     const second = await build(text);
     assert.deepEqual(
-      second.steps.map((s) => s.cached),
-      [false, true, true],
+      inOrder(second)
+        .slice(1)
+        .map((s) => [s.instruction, s.cached]),
+      [
+        [text.split('\n')[1], true],
+        ['COPY app/ /app/', true],
+      ],
       'RUN and COPY come from the cache',
     );
     assert.ok(second.imageId, 'the image id is reported');
     assert.ok(second.tags.includes(tag));
   });
 
-  it('names the failing step, which maps to its Dockerfile line', async function () {
+  it('names the failing BuildKit step, which maps to its Dockerfile line', async function () {
     this.timeout(120000);
     const text = `FROM ${TEST_IMAGE}\n# a comment line\nRUN echo ok\nRUN echo failing && exit 3\nCMD ["sh"]\n`;
     const state = await build(text, `${tag}-fail`);
     assert.ok(state.error, 'the build failed');
-    assert.equal(state.error.step, 3);
-    assert.match(state.error.message, /returned a non-zero code: 3/);
-    assert.equal(stepLine([0, 2, 3, 4], state.error.step!), 3, 'step 3 is the instruction on line 4 (0-based 3)');
+    assert.deepEqual([state.error.stage, state.error.step], ['', 3]);
+    assert.match(state.error.message, /exit code: 3/);
+    assert.equal(failureLine(text, [0, 2, 3, 4], state), 3, 'step 3 is the RUN on line 4 (0-based 3)');
+    assert.deepEqual(state.steps.find((s) => s.number === 3)?.log, ['failing'], "the step's output, decoded");
   });
 });
 

@@ -94,7 +94,7 @@ describe('GNU tar, bsdtar and the built-in packer send the same build context', 
       await pack.summary;
       const run = await api.build(
         pack.stream,
-        { tag: `${tag}-${packer}`, dockerfile: 'Dockerfile' },
+        { tag: `${tag}-${packer}`, dockerfile: 'Dockerfile', builder: 'classic' },
         () => undefined,
       );
       await run.done;

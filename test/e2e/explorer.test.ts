@@ -18,7 +18,7 @@ import { freePort } from '../support/dockerModel';
 import { isRoot } from '../support/system';
 import { buildDockerfile } from '../support/dockerBuild';
 import { startRegistry } from '../support/registry';
-import { contextMenu, findFrameWithText, openFile, openProblems, runCommand } from '../support/workbench';
+import { contextMenu, findFrameWithText, runCommand } from '../support/workbench';
 
 /** A row of a Dockside tree view, by its label. */
 const row = (page: Page, view: string, label: string) =>
@@ -86,11 +86,6 @@ describe('The Docker explorer in a real VS Code, on a real engine of its own (tc
     const workspace = copyWorkspace(path.join(REPO_ROOT, 'examples'));
     fs.mkdirSync(path.join(workspace, 'site'), { recursive: true });
     fs.writeFileSync(path.join(workspace, 'site', 'Dockerfile'), LAYERS_DOCKERFILE);
-    fs.mkdirSync(path.join(workspace, 'broken'), { recursive: true });
-    fs.writeFileSync(
-      path.join(workspace, 'broken', 'Dockerfile'),
-      `FROM ${TEST_IMAGE}\nRUN echo fine\nRUN echo about to fail && exit 4\n`,
-    );
     const built = await buildDockerfile(
       engine.docker,
       LAYERS_DOCKERFILE,
@@ -296,27 +291,6 @@ describe('The Docker explorer in a real VS Code, on a real engine of its own (tc
     assert.notEqual(light.text, dark.text, 'the text colour follows the theme');
     assert.notEqual(contrast.badgeBorder, 'rgba(0, 0, 0, 0)', 'high contrast draws the contrast border');
     assert.equal(light.badgeBorder, 'rgba(0, 0, 0, 0)', 'other themes do not');
-  });
-
-  it('builds from the CodeLens, and a failing RUN becomes an error on its line', async function () {
-    this.timeout(120000);
-    const { page } = editor!;
-    await page.locator('.part.sidebar .title').first().click();
-    await runCommand(page, 'View: Close All Editors');
-    await openFile(page, 'broken/Dockerfile');
-    await page.locator('.editor-instance .codelens-decoration a', { hasText: 'Build Image' }).first().click();
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 10000 });
-    assert.equal(await input.inputValue(), 'broken:dev', 'the tag defaults to the folder name');
-    await page.keyboard.press('Enter');
-    const toast = page.locator('.notification-toast', { hasText: 'The build of broken:dev failed at line 3' });
-    await toast.waitFor({ timeout: 60000 });
-    const problems = await openProblems(page);
-    const row = problems.locator('.monaco-list-row', { hasText: 'The build failed here' }).first();
-    await row.waitFor({ timeout: 10000 });
-    assert.match(await row.innerText(), /returned a non-zero code: 4/);
-    assert.match(await row.innerText(), /\[Ln 3/);
-    await saveEvidence(editor, 'build-failure-on-line');
   });
 
   it('adds a registry that needs a login, lists its repositories, and keeps the password out of settings and logs', async function () {

@@ -12,6 +12,9 @@ describe('the packaged .vsix', function () {
       'package.json',
       'dist/extension.js',
       'dist/docker.js',
+      // Read by dockerode's own BuildKit modules, bundled into docker.js (Dockside's session carries its own).
+      'dist/proto/auth.proto',
+      'dist/proto/buildkit_status.proto',
       'media/icon.png',
       'media/dockside-activity.svg',
       'readme.md',

@@ -4,51 +4,60 @@ import * as vscode from 'vscode';
 import type { Ctx } from '../../ctx';
 import { defaultTag, measureLeftOut, parseBuildArgs, type ContextSummary } from '../../docker/buildContext';
 import { packContext } from '../../docker/contextPack';
-import { applyBuildMessage, newBuildState, stepLine } from '../../docker/buildProgress';
+import {
+  applyBuildMessage,
+  failureLine,
+  newBuildState,
+  progressMessage,
+  type BuildState,
+} from '../../docker/buildProgress';
+import { explainBuildError } from '../../docker/buildkit/builderChoice';
+import { secretMounts, type SecretMount } from '../../docker/buildkit/mounts';
+import { runBuild } from '../../docker/buildkit/runBuild';
+import {
+  checkSecretSources,
+  describeSource,
+  type SecretSource,
+  type SecretSources,
+} from '../../docker/buildkit/secretSources';
+import { buildkitStepLine } from '../../docker/buildkit/steps';
+import {
+  frontendUnavailableMessage,
+  isFrontendUnavailable,
+  syntaxDirective,
+} from '../../docker/buildkit/syntaxDirective';
 import { throttle } from '../../docker/throttle';
 import { DOCKERFILE_LABEL, dockerfileLabelValue } from '../../docker/dockerfileLabel';
 import { formatBytes } from '../../docker/present';
 import type { DockerSession } from '../explorer/dockerSession';
+import { guardEngineCommand } from '../trust';
 
+/** What Build Image remembers per Dockerfile: never a secret's value, only where it comes from. */
 interface BuildAnswers {
   tag: string;
   buildArgs: string;
   target: string;
+  secrets?: SecretSources;
 }
 
+const BUILTIN_FRONTEND = 'Build Once with the Built-in Frontend';
+
 /**
- * "Dockside: Build Image": asks for the tag, build args (prefilled from the file's ARGs) and the target stage,
- * remembers the answers per Dockerfile, shows what the context holds before sending it, follows the build step by
- * step (cached or running) in a cancellable notification and an output channel, and puts a failing step's error
- * on its Dockerfile line.
+ * "Dockside: Build Image": asks for the tag, build args (prefilled from the file's ARGs), the target stage and
+ * where each mounted secret comes from, remembers the answers per Dockerfile, shows what the context holds before
+ * sending it, builds with BuildKit (or the classic builder, see runBuild.ts), follows the steps in a cancellable
+ * notification and an output channel, and puts a failing step's error (and BuildKit's warnings) on their lines.
  */
 export function registerBuild(ctx: Ctx, session: DockerSession): void {
   const output = vscode.window.createOutputChannel('Dockside Build');
   const diagnostics = vscode.languages.createDiagnosticCollection('dockside-build');
   ctx.subscriptions.push(output, diagnostics);
 
-  const build = async (arg?: vscode.Uri) => {
-    const uri =
-      arg instanceof vscode.Uri
-        ? arg
-        : vscode.window.activeTextEditor?.document.languageId === 'dockerfile'
-          ? vscode.window.activeTextEditor.document.uri
-          : await vscode.workspace
-              .findFiles('**/{Dockerfile,*.Dockerfile,Dockerfile.*}', '**/node_modules/**', 20)
-              .then((found) => pickDockerfile(found));
-    if (!uri) return;
-    const docker = session.connected('build');
-    if (!docker) return;
-    const { api } = docker;
-    const doc = await vscode.workspace.openTextDocument(uri);
-    if (doc.isDirty) await doc.save();
-    const text = doc.getText();
+  const ask = async (uri: vscode.Uri, text: string): Promise<BuildAnswers | undefined> => {
     const dockerfile = DockerfileParser.parse(text);
-    const instructionLines = dockerfile.getInstructions().map((i) => i.getRange().start.line);
     const key = `dockside.build:${uri.toString()}`;
     const remembered = ctx.extension.workspaceState.get<BuildAnswers>(key);
     const folder = path.dirname(uri.fsPath);
-
     const tag = await vscode.window.showInputBox({
       title: 'Build Image (1/3): tag',
       prompt: 'name:tag for the image',
@@ -58,7 +67,7 @@ export function registerBuild(ctx: Ctx, session: DockerSession): void {
           ? undefined
           : 'Use lower-case letters, digits, and . _ - / : (for example web:dev).',
     });
-    if (tag === undefined) return;
+    if (tag === undefined) return undefined;
     const args = dockerfile
       .getInstructions()
       .filter((i) => i.getKeyword() === 'ARG')
@@ -71,7 +80,7 @@ export function registerBuild(ctx: Ctx, session: DockerSession): void {
         prompt: 'NAME=value pairs for the ARGs (leave a value empty to use the default)',
         value: buildArgs,
       });
-      if (answer === undefined) return;
+      if (answer === undefined) return undefined;
       buildArgs = answer;
     }
     const stages = dockerfile
@@ -84,10 +93,59 @@ export function registerBuild(ctx: Ctx, session: DockerSession): void {
         [{ label: 'The final stage', value: '' }, ...stages.map((s) => ({ label: s, value: s }))],
         { title: 'Build Image (3/3): target stage' },
       );
-      if (!pick) return;
+      if (!pick) return undefined;
       target = pick.value;
     }
-    await ctx.extension.workspaceState.update(key, { tag: tag.trim(), buildArgs, target } satisfies BuildAnswers);
+    const secrets: SecretSources = {};
+    for (const mount of secretMounts(text)) {
+      const source = await askSecretSource(mount, remembered?.secrets?.[mount.id], folder);
+      if (!source) return undefined;
+      secrets[mount.id] = source;
+    }
+    const answers: BuildAnswers = {
+      tag: tag.trim(),
+      buildArgs,
+      target,
+      ...(Object.keys(secrets).length ? { secrets } : {}),
+    };
+    await ctx.extension.workspaceState.update(key, answers);
+    return answers;
+  };
+
+  const build = async (arg?: vscode.Uri) => {
+    const uri =
+      arg instanceof vscode.Uri
+        ? arg
+        : vscode.window.activeTextEditor?.document.languageId === 'dockerfile'
+          ? vscode.window.activeTextEditor.document.uri
+          : await vscode.workspace
+              .findFiles('**/{Dockerfile,*.Dockerfile,Dockerfile.*}', '**/node_modules/**', 20)
+              .then((found) => pickDockerfile(found));
+    if (!uri) return;
+    if (!(await untilConnected(session))) return;
+    const doc = await vscode.workspace.openTextDocument(uri);
+    if (doc.isDirty) await doc.save();
+    const answers = await ask(uri, doc.getText());
+    if (!answers) return;
+    const problems = await checkSecretSources(answers.secrets ?? {});
+    if (problems.length) return void vscode.window.showErrorMessage(`Build: ${problems.join(' ')}`);
+    await buildOnce(doc, answers, false);
+  };
+
+  const buildOnce = async (
+    doc: vscode.TextDocument,
+    answers: BuildAnswers,
+    builtinFrontend: boolean,
+  ): Promise<void> => {
+    const docker = session.connected('build');
+    if (!docker) return;
+    const { uri } = doc;
+    const text = doc.getText();
+    const instructionLines = DockerfileParser.parse(text)
+      .getInstructions()
+      .map((i) => i.getRange().start.line);
+    const folder = path.dirname(uri.fsPath);
+    const { tag } = answers;
 
     // Packing starts now, beside the walk; nothing reaches the engine until the summary has been shown.
     const pack = packContext(folder, { dockerfile: uri.fsPath });
@@ -101,11 +159,13 @@ export function registerBuild(ctx: Ctx, session: DockerSession): void {
     output.clear();
     output.show(true);
     output.appendLine(
-      `Building ${vscode.workspace.asRelativePath(uri)} as ${tag.trim()} with the engine's classic builder (Engine API) at ${session.target()?.label}.`,
+      `Building ${vscode.workspace.asRelativePath(uri)} as ${tag} (Engine API at ${session.target()?.label}).`,
     );
     output.appendLine(
       `Context: ${summary.files.length} files, ${formatBytes(summary.bytes)}${largest ? ` (largest: ${largest})` : ''}.`,
     );
+    for (const [id, source] of Object.entries(answers.secrets ?? {}))
+      output.appendLine(`Secret "${id}": from ${describeSource(source)}.`);
     if (summary.bytes > 100e6) {
       const go = await vscode.window.showWarningMessage(
         `The build context is ${formatBytes(summary.bytes)} (largest: ${largest}). Every build sends all of it to the engine.`,
@@ -117,7 +177,11 @@ export function registerBuild(ctx: Ctx, session: DockerSession): void {
         'Build Anyway',
         'Open Lesson',
       );
-      if (go !== 'Build Anyway') pack.cancel();
+      if (go !== 'Build Anyway') {
+        // Nobody reads the stream now: the error it ends with is expected.
+        pack.stream.on('error', () => undefined);
+        pack.cancel();
+      }
       if (go === 'Open Lesson') return void vscode.commands.executeCommand('dockside.openLesson', 'dockerignore');
       if (go !== 'Build Anyway') return;
     }
@@ -147,47 +211,64 @@ export function registerBuild(ctx: Ctx, session: DockerSession): void {
       .finally(release);
     const holdTimer = setTimeout(release, 500);
     void leftOut.finally(() => clearTimeout(holdTimer));
-    const log = (text: string) => (holding ? held.push(text) : output.append(text));
+    const log = (line: string) => (holding ? held.push(line) : output.append(line));
 
     diagnostics.delete(uri);
     const state = newBuildState();
     const started = Date.now();
+    let cancelled = false;
     await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Building ${tag.trim()}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: `Building ${tag}`, cancellable: true },
       async (progress, token) => {
         progress.report({ message: `sending ${formatBytes(summary.bytes)} of context` });
         // At most ten updates a second, the newest always shown.
         const updates = throttle<string>((message) => progress.report({ message }));
-        let run: { cancel(): void; done: Promise<void> };
         try {
-          run = await api.build(
-            pack.stream,
+          const run = await runBuild(
+            docker.api,
             {
-              tag: tag.trim(),
-              dockerfile: dockerfileLabelValue(folder, uri.fsPath),
-              buildargs: parseBuildArgs(buildArgs),
-              ...(target ? { target } : {}),
-              labels: { [DOCKERFILE_LABEL]: dockerfileLabelValue(folder, uri.fsPath) },
+              root: folder,
+              dockerfilePath: uri.fsPath,
+              pack,
+              setting: ctx.setting<string>('build.builder', 'buildkit'),
+              builtinFrontend,
+              ...(answers.secrets ? { secrets: answers.secrets } : {}),
+              options: {
+                tag,
+                dockerfile: dockerfileLabelValue(folder, uri.fsPath),
+                buildargs: parseBuildArgs(answers.buildArgs),
+                ...(answers.target ? { target: answers.target } : {}),
+                labels: { [DOCKERFILE_LABEL]: dockerfileLabelValue(folder, uri.fsPath) },
+              },
             },
             (m) => {
               const textOut = applyBuildMessage(state, m);
               if (textOut) log(textOut);
-              const step = state.steps[state.steps.length - 1];
-              if (step)
-                updates.push(
-                  `step ${step.number}/${step.total}${step.cached ? ' (cached)' : ''}: ${step.instruction.slice(0, 60)}`,
-                );
+              const message = progressMessage(state);
+              if (message) updates.push(message);
             },
           );
+          const frontend = builtinFrontend
+            ? ", with the engine's built-in Dockerfile frontend (the # syntax= line left out)"
+            : '';
+          const builder = run.builder === 'buildkit' ? 'BuildKit' : 'the classic builder';
+          log(`Builder: ${builder}, because ${run.why}${frontend}.\n`);
+          for (const note of run.notes) log(`${note}\n`);
+          if (token.isCancellationRequested) {
+            cancelled = true;
+            run.run.cancel();
+          }
+          token.onCancellationRequested(() => {
+            cancelled = true;
+            run.run.cancel();
+          });
+          await run.run.done.catch((err: Error) => (state.error ??= { message: err.message }));
         } catch (err) {
           pack.cancel();
           state.error = { message: (err as Error).message };
-          return;
+        } finally {
+          updates.dispose();
         }
-        token.onCancellationRequested(() => run.cancel());
-        await run.done.catch((err: Error) => (state.error ??= { message: err.message }));
-        updates.dispose();
-        if (token.isCancellationRequested && !state.imageId) state.error ??= { message: 'cancelled' };
       },
     );
 
@@ -196,29 +277,32 @@ export function registerBuild(ctx: Ctx, session: DockerSession): void {
     release();
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     const cached = state.steps.filter((s) => s.cached).length;
+    publishWarnings(doc, text, state);
     if (state.error) {
-      output.appendLine(
-        `\nThe build failed after ${seconds} s${state.error.step ? ` at step ${state.error.step}` : ''}.`,
-      );
-      if (state.error.message === 'cancelled') return void vscode.window.showInformationMessage('Build cancelled.');
-      const line = state.error.step ? stepLine(instructionLines, state.error.step) : undefined;
-      if (line !== undefined) {
-        const d = new vscode.Diagnostic(
-          doc.lineAt(line).range,
-          `The build failed here: ${state.error.message}`,
-          vscode.DiagnosticSeverity.Error,
-        );
-        d.source = 'Dockside build';
-        d.code = {
-          value: 'BUILD',
-          target: vscode.Uri.parse(
-            `command:dockside.openLesson?${encodeURIComponent(JSON.stringify(['layers-and-cache']))}`,
-          ),
-        };
-        diagnostics.set(uri, [d]);
+      output.appendLine(`\nThe build failed after ${seconds} s.`);
+      if (cancelled) return void vscode.window.showInformationMessage('Build cancelled: the engine stopped it.');
+      const directive = syntaxDirective(text);
+      if (!builtinFrontend && isFrontendUnavailable(directive, state.error.message, state.error.vertex)) {
+        const words = frontendUnavailableMessage(directive!, state.error.message);
+        output.appendLine(words);
+        setDiagnostics(doc, directive!.line, words, vscode.DiagnosticSeverity.Error, 'dockerfile-syntax');
+        const choice = await vscode.window.showErrorMessage(words, BUILTIN_FRONTEND, 'Show Log');
+        if (choice === 'Show Log') output.show();
+        if (choice === BUILTIN_FRONTEND) await buildOnce(doc, answers, true);
+        return;
       }
+      const message = explainBuildError(state.error.message);
+      const line = failureLine(text, instructionLines, state);
+      if (line !== undefined)
+        setDiagnostics(
+          doc,
+          line,
+          `The build failed here: ${message}`,
+          vscode.DiagnosticSeverity.Error,
+          'layers-and-cache',
+        );
       const choice = await vscode.window.showErrorMessage(
-        `The build of ${tag.trim()} failed${line !== undefined ? ` at line ${line + 1}` : ''}: ${state.error.message}`,
+        `The build of ${tag} failed${line !== undefined ? ` at line ${line + 1}` : ''}: ${message}`,
         ...(line !== undefined ? ['Go to Line'] : []),
         'Show Log',
       );
@@ -227,10 +311,13 @@ export function registerBuild(ctx: Ctx, session: DockerSession): void {
         await vscode.window.showTextDocument(doc, { selection: doc.lineAt(line).range });
       return;
     }
-    output.appendLine(`\nBuilt ${tag.trim()} in ${seconds} s: ${state.steps.length} steps, ${cached} from the cache.`);
-    void vscode.commands.executeCommand('dockside.walkthrough.markBuilt', dockerfile.getFROMs().length > 1);
+    output.appendLine(`\nBuilt ${tag} in ${seconds} s: ${state.steps.length} steps, ${cached} from the cache.`);
+    void vscode.commands.executeCommand(
+      'dockside.walkthrough.markBuilt',
+      DockerfileParser.parse(text).getFROMs().length > 1,
+    );
     const next = await vscode.window.showInformationMessage(
-      `Built ${tag.trim()} in ${seconds} s (${cached} of ${state.steps.length} steps from the cache).`,
+      `Built ${tag} in ${seconds} s (${cached} of ${state.steps.length} steps from the cache).`,
       'Run…',
       'Show Layers',
       'Push…',
@@ -240,18 +327,70 @@ export function registerBuild(ctx: Ctx, session: DockerSession): void {
       : undefined;
     const node = image ? { kind: 'image', item: image, users: [] } : undefined;
     if (next === 'Show Layers') await vscode.commands.executeCommand('dockside.showLayers', node);
-    if (next === 'Run…') await vscode.commands.executeCommand('dockside.runImage', tag.trim());
+    if (next === 'Run…') await vscode.commands.executeCommand('dockside.runImage', tag);
     if (next === 'Push…') await vscode.commands.executeCommand('dockside.image.push', node);
   };
 
+  /** Adds one diagnostic for this build (warnings may already be there). */
+  const setDiagnostics = (
+    doc: vscode.TextDocument,
+    line: number,
+    message: string,
+    severity: vscode.DiagnosticSeverity,
+    lesson: string,
+  ) => {
+    const d = new vscode.Diagnostic(doc.lineAt(Math.min(line, doc.lineCount - 1)).range, message, severity);
+    d.source = 'Dockside build';
+    d.code = {
+      value: 'BUILD',
+      target: vscode.Uri.parse(`command:dockside.openLesson?${encodeURIComponent(JSON.stringify([lesson]))}`),
+    };
+    diagnostics.set(doc.uri, [...(diagnostics.get(doc.uri) ?? []), d]);
+  };
+
+  /** BuildKit's warnings (build checks, on engines that run them) on their lines, or their step's line. */
+  const publishWarnings = (doc: vscode.TextDocument, text: string, state: BuildState) => {
+    const found: vscode.Diagnostic[] = [];
+    for (const w of state.warnings) {
+      const stepLine = w.step
+        ? buildkitStepLine(text, { stage: w.step.stage ?? '', number: w.step.number, total: w.step.total })
+        : undefined;
+      const line = w.range?.startLine ?? stepLine;
+      if (line === undefined || line < 0 || line >= doc.lineCount) continue;
+      const range =
+        w.range && w.range.endLine >= w.range.startLine
+          ? new vscode.Range(
+              w.range.startLine,
+              w.range.startCharacter,
+              Math.min(w.range.endLine, doc.lineCount - 1),
+              w.range.endCharacter || doc.lineAt(line).range.end.character,
+            )
+          : doc.lineAt(line).range;
+      const d = new vscode.Diagnostic(
+        range,
+        `BuildKit: ${w.message}${w.detail.length ? ` ${w.detail.join(' ')}` : ''}`,
+        vscode.DiagnosticSeverity.Warning,
+      );
+      d.source = 'Dockside build';
+      d.code = w.url ? { value: 'BUILDKIT', target: vscode.Uri.parse(w.url) } : 'BUILDKIT';
+      found.push(d);
+    }
+    diagnostics.set(doc.uri, found);
+  };
+
   ctx.subscriptions.push(
-    vscode.commands.registerCommand('dockside.buildImage', (arg?: vscode.Uri) =>
-      build(arg).catch((err) => vscode.window.showErrorMessage(`Build: ${(err as Error).message}`)),
+    vscode.commands.registerCommand(
+      'dockside.buildImage',
+      // A build runs the Dockerfile's RUN steps on the engine: refused in a workspace the user has not trusted.
+      guardEngineCommand('dockside.buildImage', (arg?: vscode.Uri) =>
+        build(arg).catch((err) => vscode.window.showErrorMessage(`Build: ${(err as Error).message}`)),
+      ),
     ),
     vscode.languages.registerCodeLensProvider(
       { language: 'dockerfile', scheme: 'file' },
       {
         provideCodeLenses(doc) {
+          if (!vscode.workspace.isTrusted) return [];
           const line = doc
             .getText()
             .split(/\r?\n/)
@@ -269,6 +408,91 @@ export function registerBuild(ctx: Ctx, session: DockerSession): void {
       },
     ),
   );
+}
+
+/**
+ * Where the value of a mounted secret comes from: a file, a variable of VS Code's environment, or nothing when the
+ * mount is not required. The last choice for this Dockerfile comes first. Only the path or the name is kept.
+ */
+async function askSecretSource(
+  mount: SecretMount,
+  last: SecretSource | undefined,
+  folder: string,
+): Promise<SecretSource | undefined> {
+  type Item = vscode.QuickPickItem & { choose: () => Promise<SecretSource | undefined> };
+  const lines = mount.lines.map((l) => l + 1).join(', ');
+  const title = `Build Image: where does the secret "${mount.id}" come from? (line ${lines})`;
+  const items: Item[] = [];
+  if (last && (last.kind !== 'omit' || !mount.required))
+    items.push({ label: `$(history) ${describeSource(last)}`, description: 'as last time', choose: async () => last });
+  items.push({
+    label: '$(file) From a file…',
+    description: 'read when the step runs',
+    choose: async () => {
+      const picked = await vscode.window.showOpenDialog({
+        title: `The file that holds the secret "${mount.id}"`,
+        openLabel: 'Use as Secret',
+        canSelectFiles: true,
+        canSelectFolders: false,
+        canSelectMany: false,
+        defaultUri: vscode.Uri.file(last?.kind === 'file' ? last.path : folder),
+      });
+      return picked?.[0] ? { kind: 'file', path: picked[0].fsPath } : undefined;
+    },
+  });
+  items.push({
+    label: "$(symbol-variable) From an environment variable of VS Code's process…",
+    choose: async () => {
+      const name = await vscode.window.showInputBox({
+        title: `The variable that holds the secret "${mount.id}"`,
+        prompt:
+          'A variable VS Code was started with; its value is read when the step runs and is never shown or stored.',
+        value: last?.kind === 'env' ? last.name : mount.id.toUpperCase().replace(/[^A-Z0-9_]/g, '_'),
+        validateInput: (v) =>
+          !/^[A-Za-z_][A-Za-z0-9_]*$/.test(v.trim())
+            ? 'A variable name: letters, digits and _.'
+            : process.env[v.trim()] === undefined
+              ? `VS Code's process has no variable ${v.trim()}.`
+              : undefined,
+      });
+      return name ? { kind: 'env', name: name.trim() } : undefined;
+    },
+  });
+  if (!mount.required)
+    items.push({
+      label: '$(circle-slash) Leave it out',
+      description: 'the mount is not required: the step runs without it',
+      choose: async () => ({ kind: 'omit' }),
+    });
+  const pick = await vscode.window.showQuickPick(items, {
+    title,
+    placeHolder: 'It reaches the build step only: not the image, the log or the settings.',
+    ignoreFocusOut: true,
+  });
+  return pick?.choose();
+}
+
+/**
+ * The connected engine for a build. A build started from the first Dockerfile a learner opens often comes before
+ * the Docker side has finished connecting; it waits for that (a few seconds at most) instead of failing.
+ */
+async function untilConnected(session: DockerSession): Promise<boolean> {
+  if (session.model()?.state.status === 'connecting') {
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: 'Connecting to Docker…' },
+      () =>
+        new Promise<void>((resolve) => {
+          const timer = setTimeout(done, 10000);
+          const listener = session.onDidChange(() => session.model()?.state.status !== 'connecting' && done());
+          function done() {
+            clearTimeout(timer);
+            listener.dispose();
+            resolve();
+          }
+        }),
+    );
+  }
+  return !!session.connected('build');
 }
 
 async function pickDockerfile(found: vscode.Uri[]): Promise<vscode.Uri | undefined> {
