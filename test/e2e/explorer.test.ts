@@ -10,6 +10,7 @@ import {
   ensureTestImage,
   killLeftovers,
   requireEngine,
+  secondEngineArgs,
   startPrivateDaemon,
   stopPrivateDaemon,
   TEST_IMAGE,
@@ -61,7 +62,7 @@ describe('The Docker explorer in a real VS Code, on a real engine of its own (tc
     dir = fs.mkdtempSync('/tmp/dockside-e2e-engine-');
     sitePort = await freePort();
     const host = `tcp://127.0.0.1:${await freePort()}`;
-    daemon = await startPrivateDaemon(host, dir, ['--bridge=none', '--iptables=false']);
+    daemon = await startPrivateDaemon(host, dir, secondEngineArgs(dir));
     engine = { host, docker: new Docker(toDockerodeOptions(parseEngineAddress(host))) };
     await ensureTestImage(engine.docker);
     for (const service of ['web', 'db']) {
@@ -365,7 +366,7 @@ describe('The Docker explorer in a real VS Code, on a real engine of its own (tc
       daemon!.exitCode !== null || daemon!.signalCode !== null ? resolve() : daemon!.once('exit', () => resolve()),
     );
     await killLeftovers(dir);
-    daemon = await startPrivateDaemon(engine.host, dir, ['--bridge=none', '--iptables=false']);
+    daemon = await startPrivateDaemon(engine.host, dir, secondEngineArgs(dir));
     // Containers stopped with the engine; the project and its rows come back from a fresh snapshot.
     await row(page, 'Containers', project).waitFor({ timeout: 15000 });
     await welcome.waitFor({ state: 'detached', timeout: 5000 });

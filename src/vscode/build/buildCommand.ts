@@ -378,6 +378,7 @@ export function registerBuild(ctx: Ctx, session: DockerSession): void {
     diagnostics.set(doc.uri, found);
   };
 
+  const lensesChanged = new vscode.EventEmitter<void>();
   ctx.subscriptions.push(
     vscode.commands.registerCommand(
       'dockside.buildImage',
@@ -386,9 +387,13 @@ export function registerBuild(ctx: Ctx, session: DockerSession): void {
         build(arg).catch((err) => vscode.window.showErrorMessage(`Build: ${(err as Error).message}`)),
       ),
     ),
+    lensesChanged,
+    // The lens is hidden until the workspace is trusted; it appears as soon as it is.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => lensesChanged.fire()),
     vscode.languages.registerCodeLensProvider(
       { language: 'dockerfile', scheme: 'file' },
       {
+        onDidChangeCodeLenses: lensesChanged.event,
         provideCodeLenses(doc) {
           if (!vscode.workspace.isTrusted) return [];
           const line = doc
