@@ -51,3 +51,46 @@ export const DOTENV_SHAPES: Record<string, (n: number) => string> = {
   comments: (n) => '# c\n'.repeat(n),
   'a key that never ends': (n) => 'A'.repeat(n * 20),
 };
+
+const svc = (i: number) => `  s${i}:\n    image: nginx:1.27\n`;
+export const COMPOSE_SHAPES: Record<string, (n: number) => string> = {
+  services: (n) => 'services:\n' + Array.from({ length: n }, (_, i) => svc(i)).join(''),
+  'ports of one service': (n) =>
+    'services:\n  web:\n    image: nginx:1.27\n    ports:\n' +
+    Array.from({ length: n }, (_, i) => `      - "${1000 + i}:80"\n`).join(''),
+  'one host port, many services': (n) =>
+    'services:\n' + Array.from({ length: n }, (_, i) => `${svc(i)}    ports: ["80:80"]\n`).join(''),
+  'overlapping port ranges': (n) =>
+    'services:\n' + Array.from({ length: n }, (_, i) => `${svc(i)}    ports: ["1-10000:1-10000"]\n`).join(''),
+  'depends_on chain': (n) =>
+    'services:\n' + Array.from({ length: n }, (_, i) => `${svc(i)}    depends_on: [s${i + 1}]\n`).join('') + svc(n),
+  'depends_on cycle': (n) =>
+    'services:\n' + Array.from({ length: n }, (_, i) => `${svc(i)}    depends_on: [s${(i + 1) % n}]\n`).join(''),
+  'environment entries': (n) =>
+    'services:\n  web:\n    image: nginx:1.27\n    environment:\n' +
+    Array.from({ length: n }, (_, i) => `      K${i}: v\n`).join(''),
+  'secrets in environment': (n) =>
+    'services:\n  web:\n    image: nginx:1.27\n    environment:\n' +
+    Array.from({ length: n }, (_, i) => `      TOKEN_${i}: plain\n`).join(''),
+  networks: (n) =>
+    'services:\n  web:\n    image: nginx:1.27\n    networks:\n' +
+    Array.from({ length: n }, (_, i) => `      - n${i}\n`).join('') +
+    'networks:\n' +
+    Array.from({ length: n }, (_, i) => `  n${i}:\n`).join(''),
+  'undeclared volumes': (n) =>
+    'services:\n  web:\n    image: nginx:1.27\n    volumes:\n' +
+    Array.from({ length: n }, (_, i) => `      - v${i}:/d${i}\n`).join(''),
+  'variables in one value': (n) =>
+    'services:\n  web:\n    image: nginx:1.27\n    command: "' + '${A} '.repeat(n) + '"\n',
+  'nested defaults': (n) =>
+    'services:\n  web:\n    image: nginx:1.27\n    command: "' + '${A:-'.repeat(n) + 'x' + '}'.repeat(n) + '"\n',
+  'anchors and aliases': (n) =>
+    'x-base: &base\n  image: nginx:1.27\nservices:\n' +
+    Array.from({ length: n }, (_, i) => `  s${i}:\n    <<: *base\n`).join(''),
+  'long string': (n) => 'services:\n  web:\n    image: nginx:1.27\n    command: "' + 'x'.repeat(n * 20) + '"\n',
+  'flow mappings': (n) =>
+    'services: {' + Array.from({ length: n }, (_, i) => `s${i}: {image: "nginx:1.27"}`).join(', ') + '}\n',
+  comments: (n) => 'services:\n  web:\n    image: nginx:1.27\n' + '# c\n'.repeat(n),
+  'unknown keys': (n) =>
+    'services:\n  web:\n    image: nginx:1.27\n' + Array.from({ length: n }, (_, i) => `    k${i}: 1\n`).join(''),
+};

@@ -3,7 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DockerfileService } from '../../src/language/dockerfile/dockerfileService';
 import { escapeMarkdown } from '../../src/language/markdown';
+import { ComposeService } from '../../src/language/compose/composeService';
 import { DIFFERENTIAL_CASES } from '../fixtures/dockerfileDifferential';
+import { COMPOSE_CASES, COMPOSE_DISAGREEMENTS } from '../fixtures/composeDifferential';
 
 /**
  * Names that are members of Object.prototype, each beside an ordinary name of the same length and shape. A user's
@@ -105,5 +107,88 @@ describe('prototype names as identifiers (constructor, __proto__, toString, hasO
       );
       assert.ok(!found.some((d) => d.code === 'DSX999'), proto);
     }
+  });
+
+  it('give compose files the same findings as ordinary names: services, networks, volumes, secrets, keys, labels', () => {
+    const failures: string[] = [];
+    const service = new ComposeService();
+    let version = 0;
+    const verdict = (text: string, name: string, ordinary: string) => {
+      const doc = { uri: 'c', version: ++version, text };
+      const found = service.diagnose(doc);
+      const out = found.map(
+        (d) => `${d.code} ${d.range.start.line}:${d.range.start.character}-${d.range.end.character}`,
+      );
+      for (const d of found) out.push(...service.quickFixes(doc, d).map((f) => f.title));
+      text.split('\n').forEach((l, line) => {
+        for (let at = l.indexOf(name); at >= 0; at = l.indexOf(name, at + 1)) {
+          out.push(service.hover(doc, { line, character: at + 1 })?.markdown ?? '');
+          out.push(...service.completions(doc, { line, character: at + 1 }).map((c) => c.label));
+        }
+      });
+      out.push(JSON.stringify(service.outline(doc)));
+      return out.map((x) => x.split(escapeMarkdown(name)).join(escapeMarkdown(ordinary)).split(name).join(ordinary));
+    };
+    // The names a user picks: every key that is not a Compose keyword, found by the indentation of its line.
+    const KEYWORDS = new Set([
+      'services',
+      'networks',
+      'volumes',
+      'secrets',
+      'configs',
+      'image',
+      'build',
+      'ports',
+      'environment',
+      'depends_on',
+      'labels',
+      'command',
+      'driver',
+      'external',
+      'file',
+      'context',
+      'dockerfile',
+      'restart',
+      'healthcheck',
+      'deploy',
+      'extends',
+      'service',
+      'name',
+      'version',
+      'x-base',
+      'condition',
+      'target',
+      'published',
+      'test',
+      'interval',
+      'replicas',
+      'container_name',
+      'links',
+      'env_file',
+      'entrypoint',
+      'profiles',
+      'working_dir',
+      'user',
+      'include',
+      'path',
+    ]);
+    const identifiers = (text: string) =>
+      [...new Set([...text.matchAll(/^\s*([A-Za-z][\w.-]*):/gm)].map((m) => m[1]!))]
+        .filter((n) => !KEYWORDS.has(n) && n.length > 2)
+        .slice(0, 6);
+    let compared = 0;
+    for (const c of [...COMPOSE_CASES, ...COMPOSE_DISAGREEMENTS]) {
+      for (const id of identifiers(c.text)) {
+        for (const [proto, ordinary] of PAIRS) {
+          const a = verdict(renamed(c.text, id, proto), proto, ordinary);
+          const b = verdict(renamed(c.text, id, ordinary), ordinary, ordinary);
+          compared++;
+          if (a.join('\n') !== b.join('\n'))
+            failures.push(`${c.name}: ${id} → ${proto}\n  got      ${a.join(' | ')}\n  ordinary ${b.join(' | ')}`);
+        }
+      }
+    }
+    assert.ok(compared > 200, `enough renamings were compared (${compared})`);
+    assert.deepEqual(failures.slice(0, 5), []);
   });
 });

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkSync } from 'recheck';
 import * as ts from 'typescript';
+import { ADDED_PATTERNS } from '../../src/language/compose/composeSchema';
 
 const SRC = path.resolve(__dirname, '..', '..', 'src');
 
@@ -68,6 +69,33 @@ describe('regular expressions in src/ run in linear time (ReDoS guard)', functio
 
   it('finds the expressions to check', () => {
     assert.ok(found.length > 100, `collected ${found.length}`);
+  });
+
+  it("checks the compose schema's patterns too (ajv runs them on every value of a compose file)", () => {
+    const schema = JSON.parse(
+      fs.readFileSync(
+        path.resolve(__dirname, '..', '..', 'node_modules', 'dclint', 'schemas', 'compose.schema.json'),
+        'utf8',
+      ),
+    ) as unknown;
+    const patterns = new Set<string>(ADDED_PATTERNS);
+    const walk = (node: unknown): void => {
+      if (!node || typeof node !== 'object') return;
+      const n = node as Record<string, unknown>;
+      if (typeof n.pattern === 'string') patterns.add(n.pattern);
+      if (n.patternProperties && typeof n.patternProperties === 'object')
+        for (const key of Object.keys(n.patternProperties)) patterns.add(key);
+      for (const v of Object.values(n)) walk(v);
+    };
+    walk(schema);
+    assert.ok(patterns.size > 5, `collected ${patterns.size}`);
+    const bad: string[] = [];
+    for (const p of patterns) {
+      // ajv compiles patterns with the u flag.
+      const result = checkSync(p, 'u', { timeout: 5000 });
+      if (result.status !== 'safe' && !ALLOWED[`/${p}/u`]) bad.push(`/${p}/u: ${result.status}`);
+    }
+    assert.deepEqual(bad, []);
   });
 
   it('has no expression that backtracks super-linearly, unless listed with a reason', () => {

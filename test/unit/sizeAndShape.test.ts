@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import { parseDotEnv } from '../../src/language/compose/dotEnv';
 import { DockerfileService, MAX_DOCKERFILE_CHARS } from '../../src/language/dockerfile/dockerfileService';
 import { growthRatio } from '../support/growth';
-import { DOCKERFILE_SHAPES, DOTENV_SHAPES } from '../support/shapes';
+import { COMPOSE_SHAPES, DOCKERFILE_SHAPES, DOTENV_SHAPES } from '../support/shapes';
+import { ComposeService, MAX_COMPOSE_CHARS } from '../../src/language/compose/composeService';
 
 /**
  * Every input, however large or strangely shaped, costs bounded work: a result, or one clear warning. Each shape
@@ -49,6 +50,38 @@ describe('size and shape: every input costs bounded work (sample; npm run bench 
         assert.deepEqual(
           found.map((d) => d.code),
           ['DS035'],
+        );
+      }
+    });
+  });
+
+  describe('compose files', () => {
+    for (const [name, make] of Object.entries(COMPOSE_SHAPES)) {
+      it(`${name}: work and output grow with the input, no faster`, () => {
+        let version = 0;
+        const ratio = growthRatio(
+          (n) => {
+            const text = `${make(n)}# ${++version}\n`;
+            const found = new ComposeService().diagnose({ uri: 'c', version, text });
+            assert.ok(found.length <= 3 * n + 10, `${found.length} findings for ${n} repetitions`);
+          },
+          SMALL / 4,
+          FACTOR,
+          3,
+          5,
+        );
+        assert.ok(ratio < LIMIT, `${FACTOR}x the input took ${ratio.toFixed(1)}x the time`);
+      });
+    }
+
+    it('a file over the size limit, or nested past the depth limit, gets one warning', () => {
+      const deep = 'a:\n' + Array.from({ length: 10_000 }, (_, i) => `${'  '.repeat(i + 1)}b${i}:\n`).join('');
+      const flowDeep = 'a: ' + '['.repeat(10_000) + ']'.repeat(10_000) + '\n';
+      for (const text of ['services:\n' + '#'.repeat(MAX_COMPOSE_CHARS + 1) + '\n', deep, flowDeep]) {
+        const found = new ComposeService().diagnose({ uri: 'big', version: 1, text });
+        assert.deepEqual(
+          found.map((d) => d.code),
+          ['CS025'],
         );
       }
     });

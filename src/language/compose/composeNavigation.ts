@@ -190,7 +190,7 @@ export function composeCompletions(
   text: string,
   pos: Position,
   /** The file's parsed root, asked for only where declared names are offered. */
-  root: () => unknown = () => parseDocument(text).contents,
+  root: () => unknown = () => parseDocument(text, { uniqueKeys: false }).contents,
 ): ComposeCompletion[] {
   const declaredIn = () => declaredNames(root());
   const lines = text.split(/\r?\n/);

@@ -89,6 +89,44 @@ export function schemaValues(path: string[]): string[] {
 }
 
 /**
+ * ajv checks `uniqueItems` by comparing every pair of items with a deep equality, unless all items must be of one
+ * simple type: a service with 8,000 ports took seconds. The schema's `uniqueItems` becomes this keyword, which
+ * compares a canonical text of each item in a set (linear), with the same verdict.
+ */
+const UNIQUE = 'uniqueItemsLinear';
+
+function linearUniqueItems(node: unknown): void {
+  if (!node || typeof node !== 'object') return;
+  const n = node as Record<string, unknown>;
+  if (n.uniqueItems === true) {
+    delete n.uniqueItems;
+    n[UNIQUE] = true;
+  }
+  for (const v of Object.values(n)) linearUniqueItems(v);
+}
+
+/** JSON with object keys sorted, so that two deep-equal values give the same text. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object')
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(value) ?? 'undefined';
+}
+
+function allDifferent(items: unknown[]): boolean {
+  const seen = new Set<string>();
+  for (const item of items) {
+    const key = canonical(item);
+    if (seen.has(key)) return false;
+    seen.add(key);
+  }
+  return true;
+}
+
+/**
  * Compiled once, on first use (compiling takes tens of milliseconds). ajv and the schema are required here, not
  * imported at the top, so that loading Dockside (and every Dockerfile feature) does not pay for them.
  */
@@ -99,7 +137,15 @@ function compiled(): ValidateFunction {
     const { $schema: _drop, ...schema } = structuredClone(schemaJson());
     tightenStrings(schema, '');
     oneOfByType(schema, schema);
-    validator = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schema);
+    linearUniqueItems(schema);
+    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+    ajv.addKeyword({
+      keyword: UNIQUE,
+      type: 'array',
+      schemaType: 'boolean',
+      validate: (on: boolean, data: unknown[]) => !on || allDifferent(data),
+    });
+    validator = ajv.compile(schema);
   }
   return validator;
 }
@@ -111,7 +157,9 @@ function compiled(): ValidateFunction {
  */
 const BOOLEAN_STRING = '\\$|^(true|false|True|False|TRUE|FALSE|yes|no|y|n|on|off)$';
 const INTEGER_STRING = '\\$|^\\s*[-+]?\\d+\\s*$';
-const NUMBER_STRING = '\\$|^\\s*[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?\\s*$';
+// `\d+(\.\d*)?`, not `\d+\.?\d*`: the two `\d` runs of the latter could split a long number every way, which took
+// seconds on `cpus: "111…1x"`.
+const NUMBER_STRING = '\\$|^\\s*[-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?\\s*$';
 const INTEGER_KEYS = new Set([
   'replicas',
   'scale',
@@ -127,6 +175,9 @@ const PATTERN_WORDS: Record<string, string> = {
   [INTEGER_STRING]: 'a whole number',
   [NUMBER_STRING]: 'a number',
 };
+
+/** The patterns Dockside adds to the schema (for the ReDoS guard, which checks them with the schema's own). */
+export const ADDED_PATTERNS = [BOOLEAN_STRING, INTEGER_STRING, NUMBER_STRING];
 
 function tightenStrings(node: unknown, key: string): void {
   if (!node || typeof node !== 'object') return;
@@ -262,6 +313,7 @@ function describe(error: ErrorObject): SchemaProblem | undefined {
           `${(error.params as { limit: number }).limit}.`,
       };
     case 'uniqueItems':
+    case UNIQUE:
       return { path, onKey: false, message: `${where} lists the same item twice.` };
     default:
       return undefined;
@@ -277,9 +329,7 @@ export function schemaProblems(data: unknown): SchemaProblem[] {
   if (validate(data)) return [];
   const byPlace = new Map<string, SchemaProblem>();
   const rank = (keyword: string) =>
-    ['additionalProperties', 'enum', 'required', 'type', 'pattern', 'minimum', 'maximum', 'uniqueItems'].indexOf(
-      keyword,
-    );
+    ['additionalProperties', 'enum', 'required', 'type', 'pattern', 'minimum', 'maximum', UNIQUE].indexOf(keyword);
   const errors = [...(validate.errors ?? [])].sort((a, b) => rank(a.keyword) - rank(b.keyword));
   for (const e of errors) {
     const problem = describe(e);

@@ -12,5 +12,5 @@ export interface EditorParse {
 
 export function parseForEditor(text: string): EditorParse {
   const lines = new LineCounter();
-  return { doc: parseDocument(text, { lineCounter: lines }), lines };
+  return { doc: parseDocument(text, { lineCounter: lines, uniqueKeys: false }), lines };
 }

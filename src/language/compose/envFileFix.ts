@@ -15,7 +15,7 @@ import { dirOf, pair, str } from './yamlNodes';
  */
 export function moveSecretsToEnvFile(text: string, service: string, file: ComposeFile): QuickFix | undefined {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
   const serviceNode = pair(pair(doc.contents, 'services')?.value, service)?.value;
   if (!isMap(serviceNode)) return undefined;
   const secrets = plainTextSecrets(serviceNode);

@@ -20,72 +20,87 @@ export interface InterpolationError {
   message: string;
 }
 
-const NAME_START = /[A-Za-z_]/;
-const NAME_CHAR = /[A-Za-z0-9_]/;
-const BRACED = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([\s\S]*))?$/;
+const isNameStart = (c: string | undefined) =>
+  c !== undefined && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c === '_');
+const isNameChar = (c: string | undefined) => isNameStart(c) || (c !== undefined && c >= '0' && c <= '9');
 
-/** Every reference in `value` (nested defaults included) and the first syntax error, if any. Linear in the length. */
+/**
+ * The `}` that closes each `${`, found in one pass with a stack (a `}` closes the innermost open `${`). Searching
+ * for each one's brace separately, and scanning each default again, cost the square of the nesting depth.
+ */
+function matchBraces(value: string): Map<number, number> {
+  const close = new Map<number, number>();
+  const open: number[] = [];
+  for (let i = 0; i < value.length; i++) {
+    if (value[i] === '$' && value[i + 1] === '{') {
+      open.push(i);
+      i++;
+    } else if (value[i] === '}' && open.length) close.set(open.pop()!, i);
+  }
+  return close;
+}
+
+/**
+ * Every reference in `value` (nested defaults included) and the first syntax error, if any. One pass, with an
+ * explicit stack for nested defaults (no recursion: 10,000 nested defaults must not overflow the call stack).
+ */
 export function scanInterpolation(value: string): { refs: VariableRef[]; error?: InterpolationError } {
   const refs: VariableRef[] = [];
-  const scan = (from: number, to: number): InterpolationError | undefined => {
-    for (let i = from; i < to; i++) {
+  if (!value.includes('$')) return { refs };
+  const close = matchBraces(value);
+  const excerpt = (from: number, to: number) => clip(value.slice(from, Math.min(to, from + 41)));
+  // Ranges still to scan; a nested default is scanned before the rest of the range that holds it.
+  const ranges: { from: number; to: number }[] = [{ from: 0, to: value.length }];
+  while (ranges.length) {
+    const range = ranges.pop()!;
+    for (let i = range.from; i < range.to; i++) {
       if (value[i] !== '$') continue;
       const next = value[i + 1];
       if (next === '$') {
         i++;
         continue;
       }
-      if (next !== undefined && NAME_START.test(next)) {
+      if (isNameStart(next)) {
         let j = i + 2;
-        while (j < to && NAME_CHAR.test(value[j])) j++;
+        while (j < range.to && isNameChar(value[j])) j++;
         refs.push({ name: value.slice(i + 1, j), start: i, length: j - i });
         i = j - 1;
         continue;
       }
       if (next !== '{') continue;
-      // Find the matching brace, counting nested "${".
-      let depth = 1;
-      let j = i + 2;
-      for (; j < to && depth > 0; j++) {
-        if (value[j] === '$' && value[j + 1] === '{') {
-          depth++;
-          j++;
-        } else if (value[j] === '}') depth--;
+      const end = close.get(i);
+      if (end === undefined || end >= range.to) {
+        const message = `"${excerpt(i, range.to)}" opens "\${" but never closes it with "}"`;
+        return { refs, error: { start: i, length: range.to - i, message } };
       }
-      if (depth > 0)
-        return {
-          start: i,
-          length: to - i,
-          message: `"${clip(value.slice(i, to))}" opens "\${" but never closes it with "}"`,
-        };
-      const inner = value.slice(i + 2, j - 1);
-      const m = BRACED.exec(inner);
-      if (!m) {
+      // ${NAME}, or ${NAME<op>default} with op one of :- - :? ? :+ +
+      let n = i + 2;
+      while (n < end && isNameChar(value[n])) n++;
+      const name = value.slice(i + 2, n);
+      let op = '';
+      if (n < end) {
+        const two = value.slice(n, n + 2);
+        op = /^:[-?+]$/.test(two) ? two : '-?+'.includes(value[n]!) ? value[n]! : '';
+      }
+      if (name === '' || !isNameStart(name[0]) || (n < end && op === '')) {
         const why =
-          inner === ''
+          end === i + 2
             ? 'names no variable'
-            : !NAME_START.test(inner[0])
+            : !isNameStart(value[i + 2])
               ? 'needs a variable name that starts with a letter or "_"'
               : 'has an operator Compose does not know (use :-, -, :?, ?, :+ or +)';
-        return { start: i, length: j - i, message: `"${clip(value.slice(i, j))}" ${why}` };
+        return { refs, error: { start: i, length: end + 1 - i, message: `"${excerpt(i, end + 1)}" ${why}` } };
       }
-      refs.push({
-        name: m[1],
-        start: i,
-        length: j - i,
-        ...(m[2] ? { modifier: m[2] as VariableRef['modifier'] } : {}),
-      });
-      if (m[3]) {
-        const innerStart = i + 2 + m[1].length + m[2].length;
-        const nested = scan(innerStart, j - 1);
-        if (nested) return nested;
+      refs.push({ name, start: i, length: end + 1 - i, ...(op ? { modifier: op as VariableRef['modifier'] } : {}) });
+      if (op && n + op.length < end) {
+        ranges.push({ from: end + 1, to: range.to });
+        ranges.push({ from: n + op.length, to: end });
+        break;
       }
-      i = j - 1;
+      i = end;
     }
-    return undefined;
-  };
-  const error = scan(0, value.length);
-  return error ? { refs, error } : { refs };
+  }
+  return { refs };
 }
 
 const clip = (s: string): string => (s.length > 40 ? `${s.slice(0, 37)}…` : s);

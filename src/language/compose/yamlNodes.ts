@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 
 /**
  * Helpers for reading compose YAML nodes (with positions) the way Compose reads the values, and for the paths the
@@ -57,27 +57,65 @@ export function pair(map: unknown, key: string, depth = 0): Pair<Node, Node> | u
   }
   if (!merges || depth > 8) return undefined;
   for (const m of merges) {
-    const sources = isSeq(m.value) ? m.value.items : [m.value];
+    // `<<: *base`, `<<: [*a, *b]`, or an alias to a sequence of mappings: the earlier source wins, as in Compose.
+    const value = resolveAlias(m.value);
+    const sources = isSeq(value) ? value.items : [value];
     for (const source of sources) {
-      const target = isAlias(source) && currentDoc ? source.resolve(currentDoc) : source;
-      const found = pair(target, key, depth + 1);
+      const found = pair(resolveAlias(source), key, depth + 1);
       if (found) return found;
     }
   }
   return undefined;
 }
 
+/** Anchors of the document being checked, in document order, by name: built once per document. */
+let anchors: Map<string, Node[]> | undefined;
+
+/**
+ * The node an alias stands for: the last anchor of its name before it. The yaml package's own resolve() walks the
+ * whole document for every alias, so a file of many `<<: *base` services cost the square of its size.
+ */
+function resolveAlias(node: unknown): unknown {
+  if (!isAlias(node) || !currentDoc) return node;
+  if (!anchors) {
+    anchors = new Map();
+    const found = anchors;
+    visit(currentDoc, {
+      Node(_key, n) {
+        if (n.anchor) {
+          const list = found.get(n.anchor);
+          if (list) list.push(n);
+          else found.set(n.anchor, [n]);
+        }
+      },
+    });
+  }
+  const start = node.range?.[0] ?? Infinity;
+  const candidates = anchors.get(node.source) ?? [];
+  let lo = 0;
+  let hi = candidates.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((candidates[mid]!.range?.[0] ?? 0) < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 ? candidates[lo - 1] : undefined;
+}
+
 /** Runs `fn` with `doc` as the document whose aliases merge keys resolve against. */
 export function withDocument<T>(doc: Document, fn: () => T): T {
   const previous = currentDoc;
   const previousIndexes = indexes;
+  const previousAnchors = anchors;
   currentDoc = doc;
   indexes = new WeakMap();
+  anchors = undefined;
   try {
     return fn();
   } finally {
     currentDoc = previous;
     indexes = previousIndexes;
+    anchors = previousAnchors;
   }
 }
 

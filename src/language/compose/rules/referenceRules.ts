@@ -28,6 +28,9 @@ function declareAtTopLevel(text: string, d: DocksideDiagnostic): QuickFix | unde
 }
 
 /** Names a service uses that must be declared elsewhere: networks, volumes, services, secrets, configs. */
+/** How many depends_on cycles are reported: each one is a separate problem, but a file can hold thousands. */
+const MAX_CYCLES = 20;
+
 export const referenceRules: ComposeRule[] = [
   {
     code: 'CS006',
@@ -106,35 +109,58 @@ export const referenceRules: ComposeRule[] = [
         const name = str(p.key);
         if (name) graph.set(name, facts.serviceOf(p.value)?.dependsOn ?? entries(pair(p.value, 'depends_on')?.value));
       }
+      // An explicit stack, not recursion: a chain of 12,000 services (well under the size limit) overflowed the
+      // call stack, and the editor lost every compose diagnostic with it.
       const state = new Map<string, 'visiting' | 'done'>();
       const reported = new Set<string>();
-      // The services being visited, outermost first: a dependency on one of them closes a cycle.
+      const onPath = new Map<string, number>();
       const path: string[] = [];
-      const visit = (name: string): void => {
-        if (state.get(name) === 'done') return;
-        if (state.get(name) === 'visiting') {
-          const cycle = [...path.slice(path.indexOf(name)), name];
-          const key = [...cycle].sort().join();
-          if (reported.has(key)) return;
-          reported.add(key);
-          for (let i = 0; i + 1 < cycle.length; i++) {
-            const edge = graph.get(cycle[i])?.find((d) => d.name === cycle[i + 1]);
-            report({
-              node: edge?.node,
-              message:
-                `depends_on forms a cycle: ${cycle.join(' → ')}. Compose cannot decide what to start first; ` +
-                'remove one of these dependencies.',
-            });
-          }
-          return;
+      let cycles = 0;
+      const reportCycle = (cycle: string[]) => {
+        const key = [...cycle].sort().join();
+        if (reported.has(key) || cycles >= MAX_CYCLES) return;
+        reported.add(key);
+        cycles++;
+        const shown =
+          cycle.length > 12 ? [...cycle.slice(0, 10), `… ${cycle.length - 11} more …`, cycle.at(-1)!] : cycle;
+        for (let i = 0; i + 1 < cycle.length && i < 20; i++) {
+          const edge = graph.get(cycle[i]!)?.find((d) => d.name === cycle[i + 1]);
+          report({
+            node: edge?.node,
+            message:
+              `depends_on forms a cycle: ${shown.join(' → ')}. Compose cannot decide what to start first; ` +
+              'remove one of these dependencies.',
+          });
         }
-        state.set(name, 'visiting');
-        path.push(name);
-        for (const d of graph.get(name) ?? []) if (graph.has(d.name)) visit(d.name);
-        path.pop();
-        state.set(name, 'done');
       };
-      for (const name of graph.keys()) visit(name);
+      for (const root of graph.keys()) {
+        if (state.has(root)) continue;
+        const stack: { name: string; next: number }[] = [{ name: root, next: 0 }];
+        state.set(root, 'visiting');
+        onPath.set(root, path.length);
+        path.push(root);
+        while (stack.length) {
+          const top = stack[stack.length - 1]!;
+          const deps = graph.get(top.name) ?? [];
+          if (top.next >= deps.length) {
+            stack.pop();
+            path.pop();
+            onPath.delete(top.name);
+            state.set(top.name, 'done');
+            continue;
+          }
+          const dep = deps[top.next++]!.name;
+          if (!graph.has(dep) || state.get(dep) === 'done') continue;
+          if (state.get(dep) === 'visiting') {
+            if (cycles < MAX_CYCLES) reportCycle([...path.slice(onPath.get(dep)), dep]);
+            continue;
+          }
+          state.set(dep, 'visiting');
+          onPath.set(dep, path.length);
+          path.push(dep);
+          stack.push({ name: dep, next: 0 });
+        }
+      }
     },
   },
   {
