@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { trimWhere } from '../language/text';
 import * as path from 'node:path';
 import dockerignore from '@balena/dockerignore';
+import { dockerignorePatterns } from './dockerignorePatterns';
 
 /**
  * What `docker build` sends as the build context: every file of the folder except what `.dockerignore` excludes,
@@ -37,10 +38,8 @@ export function readDockerignore(root: string, dockerfile?: string, files: Conte
   for (const file of candidates) {
     const text = files.readText(file);
     if (text === undefined) continue;
-    return text
-      .split(/\r?\n/)
-      .map((l) => l.trim())
-      .filter((l) => l && !l.startsWith('#'));
+    const name = file === candidates[candidates.length - 1] ? '.dockerignore' : `${files.paths.relative(root, file)}`;
+    return dockerignorePatterns(text, name);
   }
   return [];
 }

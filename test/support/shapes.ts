@@ -38,6 +38,16 @@ export const DOCKERFILE_SHAPES: Record<string, (n: number) => string> = {
   pipes: (n) => 'FROM debian:12\nRUN ' + 'curl x | '.repeat(n) + 'sh\n',
   quotes: (n) => 'FROM alpine:3.20\nRUN echo ' + '"a b" \'c d\' '.repeat(n) + '\n',
   'nested $( )': (n) => 'FROM alpine:3.20\nRUN ' + '$('.repeat(n) + 'x' + ')'.repeat(n) + '\n',
+  'nested ( )': (n) => 'FROM alpine:3.20\nRUN ' + '( '.repeat(n) + 'x' + ' )'.repeat(n) + '\n',
+  'nested { }': (n) => 'FROM alpine:3.20\nRUN ' + '{ '.repeat(n) + 'x' + '; }'.repeat(n) + '\n',
+  'nested if': (n) => 'FROM alpine:3.20\nRUN ' + 'if a; then '.repeat(n) + 'apk add x' + '; fi'.repeat(n) + '\n',
+  'nested for': (n) => 'FROM alpine:3.20\nRUN ' + 'for i in a; do '.repeat(n) + 'x' + '; done'.repeat(n) + '\n',
+  'nested quotes and $( )': (n) => 'FROM alpine:3.20\nRUN echo ' + '"$(echo '.repeat(n) + 'x' + ')"'.repeat(n) + '\n',
+  'nested ${ }': (n) => 'FROM alpine:3.20\nRUN echo ' + '${a:-'.repeat(n) + 'x' + '}'.repeat(n) + '\n',
+  'unclosed $( ( {': (n) => 'FROM alpine:3.20\nRUN ' + '$( ( { '.repeat(n) + '\n',
+  'case branches': (n) => 'FROM alpine:3.20\nRUN case x in ' + 'a) apk add y;; '.repeat(n) + 'esac\n',
+  'commands on one line': (n) => 'FROM alpine:3.20\nRUN ' + 'apk add x; '.repeat(n) + 'true\n',
+  'shell here-documents': (n) => 'FROM alpine:3.20\nRUN cat <<A > f\n' + '$(echo x)\n'.repeat(n) + 'A\n',
   'one ENV, many pairs': (n) =>
     'FROM alpine:3.20\nENV ' + Array.from({ length: n }, (_, i) => `K${i}=v`).join(' ') + '\n',
 };
@@ -93,4 +103,13 @@ export const COMPOSE_SHAPES: Record<string, (n: number) => string> = {
   comments: (n) => 'services:\n  web:\n    image: nginx:1.27\n' + '# c\n'.repeat(n),
   'unknown keys': (n) =>
     'services:\n  web:\n    image: nginx:1.27\n' + Array.from({ length: n }, (_, i) => `    k${i}: 1\n`).join(''),
+};
+
+/** .dockerignore texts, and a path deep enough for the matcher to work on. */
+export const DOCKERIGNORE_SHAPES: Record<string, (n: number) => string> = {
+  patterns: (n) => Array.from({ length: n }, (_, i) => `dir${i}/file${i}`).join('\n'),
+  'globs per pattern': (n) => Array.from({ length: n }, (_, i) => `**/d${i}/*.log`).join('\n'),
+  exceptions: (n) => Array.from({ length: n }, (_, i) => (i % 2 ? `!keep${i}` : `drop${i}*`)).join('\n'),
+  'long pattern of stars': (n) => '*a'.repeat(Math.min(n, 2000)) + 'x',
+  'long pattern of ?': (n) => '?'.repeat(Math.min(n, 4000)) + 'x',
 };

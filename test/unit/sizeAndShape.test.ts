@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { parseDotEnv } from '../../src/language/compose/dotEnv';
 import { DockerfileService, MAX_DOCKERFILE_CHARS } from '../../src/language/dockerfile/dockerfileService';
-import { growthRatio } from '../support/growth';
+import { settledGrowthRatio } from '../support/growth';
 import { COMPOSE_SHAPES, DOCKERFILE_SHAPES, DOTENV_SHAPES } from '../support/shapes';
 import { ComposeService, MAX_COMPOSE_CHARS } from '../../src/language/compose/composeService';
 
@@ -24,7 +24,7 @@ describe('size and shape: every input costs bounded work (sample; npm run bench 
       it(`${name}: work and output grow with the input, no faster`, () => {
         let version = 0;
         let findings = 0;
-        const ratio = growthRatio(
+        const ratio = settledGrowthRatio(
           (n) => {
             // A fresh text each time: the parse of an identical text is reused, which would flatter the repeats.
             const text = `${make(n)}# ${version}\n`;
@@ -33,8 +33,7 @@ describe('size and shape: every input costs bounded work (sample; npm run bench 
           },
           SMALL,
           FACTOR,
-          3,
-          5,
+          LIMIT,
         );
         assert.ok(ratio < LIMIT, `${FACTOR}x the input took ${ratio.toFixed(1)}x the time`);
       });
@@ -59,7 +58,7 @@ describe('size and shape: every input costs bounded work (sample; npm run bench 
     for (const [name, make] of Object.entries(COMPOSE_SHAPES)) {
       it(`${name}: work and output grow with the input, no faster`, () => {
         let version = 0;
-        const ratio = growthRatio(
+        const ratio = settledGrowthRatio(
           (n) => {
             const text = `${make(n)}# ${++version}\n`;
             const found = new ComposeService().diagnose({ uri: 'c', version, text });
@@ -67,8 +66,7 @@ describe('size and shape: every input costs bounded work (sample; npm run bench 
           },
           SMALL / 4,
           FACTOR,
-          3,
-          5,
+          LIMIT,
         );
         assert.ok(ratio < LIMIT, `${FACTOR}x the input took ${ratio.toFixed(1)}x the time`);
       });
@@ -90,7 +88,7 @@ describe('size and shape: every input costs bounded work (sample; npm run bench 
   describe('.env files', () => {
     for (const [name, make] of Object.entries(DOTENV_SHAPES)) {
       it(`${name}: read in linear time`, () => {
-        const ratio = growthRatio((n) => parseDotEnv(make(n)), SMALL * 4, FACTOR, 3, 5);
+        const ratio = settledGrowthRatio((n) => parseDotEnv(make(n)), SMALL * 4, FACTOR, LIMIT);
         assert.ok(ratio < LIMIT, `${FACTOR}x the input took ${ratio.toFixed(1)}x the time`);
       });
     }
