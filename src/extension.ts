@@ -4,6 +4,7 @@ import { Ctx } from './ctx';
 import { registerBuild } from './vscode/build/buildCommand';
 import { registerRun } from './vscode/build/runCommand';
 import { registerComposeFeatures } from './vscode/composeFeatures';
+import { registerComposeRun } from './vscode/composeRun';
 import {
   createDockerfileService,
   registerDockerfileDiagnostics,
@@ -11,6 +12,8 @@ import {
 } from './vscode/dockerfileFeatures';
 import { registerExplorer } from './vscode/explorer';
 import { learningCommands } from './vscode/learning';
+import { registerLessonLinks } from './vscode/lessonLinks';
+import { newProjectCommands } from './vscode/newProject';
 import { registerPanels } from './vscode/panels';
 import { registerRegistries } from './vscode/registries';
 import { registerWalkthrough } from './vscode/walkthrough';
@@ -27,18 +30,22 @@ export function activate(context: vscode.ExtensionContext): void {
     registerDockerfileDiagnostics(ctx, dockerfiles);
     registerDockerfileLanguageFeatures(ctx, dockerfiles);
     registerComposeFeatures(ctx);
+    registerLessonLinks(ctx);
     const explorer = registerExplorer(ctx);
     const { session } = explorer;
-    registerBuild(ctx, session);
+    const walkthrough = registerWalkthrough(ctx, session);
     registerCommandTables(
       ctx,
       generalCommands(ctx),
       learningCommands(),
       explorer.commands,
       registerPanels(ctx, session),
+      registerBuild(ctx, session),
       registerRun(ctx, session),
       registerRegistries(ctx, session),
-      registerWalkthrough(ctx, session),
+      walkthrough.commands,
+      registerComposeRun(ctx, explorer, () => walkthrough.mark('composeRunning')),
+      newProjectCommands(ctx),
     );
     ctx.log.info('Dockside activated');
   } catch (err) {

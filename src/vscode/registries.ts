@@ -159,7 +159,7 @@ export function registerRegistries(ctx: Ctx, session: DockerSession): CommandTab
 
   /** Pushes or pulls with progress: layers done of layers seen, bytes of the current layer. */
   const transfer = async (kind: 'push' | 'pull', ref: string, host: string) => {
-    const api = session.connected(kind)?.api;
+    const api = (await session.ready(kind))?.api;
     if (!api) return;
     const creds = await credentials(host);
     await vscode.window.withProgress(

@@ -96,7 +96,8 @@ describe('Language features in a real VS Code (code-server + Chromium)', functio
     this.timeout(60000);
     const { page } = editor!;
     await openFile(page, 'compose.yaml');
-    const text = await hoverText(page, /^"?5050:80"?$/);
+    // Line 25 of examples/compose.yaml: '      - "5050:80"'.
+    const text = await hoverText(page, /^"?5050:80"?$/, 25);
     assert.match(text, /host 5050 → container 80\/tcp/);
     assert.match(text, /localhost:5050/);
   });

@@ -42,8 +42,14 @@ export async function openProblems(page: Page): Promise<Locator> {
   return panel;
 }
 
-/** Moves the mouse over the first editor token with this text and returns the hover's text. */
-export async function hoverText(page: Page, token: string | RegExp): Promise<string> {
+/** Moves the mouse over the first editor token with this text (on `line`, when given) and returns the hover's text. */
+export async function hoverText(page: Page, token: string | RegExp, line?: number): Promise<string> {
+  // Lines below the fold are not rendered at all (CodeLenses and an open panel push them there): go to it first.
+  if (line !== undefined) {
+    await page.keyboard.press('Control+G');
+    await page.locator('.quick-input-widget input').fill(`:${line}`);
+    await page.keyboard.press('Enter');
+  }
   const span = page
     .locator('.monaco-editor .view-line span span', {
       hasText: typeof token === 'string' ? new RegExp(`^${token}$`) : token,

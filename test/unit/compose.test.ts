@@ -162,6 +162,69 @@ describe('compose diagnostics', () => {
     );
   });
 
+  it('CS012 checks a port with variables as Compose interpolates it, and leaves one it cannot know alone', () => {
+    const host = (env: Record<string, string>, dotEnv?: string) => ({
+      path: '/p/compose.yaml',
+      host: {
+        env,
+        exists: () => false,
+        readFile: (p: string) => (p === '/p/.env' ? dotEnv : undefined),
+      },
+    });
+    const text = lines(
+      'services:',
+      '  a:',
+      '    image: nginx:1.27',
+      '    ports:',
+      '      - "127.0.0.1:${PORT:-5050}:80"',
+      '      - "${HOST_PORT}:80"',
+      '      - "${IP:-0.0.0.0}:8080:80"',
+      '      - target: 80',
+      '        published: ${P:-8081}',
+      '      - "${BAD:-99999}:80"',
+    );
+    const codes = (file: ReturnType<typeof host>) =>
+      composeDiagnostics(text, file)
+        .filter((d) => d.code === 'CS012')
+        .map((d) => [d.range.start.line, d.message]);
+    // HOST_PORT is unknown here (the shell running Compose may set it): only the default that is out of range.
+    assert.deepEqual(codes(host({})), [
+      [9, 'Port "${BAD:-99999}:80" (as "99999:80"): host port 99999 is above 65535.'],
+    ]);
+    // Set in the environment, or in .env, the value is what gets checked.
+    assert.deepEqual(codes(host({ HOST_PORT: 'x' }, 'BAD=8090\n')), [
+      [5, 'Port "${HOST_PORT}:80" (as "x:80"): "x" is not a host port.'],
+    ]);
+    assert.deepEqual(codes(host({ BAD: '8090' }, 'HOST_PORT=8085\n')), []);
+    assert.deepEqual(codes(host({}, 'BAD=1\n')), []);
+    // A variable named like an Object.prototype member is no value of the environment.
+    assert.ok(
+      composeDiagnostics(
+        lines('services:', '  a:', '    image: x:1', '    ports: ["${constructor}:80"]'),
+        host({}),
+      ).some((d) => d.code === 'CS022' && d.message.startsWith('"constructor" has no value')),
+    );
+  });
+
+  it('CS014 sees two services on the same default port', () => {
+    const text = lines(
+      'services:',
+      '  a:',
+      '    image: x:1',
+      '    ports: ["${WEB:-8080}:80"]',
+      '  b:',
+      '    image: y:1',
+      '    ports: ["8080:3000"]',
+    );
+    const file = { path: '/p/compose.yaml', host: { env: {}, exists: () => false, readFile: () => undefined } };
+    assert.deepEqual(
+      composeDiagnostics(text, file)
+        .filter((d) => d.code === 'CS014')
+        .map((d) => d.range.start.line),
+      [3, 6],
+    );
+  });
+
   it('CS015 errors when the file or its "services" is not a mapping, and accepts an empty mapping', () => {
     assert.deepEqual(composeDiagnostics(lines('- web', '- db')), [
       {

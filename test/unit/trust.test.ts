@@ -23,6 +23,7 @@ const SAFE: Readonly<Record<string, string>> = {
   'dockside.engine.retry': 'reconnects the read-only explorer, which connects by itself anyway',
   'dockside.walkthrough.newDockerfile': 'writes an example file; runs nothing',
   'dockside.walkthrough.composeExample': 'writes an example file; runs nothing',
+  'dockside.newProject': 'writes template files into the folder, asking before it replaces any; runs nothing',
   'dockside.explainDockerfile': 'reads the Dockerfile text',
   'dockside.convertRunToCompose': 'converts text',
   'dockside.convertComposeToRun': 'converts text',

@@ -13,10 +13,11 @@ import {
 } from 'yaml';
 import type { Range } from '../diagnostic';
 import type { ComposeContext, ComposeHost } from './composeTypes';
-import { parseDotEnv } from './dotEnv';
+import { parseDotEnv, substituteVariables } from './dotEnv';
 import { MAX_ALIAS_COUNT, tooComplex } from './guards';
-import { scanInterpolation, type InterpolationError, type VariableRef } from './interpolation';
+import { needsValue, scanInterpolation, type InterpolationError, type VariableRef } from './interpolation';
 import { parsePortSpec, type PortMapping } from './ports';
+import { own } from '../own';
 import { declared, dirOf, entries, joinPath, pair, str } from './yamlNodes';
 
 /** Names declared under the top-level sections that services refer into. */
@@ -55,6 +56,8 @@ export class ServiceFacts {
     readonly name: string,
     readonly key: Node,
     readonly node: YAMLMap,
+    /** The value Compose would substitute for a variable (environment, then `.env`), when the file's place is known. */
+    private readonly lookup: (name: string) => string | undefined = () => undefined,
   ) {}
 
   /** The pair of one of its settings, merge keys followed. */
@@ -68,33 +71,64 @@ export class ServiceFacts {
   }
 
   get ports(): ServicePort[] {
-    return (this.portList ??= readPorts(this.get('ports')?.value));
+    return (this.portList ??= readPorts(this.get('ports')?.value, this.lookup));
   }
 }
 
-function readPorts(list: unknown): ServicePort[] {
+/**
+ * A value as Compose would interpolate it, or undefined when that depends on a variable with no value here and no
+ * default (the shell that runs Compose may set it, so nothing can be said about the result).
+ */
+export function interpolatedValue(value: string, lookup: (name: string) => string | undefined): string | undefined {
+  if (!value.includes('$')) return value;
+  const { refs, error } = scanInterpolation(value);
+  if (error) return undefined;
+  for (const ref of refs) if (needsValue(ref) && lookup(ref.name) === undefined) return undefined;
+  return substituteVariables(value, lookup);
+}
+
+function readPorts(list: unknown, lookup: (name: string) => string | undefined): ServicePort[] {
   const out: ServicePort[] = [];
   if (!isSeq(list)) return out;
   for (const item of list.items) {
     if (isScalar(item)) {
       const spec = typeof item.value === 'number' ? String(item.value) : str(item);
       if (spec === undefined) continue;
-      const parsed = parsePortSpec(spec);
+      const value = interpolatedValue(spec, lookup);
+      // A port that depends on a variable set only where Compose runs cannot be checked here.
+      if (value === undefined) {
+        out.push({ node: item, spec });
+        continue;
+      }
+      const parsed = parsePortSpec(value);
+      const shown = value === spec ? `"${spec}"` : `"${spec}" (as "${value}")`;
       out.push(
         parsed.ok
           ? { node: item, spec, mapping: parsed.mapping }
-          : { node: item, spec, problem: `Port "${spec}": ${parsed.error}.` },
+          : { node: item, spec, problem: `Port ${shown}: ${parsed.error}.` },
       );
     } else if (isMap(item)) {
-      const target = str(pair(item, 'target')?.value);
-      const published = str(pair(item, 'published')?.value);
-      const hostIp = str(pair(item, 'host_ip')?.value);
-      const protocol = str(pair(item, 'protocol')?.value) ?? 'tcp';
+      const field = (name: string) => {
+        const raw = str(pair(item, name)?.value);
+        return raw === undefined ? { raw } : { raw, value: interpolatedValue(raw, lookup) };
+      };
+      const target = field('target');
+      const published = field('published');
+      const hostIp = field('host_ip');
+      const protocol = field('protocol');
+      if (!target.raw) {
+        out.push({ node: item, problem: 'A long-form port needs "target", the container port.' });
+        continue;
+      }
+      const unknown = [target, published, hostIp, protocol].some((f) => f.raw !== undefined && f.value === undefined);
+      if (unknown) {
+        out.push({ node: item });
+        continue;
+      }
       const parsed = parsePortSpec(
-        `${hostIp ? `${hostIp}:` : ''}${published ? `${published}:` : ''}${target ?? ''}/${protocol}`,
+        `${hostIp.value ? `${hostIp.value}:` : ''}${published.value ? `${published.value}:` : ''}${target.value}/${protocol.value ?? 'tcp'}`,
       );
-      if (!target) out.push({ node: item, problem: 'A long-form port needs "target", the container port.' });
-      else if (!parsed.ok) out.push({ node: item, problem: `Port: ${parsed.error}.` });
+      if (!parsed.ok) out.push({ node: item, problem: `Port: ${parsed.error}.` });
       else out.push({ node: item, mapping: parsed.mapping });
     }
   }
@@ -128,11 +162,14 @@ export class ComposeFacts {
     this.scanned = interpolated;
     this.context = file ? contextFor(file.path, file.host) : undefined;
     this.servicesNode = pair(root, 'services')?.value;
+    const context = this.context;
+    // Compose takes a variable from the environment first, then from the project's .env.
+    const lookup = (name: string) => (context ? (own(context.host.env, name) ?? context.dotEnv.get(name)) : undefined);
     if (isMap(this.servicesNode))
       for (const p of this.servicesNode.items) {
         const name = str(p.key);
         if (!name || !isMap(p.value)) continue;
-        const service = new ServiceFacts(name, p.key as Node, p.value);
+        const service = new ServiceFacts(name, p.key as Node, p.value, lookup);
         this.services.push(service);
         this.byNode.set(p.value, service);
       }

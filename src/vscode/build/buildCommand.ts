@@ -30,7 +30,7 @@ import { throttle } from '../../docker/throttle';
 import { DOCKERFILE_LABEL, dockerfileLabelValue } from '../../docker/dockerfileLabel';
 import { formatBytes } from '../../docker/present';
 import type { DockerSession } from '../explorer/dockerSession';
-import { guardEngineCommand } from '../trust';
+import type { CommandTable } from '../../commands';
 
 /** What Build Image remembers per Dockerfile: never a secret's value, only where it comes from. */
 interface BuildAnswers {
@@ -48,7 +48,7 @@ const BUILTIN_FRONTEND = 'Build Once with the Built-in Frontend';
  * sending it, builds with BuildKit (or the classic builder, see runBuild.ts), follows the steps in a cancellable
  * notification and an output channel, and puts a failing step's error (and BuildKit's warnings) on their lines.
  */
-export function registerBuild(ctx: Ctx, session: DockerSession): void {
+export function registerBuild(ctx: Ctx, session: DockerSession): CommandTable {
   const output = vscode.window.createOutputChannel('Dockside Build');
   const diagnostics = vscode.languages.createDiagnosticCollection('dockside-build');
   ctx.subscriptions.push(output, diagnostics);
@@ -122,7 +122,7 @@ export function registerBuild(ctx: Ctx, session: DockerSession): void {
               .findFiles('**/{Dockerfile,*.Dockerfile,Dockerfile.*}', '**/node_modules/**', 20)
               .then((found) => pickDockerfile(found));
     if (!uri) return;
-    if (!(await untilConnected(session))) return;
+    if (!(await session.ready('build'))) return;
     const doc = await vscode.workspace.openTextDocument(uri);
     if (doc.isDirty) await doc.save();
     const answers = await ask(uri, doc.getText());
@@ -380,13 +380,6 @@ export function registerBuild(ctx: Ctx, session: DockerSession): void {
 
   const lensesChanged = new vscode.EventEmitter<void>();
   ctx.subscriptions.push(
-    vscode.commands.registerCommand(
-      'dockside.buildImage',
-      // A build runs the Dockerfile's RUN steps on the engine: refused in a workspace the user has not trusted.
-      guardEngineCommand('dockside.buildImage', (arg?: vscode.Uri) =>
-        build(arg).catch((err) => vscode.window.showErrorMessage(`Build: ${(err as Error).message}`)),
-      ),
-    ),
     lensesChanged,
     // The lens is hidden until the workspace is trusted; it appears as soon as it is.
     vscode.workspace.onDidGrantWorkspaceTrust(() => lensesChanged.fire()),
@@ -413,6 +406,13 @@ export function registerBuild(ctx: Ctx, session: DockerSession): void {
       },
     ),
   );
+  // A build runs the Dockerfile's RUN steps on the engine: ENGINE_COMMANDS refuses it in an untrusted workspace.
+  return {
+    'dockside.buildImage': (arg?: vscode.Uri) =>
+      build(arg).catch((err: unknown) => {
+        throw new Error(`Build: ${err instanceof Error ? err.message : String(err)}`);
+      }),
+  };
 }
 
 /**
@@ -475,29 +475,6 @@ async function askSecretSource(
     ignoreFocusOut: true,
   });
   return pick?.choose();
-}
-
-/**
- * The connected engine for a build. A build started from the first Dockerfile a learner opens often comes before
- * the Docker side has finished connecting; it waits for that (a few seconds at most) instead of failing.
- */
-async function untilConnected(session: DockerSession): Promise<boolean> {
-  if (session.model()?.state.status === 'connecting') {
-    await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: 'Connecting to Docker…' },
-      () =>
-        new Promise<void>((resolve) => {
-          const timer = setTimeout(done, 10000);
-          const listener = session.onDidChange(() => session.model()?.state.status !== 'connecting' && done());
-          function done() {
-            clearTimeout(timer);
-            listener.dispose();
-            resolve();
-          }
-        }),
-    );
-  }
-  return !!session.connected('build');
 }
 
 async function pickDockerfile(found: vscode.Uri[]): Promise<vscode.Uri | undefined> {

@@ -35,7 +35,7 @@ const list = (text: string | undefined) =>
  */
 export function registerRun(ctx: Ctx, session: DockerSession): CommandTable {
   const run = async (arg?: DockerNode | string) => {
-    const docker = session.connected('run');
+    const docker = await session.ready('run');
     if (!docker) return;
     const { model, api } = docker;
     let image = typeof arg === 'string' ? arg : arg?.kind === 'image' ? (arg.item.tags[0] ?? arg.item.id) : undefined;

@@ -1,9 +1,9 @@
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { CommandTable } from '../../commands';
 import type { Ctx } from '../../ctx';
 import { composeInvocation, projectFromLabels } from '../../docker/composeCli';
+import { commandWorks, findCompose, NO_DOCKER_CLI } from '../../docker/composeProcess';
 import { engineAddressUrl, publishedHost } from '../../docker/engineAddress';
 import { closableSubscription } from '../../docker/closable';
 import { EngineError } from '../../docker/engineApi';
@@ -42,30 +42,11 @@ export function actionError(err: unknown, what: string): string {
   return maskSecrets(`${what}: ${(err as Error)?.message ?? String(err)}`);
 }
 
-/**
- * Runs a command-line program (`docker.exe` on Windows) and says whether it works: `missing` when it is not on the
- * PATH, `fails` when it runs but exits with an error (`docker compose` without the plugin, say).
- */
-function commandWorks(
-  cmd: string,
-  args: string[],
-  env: Record<string, string>,
-): Promise<'works' | 'missing' | 'fails'> {
-  return new Promise((resolve) =>
-    execFile(cliProgram(cmd), args, { env: { ...process.env, ...env }, timeout: 10000, windowsHide: true }, (err) =>
-      resolve(!err ? 'works' : (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'fails'),
-    ),
-  );
-}
-
-/** What to say when the docker command-line client is not on the PATH. */
-const NO_DOCKER_CLI =
-  'The docker command-line client is not on the PATH. Docker Desktop installs it (Windows, macOS); on Linux, ' +
-  'install the docker CLI package. Restart VS Code once it is installed.';
-
 /** The explorer's actions, as a command table (registered by src/commands.ts), plus the inspect documents. */
 export function dockerActionCommands(ctx: Ctx, session: DockerSession): CommandTable {
-  const api = () => {
+  // The first action in a fresh window waits for the first connection instead of failing (dockerSession.ts).
+  const api = async () => {
+    await session.settle();
     const why = session.whyNotConnected();
     if (why) throw new Error(why);
     return session.api()!;
@@ -81,7 +62,7 @@ export function dockerActionCommands(ctx: Ctx, session: DockerSession): CommandT
         await Promise.all(
           targets.map(async (c) => {
             try {
-              await api().containerAction(c.id, action);
+              await (await api()).containerAction(c.id, action);
             } catch (err) {
               report(err, `Container "${c.name}"`);
             }
@@ -110,7 +91,7 @@ export function dockerActionCommands(ctx: Ctx, session: DockerSession): CommandT
       Promise.all(
         targets.map(async (c) => {
           try {
-            await api().removeContainer(c.id, { force: choice === 'Force Remove' });
+            await (await api()).removeContainer(c.id, { force: choice === 'Force Remove' });
           } catch (err) {
             report(err, `Container "${c.name}"`);
           }
@@ -134,8 +115,8 @@ export function dockerActionCommands(ctx: Ctx, session: DockerSession): CommandT
           `\x1b[2mFollowing the log of ${c.name}${timestamps ? ' (with timestamps)' : ''}. Close this terminal to stop.\x1b[0m\r\n`,
         );
         // Closing the terminal before the engine answers still closes the stream when it arrives.
-        subscription = closableSubscription(() =>
-          api().logs(
+        subscription = closableSubscription(async () =>
+          (await api()).logs(
             c.id,
             { follow: true, timestamps, tail: 1000 },
             (text, stream) =>
@@ -255,7 +236,7 @@ export function dockerActionCommands(ctx: Ctx, session: DockerSession): CommandT
     for (const image of images) {
       const name = image.tags[0] ?? shortId(image.id);
       try {
-        await api().removeImage(image.tags.length > 1 ? name : image.id, {});
+        await (await api()).removeImage(image.tags.length > 1 ? name : image.id, {});
       } catch (err) {
         if (err instanceof EngineError && err.statusCode === 409) {
           const users =
@@ -272,9 +253,7 @@ export function dockerActionCommands(ctx: Ctx, session: DockerSession): CommandT
             'Force Remove',
           );
           if (force)
-            await api()
-              .removeImage(image.id, { force: true })
-              .catch((e) => report(e, `Image "${name}"`));
+            await (await api()).removeImage(image.id, { force: true }).catch((e) => report(e, `Image "${name}"`));
         } else report(err, `Image "${name}"`);
       }
     }
@@ -290,15 +269,15 @@ export function dockerActionCommands(ctx: Ctx, session: DockerSession): CommandT
     )
       return;
     try {
-      if (node.kind === 'volume') await api().removeVolume(node.item.name);
-      else await api().removeNetwork(node.item.id);
+      if (node.kind === 'volume') await (await api()).removeVolume(node.item.name);
+      else await (await api()).removeNetwork(node.item.id);
     } catch (err) {
       report(err, `The ${kind} "${name}"`);
     }
   };
 
   const prune = async (kind?: PrunePreview['kind']) => {
-    const model = session.connected('prune')?.model;
+    const model = (await session.ready('prune'))?.model;
     if (!model) return;
     const chosen =
       kind ??
@@ -339,7 +318,7 @@ export function dockerActionCommands(ctx: Ctx, session: DockerSession): CommandT
       { location: vscode.ProgressLocation.Notification, title: `Pruning ${what}…` },
       async () => {
         try {
-          const result = await api().prune(chosen);
+          const result = await (await api()).prune(chosen);
           void vscode.window.showInformationMessage(
             `Removed ${result.deleted.length} ${what}${result.spaceReclaimed ? `, ${formatBytes(result.spaceReclaimed)} reclaimed` : ''}.`,
           );
@@ -353,14 +332,8 @@ export function dockerActionCommands(ctx: Ctx, session: DockerSession): CommandT
   const compose = (verb: 'up' | 'down' | 'restart') => async (node?: DockerNode) => {
     if (node?.kind !== 'project') return;
     const env = session.cliEnv();
-    const plugin = (await commandWorks('docker', ['compose', 'version'], env)) === 'works';
-    const standalone = !plugin && (await commandWorks('docker-compose', ['version'], env)) === 'works';
-    if (!plugin && !standalone)
-      return void vscode.window.showErrorMessage(
-        (await commandWorks('docker', ['--version'], env)) === 'missing'
-          ? `Dockside runs Compose through the docker command-line client. ${NO_DOCKER_CLI}`
-          : 'Neither the "docker compose" plugin nor "docker-compose" is installed, so Dockside cannot run Compose. Install one of them.',
-      );
+    const program = await findCompose(env);
+    if (typeof program === 'object') return void vscode.window.showErrorMessage(program.missing);
     const { files, workingDir } = projectFromLabels(node.containers[0]?.labels ?? {});
     // The folder Compose ran in, as the engine recorded it: on another machine (a remote engine, WSL) it is not here,
     // and a terminal asked to start in a missing folder does not start at all.
@@ -374,7 +347,7 @@ export function dockerActionCommands(ctx: Ctx, session: DockerSession): CommandT
       )) !== 'Down'
     )
       return;
-    const run = composeInvocation(plugin ? 'plugin' : 'standalone', node.project, files, verb);
+    const run = composeInvocation(program, node.project, files, verb);
     const terminal = vscode.window.createTerminal({
       name: `Compose ${verb}: ${node.project}`,
       shellPath: cliProgram(run.command),
@@ -499,7 +472,7 @@ export function dockerActionCommands(ctx: Ctx, session: DockerSession): CommandT
       async provideTextDocumentContent(uri) {
         const kind = uri.path.split('/')[1] as 'container' | 'image' | 'volume' | 'network';
         try {
-          return JSON.stringify(await api().inspect(kind, uri.query), null, 2);
+          return JSON.stringify(await (await api()).inspect(kind, uri.query), null, 2);
         } catch (err) {
           return JSON.stringify({ error: actionError(err, `This ${kind}`) }, null, 2);
         }

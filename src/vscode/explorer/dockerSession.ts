@@ -16,6 +16,15 @@ type DockerSide = typeof import('../../docker/dockerodeApi');
 export const PING_TIMEOUT_MS = 1500;
 
 /**
+ * How long a command waits for the first connection before it says why it cannot go on: a local engine answers
+ * in milliseconds, one over ssh in a second or two; past this the user should hear what is wrong.
+ */
+export const READY_TIMEOUT_MS = 5000;
+
+/** A wait shorter than this shows no notification: it would only flash. */
+const QUIET_WAIT_MS = 300;
+
+/**
  * dockerode (with ssh2, grpc and protobufjs) is bundled apart in dist/docker.js and loaded here on first use, so
  * that opening a Dockerfile never pays for it. The path is computed, so esbuild leaves this require alone.
  */
@@ -31,6 +40,11 @@ function loadDockerSide(): DockerSide {
 export class DockerSession implements vscode.Disposable {
   private current: { target: EngineTarget; api: EngineApi; model: DockerModel } | undefined;
   private targetError: string | undefined;
+  /**
+   * Whether the model's lists are all in. It reports "connected" with the containers, and the images, volumes and
+   * networks follow a few milliseconds later; a command that lists images must wait for them.
+   */
+  private listed = false;
   /** Other engines are offered once per window: a user who declined does not want to be asked on every retry. */
   private offered = false;
   private readonly changed = new vscode.EventEmitter<ModelChange>();
@@ -78,6 +92,69 @@ export class DockerSession implements vscode.Disposable {
     if (model?.state.status === 'unreachable') return model.state.error;
     if (model?.state.status !== 'connected') return 'Docker is still connecting; try again in a moment.';
     return undefined;
+  }
+
+  /**
+   * Starts the connection when nothing has yet, and waits (a notification after a moment, at most
+   * READY_TIMEOUT_MS) until the first attempt has an answer. The Docker side loads on first use, so the first
+   * command in a fresh window would otherwise find it still connecting.
+   */
+  async settle(): Promise<void> {
+    const model = this.model();
+    if (!model) return;
+    const waiting = () =>
+      this.current?.model === model &&
+      (model.state.status === 'connecting' || (model.state.status === 'connected' && !this.listed));
+    if (!waiting()) return;
+    const answered = this.until(() => !waiting(), READY_TIMEOUT_MS);
+    const quick = await Promise.race([
+      answered.then(() => true),
+      new Promise<false>((r) => setTimeout(() => r(false), QUIET_WAIT_MS)),
+    ]);
+    if (quick) return;
+    const label = this.current?.target.label ?? 'Docker';
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Connecting to ${label}…` },
+      () => answered,
+    );
+  }
+
+  /**
+   * `check()`'s first truthy result, tried now and after every model or connection change, or undefined once `ms`
+   * have passed: how a command waits for what the engine's events will show.
+   */
+  until<T>(check: () => T | undefined | false, ms: number): Promise<T | undefined> {
+    const now = check();
+    if (now) return Promise.resolve(now);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => finish(undefined), ms);
+      const listener = this.onDidChange(() => {
+        const value = check();
+        if (value) finish(value);
+      });
+      function finish(value: T | undefined) {
+        clearTimeout(timer);
+        listener.dispose();
+        resolve(value);
+      }
+    });
+  }
+
+  /**
+   * The connected model and API for a command, after waiting for the first connection (see `settle`); or
+   * undefined after telling the user why there is none.
+   */
+  async ready(action?: string): Promise<{ model: DockerModel; api: EngineApi } | undefined> {
+    if (action && !requireTrust(action)) return undefined;
+    await this.settle();
+    if (this.current?.model.state.status === 'connecting') {
+      const why =
+        `${this.current.target.label} did not answer within ${READY_TIMEOUT_MS / 1000} seconds. ` +
+        'Check that the Docker engine is running, or choose another one.';
+      void vscode.window.showErrorMessage(action ? `Cannot ${action}: ${why}` : why);
+      return undefined;
+    }
+    return this.connected(action);
   }
 
   /** The connected model and API for a command, or undefined after telling the user why there is none. */
@@ -141,7 +218,10 @@ export class DockerSession implements vscode.Disposable {
     if (target.missing) this.ctx.log.warn(target.missing);
     const api = side.createDockerodeApi(target.options, target.label);
     const model = new DockerModel(api);
+    this.listed = false;
     model.onDidChange((change) => {
+      if (model.state.status !== 'connected') this.listed = false;
+      else if (change.kinds.includes('image')) this.listed = true;
       void vscode.commands.executeCommand('setContext', 'dockside.engineState', model.state.status);
       void vscode.commands.executeCommand(
         'setContext',

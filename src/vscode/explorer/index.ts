@@ -6,13 +6,44 @@ import { DockerSession } from './dockerSession';
 import { ConnectionTree, ContainersTree, ImagesTree, NetworksTree, VolumesTree, type DockerNode } from './trees';
 
 /**
+ * The containers tree, able to reveal a node: `TreeView.reveal` asks for a node's parent, which the tree (built
+ * from the top down) does not keep, so it is found again from the model by the same grouping.
+ */
+class RevealableContainersTree extends ContainersTree {
+  getParent(node: DockerNode): DockerNode | undefined {
+    const model = this.session.model();
+    if (!model || (node.kind !== 'service' && node.kind !== 'container')) return undefined;
+    const project = node.kind === 'service' ? node.project : node.item.composeProject;
+    if (!project) return undefined;
+    const members = [...model.containers.values()].filter((c) => c.composeProject === project);
+    if (node.kind === 'service') return { kind: 'project', project, containers: members };
+    const service = node.item.composeService ?? '';
+    return {
+      kind: 'service',
+      project,
+      service,
+      containers: members.filter((c) => (c.composeService ?? '') === service),
+    };
+  }
+}
+
+/** What the explorer offers the rest of Dockside. */
+export interface Explorer {
+  session: DockerSession;
+  commands: CommandTable;
+  /** Shows the Containers view with this compose project selected and expanded. */
+  revealProject(project: string): Promise<void>;
+}
+
+/**
  * The Docker explorer: five views over one lazily started session, the actions, and a status-bar item. Nothing
  * here talks to the engine until a view is shown or a Docker command runs.
  */
-export function registerExplorer(ctx: Ctx): { session: DockerSession; commands: CommandTable } {
+export function registerExplorer(ctx: Ctx): Explorer {
   const session = new DockerSession(ctx);
+  const containers = new RevealableContainersTree(session);
   const views: [string, ContainersTree | ImagesTree | VolumesTree | NetworksTree | ConnectionTree, boolean][] = [
-    ['dockside.containers', new ContainersTree(session), true],
+    ['dockside.containers', containers, true],
     ['dockside.images', new ImagesTree(session), true],
     ['dockside.volumes', new VolumesTree(session), false],
     ['dockside.networks', new NetworksTree(session), false],
@@ -51,5 +82,14 @@ export function registerExplorer(ctx: Ctx): { session: DockerSession; commands: 
     status.show();
   };
   ctx.subscriptions.push(status, session.onDidChange(update));
-  return { session, commands: dockerActionCommands(ctx, session) };
+  const revealProject = async (project: string) => {
+    const members = [...(session.model()?.containers.values() ?? [])].filter((c) => c.composeProject === project);
+    if (!members.length || !containers.view) return;
+    await vscode.commands.executeCommand('dockside.containers.focus');
+    await containers.view.reveal(
+      { kind: 'project', project, containers: members },
+      { select: true, focus: false, expand: true },
+    );
+  };
+  return { session, commands: dockerActionCommands(ctx, session), revealProject };
 }

@@ -76,7 +76,7 @@ class LayersPanel extends Panel<LayerState> {
 
   async fill(): Promise<void> {
     const { name, image } = this.state;
-    const api = this.session.connected()?.api;
+    const api = (await this.session.ready())?.api;
     if (!api)
       return this.render(`<p>Docker is not reachable, so the layers of ${escapeHtml(name)} cannot be read.</p>`, name);
     let view: LayerView;
@@ -119,7 +119,7 @@ class LayersPanel extends Panel<LayerState> {
 
   /** Reads the image archive as it streams (cancellable), then sends the per-layer file lists to the panel. */
   private async streamFiles(view: LayerView): Promise<void> {
-    const api = this.session.connected()?.api;
+    const api = (await this.session.ready())?.api;
     if (!api) return;
     const where = {
       location: vscode.ProgressLocation.Notification,
@@ -171,7 +171,7 @@ export function layerPanels(
   );
 
   const pickImage = async (forDockerfile?: vscode.Uri): Promise<LayerState | undefined> => {
-    const model = session.connected()?.model;
+    const model = (await session.ready())?.model;
     if (!model) return undefined;
     const images = [...model.images.values()].sort((a, b) => b.created - a.created);
     if (!images.length) return void vscode.window.showInformationMessage('There are no images yet. Build one first.');

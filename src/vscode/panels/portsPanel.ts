@@ -105,7 +105,7 @@ export function portPanels(
         if (!choice) return;
         if (!choice.live) return kind.show({ kind: 'ports', compose: editor.document.uri.toString() }, 'Ports');
       }
-      if (!session.connected()) return;
+      if (!(await session.ready())) return;
       await kind.show({ kind: 'ports' }, 'Ports');
     },
   };

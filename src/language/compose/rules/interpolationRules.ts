@@ -1,6 +1,7 @@
 import type { Interpolated } from '../composeFacts';
 import { needsValue } from '../interpolation';
 import type { ComposeRule } from '../ruleTypes';
+import { own } from '../../own';
 
 /** Where a piece of an interpolated value is in the text: found in the scalar's source, or the whole scalar. */
 function locate(text: string, { node, value }: Interpolated, start: number, length: number): [number, number] {
@@ -41,7 +42,7 @@ export const interpolationRules: ComposeRule[] = [
       for (const scalar of facts.interpolated) {
         if (scalar.error) continue;
         for (const ref of scalar.refs) {
-          if (!needsValue(ref) || ctx.host.env[ref.name] !== undefined || ctx.dotEnv.has(ref.name)) continue;
+          if (!needsValue(ref) || own(ctx.host.env, ref.name) !== undefined || ctx.dotEnv.has(ref.name)) continue;
           const span = locate(facts.text, scalar, ref.start, ref.length);
           const key = `${ref.name}@${span[0]}`;
           if (seen.has(key)) continue;
