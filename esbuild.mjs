@@ -31,7 +31,6 @@ const common = {
   logLevel: 'info',
   // dockerode's ssh2 and cpu-features try to load native addons; both are optional and wrapped in try/catch.
   external: ['vscode', 'cpu-features', '*.node'],
-  metafile: true,
 };
 
 const builds = [
