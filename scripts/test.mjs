@@ -1,4 +1,4 @@
-// `npm test`: type-check, then one mocha run over the chosen suites, so that the last line printed is the
+// `npm test`: type-check, lint and format check, then one mocha run over the chosen suites, so that the last line printed is the
 // total for the whole run ("N passed, N failed, N skipped").
 //   node scripts/test.mjs            all suites: unit, docker (real engine), e2e (real VS Code in Chromium)
 //   node scripts/test.mjs unit e2e   only those
@@ -22,4 +22,8 @@ const step = (cmd, args) => {
 };
 
 step('tsc', ['--noEmit', '-p', '.']);
+// Lint (floating promises, unused code…) and formatting fail the run like a failing test would; the eslint cache
+// keeps a second local run fast.
+step('eslint', ['--cache', '--cache-location', 'node_modules/.cache/eslint/', '.']);
+step('prettier', ['--check', '--log-level', 'warn', '.']);
 step('mocha', globs);
