@@ -4,12 +4,14 @@ import { benchBuildContext, benchBuilders } from './buildBench';
 import { benchCompose } from './composeBench';
 import { benchDockerfile } from './dockerfileBench';
 import { benchExplorer } from './explorerBench';
+import { benchSizes } from './sizeBench';
 
 async function main(): Promise<void> {
   console.log(`Dockside benchmarks on Node ${process.version}`);
   benchBundle();
   await benchDockerfile();
   benchCompose();
+  benchSizes();
   await benchBuildContext();
   if (!process.argv.includes('--no-docker')) {
     await benchBuilders();

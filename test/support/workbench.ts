@@ -56,13 +56,35 @@ export async function hoverText(page: Page, token: string | RegExp, line?: numbe
     })
     .first();
   await span.waitFor({ timeout: 10000 });
-  const box = (await span.boundingBox())!;
-  await page.mouse.move(box.x + 2, box.y + box.height / 2);
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   const hover = page
     .locator('.monaco-hover:not(.hidden) .monaco-hover-content, .monaco-hover:not(.hidden) .hover-contents')
     .first();
-  await hover.waitFor({ state: 'visible', timeout: 10000 });
+  // The token can still move after it is drawn: going to a line scrolls for a few frames, and CodeLenses that
+  // arrive late push the lines below them down. So read its box afresh for every try.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const box = (await span.boundingBox())!;
+    await page.mouse.move(box.x + 2, box.y + box.height / 2);
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const shown = await hover
+      .waitFor({ state: 'visible', timeout: 3000 })
+      .then(() => true)
+      .catch(() => false);
+    if (shown) return hover.innerText();
+    // Then from the keyboard (editor.action.showHover) with the cursor on the token.
+    const again = (await span.boundingBox())!;
+    await page.mouse.click(again.x + again.width / 2, again.y + again.height / 2);
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+I');
+    if (
+      await hover
+        .waitFor({ state: 'visible', timeout: 3000 })
+        .then(() => true)
+        .catch(() => false)
+    )
+      return hover.innerText();
+    await page.keyboard.press('Escape');
+  }
+  await hover.waitFor({ state: 'visible', timeout: 1000 });
   return hover.innerText();
 }
 
