@@ -75,7 +75,7 @@ describe('compose diagnostics', () => {
       found(lines('services:', '  web:', '    image: nginx:1.27', '    image: nginx:1.26')).map((f) => f[0]),
       ['CS001'],
     );
-    assert.equal(found('services: [\n')[0][0], 'CS001');
+    assert.equal(found('services: [\n')[0]?.[0], 'CS001');
   });
 
   it('stops an alias bomb with a clear diagnostic', () => {
@@ -365,8 +365,10 @@ describe('compose quick fixes', () => {
   const apply = (text: string, code: string, index = 0) => {
     const d = composeDiagnostics(text).find((x) => x.code === code)!;
     assert.ok(d, `${code} fires`);
-    const fix = composeQuickFixes(text, d)[index];
-    const lineStarts = text.split('\n').reduce<number[]>((acc, l) => [...acc, acc[acc.length - 1] + l.length + 1], [0]);
+    const fix = composeQuickFixes(text, d)[index]!;
+    const lineStarts = text
+      .split('\n')
+      .reduce<number[]>((acc, l) => [...acc, acc[acc.length - 1]! + l.length + 1], [0]);
     return applyEdits(text, fix.edits, (p) => Math.min((lineStarts[p.line] ?? text.length) + p.character, text.length));
   };
 
@@ -495,7 +497,7 @@ describe('compose secrets, configs and replicas', () => {
       ],
     );
     assert.match(
-      composeDiagnostics(text)[0].message,
+      composeDiagnostics(text)[0]?.message ?? '',
       /secret "api_key", which is not declared under the top-level "secrets:"/,
     );
   });

@@ -133,8 +133,8 @@ describe('compose checks against the project folder', () => {
         ['CS022', 8, 9, 28],
       ],
     );
-    assert.match(String(found[0][4]), /"TAG" has no value .* substitutes an empty string/);
-    assert.match(String(found[1][4]), /stops with an error/);
+    assert.match(String(found[0]?.[4]), /"TAG" has no value .* substitutes an empty string/);
+    assert.match(String(found[1]?.[4]), /stops with an error/);
   });
 
   it('errors on a build context or Dockerfile that is not on disk', () => {
@@ -165,8 +165,8 @@ describe('compose checks against the project folder', () => {
         ['CS024', 10, 18, 32],
       ],
     );
-    assert.match(String(found[0][4]), /build context "\.\/missing" does not exist/);
-    assert.match(String(found[2][4]), /no Dockerfile at .*app\/Dockerfile\.dev/);
+    assert.match(String(found[0]?.[4]), /build context "\.\/missing" does not exist/);
+    assert.match(String(found[2]?.[4]), /no Dockerfile at .*app\/Dockerfile\.dev/);
   });
 
   it('errors on extends of a missing service or file, and accepts a real one', () => {
@@ -219,7 +219,7 @@ describe('compose files too big or too deep to read', () => {
       found.map((d) => [d.code, d.severity, d.range.start.line]),
       [['CS025', 'warning', 0]],
     );
-    assert.match(found[0].message, /^This file is 10\.\d MB; Dockside checks compose files up to 1 MB/);
+    assert.match(found[0]!.message, /^This file is 10\.\d MB; Dockside checks compose files up to 1 MB/);
   });
 
   it('measures nesting by brackets and indentation, ignoring brackets in quotes and comments', () => {
@@ -266,7 +266,7 @@ describe('compose files too big or too deep to read', () => {
         found.map((d) => d.code),
         ['CS025'],
       );
-      assert.match(found[0].message, /nests more than 64 levels deep/);
+      assert.match(found[0]!.message, /nests more than 64 levels deep/);
     }
   });
 });

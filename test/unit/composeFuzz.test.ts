@@ -19,9 +19,9 @@ describe('compose fuzzing (10,000 deterministic mutations)', function () {
     const failures: string[] = [];
     const kinds = { bomb: 0, huge: 0, deep: 0 };
     let slowest = 0;
-    let text = base[0];
+    let text = base[0]!;
     for (let n = 0; n < 10000 && failures.length <= 20; n++) {
-      const from = rnd() < 0.7 || text.length > 65536 ? base[Math.floor(rnd() * base.length)] : text;
+      const from = rnd() < 0.7 || text.length > 65536 ? base[Math.floor(rnd() * base.length)]! : text;
       text = mutateCompose(from, rnd);
       if (text.includes('*e,*e')) kinds.bomb++;
       if (text.length > 5e6) kinds.huge++;

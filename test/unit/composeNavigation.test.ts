@@ -31,7 +31,7 @@ function at(textWithCursor: string): { text: string; pos: { line: number; charac
   const before = textWithCursor.slice(0, offset).split('\n');
   return {
     text: textWithCursor.replace('|', ''),
-    pos: { line: before.length - 1, character: before[before.length - 1].length },
+    pos: { line: before.length - 1, character: before[before.length - 1]!.length },
   };
 }
 const labels = (textWithCursor: string) => {
@@ -51,11 +51,11 @@ describe('compose outline and definition', () => {
         ['secrets', ['secret db_password ./db_password.txt']],
       ],
     );
-    assert.deepEqual(outline[0].children[1].selectionRange, {
+    assert.deepEqual(outline[0]!.children[1]!.selectionRange, {
       start: { line: 6, character: 2 },
       end: { line: 6, character: 5 },
     });
-    assert.equal(outline[0].children[1].range.end.line, 12);
+    assert.equal(outline[0]!.children[1]!.range.end.line, 12);
   });
 
   it('goes from a reference to its declaration, and nowhere from other values', () => {

@@ -12,7 +12,7 @@ import { applyEdits, type QuickFix, type TextEdit } from '../../src/language/edi
 const lines = (...l: string[]) => l.join('\n') + '\n';
 
 function applyText(text: string, edits: TextEdit[]): string {
-  const starts = text.split('\n').reduce<number[]>((acc, l) => [...acc, acc[acc.length - 1] + l.length + 1], [0]);
+  const starts = text.split('\n').reduce<number[]>((acc, l) => [...acc, acc[acc.length - 1]! + l.length + 1], [0]);
   return applyEdits(text, edits, (p) => Math.min((starts[p.line] ?? text.length) + p.character, text.length));
 }
 
@@ -231,9 +231,9 @@ describe('compose quick fixes that touch the project', () => {
       const d = service
         .diagnose({ uri: nested, version: ++version, text, path: nested })
         .find((x) => x.code === 'CS011')!;
-      const inWorkspace = service.quickFixes({ uri: nested, version: 0, text, path: nested, root: dir }, d)[0];
+      const inWorkspace = service.quickFixes({ uri: nested, version: 0, text, path: nested, root: dir }, d)[0]!;
       assert.equal(inWorkspace.createFile?.path, path.join(dir, 'config', 'app.env'));
-      const noWorkspace = service.quickFixes({ uri: nested, version: 0, text, path: nested }, d)[0];
+      const noWorkspace = service.quickFixes({ uri: nested, version: 0, text, path: nested }, d)[0]!;
       assert.ok(
         noWorkspace.title.startsWith('Ignore'),
         "without a workspace, only the compose file's own folder is allowed",

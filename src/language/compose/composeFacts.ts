@@ -3,8 +3,9 @@ import {
   isScalar,
   isSeq,
   LineCounter,
-  parseDocument,
+  parseAllDocuments,
   visit,
+  type Alias,
   type Document,
   type Node,
   type Pair,
@@ -12,7 +13,8 @@ import {
   type YAMLMap,
 } from 'yaml';
 import type { Range } from '../diagnostic';
-import type { ComposeContext, ComposeHost } from './composeTypes';
+import { ComposeProject } from './composeProject';
+import type { ComposeContext, ComposeHost, Declared } from './composeTypes';
 import { parseDotEnv, substituteVariables } from './dotEnv';
 import { MAX_ALIAS_COUNT, tooComplex } from './guards';
 import { needsValue, scanInterpolation, type InterpolationError, type VariableRef } from './interpolation';
@@ -20,14 +22,7 @@ import { parsePortSpec, type PortMapping } from './ports';
 import { own } from '../own';
 import { declared, dirOf, entries, joinPath, pair, str } from './yamlNodes';
 
-/** Names declared under the top-level sections that services refer into. */
-export interface Declared {
-  networks: Set<string>;
-  volumes: Set<string>;
-  services: Set<string>;
-  secrets: Set<string>;
-  configs: Set<string>;
-}
+export type { Declared } from './composeTypes';
 
 /** One item of a service's `ports:`, read once for every port rule. */
 export interface ServicePort {
@@ -147,6 +142,7 @@ export class ComposeFacts {
   readonly context: ComposeContext | undefined;
   private known: Declared | undefined;
   private scanned: Interpolated[] | undefined;
+  private badKeys: Node[] | undefined;
 
   constructor(
     readonly text: string,
@@ -155,16 +151,21 @@ export class ComposeFacts {
     readonly root: YAMLMap,
     /** The document as plain data (what the schema validates). */
     readonly data: unknown,
-    file?: { path: string; host: ComposeHost },
+    /** The file's other documents and what it includes, shared by the facts of each of its documents. */
+    readonly project: ComposeProject<ComposeFacts>,
+    context: ComposeContext | undefined,
     /** The values to interpolate, when the walk that made `data` found them already. */
     interpolated?: Interpolated[],
+    /** Keys that are not strings (`123:`), when the walk that made `data` found them already. */
+    nonStringKeys?: Node[],
   ) {
     this.scanned = interpolated;
-    this.context = file ? contextFor(file.path, file.host) : undefined;
+    this.badKeys = nonStringKeys;
+    this.context = context;
     this.servicesNode = pair(root, 'services')?.value;
-    const context = this.context;
     // Compose takes a variable from the environment first, then from the project's .env.
-    const lookup = (name: string) => (context ? (own(context.host.env, name) ?? context.dotEnv.get(name)) : undefined);
+    const lookup = (this.lookup = (name: string) =>
+      context ? (own(context.host.env, name) ?? context.dotEnv.get(name)) : undefined);
     if (isMap(this.servicesNode))
       for (const p of this.servicesNode.items) {
         const name = str(p.key);
@@ -175,12 +176,26 @@ export class ComposeFacts {
       }
   }
 
+  /** The value Compose would substitute for a variable (environment, then `.env`), when the file's place is known. */
+  readonly lookup: (name: string) => string | undefined;
+
+  /** A value as Compose would interpolate it, or undefined when a variable it needs has no value here. */
+  interpolate(value: string): string | undefined {
+    return interpolatedValue(value, this.lookup);
+  }
+
   /** The facts of the service whose settings are this node, if it is one. */
   serviceOf(node: unknown): ServiceFacts | undefined {
     return this.byNode.get(node);
   }
 
+  /** The names every document of the file declares, and those its includes bring in. */
   get declared(): Declared {
+    return this.project.declared;
+  }
+
+  /** The names this document declares itself. */
+  get ownDeclared(): Declared {
     return (this.known ??= {
       networks: declared(this.root, 'networks'),
       volumes: declared(this.root, 'volumes'),
@@ -207,10 +222,33 @@ export class ComposeFacts {
     return (this.scanned = out);
   }
 
+  /** Keys that are not strings (`123:`, `true:`), outside `x-` extensions: Compose refuses them. */
+  get nonStringKeys(): Node[] {
+    if (this.badKeys) return this.badKeys;
+    const out: Node[] = [];
+    const walk = (node: unknown): void => {
+      if (isMap(node)) {
+        for (const p of node.items) {
+          if (isNonStringKey(p.key)) out.push(p.key as Node);
+          else if (str(p.key)?.startsWith('x-')) continue;
+          walk(p.value);
+        }
+      } else if (isSeq(node)) for (const item of node.items) walk(item);
+    };
+    walk(this.root);
+    return (this.badKeys = out);
+  }
+
   /** A range from offsets in the text. */
   range(start: number, end: number): Range {
     return toRange(this.lines, start, end);
   }
+}
+
+/** A key Compose refuses: a number, a boolean, null, or a mapping or list (a merge key `<<` is none of these). */
+function isNonStringKey(key: unknown): boolean {
+  if (isScalar(key)) return key.value === null || typeof key.value === 'number' || typeof key.value === 'boolean';
+  return isMap(key) || isSeq(key);
 }
 
 function noteInterpolation(node: Scalar, found: Interpolated[]): void {
@@ -230,7 +268,7 @@ const isPlainValue = (v: unknown): v is string | number | boolean | null =>
  * are: no aliases, merge keys, tags or non-scalar keys. For anything else NOT_PLAIN, and toJS makes the copy (it
  * also stops alias bombs, which need aliases).
  */
-function plainData(node: unknown, found: Interpolated[]): unknown {
+function plainData(node: unknown, found: Interpolated[], badKeys: Node[], extension = false): unknown {
   if (node === null) return null;
   if (isScalar(node)) {
     if (node.tag !== undefined || !isPlainValue(node.value)) return NOT_PLAIN;
@@ -244,7 +282,8 @@ function plainData(node: unknown, found: Interpolated[]): unknown {
       // A merge key reads as a symbol; a "<<" string is left to toJS as well, which knows when it merges.
       if (!isScalar(key) || key.tag !== undefined || !isPlainValue(key.value) || key.value === '<<') return NOT_PLAIN;
       const name = key.value === null ? '' : String(key.value);
-      const data = plainData(value, found);
+      if (!extension && isNonStringKey(key)) badKeys.push(key);
+      const data = plainData(value, found, badKeys, extension || name.startsWith('x-'));
       if (data === NOT_PLAIN) return NOT_PLAIN;
       // As toJS does: a key such as "__proto__" or "constructor" becomes an own property, not the prototype's.
       if (name in out)
@@ -257,7 +296,7 @@ function plainData(node: unknown, found: Interpolated[]): unknown {
     if (node.tag !== undefined) return NOT_PLAIN;
     const out: unknown[] = [];
     for (const item of node.items) {
-      const data = plainData(item, found);
+      const data = plainData(item, found, badKeys, extension);
       if (data === NOT_PLAIN) return NOT_PLAIN;
       out.push(data);
     }
@@ -310,24 +349,77 @@ export function withDuplicateKeys(doc: Document): { message: string; pos: [numbe
 }
 
 /**
- * Reads a compose file: the guards, the YAML parse, the plain copy (which stops alias bombs), and the check that
- * the file is a mapping. Either the facts for the rules, or the findings that stop them (in the parser's order).
+ * The first alias that stands inside the node its own anchor marks (`a: &a {b: *a}`), which would contain itself:
+ * YAML loaders refuse it (Compose's included), and expanding it never ends. Anchors are indexed once, in order.
+ */
+function selfContainingAlias(doc: Document): Alias | undefined {
+  const anchors = new Map<string, Node[]>();
+  let found: Alias | undefined;
+  visit(doc, {
+    Node(_key, n) {
+      if (n.anchor) anchors.set(n.anchor, [...(anchors.get(n.anchor) ?? []), n]);
+    },
+  });
+  visit(doc, {
+    Alias(_key, alias) {
+      const at = alias.range?.[0] ?? 0;
+      const target = (anchors.get(alias.source) ?? []).filter((n) => (n.range?.[0] ?? Infinity) < at).at(-1);
+      if (target?.range && target.range[0] <= at && at < target.range[1]) {
+        found = alias;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+/** The plain copy of one document (yaml's toJS when the walk cannot make it), or why it cannot be made. */
+function documentData(
+  doc: Document,
+  interpolated: Interpolated[],
+  badKeys: Node[],
+): { data: unknown; walked: boolean } | ParseStop {
+  const data = plainData(doc.contents, interpolated, badKeys);
+  if (data !== NOT_PLAIN) return { data, walked: true };
+  const recursive = selfContainingAlias(doc);
+  if (recursive) {
+    const message =
+      `The alias "*${recursive.source}" stands inside the node its anchor "&${recursive.source}" marks, so it ` +
+      'would contain itself. Compose refuses it; point the alias at a node outside that one.';
+    return { code: 'CS002', span: [recursive.range?.[0] ?? 0, recursive.range?.[1] ?? 0], message };
+  }
+  try {
+    return { data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), walked: false };
+  } catch (err) {
+    const message =
+      `Anchors and aliases here expand beyond ${MAX_ALIAS_COUNT} copies (${(err as Error).message}); ` +
+      'Dockside stops reading, as Compose should. Use fewer nested aliases.';
+    return { code: 'CS002', span: [0, 0], message };
+  }
+}
+
+/**
+ * Reads a compose file: the guards, the YAML parse, and for each of its documents the plain copy (which stops
+ * alias bombs) and the check that it is a mapping. A file may hold several documents (`---` between them): Compose
+ * v2 skips the empty ones and merges the others in order (compose-go, loader/loader.go, loadYamlFile). Either the
+ * facts of each document for the rules, or the findings that stop them (in the parser's order).
  */
 export function readCompose(
   text: string,
-  file?: { path: string; host: ComposeHost },
-): { facts: ComposeFacts; lines: LineCounter } | { stops: ParseStop[]; lines: LineCounter } {
+  file?: { path: string; host: ComposeHost; root?: string },
+): { documents: ComposeFacts[]; lines: LineCounter } | { stops: ParseStop[]; lines: LineCounter } {
   const lines = new LineCounter();
   const unreadable = tooComplex(text);
   if (unreadable) {
     lines.addNewLine(0);
     return { stops: [{ code: 'CS025', span: [0, 0], message: unreadable }], lines };
   }
-  let doc;
+  let docs;
   try {
     // Duplicate keys are found below: the yaml package compares each key with every earlier one of its mapping,
     // which cost the square of the keys (12,000 environment entries took 4 s).
-    doc = parseDocument(text, {
+    docs = parseAllDocuments(text, {
       lineCounter: lines,
       uniqueKeys: false,
       prettyErrors: false,
@@ -340,34 +432,45 @@ export function readCompose(
       lines,
     };
   }
-  const errors = withDuplicateKeys(doc);
+  const list = Array.isArray(docs) ? docs : [];
+  const errors = list.length === 1 ? withDuplicateKeys(list[0]!) : list.flatMap((d) => withDuplicateKeys(d));
   if (errors.length)
     return {
       stops: errors.map((e) => ({
         code: 'CS001',
         span: [e.pos[0], e.pos[1]],
-        message: e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '') + '.',
+        message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') + '.',
       })),
       lines,
     };
-  const interpolated: Interpolated[] = [];
-  let data = plainData(doc.contents, interpolated);
-  const walked = data !== NOT_PLAIN;
-  if (!walked) {
-    try {
-      data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    } catch (err) {
+  const project = new ComposeProject<ComposeFacts>(file);
+  const context = file ? contextFor(file.path, file.host) : undefined;
+  for (const doc of list) {
+    // An empty document (a trailing `---`): Compose skips it. An explicit null (`~`) it refuses, as below.
+    const contents = doc.contents;
+    if (contents === null || (isScalar(contents) && contents.value === null && !contents.source)) continue;
+    const interpolated: Interpolated[] = [];
+    const badKeys: Node[] = [];
+    const read = documentData(doc, interpolated, badKeys);
+    if ('code' in read) return { stops: [read], lines };
+    const root = contents;
+    if (!isMap(root)) {
       const message =
-        `Anchors and aliases here expand beyond ${MAX_ALIAS_COUNT} copies (${(err as Error).message}); ` +
-        'Dockside stops reading, as Compose should. Use fewer nested aliases.';
-      return { stops: [{ code: 'CS002', span: [0, 0], message }], lines };
+        isScalar(root) && root.value === null
+          ? 'This document is empty (null), and Compose stops with "empty compose file". Give it a top-level ' +
+            '"services:", or remove it.'
+          : 'A compose file is a mapping with a top-level "services:" key.';
+      const span: [number, number] = root.range ? [root.range[0], root.range[1]] : [0, 0];
+      return { stops: [{ code: 'CS015', span, message }], lines };
     }
+    const [scanned, keys] = read.walked ? [interpolated, badKeys] : [undefined, undefined];
+    project.documents.push(new ComposeFacts(text, lines, doc, root, read.data, project, context, scanned, keys));
   }
-  const root = doc.contents;
-  if (!isMap(root)) {
-    const message = 'A compose file is a mapping with a top-level "services:" key.';
-    const span: [number, number] = root?.range ? [root.range[0], root.range[1]] : [0, 0];
-    return { stops: root ? [{ code: 'CS015', span, message }] : [], lines };
+  if (!project.documents.length) {
+    const message =
+      'This file holds no compose document (it is empty or only comments), and Compose stops with "empty compose ' +
+      'file". Add a top-level "services:".';
+    return { stops: [{ code: 'CS015', span: [0, 0], message }], lines };
   }
-  return { facts: new ComposeFacts(text, lines, doc, root, data, file, walked ? interpolated : undefined), lines };
+  return { documents: project.documents, lines };
 }

@@ -6,6 +6,7 @@ import { codeSpan, escapeMarkdown } from '../markdown';
 import { parseForEditor, type EditorParse } from './editorParse';
 import { DRIVERS, SERVICE_KEYS, TOP_KEYS } from './keyDocs';
 import { parsePortSpec } from './ports';
+import { overlayDoc } from './schemaOverlay';
 
 function portMarkdown(spec: string): string {
   const parsed = parsePortSpec(spec);
@@ -33,7 +34,7 @@ function portMarkdown(spec: string): string {
 }
 
 function volumeMarkdown(spec: string): string {
-  const [source, target, mode] = spec.split(':');
+  const [source = '', target, mode] = spec.split(':');
   const readOnly = mode === 'ro' ? ' Read-only (`:ro`).' : '';
   if (!target)
     return `**Volume ${codeSpan(spec)}**: an anonymous volume at ${codeSpan(source)}, new for each container.`;
@@ -97,8 +98,8 @@ export function composeHover(
             path.length === 0
               ? own(TOP_KEYS, key)
               : path.length === 2 && path[0] === 'services'
-                ? own(SERVICE_KEYS, key)
-                : undefined;
+                ? (own(SERVICE_KEYS, key) ?? overlayDoc(path, key))
+                : overlayDoc(path, key);
           if (docs) return { markdown: `**${key}**: ${docs}`, range: toRange(p.key as Node) };
           if (path.length === 1 && path[0] === 'services')
             return {

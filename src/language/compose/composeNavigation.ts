@@ -155,12 +155,13 @@ function pathAbove(lines: string[], line: number, indent: number): string[] {
   const path: string[] = [];
   let limit = indent;
   for (let i = line - 1; i >= 0 && limit > 0; i--) {
-    const m = KEY_LINE.exec(lines[i]);
-    if (!m || lines[i].trim().startsWith('#')) continue;
-    const keyIndent = m[1].length + (lines[i].trimStart().startsWith('-') ? 2 : 0);
+    const text = lines[i] ?? '';
+    const m = KEY_LINE.exec(text);
+    if (!m || text.trim().startsWith('#')) continue;
+    const keyIndent = m[1]!.length + (text.trimStart().startsWith('-') ? 2 : 0);
     if (keyIndent < limit) {
-      path.unshift(m[2].replace(/^["']|["']$/g, ''));
-      limit = m[1].length;
+      path.unshift(m[2]!.replace(/^["']|["']$/g, ''));
+      limit = m[1]!.length;
     }
   }
   return path;
@@ -199,12 +200,12 @@ export function composeCompletions(
   const value = /^(\s*)(?:-\s+)?([A-Za-z0-9_.-]+):\s+([^\s:]*)$/.exec(before);
   const key = /^(\s*)([A-Za-z0-9_.-]*)$/.exec(before);
   if (item) {
-    const path = pathAbove(lines, pos.line, item[1].length + 1);
+    const path = pathAbove(lines, pos.line, item[1]!.length + 1);
     return references(declaredIn, path, path[path.length - 1]) ?? [];
   }
   if (value) {
-    const path = [...pathAbove(lines, pos.line, value[1].length), value[2]];
-    const field = value[2];
+    const field = value[2]!;
+    const path = [...pathAbove(lines, pos.line, value[1]!.length), field];
     if (path.length === 3 && path[0] === 'services') {
       if (field === 'pull_policy')
         return ['always', 'missing', 'never', 'build'].map((v) => ({ label: v, kind: 'value', detail: 'pull policy' }));
@@ -224,7 +225,7 @@ export function composeCompletions(
     return schemaValues(path).map((v) => ({ label: v, kind: 'value' }));
   }
   if (key) {
-    const indent = key[1].length;
+    const indent = key[1]!.length;
     const path = pathAbove(lines, pos.line, indent);
     if (path.length === 0 && indent > 0) return [];
     // Under depends_on as a map, the keys are service names.
@@ -262,12 +263,12 @@ function siblingKeys(lines: string[], line: number, indent: number): Set<string>
   const keys = new Set<string>();
   const scan = (from: number, step: number) => {
     for (let i = from; i >= 0 && i < lines.length; i += step) {
-      const l = lines[i];
+      const l = lines[i] ?? '';
       if (l.trim() === '' || l.trim().startsWith('#')) continue;
       const lead = /^\s*/.exec(l)![0].length;
       if (lead < indent) break;
       const m = KEY_LINE.exec(l);
-      if (lead === indent && m) keys.add(m[2]);
+      if (lead === indent && m) keys.add(m[2]!);
     }
   };
   scan(line - 1, -1);

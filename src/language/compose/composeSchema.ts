@@ -1,5 +1,6 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { editDistance } from '../editDistance';
+import { withOverlay } from './schemaOverlay';
 
 export interface SchemaProblem {
   /** Path segments to the offending value (`['services', 'web', 'ports', 0]`). */
@@ -14,10 +15,17 @@ export interface SchemaProblem {
 let validator: ValidateFunction | undefined;
 let rawSchema: Record<string, unknown> | undefined;
 
-/** The Compose Specification schema, as shipped (and kept up to date) by the dclint package; bundled, read lazily. */
+/**
+ * The Compose Specification schema, as shipped by the dclint package, with the keys added since (schemaOverlay.ts);
+ * bundled, read lazily.
+ */
 function schemaJson(): Record<string, unknown> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- read on first use, see compiled()
-  rawSchema ??= require('../../../node_modules/dclint/schemas/compose.schema.json') as Record<string, unknown>;
+  rawSchema ??= withOverlay(
+    structuredClone(
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- read on first use, see compiled()
+      require('../../../node_modules/dclint/schemas/compose.schema.json') as Record<string, unknown>,
+    ),
+  );
   return rawSchema;
 }
 

@@ -50,19 +50,25 @@ function runRules(facts: ComposeFacts): DocksideDiagnostic[] {
   const reporter = (rule: ComposeRule) => (f: ComposeFinding) => found.push(diagnostic(rule, facts, f));
   const serviceReports = SERVICE_RULES.map(reporter);
   for (const service of facts.services)
-    for (let i = 0; i < SERVICE_RULES.length; i++) SERVICE_RULES[i].service!(service, facts, serviceReports[i]);
+    for (let i = 0; i < SERVICE_RULES.length; i++) SERVICE_RULES[i]!.service!(service, facts, serviceReports[i]!);
   for (const rule of FILE_RULES) rule.check!(facts, reporter(rule));
   return found;
 }
 
 /** Compose diagnostics: YAML errors with exact ranges, references, ports, secrets, images. Pure; never throws. */
-export function composeDiagnostics(text: string, file?: { path: string; host: ComposeHost }): DocksideDiagnostic[] {
+export function composeDiagnostics(
+  text: string,
+  file?: { path: string; host: ComposeHost; root?: string },
+): DocksideDiagnostic[] {
   const read = readCompose(text, file);
   if ('stops' in read)
     return read.stops.map((s) =>
       diagnostic(COMPOSE_RULES_BY_CODE.get(s.code)!, { range: (a, b) => toRange(read.lines, a, b) }, s),
     );
-  return withDocument(read.facts.doc, () => runRules(read.facts)).sort(compareDiagnostics);
+  // Each document of the file is checked on its own, against the names all of them (and their includes) declare.
+  const found: DocksideDiagnostic[] = [];
+  for (const facts of read.documents) for (const d of withDocument(facts.doc, () => runRules(facts))) found.push(d);
+  return found.sort(compareDiagnostics);
 }
 
 export class ComposeService {
@@ -86,7 +92,12 @@ export class ComposeService {
       applyRuleSettings(
         dropSuppressed(
           doc.text,
-          composeDiagnostics(doc.text, doc.path && this.host ? { path: doc.path, host: this.host } : undefined),
+          composeDiagnostics(
+            doc.text,
+            doc.path && this.host
+              ? { path: doc.path, host: this.host, ...(doc.root ? { root: doc.root } : {}) }
+              : undefined,
+          ),
         ),
         this.rules,
       ),

@@ -36,3 +36,12 @@ export interface ComposeContext {
   /** Variables from the project's `.env`, read once per run. */
   dotEnv: Map<string, string>;
 }
+
+/** Names declared under the top-level sections that services refer into. */
+export interface Declared {
+  networks: Set<string>;
+  volumes: Set<string>;
+  services: Set<string>;
+  secrets: Set<string>;
+  configs: Set<string>;
+}

@@ -79,7 +79,7 @@ export function parseDotEnv(text: string, env: Lookup = () => undefined): Map<st
         stop = c;
         break;
       }
-      if (!isBlank(c) && !isKeyChar(c)) break;
+      if (!isBlank(c) && !isKeyChar(c!)) break;
     }
     const key = src.slice(keyStart, i).trim();
     if ((stop === '' && i < src.length) || key === '' || /\s/.test(key)) {
@@ -129,7 +129,7 @@ function unescape(raw: string): string {
     }
     const next = raw[i + 1];
     if (next === '$') out += '$$';
-    else if (own(ESCAPES, next) !== undefined) out += ESCAPES[next];
+    else if (next !== undefined && own(ESCAPES, next) !== undefined) out += ESCAPES[next];
     else out += c + next;
     i++;
   }

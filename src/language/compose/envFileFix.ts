@@ -44,7 +44,7 @@ export function moveSecretsToEnvFile(text: string, service: string, file: Compos
   const allGone =
     (isMap(environment.value) || isSeq(environment.value)) && environment.value.items.length === movable.length;
   const envKeyLine = lineOf(lineCounter, (environment.key as Node).range![0]);
-  const indent = /^\s*/.exec(lines[envKeyLine])![0];
+  const indent = /^\s*/.exec(lines[envKeyLine] ?? '')![0];
   if (allGone) {
     // The whole "environment:" block goes; env_file takes its place.
     const last = Math.max(...movable.map((e) => lineOf(lineCounter, e.range[1])));
@@ -61,7 +61,7 @@ export function moveSecretsToEnvFile(text: string, service: string, file: Compos
       edits.push({ range: caret(envKeyLine, 0), newText: `${indent}env_file:${eol}${indent}  - ${envName}${eol}` });
   }
 
-  const what = movable.length === 1 ? `"${movable[0].key}"` : `${movable.length} secrets`;
+  const what = movable.length === 1 ? `"${movable[0]!.key}"` : `${movable.length} secrets`;
   const fix: QuickFix = {
     title: `Move ${what} of "${service}" to ${envName} (env_file)`,
     edits,
@@ -118,6 +118,6 @@ const lineOf = (lines: LineCounter, offset: number): number => lines.linePos(off
 /** An edit that adds `addition` at the end of `existing`, on a line of its own. */
 function appendEdit(existing: string, addition: string): TextEdit {
   const lines = existing.split('\n');
-  const end = { line: lines.length - 1, character: lines[lines.length - 1].length };
+  const end = { line: lines.length - 1, character: lines[lines.length - 1]!.length };
   return { range: { start: end, end }, newText: (existing === '' || existing.endsWith('\n') ? '' : '\n') + addition };
 }

@@ -47,7 +47,7 @@ export function nestingDepth(text: string, limit = MAX_COMPOSE_DEPTH): number {
       }
       lineStart = false;
       if (c !== '#' && c !== '\r' && flow === 0) {
-        while (indents.length && indents[indents.length - 1] >= indent) indents.pop();
+        while (indents.length && indents[indents.length - 1]! >= indent) indents.pop();
         indents.push(indent);
         deepest = Math.max(deepest, indents.length);
       }
@@ -56,7 +56,7 @@ export function nestingDepth(text: string, limit = MAX_COMPOSE_DEPTH): number {
       const end = text.indexOf('\n', i);
       i = (end < 0 ? text.length : end) - 1;
     } else if (c === '"' || c === "'") {
-      if (i === 0 || /[\s[{,:]/.test(text[i - 1])) quote = c;
+      if (i === 0 || /[\s[{,:]/.test(text[i - 1]!)) quote = c;
     } else if (c === '[' || c === '{') {
       flow++;
       deepest = Math.max(deepest, indents.length + flow);

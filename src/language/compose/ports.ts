@@ -43,7 +43,7 @@ export function parsePortSpec(spec: string): PortParse {
   const v6 = /^\[([0-9a-fA-F:.]+)\]:(.*)$/.exec(text);
   if (v6) {
     hostIp = v6[1];
-    text = v6[2];
+    text = v6[2]!;
   }
   const parts = text.split(':');
   if (!v6 && parts.length === 3) hostIp = parts.shift();
@@ -51,13 +51,13 @@ export function parsePortSpec(spec: string): PortParse {
     return { ok: false, error: `"${spec}" is not a port mapping: write [HOST_IP:]HOST:CONTAINER[/PROTOCOL]` };
   if (hostIp !== undefined && !/^[0-9a-fA-F:.]+$/.test(hostIp))
     return { ok: false, error: `"${hostIp}" is not an IP address` };
-  const target = range(parts[parts.length - 1]);
+  const target = range(parts[parts.length - 1]!);
   if (!target) return { ok: false, error: `"${parts[parts.length - 1]}" is not a container port` };
   const targetError = checkRange(target, 'container port');
   if (targetError) return { ok: false, error: targetError };
   let published: [number, number] | undefined;
   if (parts.length === 2 && parts[0] !== '') {
-    published = range(parts[0]);
+    published = range(parts[0]!);
     if (!published) return { ok: false, error: `"${parts[0]}" is not a host port` };
     const publishedError = checkRange(published, 'host port');
     if (publishedError) return { ok: false, error: publishedError };

@@ -30,7 +30,14 @@ export type ComposeCode =
   | 'CS022'
   | 'CS023'
   | 'CS024'
-  | 'CS025';
+  | 'CS025'
+  | 'CS026'
+  | 'CS027'
+  | 'CS028'
+  | 'CS029'
+  | 'CS030'
+  | 'CS031'
+  | 'CS032';
 
 export interface ComposeFinding {
   /** The node to point at; a finding without one (or whose node has no range) points at `span`. */

@@ -10,7 +10,7 @@ function pinTag(text: string, d: DocksideDiagnostic): QuickFix | undefined {
   const lines = text.split('\n');
   const line = lines[d.range.start.line] ?? '';
   let source = line.slice(d.range.start.character, d.range.end.character);
-  const quote = /^["']/.test(source) ? source[0] : '';
+  const quote = /^["']/.test(source) ? source[0]! : '';
   if (quote) source = source.slice(1, -1);
   const name = source.replace(/:latest$/, '');
   const official = name.replace(/^(docker\.io\/)?(library\/)?/, '');
@@ -57,8 +57,10 @@ export const imageRules: ComposeRule[] = [
     name: 'nothing-to-run',
     severity: 'error',
     lesson: 'compose',
-    service(s, _facts, report) {
-      if (!s.get('image') && !s.get('build') && !s.get('extends'))
+    // A service `provider:` runs (Compose 2.36) needs no image; another document of the file may give one.
+    service(s, facts, report) {
+      const runs = ['image', 'build', 'extends', 'provider'];
+      if (!runs.some((k) => s.get(k) || facts.project.serviceHas(s.name, k)))
         report({
           node: s.key,
           message:

@@ -1,8 +1,10 @@
 import type { ComposeCode, ComposeRule } from '../ruleTypes';
 import { buildRules } from './buildRules';
+import { consistencyRules } from './consistencyRules';
 import { imageRules } from './imageRules';
 import { interpolationRules } from './interpolationRules';
 import { portRules } from './portRules';
+import { projectRules } from './projectRules';
 import { referenceRules } from './referenceRules';
 import { schemaRules } from './schemaRules';
 import { secretRules } from './secretRules';
@@ -12,9 +14,11 @@ import { structureRules } from './structureRules';
 /** Every Compose rule, in code order. */
 export const COMPOSE_RULES: readonly ComposeRule[] = [
   ...buildRules,
+  ...consistencyRules,
   ...imageRules,
   ...interpolationRules,
   ...portRules,
+  ...projectRules,
   ...referenceRules,
   ...schemaRules,
   ...secretRules,

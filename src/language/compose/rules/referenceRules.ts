@@ -2,6 +2,8 @@ import { isMap, isSeq, parseDocument, type Node } from 'yaml';
 import type { DocksideDiagnostic } from '../../diagnostic';
 import { caret, lineEnding, type QuickFix } from '../../edits';
 import { MAX_ALIAS_COUNT, tooComplex } from '../guards';
+import type { ComposeFacts, ServiceFacts } from '../composeFacts';
+import { namesOf, type ExtendedService } from '../composeExtends';
 import type { ComposeRule } from '../ruleTypes';
 import { entries, joinPath, pair, str } from '../yamlNodes';
 
@@ -27,6 +29,15 @@ function declareAtTopLevel(text: string, d: DocksideDiagnostic): QuickFix | unde
   };
 }
 
+/** The names a service takes from the services it extends (the nearest first), with the service each is from. */
+function inherited(s: ServiceFacts, facts: ComposeFacts, setting: string): { base: ExtendedService; name: string }[] {
+  if (!s.get('extends')) return [];
+  const out: { base: ExtendedService; name: string }[] = [];
+  for (const base of facts.project.extendsOf(s.name).bases)
+    for (const name of namesOf(base.settings[setting])) out.push({ base, name });
+  return out;
+}
+
 /** Names a service uses that must be declared elsewhere: networks, volumes, services, secrets, configs. */
 /** How many depends_on cycles are reported: each one is a separate problem, but a file can hold thousands. */
 const MAX_CYCLES = 20;
@@ -48,6 +59,16 @@ export const referenceRules: ComposeRule[] = [
             data: { section: 'networks', name: n.name },
           });
       }
+      for (const { base, name } of inherited(s, facts, 'networks'))
+        if (name !== 'default' && !facts.declared.networks.has(name))
+          report({
+            node: s.get('extends')?.key as Node,
+            message:
+              `Service "${s.name}" extends "${base.name}"${base.file ? ` (in ${base.file})` : ''}, which joins ` +
+              `network "${name}"; it is not declared under this project's "networks:", so Compose stops. ` +
+              'Declare it there.',
+            data: { section: 'networks', name },
+          });
     },
     fix: (d, { text }) => declareAtTopLevel(text, d),
   },
@@ -94,6 +115,16 @@ export const referenceRules: ComposeRule[] = [
             message: `Service "${s.name}" depends on "${d.name}", which is not a service in this file.`,
           });
       }
+      // Compose v2 merges the extended services' depends_on into this one (compose-go, loader/extends.go).
+      for (const { base, name } of inherited(s, facts, 'depends_on'))
+        if (!facts.declared.services.has(name) && name !== s.name)
+          report({
+            node: s.get('extends')?.key as Node,
+            message:
+              `Service "${s.name}" extends "${base.name}"${base.file ? ` (in ${base.file})` : ''}, which depends on ` +
+              `"${name}"; that is not a service in this project, so Compose stops. Declare "${name}", or extend ` +
+              'another service.',
+          });
     },
   },
   {
@@ -199,6 +230,13 @@ export const referenceRules: ComposeRule[] = [
       const fileNode = isMap(ext.value) ? pair(ext.value, 'file')?.value : undefined;
       const file = str(fileNode);
       if (service === undefined || service.includes('$')) return;
+      // Beyond its first step (checked below), the chain across files: cycles, missing services and files.
+      const chain = facts.project.extendsOf(s.name);
+      if (chain.problem)
+        report({
+          node: ext.key as Node,
+          message: `Service "${s.name}" cannot be extended as written: ${chain.problem}. Compose stops there.`,
+        });
       if (file === undefined) {
         if (service === s.name)
           report({
