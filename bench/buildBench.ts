@@ -9,9 +9,9 @@ import { packContext } from '../src/docker/contextPack';
 import { throttle } from '../src/docker/throttle';
 import { ensureTestImage, getTestEngine, TEST_IMAGE } from '../test/support/dockerEngine';
 import { apiFor } from '../test/support/dockerModel';
+import { median } from './measure';
 
 const RUNS = 41;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** A 20,000-file project: 15,000 files under node_modules (excluded by .dockerignore), 5,000 sent. */
 function makeProject(): string {
@@ -118,19 +118,25 @@ export async function benchBuildContext(): Promise<void> {
     }
     console.log(`\nBuild context (20,000 files, node_modules excluded by .dockerignore; medians of ${RUNS})`);
     console.log(
-      `  ${summary.files.length} files sent (${(sent / 1e6).toFixed(1)} MB of tar, the same ${ourEntries.length} entries as GNU tar), ${left.files} left out (${(left.bytes / 1e6).toFixed(1)} MB)`,
+      `  ${summary.files.length} files sent (${(sent / 1e6).toFixed(1)} MB of tar, ` +
+        `the same ${ourEntries.length} entries as GNU tar), ` +
+        `${left.files} left out (${(left.bytes / 1e6).toFixed(1)} MB)`,
     );
     console.log(
       `  Dockside packing (walk + .dockerignore + tar stream, start to last byte): ${median(pack).toFixed(1)} ms`,
     );
     console.log(
-      `  GNU tar of the same set: ${median(gnu).toFixed(1)} ms walking with --exclude, ${median(gnuList).toFixed(1)} ms given the file list`,
+      `  GNU tar of the same set: ${median(gnu).toFixed(1)} ms walking with --exclude, ` +
+        `${median(gnuList).toFixed(1)} ms given the file list`,
     );
     console.log(
-      `  ratio ${(median(pack) / median(gnu)).toFixed(2)} to tar's own walk, ${(median(pack) / median(gnuList)).toFixed(2)} to tar given the list (target ≤ 1.2)`,
+      `  ratio ${(median(pack) / median(gnu)).toFixed(2)} to tar's own walk, ` +
+        `${(median(pack) / median(gnuList)).toFixed(2)} to tar given the list (target ≤ 1.2)`,
     );
     console.log(
-      `  adding up what .dockerignore leaves out (a stat per excluded file; a build does it while the context is sent): ${median(leftOut).toFixed(1)} ms`,
+      '  adding up what .dockerignore leaves out ' +
+        '(a stat per excluded file; a build does it while the context is sent): ' +
+        `${median(leftOut).toFixed(1)} ms`,
     );
     // Build and push progress: a burst of messages as fast as an engine sends them, through the same throttle.
     const updates: number[] = [];
@@ -143,9 +149,12 @@ export async function benchBuildContext(): Promise<void> {
     const burst = performance.now() - burstStart;
     await new Promise((r) => setTimeout(r, 150));
     t.dispose();
-    const gap = Math.min(...updates.slice(1).map((at, i) => at - updates[i]));
+    // updates[i] is the update before updates.slice(1)[i].
+    const gap = Math.min(...updates.slice(1).map((at, i) => at - updates[i]!));
     console.log(
-      `  build and push progress: 10,000 messages over ${(burst / 1000).toFixed(1)} s gave ${updates.length} notification updates, never closer than ${gap.toFixed(0)} ms apart (at most ${Math.floor(1000 / gap)} a second; target ≤ 10)`,
+      `  build and push progress: 10,000 messages over ${(burst / 1000).toFixed(1)} s gave ${updates.length} ` +
+        `notification updates, never closer than ${gap.toFixed(0)} ms apart ` +
+        `(at most ${Math.floor(1000 / gap)} a second; target ≤ 10)`,
     );
   } finally {
     execFileSync('rm', ['-rf', dir]);

@@ -10,12 +10,11 @@ import { ensureTestImage, getTestEngine, TEST_IMAGE, type TestEngine } from '../
 import { apiFor } from '../test/support/dockerModel';
 import { runTeardown } from '../test/support/teardown';
 import { benchLayers } from './layersBench';
+import { median } from './measure';
 
 const LABEL = 'dockside.bench';
 const CONTAINERS = 500;
 const IMAGES = 200;
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function timeProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const started = performance.now();
@@ -105,13 +104,16 @@ export async function benchExplorer(): Promise<void> {
       );
     }
     console.log(
-      `  first listing (events subscribed, containers in the model, the views told): ${median(firstListings).toFixed(1)} ms`,
+      '  first listing (events subscribed, containers in the model, the views told): ' +
+        `${median(firstListings).toFixed(1)} ms`,
     );
     console.log(
-      `  raw GET /containers/json alone: ${median(raw).toFixed(1)} ms; ratio ${(median(firstListings) / median(raw)).toFixed(2)} (target ≤ 1.2)`,
+      `  raw GET /containers/json alone: ${median(raw).toFixed(1)} ms; ` +
+        `ratio ${(median(firstListings) / median(raw)).toFixed(2)} (target ≤ 1.2)`,
     );
     console.log(
-      `  full population (images, volumes, networks and version too): ${median(populations).toFixed(1)} ms; "docker ps -a" as a process: ${median(cli).toFixed(1)} ms`,
+      `  full population (images, volumes, networks and version too): ${median(populations).toFixed(1)} ms; ` +
+        `"docker ps -a" as a process: ${median(cli).toFixed(1)} ms`,
     );
 
     const api = apiFor(engine.host);
@@ -131,7 +133,8 @@ export async function benchExplorer(): Promise<void> {
       await container.remove({ force: true });
     }
     console.log(
-      `  event reflected in the model: median ${median(latencies).toFixed(1)} ms, worst ${Math.max(...latencies).toFixed(1)} ms after the API call returned (target ≤ 50 ms)`,
+      `  event reflected in the model: median ${median(latencies).toFixed(1)} ms, ` +
+        `worst ${Math.max(...latencies).toFixed(1)} ms after the API call returned (target ≤ 50 ms)`,
     );
 
     const callsBefore = api.calls;
@@ -146,7 +149,8 @@ export async function benchExplorer(): Promise<void> {
     while (model.eventsSeen - eventsBefore < ids.length) await new Promise((r) => setTimeout(r, 5));
     await model.settled();
     console.log(
-      `  ${model.eventsSeen - eventsBefore} rename events cost ${api.calls - callsBefore} Engine API calls (no re-list)`,
+      `  ${model.eventsSeen - eventsBefore} rename events cost ${api.calls - callsBefore} Engine API calls ` +
+        '(no re-list)',
     );
     model.dispose();
     api.close();
@@ -163,7 +167,8 @@ export async function benchExplorer(): Promise<void> {
     }
     (global as { gc?: () => void }).gc?.();
     console.log(
-      `  model memory for 2,000 containers: ${((process.memoryUsage().heapUsed - before) / 1e6).toFixed(1)} MB (target < 50 MB)${(global as { gc?: () => void }).gc ? '' : ' (run with --expose-gc for an exact figure)'}`,
+      `  model memory for 2,000 containers: ${((process.memoryUsage().heapUsed - before) / 1e6).toFixed(1)} MB ` +
+        `(target < 50 MB)${(global as { gc?: () => void }).gc ? '' : ' (run with --expose-gc for an exact figure)'}`,
     );
     big.clear();
     await benchLayers(engine);

@@ -8,8 +8,7 @@ import { layerBody } from '../src/panels/layers/layerHtml';
 import { buildDockerfile } from '../test/support/dockerBuild';
 import { TEST_IMAGE, type TestEngine } from '../test/support/dockerEngine';
 import { apiFor } from '../test/support/dockerModel';
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+import { median } from './measure';
 
 /** The layer panel's data for a 100-layer image, and the file view of a 500 MB image in bounded memory. */
 export async function benchLayers(engine: TestEngine): Promise<void> {
@@ -34,7 +33,8 @@ export async function benchLayers(engine: TestEngine): Promise<void> {
     }
     const layers = (await api.imageHistory(deep)).length;
     console.log(
-      `\nLayer panel\n  data and HTML for a ${layers}-step image: ${median(times).toFixed(1)} ms after the request (target ≤ 300 ms)`,
+      `\nLayer panel\n  data and HTML for a ${layers}-step image: ${median(times).toFixed(1)} ms after the request ` +
+        '(target ≤ 300 ms)',
     );
 
     if (!(await engine.docker.listImages({ filters: JSON.stringify({ reference: [big] }) })).length) {

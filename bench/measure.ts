@@ -35,8 +35,12 @@ export function measurePair(
       out.push(Number(process.hrtime.bigint() - start) / 1e6);
     }
   }
-  const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)];
   return [median(ta), median(tb)];
+}
+
+/** The middle value (the upper of the two for an even count); NaN when there is none. */
+export function median(xs: readonly number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 }
 
 /** Median wall time of `fn` in milliseconds, after a warm-up. */
@@ -46,6 +50,7 @@ export function measure(fn: () => unknown, runs = 15): number {
 
 export function printRow(label: string, ours: number, baseline: number): void {
   console.log(
-    `  ${label.padEnd(14)} dockside ${ours.toFixed(2).padStart(8)}   baseline ${baseline.toFixed(2).padStart(8)}   ratio ${(ours / baseline).toFixed(2)}`,
+    `  ${label.padEnd(14)} dockside ${ours.toFixed(2).padStart(8)}   baseline ${baseline.toFixed(2).padStart(8)}   ` +
+      `ratio ${(ours / baseline).toFixed(2)}`,
   );
 }

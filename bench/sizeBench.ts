@@ -16,7 +16,8 @@ function measure(run: () => number): { ms: number; heapMb: number; out: number }
 
 const row = (name: string, size: number, m: { ms: number; heapMb: number; out: number }) =>
   console.log(
-    `  ${name.padEnd(28)} ${(size / 1048576).toFixed(1).padStart(6)} MB ${m.ms.toFixed(0).padStart(7)} ms  heap +${m.heapMb.toFixed(0).padStart(4)} MB  ${m.out} findings`,
+    `  ${name.padEnd(28)} ${(size / 1048576).toFixed(1).padStart(6)} MB ${m.ms.toFixed(0).padStart(7)} ms  ` +
+      `heap +${m.heapMb.toFixed(0).padStart(4)} MB  ${m.out} findings`,
   );
 
 export function benchSizes(): void {

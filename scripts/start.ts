@@ -19,12 +19,14 @@ async function main(): Promise<void> {
   }
 
   console.log(
-    'No `code` command found: starting a local browser VS Code (code-server). The first start installs it (a few minutes).',
+    'No `code` command found: starting a local browser VS Code (code-server). ' +
+      'The first start installs it (a few minutes).',
   );
   const port = Number(process.env.PORT ?? 8080);
   const server = await startCodeServer({ workspace: examples, port });
   console.log(
-    `\nDockside is running in code-server. Open this address in your browser:\n\n  ${server.url}\n\nPress Ctrl+C to stop.`,
+    `\nDockside is running in code-server. Open this address in your browser:\n\n  ${server.url}\n\n` +
+      'Press Ctrl+C to stop.',
   );
   const stop = () => void server.stop().then(() => process.exit(0));
   process.on('SIGINT', stop);

@@ -1,5 +1,5 @@
-// `npm test`: type-check, lint and format check, then one mocha run over the chosen suites, so that the last line printed is the
-// total for the whole run ("N passed, N failed, N skipped").
+// `npm test`: type-check, lint and format check, then one mocha run over the chosen suites, so that the last line
+// printed is the total for the whole run ("N passed, N failed, N skipped").
 //   node scripts/test.mjs            all suites: unit, docker (real engine), e2e (real VS Code in Chromium)
 //   node scripts/test.mjs unit e2e   only those
 import { spawnSync } from 'node:child_process';

@@ -12,8 +12,9 @@ import { DockerfileService, tooLargeToCheck } from './language/dockerfile/docker
 import { lessonFileName } from './language/lessons';
 import { isRuleLevel, type RuleLevel } from './language/ruleSettings';
 
-const USAGE = `Usage: dockside lint [paths...] [--format text|json|sarif] [--rule CODE=off|error|warning|information|hint]...
-
+const USAGE =
+  'Usage: dockside lint [paths...] [--format text|json|sarif] [--rule CODE=off|error|warning|information|hint]...\n' +
+  `
 Checks Dockerfiles and compose files. A folder is searched for Dockerfile, Dockerfile.*,
 *.Dockerfile and compose files, skipping node_modules and .git. With no path, the current folder is checked.
 
@@ -49,10 +50,10 @@ function parseOptions(argv: string[]): Options | 'help' | 'version' {
   }
   const rules: Record<string, RuleLevel> = {};
   for (const r of values.rule ?? []) {
-    const m = /^([A-Za-z0-9_-]+)=(\w+)$/.exec(r);
-    if (!m || !isRuleLevel(m[2]))
+    const [, code, level] = /^([A-Za-z0-9_-]+)=(\w+)$/.exec(r) ?? [];
+    if (!code || !level || !isRuleLevel(level))
       throw new UsageError(`Bad --rule "${r}": write CODE=off|error|warning|information|hint.`);
-    rules[m[1].toUpperCase()] = m[2];
+    rules[code.toUpperCase()] = level;
   }
   return { paths: paths.length ? paths : ['.'], format, rules };
 }

@@ -30,7 +30,8 @@ export class Ctx {
       if (typeof level === 'string' && isRuleLevel(level)) out[code.toUpperCase()] = level;
       else
         this.log.warn(
-          `dockside.rules: "${code}" has an unknown level ${JSON.stringify(level)}; use off, error, warning, information or hint.`,
+          `dockside.rules: "${code}" has an unknown level ${JSON.stringify(level)}; ` +
+            'use off, error, warning, information or hint.',
         );
     }
     return out;

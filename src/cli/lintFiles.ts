@@ -14,8 +14,10 @@ export function lintKind(fileName: string): LintKind | undefined {
   return undefined;
 }
 
-const INSTRUCTION =
-  /^(FROM|ARG|RUN|CMD|LABEL|EXPOSE|ENV|ADD|COPY|ENTRYPOINT|VOLUME|USER|WORKDIR|ONBUILD|STOPSIGNAL|HEALTHCHECK|SHELL|MAINTAINER)\s/i;
+const INSTRUCTION_KEYWORDS =
+  'FROM|ARG|RUN|CMD|LABEL|EXPOSE|ENV|ADD|COPY|ENTRYPOINT|VOLUME|USER|WORKDIR|ONBUILD|STOPSIGNAL|HEALTHCHECK|' +
+  'SHELL|MAINTAINER';
+const INSTRUCTION = new RegExp(`^(${INSTRUCTION_KEYWORDS})\\s`, 'i');
 
 /**
  * The kind of a file named on the command line, which may be called anything (`stack.yml`, `build.txt`): by its
@@ -77,7 +79,8 @@ export function findLintTargets(paths: string[]): { file: string; kind: LintKind
     if (!kind)
       throw new LintTargetError(
         p,
-        'unknown file kind: it is neither a Dockerfile nor a compose file (name it Dockerfile, *.Dockerfile or compose.yaml)',
+        'unknown file kind: it is neither a Dockerfile nor a compose file ' +
+          '(name it Dockerfile, *.Dockerfile or compose.yaml)',
       );
     out.push({ file: p, kind });
   }

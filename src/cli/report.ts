@@ -32,13 +32,13 @@ export function formatText(findings: FileFinding[], lessonLocation: (lesson: str
   if (findings.length === 0) return 'No problems found.\n';
   const lines = findings.map(
     (f) =>
-      `${escapeControlCharacters(f.file)}:${f.line}:${f.column}: ${f.severity} ${f.code}: ${escapeControlCharacters(f.message)}\n    learn more: ${lessonLocation(f.lesson)}`,
+      `${escapeControlCharacters(f.file)}:${f.line}:${f.column}: ${f.severity} ${f.code}: ` +
+      `${escapeControlCharacters(f.message)}\n    learn more: ${lessonLocation(f.lesson)}`,
   );
   const count = (...severities: string[]) => findings.filter((f) => severities.includes(f.severity)).length;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  lines.push(
-    `\n${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${plural(count('information', 'hint'), 'note')}`,
-  );
+  const notes = plural(count('information', 'hint'), 'note');
+  lines.push(`\n${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${notes}`);
   return lines.join('\n') + '\n';
 }
 

@@ -193,7 +193,7 @@ export class ContextWalk {
     const limit = this.options.limit ?? 1_000_000;
     const end = Math.min(list.length, current[3] + budget);
     for (let i = current[3]; i < end; i++) {
-      const e = list[i];
+      const e = list[i]!;
       const relPath = rel ? `${rel}/${e.name}` : e.name;
       const full = `${dir}${this.files.paths.sep}${e.name}`;
       if (e.isDirectory()) {
@@ -211,7 +211,8 @@ export class ContextWalk {
       }
       if (this.sent.length >= limit)
         throw new Error(
-          `The build context has more than ${limit} files; add a .dockerignore that leaves out what the build does not need.`,
+          `The build context has more than ${limit} files; ` +
+            'add a .dockerignore that leaves out what the build does not need.',
         );
       if (e.isSymbolicLink()) this.links.add(this.sent.length);
       this.sent.push(relPath);
@@ -230,7 +231,7 @@ export class ContextWalk {
   measure(budget = 256): boolean {
     const end = Math.min(this.sent.length, this.measured + budget);
     for (let i = this.measured; i < end; i++) {
-      const f = this.sent[i];
+      const f = this.sent[i]!;
       // A symbolic link is sent as a link and adds no content; a file gone since the walk, tar will report.
       const size = this.links.has(i) ? 0 : (this.files.size(this.files.paths.join(this.root, f)) ?? 0);
       this.bytes += size;
@@ -339,8 +340,10 @@ export function summarizeContext(root: string, options: WalkOptions = {}): Conte
 export function parseBuildArgs(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   // A name starts only where no name character comes before it, so a long run without `=` is scanned once.
-  for (const m of text.matchAll(/(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_]*)=("([^"]*)"|'([^']*)'|(\S*))/g))
-    out[m[1]] = m[3] ?? m[4] ?? m[5] ?? '';
+  for (const [, name, , dq, sq, bare] of text.matchAll(
+    /(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_]*)=("([^"]*)"|'([^']*)'|(\S*))/g,
+  ))
+    out[name!] = dq ?? sq ?? bare ?? '';
   return out;
 }
 

@@ -91,10 +91,11 @@ export function applyBuildMessage(state: BuildState, m: BuildMessage): string {
   for (const line of text.split('\n')) {
     const step = /^Step (\d+)\/(\d+) : (.*)$/.exec(line);
     if (step) {
+      const [, number, total, instruction = ''] = step;
       state.steps.push({
-        number: Number(step[1]),
-        total: Number(step[2]),
-        instruction: step[3].trim(),
+        number: Number(number),
+        total: Number(total),
+        instruction: instruction.trim(),
         cached: false,
         log: [],
       });
@@ -108,7 +109,7 @@ export function applyBuildMessage(state: BuildState, m: BuildMessage): string {
     const built = /^Successfully built ([0-9a-f]+)$/.exec(line);
     if (built && !state.imageId) state.imageId = built[1];
     const tagged = /^Successfully tagged (.+)$/.exec(line);
-    if (tagged) state.tags.push(tagged[1]);
+    if (tagged?.[1]) state.tags.push(tagged[1]);
   }
   return text;
 }

@@ -119,7 +119,7 @@ export function interpolate(text: string, env: Readonly<Record<string, string | 
     const parts = body === undefined ? null : /^([A-Za-z_]\w*)(?:(:?)-(.*))?$/s.exec(body);
     const bare = next === '{' ? null : /^[A-Za-z_]\w*/.exec(text.slice(dollar + 1));
     if (parts) {
-      const [, name, colon, fallback] = parts;
+      const [, name = '', colon, fallback] = parts;
       const value = env[name];
       out +=
         fallback === undefined
@@ -142,11 +142,12 @@ export function interpolate(text: string, env: Readonly<Record<string, string | 
 /** The host port (or the first of a range) a `ports:` entry publishes, or undefined when it leaves that to Docker. */
 export function publishedPort(entry: string): number | undefined {
   if (entry.startsWith('published: ')) return Number(entry.slice(11).split('-')[0]) || undefined;
-  const withoutProtocol = entry.split('/')[0];
+  const [withoutProtocol = ''] = entry.split('/');
   // An IPv6 address is in brackets; drop whatever host address comes first.
   const parts = withoutProtocol.replace(/^\[[^\]]*\]:/, '').split(':');
-  if (parts.length < 2) return undefined;
-  return Number(parts[parts.length - 2].split('-')[0]) || undefined;
+  const published = parts.at(-2);
+  if (published === undefined) return undefined;
+  return Number(published.split('-')[0]) || undefined;
 }
 
 /**

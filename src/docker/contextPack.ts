@@ -221,7 +221,8 @@ function tarPacker(program: string, root: string, control: PackerControl): Packe
         new Error(
           control.cancelled
             ? CANCELLED
-            : `tar could not pack the build context (${signal ?? `exit ${code}`}): ${lastLines(stderr) || 'no message'}`,
+            : `tar could not pack the build context (${signal ?? `exit ${code}`}): ` +
+                (lastLines(stderr) || 'no message'),
         ),
       );
   });

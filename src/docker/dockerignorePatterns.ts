@@ -42,7 +42,8 @@ export function dockerignorePatterns(text: string, file = '.dockerignore'): stri
     if (!line || line.startsWith('#')) continue;
     if (out.length >= MAX_PATTERNS)
       throw new DockerignoreError(
-        `${file} has more than ${MAX_PATTERNS.toLocaleString('en')} patterns; Dockside reads up to that many. Group them with wildcards.`,
+        `${file} has more than ${MAX_PATTERNS.toLocaleString('en')} patterns; Dockside reads up to that many. ` +
+          'Group them with wildcards.',
       );
     if (line.length > MAX_PATTERN)
       throw new DockerignoreError(
@@ -51,9 +52,9 @@ export function dockerignorePatterns(text: string, file = '.dockerignore'): stri
     const pattern = collapseDoubleStars(line);
     if (doubleStars(pattern) > MAX_DOUBLE_STARS)
       throw new DockerignoreError(
-        `${file}, line ${n + 1}: "${pattern.slice(0, 60)}" has more than ${MAX_DOUBLE_STARS} "**"; each one multiplies ` +
-          'the work of matching every file, so Dockside does not read patterns this complex. Docker accepts it; ' +
-          'write it with fewer "**".',
+        `${file}, line ${n + 1}: "${pattern.slice(0, 60)}" has more than ${MAX_DOUBLE_STARS} "**"; ` +
+          'each one multiplies the work of matching every file, so Dockside does not read patterns this complex. ' +
+          'Docker accepts it; write it with fewer "**".',
       );
     out.push(pattern);
   }

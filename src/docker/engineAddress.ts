@@ -21,7 +21,10 @@ export function defaultEngineAddress(platformOs: NodeJS.Platform): EngineAddress
 
 export class EngineAddressError extends Error {}
 
-/** Parses `unix:///path`, `tcp://host:port`, `ssh://user@host[:port]`, `npipe:////./pipe/name` or a bare socket path. */
+/**
+ * Parses `unix:///path`, `tcp://host:port`, `ssh://user@host[:port]`, `npipe:////./pipe/name` or a bare socket
+ * path.
+ */
 export function parseEngineAddress(value: string, tlsVerify = false): EngineAddress {
   const text = value.trim();
   if (text === '') return { kind: 'unix', socketPath: DEFAULT_SOCKET };
@@ -29,7 +32,7 @@ export function parseEngineAddress(value: string, tlsVerify = false): EngineAddr
   const m = /^([a-z]+):\/\/(.*)$/.exec(text);
   if (!m)
     throw new EngineAddressError(`"${value}" is not an engine address: expected unix://, tcp://, ssh:// or npipe://.`);
-  const [, scheme, rest] = m;
+  const [, scheme, rest = ''] = m;
   switch (scheme) {
     case 'unix':
       if (!rest.startsWith('/'))

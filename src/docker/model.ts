@@ -67,7 +67,10 @@ export function plainEngineError(err: unknown, address: string): string {
   if (code === 'ECONNREFUSED' || /ECONNREFUSED/.test(message))
     return `Nothing answers at ${address}: the Docker engine is not running, or listens on another address.`;
   if (code === 'EACCES' || /EACCES|permission denied/i.test(message))
-    return `Permission denied at ${address}: your user may not use the Docker socket (on Linux, join the "docker" group and log in again).`;
+    return (
+      `Permission denied at ${address}: your user may not use the Docker socket ` +
+      '(on Linux, join the "docker" group and log in again).'
+    );
   if (code === 'ETIMEDOUT' || /timeout|ETIMEDOUT/i.test(message))
     return `${address} did not answer in time: the engine is busy, or the network to it is down.`;
   if (code === 'ENOTFOUND' || /ENOTFOUND|EAI_AGAIN/.test(message))
@@ -433,7 +436,8 @@ export class DockerModel {
 
   private lost(err: unknown): void {
     if (this.disposed) return;
-    const retryInMs = this.backoffMs[Math.min(this.attempt, this.backoffMs.length - 1)];
+    // An empty backoff list (a test option) retries at once.
+    const retryInMs = this.backoffMs[Math.min(this.attempt, this.backoffMs.length - 1)] ?? 0;
     this.attempt++;
     const wasConnected = this.state.status === 'connected';
     const previous = this.state.status === 'unreachable' ? this.state.error : undefined;

@@ -30,9 +30,12 @@ export class RegistryError extends Error {
 export function registryAddressProblem(address: string): string | undefined {
   const trimmed = address.trim();
   if (trimmed === '') return 'Type the registry address, for example registry.example.com or 127.0.0.1:5000.';
-  const authority = trimmed.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split('/')[0];
+  const [authority = ''] = trimmed.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split('/');
   if (authority.includes('@'))
-    return "A registry address cannot hold a user name or password. Type only host[:port], then use Log In: the password is kept in VS Code's secret storage.";
+    return (
+      'A registry address cannot hold a user name or password. ' +
+      "Type only host[:port], then use Log In: the password is kept in VS Code's secret storage."
+    );
   if (/\s/.test(trimmed)) return 'A registry address has no spaces.';
   return undefined;
 }
@@ -81,7 +84,8 @@ export function parseChallenge(header: string | null): { scheme: string; params:
   const scheme = space < 0 ? text : text.slice(0, space);
   if (!/^\w+$/.test(scheme)) return undefined;
   const params: Record<string, string> = {};
-  for (const p of text.slice(scheme.length).matchAll(/(?<!\w)(\w+)="([^"]*)"/g)) params[p[1]] = p[2];
+  for (const [, name = '', value = ''] of text.slice(scheme.length).matchAll(/(?<!\w)(\w+)="([^"]*)"/g))
+    params[name] = value;
   return { scheme: scheme.toLowerCase(), params };
 }
 
@@ -157,8 +161,9 @@ export class RegistryClient {
     }
     if (response.status === 401 && !retried) {
       const challenge = parseChallenge(response.headers.get('www-authenticate'));
-      if (challenge?.scheme === 'bearer' && challenge.params.realm) {
-        await this.fetchToken(challenge.params);
+      const realm = challenge?.scheme === 'bearer' ? challenge.params.realm : undefined;
+      if (challenge && realm) {
+        await this.fetchToken(realm, challenge.params);
         return this.request(url, init, true);
       }
     }
@@ -166,13 +171,15 @@ export class RegistryClient {
     return response;
   }
 
-  private async fetchToken(params: Record<string, string>): Promise<void> {
-    const url = new URL(params.realm);
+  private async fetchToken(realm: string, params: Record<string, string>): Promise<void> {
+    const url = new URL(realm);
     if (params.service) url.searchParams.set('service', params.service);
     if (params.scope) url.searchParams.set('scope', params.scope);
     const headers: Record<string, string> = {};
-    if (this.credentials)
-      headers.Authorization = `Basic ${Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString('base64')}`;
+    if (this.credentials) {
+      const { username, password } = this.credentials;
+      headers.Authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+    }
     const response = await fetch(url, { headers, signal: AbortSignal.timeout(this.timeoutMs) }).catch(() => undefined);
     if (!response?.ok) throw this.explain(response?.status ?? 401, 'get an access token');
     const body = (await response.json()) as { token?: string; access_token?: string };

@@ -117,7 +117,7 @@ export function dockerRunToCompose(commandLine: string): RunToCompose {
   i++;
   const out: RunToCompose = { serviceName: 'app', service: {}, notConverted: [], volumes: [], networks: [] };
   for (; i < words.length; i++) {
-    const word = words[i];
+    const word = words[i]!;
     if (word === '--') {
       i++;
       break;
@@ -160,7 +160,10 @@ export function dockerRunToCompose(commandLine: string): RunToCompose {
   out.service = { image, ...out.service };
   const command = words.slice(i + 1);
   if (command.length) out.service.command = command;
-  if (!out.service.container_name) out.serviceName = image.split('/').pop()!.split(/[:@]/)[0];
+  if (!out.service.container_name) {
+    const [repository = ''] = image.slice(image.lastIndexOf('/') + 1).split(/[:@]/);
+    out.serviceName = repository;
+  }
   out.serviceName = out.serviceName.replace(/[^a-zA-Z0-9._-]/g, '-');
   return out;
 }
@@ -188,10 +191,10 @@ export function composeServiceToDockerRun(
     isSeq(v)
       ? v.items.map((x) => String(isScalar(x) ? x.value : x))
       : isMap(v)
-        ? v.items.map(
-            (p) =>
-              `${String(isScalar(p.key) ? p.key.value : p.key)}=${isScalar(p.value) ? String(p.value.value ?? '') : ''}`,
-          )
+        ? v.items.map((p) => {
+            const key = String(isScalar(p.key) ? p.key.value : p.key);
+            return `${key}=${isScalar(p.value) ? String(p.value.value ?? '') : ''}`;
+          })
         : v === undefined || v === null
           ? []
           : [String(isScalar(v) ? v.value : v)];
@@ -302,7 +305,8 @@ export function composeServiceToDockerRun(
   }
   if (!image)
     throw new Error(
-      `Service "${serviceName}" has no image to run${service.get('build') ? ' (it is built: run docker build first)' : ''}.`,
+      `Service "${serviceName}" has no image to run` +
+        `${service.get('build') ? ' (it is built: run docker build first)' : ''}.`,
     );
   return { command: [...args, image, ...entrypointArgs, ...command].map(shellQuote).join(' '), notConverted };
 }

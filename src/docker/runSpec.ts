@@ -64,7 +64,8 @@ export function composeService(spec: RunSpec): string {
   if (spec.workdir) service.working_dir = spec.workdir;
   if (spec.user) service.user = spec.user;
   if (spec.command?.length) service.command = spec.command;
-  const serviceName = (spec.name ?? spec.image.split('/').pop()!.split(':')[0]).replace(/[^a-zA-Z0-9._-]/g, '-');
+  const [repository = ''] = spec.image.slice(spec.image.lastIndexOf('/') + 1).split(':');
+  const serviceName = (spec.name ?? repository).replace(/[^a-zA-Z0-9._-]/g, '-');
   const named = spec.volumes.map((v) => v.split(':')[0]).filter((s) => s && !/^[./~]/.test(s));
   const doc: Record<string, unknown> = { services: { [serviceName]: service } };
   if (named.length) doc.volumes = Object.fromEntries(named.map((n) => [n, null]));
@@ -125,7 +126,7 @@ export function splitWords(text: string): string[] {
   let quote = '';
   let has = false;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i];
+    const c = text.charAt(i);
     if (quote) {
       if (c === quote) quote = '';
       else if (c === '\\' && quote === '"' && i + 1 < text.length) current += text[++i];
@@ -134,7 +135,7 @@ export function splitWords(text: string): string[] {
       quote = c;
       has = true;
     } else if (c === '\\' && i + 1 < text.length) {
-      current += text[++i];
+      current += text.charAt(++i);
       has = true;
     } else if (/\s/.test(c)) {
       if (current || has) words.push(current);

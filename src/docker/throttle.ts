@@ -31,7 +31,10 @@ export function throttle<T>(report: (value: T) => void, intervalMs = 100): Throt
       if (since >= intervalMs) {
         clearTimeout(timer);
         fire();
-      } else timer ??= setTimeout(fire, Math.ceil(intervalMs - since) + 1); // Timers may fire up to a millisecond early.
+      } else {
+        // Timers may fire up to a millisecond early.
+        timer ??= setTimeout(fire, Math.ceil(intervalMs - since) + 1);
+      }
     },
     dispose() {
       disposed = true;

@@ -14,15 +14,14 @@ export interface LessonMention {
  */
 export function lessonMentions(text: string): LessonMention[] {
   const out: LessonMention[] = [];
-  const lines = text.split(/\r?\n/);
-  for (let line = 0; line < lines.length; line++) {
-    const body = lines[line];
+  for (const [line, body] of text.split(/\r?\n/).entries()) {
     const hash = body.indexOf('#');
     if (hash < 0) continue;
     for (const m of body.slice(hash).matchAll(/\(lesson: ([a-z][a-z-]*)\)/g)) {
-      if (!findLesson(m[1])) continue;
+      const [, lesson = ''] = m;
+      if (!findLesson(lesson)) continue;
       const start = hash + m.index + '(lesson: '.length;
-      out.push({ line, start, end: start + m[1].length, lesson: m[1] });
+      out.push({ line, start, end: start + lesson.length, lesson });
     }
   }
   return out;

@@ -5,7 +5,10 @@
  */
 const SECRET_NAME =
   /(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CLIENT_?SECRET|CREDENTIALS?|AUTH_?KEY)/i;
-/** Short forms that only count as a word of their own: `MYSQL_PWD`, `DB_PASS`, `ADMIN_PW` (but not `PWD`, the folder). */
+/**
+ * Short forms that only count as a word of their own: `MYSQL_PWD`, `DB_PASS`, `ADMIN_PW` (but not `PWD`, the
+ * folder).
+ */
 const SHORT_SECRET_WORD = /(^|_)(PASS|PWD|PW)(_|$)/i;
 /** Names that point at a secret instead of holding one (`POSTGRES_PASSWORD_FILE`, `TOKEN_PATH`). */
 const REFERENCE_SUFFIX = /(_FILE|_PATH|_DIR|_URL_FILE|_LENGTH|_MIN_LENGTH|_POLICY|_REQUIRED)$/i;
@@ -23,8 +26,9 @@ export function looksLikeSecretName(name: string): boolean {
 /** Userinfo longer than this is not taken for credentials (and bounds the work per `://`). */
 const MAX_USERINFO = 256;
 
-const isSpace = (c: string) => c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v';
-const isQuote = (c: string) => c === '"' || c === "'" || c === '`';
+const isSpace = (c: string | undefined) =>
+  c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v';
+const isQuote = (c: string | undefined) => c === '"' || c === "'" || c === '`';
 const isSchemeChar = (c: string) => /[a-z0-9+.-]/i.test(c);
 
 /**
@@ -57,7 +61,7 @@ function passwordAfter(value: string, at: number): { user: number; start: number
 /** Each `scheme://…:password@` in the text, in order. */
 function* urlPasswords(value: string): Generator<{ user: number; start: number; end: number }> {
   for (let at = value.indexOf('://'); at >= 0; at = value.indexOf('://', at + 3)) {
-    if (at === 0 || !isSchemeChar(value[at - 1])) continue;
+    if (at === 0 || !isSchemeChar(value[at - 1]!)) continue;
     const found = passwordAfter(value, at);
     if (found) yield found;
   }
@@ -83,9 +87,9 @@ function secretAssignments(text: string): { start: number; end: number }[] {
   const out: { start: number; end: number }[] = [];
   let nameStart = -1;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i];
+    const c = text[i]!;
     if (isNameChar(c)) {
-      if (nameStart < 0 && isNameStart(c) && (i === 0 || !isNameChar(text[i - 1]))) nameStart = i;
+      if (nameStart < 0 && isNameStart(c) && (i === 0 || !isNameChar(text[i - 1]!))) nameStart = i;
       continue;
     }
     if (c === '=' && nameStart >= 0 && looksLikeSecretName(text.slice(nameStart, i))) {

@@ -42,8 +42,8 @@ export function parseSuppressions(text: string): Suppressions {
   const result: Suppressions = { file: undefined, lines: new Map() };
   if (!text.includes(MARK)) return result;
   const lines = text.split('\n');
-  for (let n = 0; n < lines.length; n++) {
-    const directive = parseDirective(lines[n]);
+  for (const [n, line] of lines.entries()) {
+    const directive = parseDirective(line);
     if (!directive) continue;
     const set: Set<string> | 'all' = directive.codes.length ? new Set(directive.codes) : 'all';
     if (directive.file) {
@@ -77,7 +77,7 @@ export function dropSuppressed(
   const lines = text.split('\n');
   return diagnostics.filter((d) => {
     if (isSuppressed(s, d.code, undefined)) return false;
-    for (let k = statementStart(lines, d.range.start.line) - 1; k >= 0 && lines[k].trim().startsWith('#'); k--) {
+    for (let k = statementStart(lines, d.range.start.line) - 1; k >= 0 && lines[k]?.trim().startsWith('#'); k--) {
       if (isSuppressed(s, d.code, k)) return false;
     }
     return true;

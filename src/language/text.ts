@@ -8,8 +8,8 @@
 export function trimWhere(text: string, drop: (c: string) => boolean, ends: 'both' | 'end' = 'both'): string {
   let start = 0;
   let end = text.length;
-  if (ends === 'both') while (start < end && drop(text[start])) start++;
-  while (end > start && drop(text[end - 1])) end--;
+  if (ends === 'both') while (start < end && drop(text[start]!)) start++;
+  while (end > start && drop(text[end - 1]!)) end--;
   return text.slice(start, end);
 }
 

@@ -72,12 +72,9 @@ export async function afterComposeUp(ctx: Ctx, explorer: Explorer, files: string
     'Show Logs',
   );
   const first = stopped[0] ?? unhealthy[0];
-  if (choice && first?.composeService)
-    await vscode.commands.executeCommand(
-      'dockside.compose.logsService',
-      vscode.Uri.file(files[0]),
-      first.composeService,
-    );
+  const [file] = files;
+  if (choice && first?.composeService && file)
+    await vscode.commands.executeCommand('dockside.compose.logsService', vscode.Uri.file(file), first.composeService);
 }
 
 const serviceName = (c: ContainerItem) => c.composeService ?? c.name;

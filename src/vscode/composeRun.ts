@@ -119,8 +119,8 @@ export function registerComposeRun(ctx: Ctx, explorer: Explorer, onUp: () => voi
     const errors = new ComposeService(ctx.rules(), diskHost)
       .diagnose({ uri: doc.uri.toString(), version: doc.version, text: doc.getText(), path: doc.uri.fsPath })
       .filter((d) => d.severity === 'error');
-    if (!errors.length) return false;
-    const first = errors[0];
+    const [first] = errors;
+    if (!first) return false;
     const count = errors.length === 1 ? 'an error' : `${errors.length} errors`;
     const choice = await vscode.window.showErrorMessage(
       `${path.basename(doc.uri.fsPath)} has ${count} (line ${first.range.start.line + 1}: ${first.message}) ` +
@@ -207,7 +207,10 @@ export function registerComposeRun(ctx: Ctx, explorer: Explorer, onUp: () => voi
     const failure = explainComposeFailure(result.output, services);
     ctx.log.warn(`Compose failed (${failure.kind}): ${maskSecrets(failure.detail)}`);
     const located = files
-      .map((file, i) => ({ file, range: locateFailure(maps[i], failure, { ...process.env, ...env }) }))
+      .map((file, i) => {
+        const map = maps[i];
+        return { file, range: map && locateFailure(map, failure, { ...process.env, ...env }) };
+      })
       .find((l) => l.range);
     if (located?.range) {
       const d = new vscode.Diagnostic(

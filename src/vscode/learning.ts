@@ -62,8 +62,13 @@ export function learningCommands(): CommandTable {
           keyRange: (p.key as { range?: number[] }).range,
         }))
       : [];
+    const covers = (n: { range?: number[]; keyRange?: number[] }) => {
+      const [keyStart, keyEnd] = n.keyRange ?? [];
+      const end = n.range?.[1] ?? keyEnd;
+      return keyStart !== undefined && end !== undefined && keyStart <= offset && offset <= end;
+    };
     const here =
-      names.find((n) => n.keyRange && n.keyRange[0] <= offset && offset <= (n.range?.[1] ?? n.keyRange[1]))?.name ??
+      names.find(covers)?.name ??
       (await vscode.window.showQuickPick(
         names.map((n) => n.name),
         { placeHolder: 'Which service?' },
@@ -73,7 +78,8 @@ export function learningCommands(): CommandTable {
       const result = composeServiceToDockerRun(editor.document.getText(), here);
       await vscode.env.clipboard.writeText(result.command);
       void vscode.window.showInformationMessage(
-        `Copied: ${result.command}${result.notConverted.length ? ` (not expressible with docker run: ${result.notConverted.join('; ')})` : ''}`,
+        `Copied: ${result.command}` +
+          (result.notConverted.length ? ` (not expressible with docker run: ${result.notConverted.join('; ')})` : ''),
       );
     } catch (err) {
       void vscode.window.showErrorMessage((err as Error).message);

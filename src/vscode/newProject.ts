@@ -138,12 +138,13 @@ export function newProjectCommands(ctx: Ctx): CommandTable {
       if (!choice) return;
       replace = choice === 'Replace';
     }
-    const starterMissing: string[] = [];
-    for (const name of Object.keys(made.starter)) if (!(await exists(at(name)))) starterMissing.push(name);
+    const starterMissing: { name: string; text: string }[] = [];
+    for (const [name, text] of Object.entries(made.starter))
+      if (!(await exists(at(name)))) starterMissing.push({ name, text });
     let starter = false;
     if (starterMissing.length) {
       const choice = await vscode.window.showInformationMessage(
-        `Also create ${starterMissing.join(', ')}, a minimal app, so the project runs right away?`,
+        `Also create ${starterMissing.map((s) => s.name).join(', ')}, a minimal app, so the project runs right away?`,
         { modal: true, detail: 'Files that are there already are left as they are.' },
         'Create',
         'Skip',
@@ -159,8 +160,8 @@ export function newProjectCommands(ctx: Ctx): CommandTable {
       written.push(name);
     }
     if (starter)
-      for (const name of starterMissing) {
-        await write(at(name), made.starter[name]);
+      for (const { name, text } of starterMissing) {
+        await write(at(name), text);
         written.push(name);
       }
     // The passwords are made once; an existing .env is the user's and is never touched.

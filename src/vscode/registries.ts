@@ -22,7 +22,10 @@ type RegistryNode =
 const ADDED_KEY = 'dockside.registries';
 const secretKey = (host: string) => `dockside.registry:${host}`;
 
-/** The Registries view and its commands; credentials live in VS Code's SecretStorage only, never in settings or logs. */
+/**
+ * The Registries view and its commands; credentials live in VS Code's SecretStorage only, never in settings or
+ * logs.
+ */
 export function registerRegistries(ctx: Ctx, session: DockerSession): CommandTable {
   const secrets = ctx.extension.secrets;
   const credentials = async (host: string): Promise<RegistryCredentials | undefined> => {
@@ -193,7 +196,8 @@ export function registerRegistries(ctx: Ctx, session: DockerSession): CommandTab
           const message = (err as Error).message;
           const needsLogin = /unauthorized|authentication required|no basic auth/i.test(message);
           const choice = await vscode.window.showErrorMessage(
-            `${kind === 'push' ? 'Push' : 'Pull'} of ${ref} failed: ${message}${needsLogin ? ' Log in to the registry first.' : ''}`,
+            `${kind === 'push' ? 'Push' : 'Pull'} of ${ref} failed: ${message}` +
+              (needsLogin ? ' Log in to the registry first.' : ''),
             ...(needsLogin ? ['Log In'] : []),
           );
           if (choice === 'Log In') await login(host);

@@ -8,7 +8,10 @@ import { ENGINE_COMMANDS } from './engineCommands';
 
 /** What the user is told; the action is named so the refusal is not a mystery. */
 export function untrustedMessage(action: string): string {
-  return `Dockside runs nothing in a workspace you have not trusted, so "${action}" is turned off here: it would reach the Docker engine. Diagnostics, hovers and lessons keep working. Trust this folder to use it.`;
+  return (
+    `Dockside runs nothing in a workspace you have not trusted, so "${action}" is turned off here: ` +
+    'it would reach the Docker engine. Diagnostics, hovers and lessons keep working. Trust this folder to use it.'
+  );
 }
 
 /** True in a trusted workspace; otherwise tells the user why the action is refused, with a way to trust. */

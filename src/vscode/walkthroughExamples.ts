@@ -9,8 +9,9 @@ EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=3s CMD wget -qO- http://localhost:8080/ || exit 1
 `;
 
-export const EXAMPLE_COMPOSE = `# The postgres + pgadmin example, with its passwords in db.env (keep that file out of git).
-services:
+export const EXAMPLE_COMPOSE =
+  '# The postgres + pgadmin example, with its passwords in db.env (keep that file out of git).\n' +
+  `services:
   postgres:
     image: postgres:16-alpine
     env_file:

@@ -12,6 +12,7 @@ import { requireEngine, TEST_IMAGE, type TestEngine } from '../support/dockerEng
 import { apiFor, freePort } from '../support/dockerModel';
 import { createBody } from '../../src/docker/runSpec';
 import { DOCKERIGNORE_EMPTY_FOLDERS, DOCKERIGNORE_FILES } from '../fixtures/dockerignoreContext';
+import { itemAt } from '../support/itemAt';
 
 function cli(args: string[], env: NodeJS.ProcessEnv, cwd?: string): Promise<string> {
   return new Promise((resolve, reject) =>
@@ -182,7 +183,7 @@ describe("building through the Engine API with Docker's .dockerignore semantics"
         ['', 3, 3, 'COPY app/ /app/', 'done'],
       ],
     );
-    assert.equal(inOrder(first)[1].cached, false, 'the new RUN ran');
+    assert.equal(itemAt(inOrder(first), 1, 'step').cached, false, 'the new RUN ran');
     const second = await build(text);
     assert.deepEqual(
       inOrder(second)

@@ -20,6 +20,7 @@ import { PGADMIN_PORT, PROJECT_KINDS, projectFiles, type ProjectAnswers } from '
 import { requireEngine, TEST_IMAGE, type TestEngine } from '../support/dockerEngine';
 import { apiFor, freePort, waitUntil } from '../support/dockerModel';
 import { ensureNodeStandIn, ensureStandIns, portTaken, requirePortFree, STAND_IN_ENV } from '../support/standIns';
+import { itemAt } from '../support/itemAt';
 
 /** Stops at once on SIGTERM (busybox httpd as PID 1 would wait out the 10 s grace period). */
 const serve = (port: number, dir: string) => `["sh", "-c", "trap 'exit 0' TERM; httpd -f -p ${port} -h ${dir} & wait"]`;
@@ -60,7 +61,7 @@ describe('Compose from a file, against the real engine and docker-compose 1.29',
   ): Promise<ComposeRunResult> {
     const run = composeFileInvocation('standalone', target, verb, services);
     run.args.push(...extra);
-    const dir = path.dirname(target.files[0]);
+    const dir = path.dirname(itemAt(target.files, 0, 'file'));
     return runCompose(run, { cwd: dir, env: { DOCKER_HOST: engine.host, ...env } });
   }
 
@@ -258,6 +259,7 @@ describe('Compose from a file, against the real engine and docker-compose 1.29',
     const [c] = await engine.docker.listContainers({
       filters: JSON.stringify({ label: [`com.docker.compose.project=${projectName(dir)}`] }),
     });
+    assert.ok(c, 'the project has a container');
     assert.equal(c.Image, TEST_IMAGE, 'the image came from .env');
     assert.equal(c.Labels['dockside.test'], 'overridden', 'the override file was read');
     assert.equal((await compose({ files, projectDirectory: dir }, 'down')).code, 0);

@@ -18,7 +18,7 @@ export async function ensureDefaultBridge(engine: TestEngine): Promise<void> {
   const name = network.Options?.['com.docker.network.bridge.name'] ?? 'docker0';
   const subnet = network.IPAM?.Config?.[0]?.Subnet;
   if (fs.existsSync(`/sys/class/net/${name}`) || !subnet || !isRoot) return;
-  const [base, bits] = subnet.split('/');
+  const [base = '', bits] = subnet.split('/');
   const gateway = network.IPAM?.Config?.[0]?.Gateway ?? base.replace(/\.0$/, '.1');
   console.warn(
     `    note: the engine's bridge ${name} is gone (an engine with --bridge=none removed it); making it again`,

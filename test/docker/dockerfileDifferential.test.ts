@@ -38,7 +38,8 @@ describe('Dockerfile errors match the real engine (differential)', function () {
       .filter((r) => r.rejected !== r.dockside.length > 0)
       .map(
         (r) =>
-          `${JSON.stringify(r.text)}\n    docker: ${r.docker.slice(0, 160)}\n    dockside: ${r.dockside.join('; ') || 'no error'}`,
+          `${JSON.stringify(r.text)}\n    docker: ${r.docker.slice(0, 160)}\n` +
+          `    dockside: ${r.dockside.join('; ') || 'no error'}`,
       );
     assert.deepEqual(mismatches, []);
   });

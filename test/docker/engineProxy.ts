@@ -54,7 +54,7 @@ export async function startEngineProxy(engineHost: string): Promise<EngineProxy>
       if (end < 0) return;
       client.off('data', onData);
       client.pause();
-      const [method, target] = head.subarray(0, head.indexOf('\r\n')).toString().split(' ');
+      const [method, target = ''] = head.subarray(0, head.indexOf('\r\n')).toString().split(' ');
       const request = `${method} ${target.replace(/^\/v[\d.]+/, '')}`;
       requests.push(request.replace(/\?.*$/, ''));
       if (rule && rule.request.test(request)) {

@@ -8,6 +8,7 @@ import { buildLayerView, matchDockerfile } from '../../src/panels/layers/layerDa
 import { buildOffline, expectedListing, listingOf, tarNames } from '../support/layerArchives';
 import { requireEngine, TEST_IMAGE, type TestEngine } from '../support/dockerEngine';
 import { apiFor } from '../support/dockerModel';
+import { itemAt } from '../support/itemAt';
 
 const DOCKERFILE = [
   `FROM ${TEST_IMAGE}`,
@@ -67,10 +68,11 @@ describe('the layer panel reads what the engine built', function () {
       assert.equal(view.steps.length, rows.length, 'one step per history row');
       const newestFirst = [...view.steps].reverse();
       rows.forEach(([size, createdBy = ''], i) => {
-        assert.equal(newestFirst[i].size, Number(size), `size of row ${i}`);
-        if (!createdBy) return assert.equal(newestFirst[i].instruction, 'Imported from a tar archive');
+        const step = itemAt(newestFirst, i, 'step');
+        assert.equal(step.size, Number(size), `size of row ${i}`);
+        if (!createdBy) return assert.equal(step.instruction, 'Imported from a tar archive');
         // Our instruction is the tail of what docker history shows, without the shell wrapping.
-        const words = newestFirst[i].instruction.replace(/^RUN /, '').split(/\s+/).slice(0, 3).join(' ');
+        const words = step.instruction.replace(/^RUN /, '').split(/\s+/).slice(0, 3).join(' ');
         assert.ok(
           createdBy.replace(/\s+/g, ' ').includes(words.replace(/\s+/g, ' ')),
           `row ${i}: "${createdBy}" contains "${words}"`,
@@ -180,8 +182,9 @@ describe('the deeper layer view reads `docker save` as a stream', function () {
       const result = await readImageArchive(fs.createReadStream(path.join(dir, 'image.tar')));
       execFileSync('tar', ['-xf', path.join(dir, 'image.tar'), '-C', dir]);
       const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { Layers: string[] }[];
-      assert.equal(result.layers.length, manifest[0].Layers.length);
-      manifest[0].Layers.forEach((layer, n) => {
+      const { Layers } = itemAt(manifest, 0, 'manifest');
+      assert.equal(result.layers.length, Layers.length);
+      Layers.forEach((layer, n) => {
         const names = tarNames(fs.readFileSync(path.join(dir, layer)));
         assert.deepEqual(listingOf(result, n), expectedListing(names), `layer ${n + 1}`);
       });

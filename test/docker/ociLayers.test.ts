@@ -10,6 +10,7 @@ import { requireEngine, TEST_IMAGE, type TestEngine } from '../support/dockerEng
 import { apiFor } from '../support/dockerModel';
 import { buildOffline, expectedListing, listingOf, tarNames } from '../support/layerArchives';
 import { which } from '../support/system';
+import { itemAt } from '../support/itemAt';
 
 /**
  * The containerd image store's `docker save` writes an OCI image layout. The engine here has the classic store,
@@ -115,11 +116,12 @@ describe('the layer panel reads OCI image layouts, as the containerd image store
         const blob = path.join(out, 'blobs', ...layer.digest.split(':'));
         const tool = decompressor(blob);
         assert.equal(tool?.[0] ?? 'none', expectedKind, 'skopeo compressed as asked');
-        const plain = tool
-          ? execFileSync(tool[0], [...tool.slice(1), blob], { maxBuffer: 256 << 20 })
+        const [command, ...args] = tool ?? [];
+        const plain = command
+          ? execFileSync(command, [...args, blob], { maxBuffer: 256 << 20 })
           : fs.readFileSync(blob);
         assert.deepEqual(listingOf(files, n), expectedListing(tarNames(plain)), `layer ${n + 1}`);
-        assert.equal(files.layers[n].compression, expectedKind);
+        assert.equal(itemAt(files.layers, n, 'layer').compression, expectedKind);
       });
       await matchesHistory(files);
     });

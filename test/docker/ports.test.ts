@@ -4,6 +4,7 @@ import { DockerModel } from '../../src/docker/model';
 import { portMapFromContainers } from '../../src/panels/ports/portData';
 import { requireEngine, TEST_IMAGE, type TestEngine } from '../support/dockerEngine';
 import { apiFor, freePort, waitUntil } from '../support/dockerModel';
+import { itemAt } from '../support/itemAt';
 
 function cli(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) =>
@@ -87,7 +88,7 @@ describe('the port panel shows what `docker port` shows', function () {
           .trim()
           .split('\n')
           .map((l) => /^(\d+)\/(\w+) -> (.+):(\d+)$/.exec(l.trim()))
-          .filter((m): m is RegExpExecArray => !!m && !m[3].startsWith('['))
+          .filter((m): m is RegExpExecArray => !!m && !m[3]?.startsWith('['))
           .map((m) => `${m[3] === '0.0.0.0' ? '0.0.0.0' : m[3]}:${m[4]} -> ${m[1]}/${m[2]}`)
           .sort();
         const fromPanel = map.rows
@@ -97,10 +98,13 @@ describe('the port panel shows what `docker port` shows', function () {
         assert.deepEqual(fromPanel, fromCli, s.name);
       }
       const exposedOnly = map.rows
-        .filter((r) => r.owner === specs[0].name && !r.hostPort)
+        .filter((r) => r.owner === itemAt(specs, 0, 'spec').name && !r.hostPort)
         .map((r) => `${r.containerPort}/${r.protocol}`);
       assert.deepEqual(exposedOnly, ['9000/tcp'], 'EXPOSEd but not published is shown as such');
-      assert.equal(map.rows.find((r) => r.owner === specs[1].name && r.protocol === 'udp')?.scope, 'loopback');
+      assert.equal(
+        map.rows.find((r) => r.owner === itemAt(specs, 1, 'spec').name && r.protocol === 'udp')?.scope,
+        'loopback',
+      );
     } finally {
       model.dispose();
       api.close();

@@ -20,6 +20,7 @@ import { isRoot } from '../support/system';
 import { buildDockerfile } from '../support/dockerBuild';
 import { startRegistry } from '../support/registry';
 import { contextMenu, findFrameWithText, runCommand } from '../support/workbench';
+import { itemAt } from '../support/itemAt';
 
 /** A row of a Dockside tree view, by its label. */
 const row = (page: Page, view: string, label: string) =>
@@ -182,6 +183,7 @@ describe('The Docker explorer in a real VS Code, on a real engine of its own (tc
     });
     const stoppedBy = Date.now();
     await web.locator('.codicon-vm-outline').waitFor({ timeout: 5000 });
+    assert.ok(info, 'the container is listed');
     const state = (await engine.docker.getContainer(info.Id).inspect()).State;
     assert.equal(state.Running, false);
     assert.ok(
@@ -226,7 +228,7 @@ describe('The Docker explorer in a real VS Code, on a real engine of its own (tc
     const rows = frame.locator('#rows tr[data-index]');
     assert.equal(await rows.count(), history.length, 'one row per docker history entry');
     const texts = await rows.allInnerTexts();
-    assert.match(texts[0], /CMD \["httpd"/);
+    assert.match(itemAt(texts, 0, 'row'), /CMD \["httpd"/);
     assert.ok(
       texts.some((t) => /COPY dir:\w+.* in \/srv\/www/.test(t) && /line 3/.test(t)),
       'COPY is linked to line 3',
@@ -270,7 +272,11 @@ describe('The Docker explorer in a real VS Code, on a real engine of its own (tc
     const look = async () =>
       (await frame.evaluate(`(() => {
         const badge = document.querySelector('.badge');
-        return { text: getComputedStyle(document.body).color, background: getComputedStyle(document.body).backgroundColor, badgeBorder: getComputedStyle(badge).borderTopColor };
+        return {
+          text: getComputedStyle(document.body).color,
+          background: getComputedStyle(document.body).backgroundColor,
+          badgeBorder: getComputedStyle(badge).borderTopColor,
+        };
       })()`)) as { text: string; background: string; badgeBorder: string };
     // Switch themes the way a person does: the Color Theme picker.
     const withTheme = async (theme: string) => {

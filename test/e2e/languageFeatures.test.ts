@@ -126,7 +126,8 @@ describe('Language features in a real VS Code (code-server + Chromium)', functio
     while (!fs.existsSync(path.join(editor!.workspace, 'postgres.env')) && Date.now() < deadline)
       await page.waitForTimeout(200);
     assert.equal(fs.readFileSync(path.join(editor!.workspace, 'postgres.env'), 'utf8'), 'POSTGRES_PASSWORD=12345\n');
-    // The .gitignore edit lands in an editor buffer (as any workspace edit to a closed file does); save until it is on disk.
+    // The .gitignore edit lands in an editor buffer (as any workspace edit to a closed file does); save until it is
+    // on disk.
     const gitignore = () => fs.readFileSync(path.join(editor!.workspace, '.gitignore'), 'utf8');
     for (let i = 0; i < 10 && !/^postgres\.env$/m.test(gitignore()); i++) {
       await page.waitForTimeout(500);

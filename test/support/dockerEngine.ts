@@ -178,8 +178,10 @@ export function unmountUnder(dir: string): void {
     mounts = fs
       .readFileSync('/proc/mounts', 'utf8')
       .split('\n')
-      .map((l) => l.split(' ')[1])
-      .filter((m) => m && m.startsWith(dir));
+      .flatMap((l) => {
+        const [, mountPoint] = l.split(' ');
+        return mountPoint?.startsWith(dir) ? [mountPoint] : [];
+      });
   } catch {
     return;
   }

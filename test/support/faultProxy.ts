@@ -100,7 +100,11 @@ export async function startFaultProxy(engineHost: string): Promise<FaultProxy> {
     clear: () => (rules = []),
     release(request) {
       for (let i = held.length - 1; i >= 0; i--) {
-        if (!request || request.test(held[i].request)) held.splice(i, 1)[0].go();
+        const h = held[i]!;
+        if (!request || request.test(h.request)) {
+          held.splice(i, 1);
+          h.go();
+        }
       }
     },
     close: async () => {

@@ -99,8 +99,10 @@ export function mutateCompose(text: string, rnd: () => number): string {
       '  0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n'.repeat((10 * 1024 * 1024) / 67)
     ); // ~10 MB
   if (r < 0.01) return text.slice(0, at) + '\n' + ALIAS_BOMB + text.slice(at);
-  if (r < 0.02)
-    return `services:\n  web:\n    image: nginx:1.27\n    labels:\n${Array.from({ length: 1000 }, (_, i) => `${' '.repeat(6 + 2 * i)}l${i}:`).join('\n')} end\n`;
+  if (r < 0.02) {
+    const nested = Array.from({ length: 1000 }, (_, i) => `${' '.repeat(6 + 2 * i)}l${i}:`).join('\n');
+    return `services:\n  web:\n    image: nginx:1.27\n    labels:\n${nested} end\n`;
+  }
   if (r < 0.03) return `services: ${'{a: '.repeat(1000)}1${'}'.repeat(1000)}\n`;
   if (r < 0.04) return `services: ${'['.repeat(1000)}${']'.repeat(1000)}\n`;
   if (r < 0.1)

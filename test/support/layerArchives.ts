@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { LayerFiles } from '../../src/panels/layers/imageTar';
 import type { TestEngine } from './dockerEngine';
+import { itemAt } from './itemAt';
 
 /** The archive as a stream of `size`-byte pieces, so every parser boundary gets crossed. */
 export async function* pieces(data: Buffer, size = 333): AsyncGenerator<Buffer> {
@@ -91,7 +92,7 @@ export function expectedListing(names: string[]): [string, 'file' | 'deleted'][]
 
 /** The file view's listing of one layer in the same shape. */
 export function listingOf(files: LayerFiles, n: number): [string, 'file' | 'deleted'][] {
-  return files.layers[n].files.map((f) => [f.path, f.kind === 'deleted' ? 'deleted' : 'file']);
+  return itemAt(files.layers, n, 'layer').files.map((f) => [f.path, f.kind === 'deleted' ? 'deleted' : 'file']);
 }
 
 /**

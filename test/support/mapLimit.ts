@@ -1,13 +1,11 @@
 /** Runs `fn` over items with at most `limit` at once; results keep the items' order. */
 export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
-  let next = 0;
+  // One iterator shared by the workers: each takes the next item when it is free.
+  const queue = items.entries();
   await Promise.all(
     Array.from({ length: limit }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]);
-      }
+      for (const [i, item] of queue) out[i] = await fn(item);
     }),
   );
   return out;

@@ -71,7 +71,7 @@ export async function ensureStandIns(docker: Docker): Promise<void> {
 /** The files a dynamically linked program needs: itself and what `ldd` lists. */
 function withLibraries(program: string): string[] {
   const out = spawnSync('ldd', [program], { encoding: 'utf8' }).stdout ?? '';
-  const libs = [...out.matchAll(/(\/\S+\.so[.\d]*)/g)].map((m) => m[1]);
+  const libs = [...out.matchAll(/\/\S+\.so[.\d]*/g)].map(([lib]) => lib);
   return [program, ...new Set(libs)];
 }
 

@@ -185,7 +185,8 @@ describe('dockside lint', () => {
         severity: 'error',
         code: 'CS006',
         message:
-          'Service "web" uses network "front", which is not declared under the top-level "networks:". Declare it there.',
+          'Service "web" uses network "front", which is not declared under the top-level "networks:". ' +
+          'Declare it there.',
       },
     ]);
   });

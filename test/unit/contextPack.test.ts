@@ -258,7 +258,8 @@ describe('the three packers give the same entries for the same folder', function
       }
     }
     const missing = PACKERS.filter((p) => !listed[p]);
-    if (missing.length) await requirePacker(this, missing[0]);
+    const [firstMissing] = missing;
+    if (firstMissing) await requirePacker(this, firstMissing);
     const js = listed.js!;
     assert.deepEqual(
       js

@@ -25,8 +25,8 @@ function windowsTree(files: Record<string, string>, caseInsensitive: boolean): C
       const seen = new Map<string, ContextEntry>();
       for (const full of Object.keys(files)) {
         if (!key(full).startsWith(prefix)) continue;
-        const rest = paths.normalize(full).slice(prefix.length).split('\\');
-        if (!seen.has(rest[0])) seen.set(rest[0], entry(rest[0], rest.length > 1));
+        const [name = '', ...under] = paths.normalize(full).slice(prefix.length).split('\\');
+        if (!seen.has(name)) seen.set(name, entry(name, under.length > 0));
       }
       return [...seen.values()];
     },

@@ -25,7 +25,7 @@ describe('.dockerignore patterns before the matcher: bounded work', () => {
       ['**/**/x', '**/x'],
       ['a/**/**/**/b', 'a/**/b'],
       ['d/**/**', 'd/**'],
-    ]) {
+    ] as [string, string][]) {
       const paths = ['x', 'a/b', 'a/c/b', 'a/c/d/b', 'q/x', 'd/e', 'd/e/f', 'y/d/e'];
       const a = dockerignore().add([long]);
       const b = dockerignore().add([short]);

@@ -28,7 +28,7 @@ function machine(os: NodeJS.Platform, home: string, files: Files, env: Record<st
       ...new Set(
         Object.keys(files)
           .filter((f) => f.startsWith(dir + paths.sep))
-          .map((f) => f.slice(dir.length + 1).split(paths.sep)[0]),
+          .map((f) => f.slice(dir.length + 1).split(paths.sep)[0] ?? ''),
       ),
     ],
   };

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as oniguruma from 'vscode-oniguruma';
 import { INITIAL, parseRawGrammar, Registry, type IGrammar } from 'vscode-textmate';
+import { itemAt } from '../support/itemAt';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SYNTAXES = path.join(ROOT, 'syntaxes');
@@ -52,7 +53,7 @@ function tokenize(grammar: IGrammar, text: string): [string, string][][] {
 }
 
 const scopeOf = (lines: [string, string][][], line: number, text: string) =>
-  lines[line].find(([t]) => t === text)?.[1] ?? '';
+  lines[line]?.find(([t]) => t === text)?.[1] ?? '';
 
 describe('grammars (vscode-textmate + oniguruma, as VS Code tokenizes)', () => {
   let reg: Registry;
@@ -89,13 +90,24 @@ describe('grammars (vscode-textmate + oniguruma, as VS Code tokenizes)', () => {
     assert.match(scopeOf(lines, 2, '$HOME'), /variable\.other\.dockerfile/);
     assert.match(scopeOf(lines, 3, 'EOF'), /entity\.name\.tag\.heredoc\.dockerfile/);
     assert.match(scopeOf(lines, 5, 'key=value'), /string\.unquoted\.heredoc\.dockerfile/);
-    assert.doesNotMatch(lines[7].map(([, s]) => s).join(' '), /heredoc/, 'the heredoc ends at its delimiter');
+    assert.doesNotMatch(
+      itemAt(lines, 7, 'line')
+        .map(([, s]) => s)
+        .join(' '),
+      /heredoc/,
+      'the heredoc ends at its delimiter',
+    );
   });
 
   it('tokenizes .dockerignore patterns, negations and comments', async () => {
     const grammar = (await reg.loadGrammar('source.dockerignore'))!;
     const lines = tokenize(grammar, '# build output\nnode_modules\n!keep.log\n**/*.tmp');
-    assert.match(lines[0].map(([, s]) => s).join(' '), /comment\.line\.number-sign\.dockerignore/);
+    assert.match(
+      itemAt(lines, 0, 'line')
+        .map(([, s]) => s)
+        .join(' '),
+      /comment\.line\.number-sign\.dockerignore/,
+    );
     assert.match(scopeOf(lines, 2, '!'), /keyword\.operator\.negation\.dockerignore/);
     assert.match(scopeOf(lines, 3, '**'), /keyword\.operator\.globstar\.dockerignore/);
     assert.match(scopeOf(lines, 3, '*'), /keyword\.operator\.wildcard\.dockerignore/);

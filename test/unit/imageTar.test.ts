@@ -14,6 +14,7 @@ import { ZstdBlocks } from '../../src/panels/layers/zstdBlocks';
 import { buildLayerView } from '../../src/panels/layers/layerData';
 import { layerFilesHtml } from '../../src/panels/layers/layerHtml';
 import { expectedListing, listingOf, pieces, tarHeader, tarNames, tarOf } from '../support/layerArchives';
+import { itemAt } from '../support/itemAt';
 import { which } from '../support/system';
 
 /** A classic `docker save` archive, made with the system's tar: two layers, a whiteout, a long name. */
@@ -49,12 +50,15 @@ function imageTar(dir: string): Buffer {
 
 /** A classic archive around hand-made layer tars (given as bytes, compressed or not). */
 function classicArchive(layers: Buffer[], history?: object[]): Buffer {
-  const names = layers.map((_, i) => `l${i}/layer.tar`);
+  const entries = layers.map((data, i) => ({ name: `l${i}/layer.tar`, data }));
   const cfg = { history: history ?? layers.map((_, i) => ({ created_by: `RUN step ${i}` })) };
   return tarOf([
-    ...layers.map((data, i) => ({ name: names[i], data })),
+    ...entries,
     { name: 'cfg.json', data: Buffer.from(JSON.stringify(cfg)) },
-    { name: 'manifest.json', data: Buffer.from(JSON.stringify([{ Config: 'cfg.json', Layers: names }])) },
+    {
+      name: 'manifest.json',
+      data: Buffer.from(JSON.stringify([{ Config: 'cfg.json', Layers: entries.map((e) => e.name) }])),
+    },
   ]);
 }
 
@@ -83,8 +87,8 @@ describe('reading an image tar as a stream', () => {
       [0, 2],
       'layers map to non-empty history steps',
     );
-    const first = result.layers[0].files
-      .filter((f) => f.size > 0)
+    const first = itemAt(result.layers, 0, 'layer')
+      .files.filter((f) => f.size > 0)
       .map((f) => [f.path, f.size, f.kind])
       .sort();
     assert.deepEqual(first, [
@@ -93,10 +97,12 @@ describe('reading an image tar as a stream', () => {
       ['keep/<b>.txt', 1, 'added'],
       ['tmp/big.bin', 5000, 'added'],
     ]);
-    const paths = result.layers[0].files.map((f) => f.path);
+    const paths = itemAt(result.layers, 0, 'layer').files.map((f) => f.path);
     assert.ok(paths.includes('usr/link'), 'the link is listed under its own name');
     assert.ok(!paths.some((p) => p.includes('@LongLink')), 'the long-link record is not a file');
-    const second = result.layers[1].files.map((f) => [f.path, f.kind]).sort();
+    const second = itemAt(result.layers, 1, 'layer')
+      .files.map((f) => [f.path, f.kind])
+      .sort();
     assert.deepEqual(second, [
       ['etc/motd', 'changed'],
       ['tmp/big.bin', 'deleted'],
@@ -109,7 +115,7 @@ describe('reading an image tar as a stream', () => {
         ['etc/motd', 4, 0, 1],
       ],
     );
-    assert.equal(result.layers[0].wasted, 5004);
+    assert.equal(itemAt(result.layers, 0, 'layer').wasted, 5004);
     for (const [n, name] of ['aaa', 'bbb'].entries()) {
       assert.deepEqual(
         listingOf(result, n),
@@ -143,7 +149,7 @@ describe('reading an image tar as a stream', () => {
     const layer = execFileSync('tar', ['--format=pax', '-C', root, '-cf', '-', '.']);
     const files = await readImageArchive(pieces(classicArchive([layer]), 100));
     assert.deepEqual(listingOf(files, 0), expectedListing(tarNames(layer)));
-    assert.ok(files.layers[0].files.some((f) => f.path === long && f.size === 4));
+    assert.ok(itemAt(files.layers, 0, 'layer').files.some((f) => f.path === long && f.size === 4));
   });
 
   it('reads base-256 sizes, as GNU tar writes them for files past 8 GiB', async () => {
@@ -159,7 +165,7 @@ describe('reading an image tar as a stream', () => {
     );
     const files = await readImageArchive(pieces(classicArchive([layer])));
     assert.deepEqual(
-      files.layers[0].files.map((f) => [f.path, f.size]),
+      itemAt(files.layers, 0, 'layer').files.map((f) => [f.path, f.size]),
       [
         ['big.img', 700],
         ['after.txt', 1],
@@ -198,7 +204,7 @@ describe('stacking layers', () => {
     }));
     const result = stackLayers([files, whiteouts]);
     assert.equal(result.wasted, 10 * n);
-    assert.equal(result.layers[1].files.filter((f) => f.kind === 'deleted').length, n);
+    assert.equal(itemAt(result.layers, 1, 'layer').files.filter((f) => f.kind === 'deleted').length, n);
     // Each entry walks its four path segments and each deleted file is visited once: 9 per file.
     // Checking every whiteout against every file would be 400 million.
     assert.ok(result.ops <= 9 * n, `${result.ops} tree steps for ${2 * n} entries`);
@@ -212,15 +218,15 @@ describe('stacking layers', () => {
       { path: 'app', size: 0, kind: 'opaque' },
     ];
     const result = stackLayers([lower, upper, [{ path: 'app/f1', size: 0, kind: 'whiteout' }]]);
-    assert.equal(result.layers[0].wasted, n, 'every file of the lower layer is hidden');
+    assert.equal(itemAt(result.layers, 0, 'layer').wasted, n, 'every file of the lower layer is hidden');
     assert.deepEqual(
-      result.layers[1].files.map((f) => [f.path, f.kind, f.opaque ?? false]),
+      itemAt(result.layers, 1, 'layer').files.map((f) => [f.path, f.kind, f.opaque ?? false]),
       [
         ['app/new', 'added', false],
         ['app', 'deleted', true],
       ],
     );
-    assert.equal(result.layers[1].wasted, 0, "the upper layer's own file survives its opaque marker");
+    assert.equal(itemAt(result.layers, 1, 'layer').wasted, 0, "the upper layer's own file survives its opaque marker");
     assert.ok(result.ops <= 4 * n, `${result.ops} tree steps`);
   });
 

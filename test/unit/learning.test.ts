@@ -11,6 +11,7 @@ import { COMPOSE_CODES } from '../../src/language/compose/composeService';
 import { allLessons, TOPICS } from '../../src/language/lessons';
 import { EXAMPLE_COMPOSE, EXAMPLE_DOCKERFILE } from '../../src/vscode/walkthroughExamples';
 import { explainBody, explainDockerfile } from '../../src/panels/explain/explainHtml';
+import { itemAt } from '../support/itemAt';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -121,9 +122,10 @@ describe('lessons and topics', () => {
         .filter((f) => f.endsWith('.md'))
         .map((f) => fs.readFileSync(path.join(ROOT, 'media', 'walkthrough', f), 'utf8')),
     ].join('\n');
-    for (const m of walkthroughText.matchAll(/dockside\.openLesson\?%5B%22([a-z-]+)%22%5D/g)) reached.add(m[1]);
+    for (const [, lesson = ''] of walkthroughText.matchAll(/dockside\.openLesson\?%5B%22([a-z-]+)%22%5D/g))
+      reached.add(lesson);
     const composeSource = fs.readFileSync(path.join(ROOT, 'src', 'language', 'compose', 'composeService.ts'), 'utf8');
-    for (const m of composeSource.matchAll(/lesson: '([a-z-]+)'/g)) reached.add(m[1]);
+    for (const [, lesson = ''] of composeSource.matchAll(/lesson: '([a-z-]+)'/g)) reached.add(lesson);
     assert.deepEqual(
       allLessons()
         .map((l) => l.id)
@@ -231,7 +233,7 @@ describe('Explain This Dockerfile', () => {
       steps.map((s) => [s.line, s.keyword, s.stage, s.layer]),
       [
         [0, 'FROM', 0, false],
-        [1, 'WORKDIR', 0, false],
+        [1, 'WORKDIR', 0, true],
         [2, 'COPY', 0, true],
         [3, 'RUN', 0, true],
         [6, 'FROM', 1, false],
@@ -240,9 +242,9 @@ describe('Explain This Dockerfile', () => {
         [9, 'CMD', 1, false],
       ],
     );
-    assert.deepEqual([steps[3].time, steps[9 - 2].time], ['build', 'run']);
-    assert.equal(steps[3].text, 'RUN npm ci && \\\n    npm run build');
-    assert.match(steps[2].cache, /Rebuilt when any copied file changes/);
+    assert.deepEqual([itemAt(steps, 3, 'step').time, itemAt(steps, 9 - 2, 'step').time], ['build', 'run']);
+    assert.equal(itemAt(steps, 3, 'step').text, 'RUN npm ci && \\\n    npm run build');
+    assert.match(itemAt(steps, 2, 'step').cache, /Rebuilt when any copied file changes/);
     const html = explainBody('web/Dockerfile', steps);
     assert.ok(!html.includes('<b>hi'), 'file text is escaped');
     assert.match(html, /8 instructions in 2 stages/);

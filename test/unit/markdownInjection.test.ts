@@ -58,14 +58,16 @@ describe('no injection through hovers and tooltips', () => {
     const service = new ComposeService();
     for (const [n, h] of HOSTILE.entries()) {
       const q = JSON.stringify(h);
-      const text = `services:\n  ${q}:\n    image: ${q}\n    ports:\n      - ${q}\n    volumes:\n      - ${JSON.stringify(`${h}:/data`)}\n    restart: ${q}\n`;
+      const text =
+        `services:\n  ${q}:\n    image: ${q}\n    ports:\n      - ${q}\n` +
+        `    volumes:\n      - ${JSON.stringify(`${h}:/data`)}\n    restart: ${q}\n`;
       for (const [line, character] of [
         [1, 4],
         [2, 14],
         [4, 10],
         [6, 10],
         [7, 14],
-      ]) {
+      ] as [number, number][]) {
         const hover = service.hover({ uri: `c${n}`, version: 1, text }, { line, character });
         if (hover) assertInert(hover.markdown, h);
       }

@@ -9,6 +9,7 @@ import { buildLayerView, matchDockerfile, type RawHistoryEntry } from '../../src
 import { layerBody, layerFilesHtml } from '../../src/panels/layers/layerHtml';
 import { expectedListing, listingOf, pieces, tarNames, tarOf } from '../support/layerArchives';
 import { which } from '../support/system';
+import { itemAt } from '../support/itemAt';
 
 const MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const INDEX = 'application/vnd.oci.image.index.v1+json';
@@ -174,7 +175,7 @@ describe('reading an OCI image layout (the containerd image store)', function ()
     const onS390 = await read(layout.archive(top), { platform: { os: 'linux', architecture: 's390x' } });
     assert.equal(onS390.platform, 'linux/amd64');
     assert.match(
-      onS390.notes[0],
+      itemAt(onS390.notes, 0, 'note'),
       new RegExp(
         'The files shown are those of linux/amd64, the first whose content is stored here: ' +
           "this engine's platform, linux/s390x, is not\\.",

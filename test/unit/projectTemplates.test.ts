@@ -8,6 +8,7 @@ import { ComposeService } from '../../src/language/compose/composeService';
 import { fsComposeHost } from '../../src/language/compose/fsHost';
 import { DockerfileService } from '../../src/language/dockerfile/dockerfileService';
 import { lessonMentions } from '../../src/language/lessonMentions';
+import { itemAt } from '../support/itemAt';
 import { mapLimit } from '../support/mapLimit';
 
 const KINDS = Object.keys(PROJECT_KINDS) as ProjectKind[];
@@ -25,6 +26,13 @@ const CASES: ProjectAnswers[] = KINDS.flatMap((kind) =>
 
 const name = (a: ProjectAnswers) =>
   `${PROJECT_KINDS[a.kind].label}${a.database && a.kind !== 'database' ? ' with a database' : ''}`;
+
+/** A file a template made, failing the test clearly when it made none by that name. */
+function fileOf(files: Record<string, string>, file: string): string {
+  const text = files[file];
+  assert.ok(text !== undefined, `the template made no ${file}`);
+  return text;
+}
 
 /** Writes a generated project as New Docker Project would (every file, the .env, the starter app). */
 function writeProject(root: string, a: ProjectAnswers): string {
@@ -63,7 +71,7 @@ describe('New Docker Project: the templates', () => {
         const findings = new DockerfileService({ fileExists: (p) => fs.existsSync(p) }).diagnose({
           uri: `${dir}/Dockerfile`,
           version: 1,
-          text: made.files.Dockerfile,
+          text: fileOf(made.files, 'Dockerfile'),
           path: path.join(dir, 'Dockerfile'),
         });
         assert.deepEqual(
@@ -74,7 +82,7 @@ describe('New Docker Project: the templates', () => {
       const compose = new ComposeService({}, fsComposeHost({})).diagnose({
         uri: `${dir}/compose.yaml`,
         version: 1,
-        text: made.files['compose.yaml'],
+        text: fileOf(made.files, 'compose.yaml'),
         path: path.join(dir, 'compose.yaml'),
       });
       assert.deepEqual(
@@ -120,10 +128,10 @@ describe('New Docker Project: the templates', () => {
       assert.match(made.dotEnv!, /^PGADMIN_DEFAULT_PASSWORD=admin-secret-2$/m);
       assert.deepEqual(made.gitignore, ['.env']);
       for (const text of Object.values(made.files)) assert.doesNotMatch(text, /pg-secret-1|admin-secret-2/);
-      assert.match(made.files['.env.example'], /^POSTGRES_PASSWORD=$/m);
+      assert.match(fileOf(made.files, '.env.example'), /^POSTGRES_PASSWORD=$/m);
       if (made.files['.dockerignore']) assert.match(made.files['.dockerignore'], /^\.env$/m);
     }
-    const plain = projectFiles(CASES[0]);
+    const plain = projectFiles(itemAt(CASES, 0, 'case'));
     assert.equal(plain.dotEnv, undefined);
     assert.equal(plain.files['.env.example'], undefined);
     assert.deepEqual(plain.gitignore, []);
@@ -137,27 +145,32 @@ describe('New Docker Project: the templates', () => {
         assert.ok(froms.length > 0);
         for (const from of froms) assert.match(from, /^FROM \$\{[A-Z_]+\}( AS \w+)?$/, `${name(a)}: ${from}`);
       }
-      for (const line of files['compose.yaml'].split('\n').filter((l) => /^\s+image: /.test(l)))
+      const compose = fileOf(files, 'compose.yaml');
+      for (const line of compose.split('\n').filter((l) => /^\s+image: /.test(l)))
         assert.match(line, /image: \$\{[A-Z_]+:-[\w./:-]+\}$/, `${name(a)}: ${line}`);
-      if (files['.env.example']) {
-        for (const variable of files['compose.yaml'].matchAll(/\$\{([A-Z_]+_IMAGE):-/g))
-          assert.match(files['.env.example'], new RegExp(`^# ${variable[1]}=`, 'm'), `${name(a)}: ${variable[1]}`);
+      const example = files['.env.example'];
+      if (example) {
+        for (const [, variable] of compose.matchAll(/\$\{([A-Z_]+_IMAGE):-/g))
+          assert.match(example, new RegExp(`^# ${variable}=`, 'm'), `${name(a)}: ${variable}`);
       }
     }
-    assert.match(projectFiles(CASES[0]).files['compose.yaml'], /NODE_IMAGE: \$\{NODE_IMAGE:-node:22-slim\}/);
+    assert.match(
+      fileOf(projectFiles(itemAt(CASES, 0, 'case')).files, 'compose.yaml'),
+      /NODE_IMAGE: \$\{NODE_IMAGE:-node:22-slim\}/,
+    );
   });
 
   it('publishes on 127.0.0.1 at the chosen port, and runs the chosen entry', () => {
-    const node = projectFiles({ ...CASES[0], port: 4100, entry: 'src/main.js' });
-    assert.match(node.files['compose.yaml'], /- "127\.0\.0\.1:4100:4100"/);
-    assert.match(node.files.Dockerfile, /^CMD \["node", "src\/main\.js"\]$/m);
-    assert.ok(node.starter['src/main.js'].includes('process.env.PORT'));
+    const node = projectFiles({ ...itemAt(CASES, 0, 'case'), port: 4100, entry: 'src/main.js' });
+    assert.match(fileOf(node.files, 'compose.yaml'), /- "127\.0\.0\.1:4100:4100"/);
+    assert.match(fileOf(node.files, 'Dockerfile'), /^CMD \["node", "src\/main\.js"\]$/m);
+    assert.ok(fileOf(node.starter, 'src/main.js').includes('process.env.PORT'));
     const site = projectFiles({ ...CASES.find((c) => c.kind === 'static')!, port: 4200, entry: 'public' });
-    assert.match(site.files['compose.yaml'], /- "127\.0\.0\.1:4200:8080"/);
-    assert.match(site.files.Dockerfile, /^COPY public\/ \/usr\/share\/nginx\/html\/$/m);
+    assert.match(fileOf(site.files, 'compose.yaml'), /- "127\.0\.0\.1:4200:8080"/);
+    assert.match(fileOf(site.files, 'Dockerfile'), /^COPY public\/ \/usr\/share\/nginx\/html\/$/m);
     assert.deepEqual(Object.keys(site.starter), ['public/index.html']);
     const go = projectFiles({ ...CASES.find((c) => c.kind === 'go')!, entry: './cmd/server' });
-    assert.match(go.files.Dockerfile, /go build -o \/out\/app \.\/cmd\/server$/m);
+    assert.match(fileOf(go.files, 'Dockerfile'), /go build -o \/out\/app \.\/cmd\/server$/m);
     assert.deepEqual(Object.keys(go.starter), ['go.mod', 'cmd/server/main.go']);
   });
 });

@@ -39,10 +39,10 @@ function corpusDockerfiles(): string[] {
 /** Stage names, ARG/ENV names, LABEL keys and `--from` values of a Dockerfile: the identifiers a user picks. */
 function identifiers(text: string): string[] {
   const found = new Set<string>();
-  for (const m of text.matchAll(/^\s*FROM\s+(?:--\S+\s+)*\S+\s+AS\s+([A-Za-z][\w.-]*)/gim)) found.add(m[1]);
-  for (const m of text.matchAll(/^\s*(?:ARG|ENV)\s+([A-Za-z_]\w*)/gim)) found.add(m[1]);
-  for (const m of text.matchAll(/^\s*LABEL\s+([A-Za-z_][\w.-]*)=/gim)) found.add(m[1]);
-  for (const m of text.matchAll(/^\s*FROM\s+(?:--\S+\s+)*([a-z][a-z0-9_-]*)(?=[:\s@])/gim)) found.add(m[1]);
+  for (const [, name = ''] of text.matchAll(/^\s*FROM\s+(?:--\S+\s+)*\S+\s+AS\s+([A-Za-z][\w.-]*)/gim)) found.add(name);
+  for (const [, name = ''] of text.matchAll(/^\s*(?:ARG|ENV)\s+([A-Za-z_]\w*)/gim)) found.add(name);
+  for (const [, name = ''] of text.matchAll(/^\s*LABEL\s+([A-Za-z_][\w.-]*)=/gim)) found.add(name);
+  for (const [, name = ''] of text.matchAll(/^\s*FROM\s+(?:--\S+\s+)*([a-z][a-z0-9_-]*)(?=[:\s@])/gim)) found.add(name);
   return [...found].filter((n) => n.length > 2).slice(0, 6);
 }
 
@@ -84,7 +84,8 @@ describe('prototype names as identifiers (constructor, __proto__, toString, hasO
           compared++;
           if (a.join('\n') !== b.join('\n'))
             failures.push(
-              `${id} → ${proto}:\n  got      ${a.join(', ')}\n  ordinary ${b.join(', ')}\n${renamed(text, id, proto).slice(0, 300)}`,
+              `${id} → ${proto}:\n  got      ${a.join(', ')}\n  ordinary ${b.join(', ')}\n` +
+                renamed(text, id, proto).slice(0, 300),
             );
         }
       }

@@ -31,7 +31,8 @@ describe('docker run → compose', () => {
       services: { mongo: { image: 'mongo', ports: ['27018:27017'] } },
     });
     const c = service(
-      'docker run -p 3000:3000 -e DATABASE_URL="postgres://USER:PASSWORD@db.example.com:5432/defaultdb?sslmode=require" image_name',
+      'docker run -p 3000:3000 ' +
+        '-e DATABASE_URL="postgres://USER:PASSWORD@db.example.com:5432/defaultdb?sslmode=require" image_name',
     );
     assert.deepEqual(c.yaml.services.image_name.environment, [
       'DATABASE_URL=postgres://USER:PASSWORD@db.example.com:5432/defaultdb?sslmode=require',
@@ -44,9 +45,12 @@ describe('docker run → compose', () => {
 
   it('converts every flag of the guided run: env file, volumes, networks, restart, health, workdir, user, entrypoint, command', () => {
     const r = service(
-      `docker container run -it --rm --name api --env-file ./api.env -v data:/var/lib/api -v "$PWD/conf":/etc/api:ro --network shop --restart unless-stopped \\
-       --health-cmd "wget -qO- http://localhost:8080/health || exit 1" --health-interval 30s --health-timeout 3s --health-retries 3 --health-start-period=5s \\
-       -w /srv -u 1000:1000 --entrypoint /docker-entrypoint.sh --frobnicate=yes -l team=web acme/api:1.4 serve --port 8080`,
+      'docker container run -it --rm --name api --env-file ./api.env -v data:/var/lib/api ' +
+        '-v "$PWD/conf":/etc/api:ro --network shop --restart unless-stopped \\\n' +
+        '       --health-cmd "wget -qO- http://localhost:8080/health || exit 1" --health-interval 30s ' +
+        '--health-timeout 3s --health-retries 3 --health-start-period=5s \\\n' +
+        '       -w /srv -u 1000:1000 --entrypoint /docker-entrypoint.sh --frobnicate=yes -l team=web acme/api:1.4 ' +
+        'serve --port 8080',
     );
     assert.deepEqual(r.yaml.services.api, {
       image: 'acme/api:1.4',
@@ -109,7 +113,8 @@ describe('compose service → docker run', () => {
     const r = composeServiceToDockerRun(text, 'pgadmin');
     assert.equal(
       r.command,
-      "docker run -d --name pgadmin -e PGADMIN_DEFAULT_EMAIL=admin@example.com -p 127.0.0.1:5050:80 -v pgadmin:/var/lib/pgadmin --network postgres --restart unless-stopped dpage/pgadmin4:8 --debug 'it'\\''s'",
+      'docker run -d --name pgadmin -e PGADMIN_DEFAULT_EMAIL=admin@example.com -p 127.0.0.1:5050:80 ' +
+        "-v pgadmin:/var/lib/pgadmin --network postgres --restart unless-stopped dpage/pgadmin4:8 --debug 'it'\\''s'",
     );
     assert.deepEqual(r.notConverted, ['depends_on (start the other containers first yourself)']);
   });

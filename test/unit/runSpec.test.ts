@@ -55,7 +55,9 @@ describe('one run description, three forms', () => {
     ]);
     assert.equal(
       runCommandLine(SPEC),
-      "docker run -d --name pgadmin -p 5050:80 -p 127.0.0.1:5353:53/udp -e PGADMIN_DEFAULT_EMAIL=admin@example.com -e 'GREETING=it'\\''s here' -v pgadmin:/var/lib/pgadmin -v ./servers.json:/pgadmin4/servers.json:ro --network postgres --restart unless-stopped dpage/pgadmin4:8 sh -c 'echo $HOME && run'",
+      'docker run -d --name pgadmin -p 5050:80 -p 127.0.0.1:5353:53/udp -e PGADMIN_DEFAULT_EMAIL=admin@example.com ' +
+        "-e 'GREETING=it'\\''s here' -v pgadmin:/var/lib/pgadmin -v ./servers.json:/pgadmin4/servers.json:ro " +
+        "--network postgres --restart unless-stopped dpage/pgadmin4:8 sh -c 'echo $HOME && run'",
     );
     assert.equal(shellQuote('$(rm -rf /)'), "'$(rm -rf /)'");
     assert.deepEqual(splitWords(`sh -c "echo \\"hi\\" there" 'a b' c\\ d ""`), [

@@ -15,8 +15,10 @@ export interface StepName {
  */
 export function parseStepName(name: string): StepName | undefined {
   const m = /^\[(?:(\S+) )?\s*(\d+)\/(\d+)\] (.*)$/s.exec(name);
-  if (!m || m[1] === 'internal') return undefined;
-  return { stage: m[1] ?? '', number: Number(m[2]), total: Number(m[3]), instruction: m[4] };
+  if (!m) return undefined;
+  const [, stage = '', number, total, instruction = ''] = m;
+  if (stage === 'internal') return undefined;
+  return { stage, number: Number(number), total: Number(total), instruction };
 }
 
 interface Stage {
@@ -45,8 +47,8 @@ export function buildkitStages(text: string): Stage[] {
       const name = args[1]?.toLowerCase() === 'as' && args[2] ? args[2].toLowerCase() : '';
       stages.push({ name, stepLines: base === 'scratch' || names.has(base) ? [] : [line] });
       if (name) names.add(name);
-    } else if (stages.length && ['RUN', 'COPY', 'ADD', 'WORKDIR'].includes(keyword)) {
-      stages[stages.length - 1].stepLines.push(line);
+    } else if (['RUN', 'COPY', 'ADD', 'WORKDIR'].includes(keyword)) {
+      stages.at(-1)?.stepLines.push(line);
     }
   }
   return stages;

@@ -86,7 +86,9 @@ export function replaceTarFile(name: string, content: Buffer): Transform {
   let nextName: string | undefined;
 
   const octal = (b: Buffer) =>
-    b[0] & 0x80 ? Number(b.readBigUInt64BE(4)) : parseInt(b.toString('ascii').replace(/\0.*$/s, '').trim() || '0', 8);
+    (b[0] ?? 0) & 0x80
+      ? Number(b.readBigUInt64BE(4))
+      : parseInt(b.toString('ascii').replace(/\0.*$/s, '').trim() || '0', 8);
   const cstring = (b: Buffer) => b.toString('utf8').replace(/\0.*$/s, '');
 
   const onHeader = (h: Buffer): void => {

@@ -54,9 +54,14 @@ export function blobPath(digest: unknown): string | undefined {
 /** `blobs/sha256/4f9a…` → `sha256:4f9a12c0de56`, `4f9a…/layer.tar` → `4f9a12c0de56/layer.tar`, for messages. */
 export function shortBlob(path: string): string {
   const blob = /^blobs\/([^/]+)\/([^/]+)$/.exec(path);
-  if (blob) return `${blob[1]}:${blob[2].slice(0, 12)}`;
+  if (blob) {
+    const [, algorithm, hex = ''] = blob;
+    return `${algorithm}:${hex.slice(0, 12)}`;
+  }
   const classic = /^([0-9a-f]{64})\/(.*)$/.exec(path);
-  return classic ? `${classic[1].slice(0, 12)}/${classic[2]}` : path.slice(0, 200);
+  if (!classic) return path.slice(0, 200);
+  const [, id = '', rest] = classic;
+  return `${id.slice(0, 12)}/${rest}`;
 }
 
 /** Follows links (at most a few hops: a loop is not followed forever). */
@@ -116,7 +121,8 @@ function ociLayout(archive: ArchiveJson, want: Platform | undefined): Layout | u
   if (!index) return undefined;
   const notes: string[] = [];
   const top = (Array.isArray(index.manifests) ? index.manifests : []).filter((d) => d && !isAttestation(d));
-  if (!top.length) throw new ImageArchiveError("The archive's index.json lists no image.");
+  const [first] = top;
+  if (!first) throw new ImageArchiveError("The archive's index.json lists no image.");
   const distinct = new Set(top.map((d) => d.digest));
   if (distinct.size > 1)
     notes.push(`The archive holds ${distinct.size} images; the files shown are those of the first.`);
@@ -139,9 +145,10 @@ function ociLayout(archive: ArchiveJson, want: Platform | undefined): Layout | u
     }
     candidates.push({ d, path, present: doc !== undefined });
   };
-  visit(top[0], 0);
+  visit(first, 0);
   const present = candidates.filter((c) => c.present);
-  if (!present.length) {
+  const [firstPresent] = present;
+  if (!firstPresent) {
     throw new ImageArchiveError(
       `The archive lists ${candidates.length} image manifest(s) but holds none of them, ` +
         'so there are no layers to read.',
@@ -150,7 +157,7 @@ function ociLayout(archive: ArchiveJson, want: Platform | undefined): Layout | u
   const chosen =
     present.find((c) => sameImageShape(c.d.platform, want, true)) ??
     present.find((c) => sameImageShape(c.d.platform, want, false)) ??
-    present[0];
+    firstPresent;
   const platform = chosen.d.platform ? platformName(chosen.d.platform) : undefined;
   if (candidates.length > 1) {
     const all = candidates.map((c) => platformName(c.d.platform)).join(', ');

@@ -199,7 +199,7 @@ export async function readImageArchive(
   }
   return {
     ...stacked,
-    layers: stacked.layers.map((l, n) => ({ ...l, ...found[n], historyIndex: matched ? steps[n] : -1 })),
+    layers: stacked.layers.map((l, n) => ({ ...l, ...found[n], historyIndex: matched ? (steps[n] ?? -1) : -1 })),
     format: layout.format,
     ...(layout.platform ? { platform: layout.platform } : {}),
     historySteps: history?.length ?? 0,

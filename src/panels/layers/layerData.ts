@@ -73,7 +73,7 @@ function withoutBuildArgs(text: string): string {
   // Words and the blanks between them alternate: drop the count's NAME=value words and their blanks.
   let taken = 0;
   let at = 0;
-  while (taken < Number(head[1]) && at < words.length && words[at].includes('=')) {
+  while (taken < Number(head[1]) && words[at]?.includes('=')) {
     taken++;
     at += 2;
   }
@@ -87,10 +87,10 @@ export function cleanInstruction(createdBy: string, comment = ''): string {
     return comment ? comment.replace(/^Imported from -$/, 'Imported from a tar archive') : '(no instruction recorded)';
   if (/\s# buildkit$/.test(text)) text = text.slice(0, -'# buildkit'.length).trimEnd();
   text = withoutBuildArgs(text);
-  const nop = /^\/bin\/sh -c #\(nop\)\s+(.*)$/s.exec(text);
-  if (nop) return nop[1].trim();
-  const shell = /^(?:RUN\s+)?\/bin\/sh -c\s+(.*)$/s.exec(text);
-  if (shell) return `RUN ${shell[1].trim()}`;
+  const [, nop] = /^\/bin\/sh -c #\(nop\)\s+(.*)$/s.exec(text) ?? [];
+  if (nop !== undefined) return nop.trim();
+  const [, shell] = /^(?:RUN\s+)?\/bin\/sh -c\s+(.*)$/s.exec(text) ?? [];
+  if (shell !== undefined) return `RUN ${shell.trim()}`;
   if (/^[A-Z]+\s/.test(text)) return text;
   return `RUN ${text}`;
 }
@@ -122,15 +122,16 @@ export function buildLayerView(image: string, id: string, created: number, histo
     return { image, id, created, totalSize: total, steps, baseTop, baseUnknown: true };
   }
   for (let i = oldestFirst.length - 2; i >= 0; i--) {
-    if (oldestFirst[i].Tags?.length) {
+    const [tag] = oldestFirst[i]?.Tags ?? [];
+    if (tag !== undefined) {
       baseTop = i;
-      baseName = oldestFirst[i].Tags![0];
+      baseName = tag;
       break;
     }
   }
   if (baseTop < 0) {
     for (let i = oldestFirst.length - 1; i >= 0; i--) {
-      if (oldestFirst[i].Id === '<missing>') {
+      if (oldestFirst[i]?.Id === '<missing>') {
         baseTop = i;
         break;
       }
@@ -153,13 +154,14 @@ export function finalStageInstructions(text: string): DockerfileLine[] {
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const start = i;
-    let joined = lines[i];
-    while (/\\\s*$/.test(joined) && i + 1 < lines.length) joined = joined.replace(/\\\s*$/, ' ') + lines[++i];
+    let joined = lines[i]!;
+    while (/\\\s*$/.test(joined) && i + 1 < lines.length) joined = joined.replace(/\\\s*$/, ' ') + lines[++i]!;
     const m = /^\s*([A-Za-z]+)\s+(.*)$/s.exec(joined);
     if (!m || joined.trim().startsWith('#')) continue;
-    const keyword = m[1].toUpperCase();
+    const [, word = '', args = ''] = m;
+    const keyword = word.toUpperCase();
     if (keyword === 'FROM') out.length = 0;
-    else out.push({ line: start, keyword, args: m[2].replace(/\s+/g, ' ').trim() });
+    else out.push({ line: start, keyword, args: args.replace(/\s+/g, ' ').trim() });
   }
   return out;
 }
@@ -218,8 +220,9 @@ export function matchDockerfile(view: LayerView, text: string): number {
     let to = instructions.length - 1;
     for (const step of [...view.steps].reverse()) {
       for (let k = to; k >= 0; k--) {
-        if (sameStep(step, instructions[k])) {
-          step.line = instructions[k].line;
+        const instruction = instructions[k]!;
+        if (sameStep(step, instruction)) {
+          step.line = instruction.line;
           to = k - 1;
           matched++;
           break;
@@ -232,8 +235,9 @@ export function matchDockerfile(view: LayerView, text: string): number {
   for (const step of view.steps) {
     if (step.base) continue;
     for (let k = from; k < instructions.length; k++) {
-      if (sameStep(step, instructions[k])) {
-        step.line = instructions[k].line;
+      const instruction = instructions[k]!;
+      if (sameStep(step, instruction)) {
+        step.line = instruction.line;
         from = k + 1;
         matched++;
         break;

@@ -53,7 +53,8 @@ export function stackLayers(raw: RawEntry[][]): StackedLayers {
 
   const lose = (path: string, file: { size: number; layer: number }, by: number) => {
     if (!file.size) return;
-    layers[file.layer].wasted += file.size;
+    const added = layers[file.layer];
+    if (added) added.wasted += file.size;
     wasters.push({ path, size: file.size, addedIn: file.layer, removedIn: by });
   };
 
@@ -82,17 +83,18 @@ export function stackLayers(raw: RawEntry[][]): StackedLayers {
     path: string,
     create: false | number,
   ): { node: PathNode | undefined; parent: PathNode; name: string } => {
-    const segments = path.split('/');
+    const folders = path.split('/');
+    const name = folders.pop() ?? '';
     let node: PathNode = root;
     let walked = '';
-    for (let i = 0; i < segments.length - 1; i++) {
+    for (const segment of folders) {
       ops++;
-      let child = node.children?.get(segments[i]);
-      walked = walked ? `${walked}/${segments[i]}` : segments[i];
+      let child = node.children?.get(segment);
+      walked = walked ? `${walked}/${segment}` : segment;
       if (!child) {
-        if (create === false) return { node: undefined, parent: node, name: segments[segments.length - 1] };
+        if (create === false) return { node: undefined, parent: node, name };
         child = {};
-        (node.children ??= new Map()).set(segments[i], child);
+        (node.children ??= new Map()).set(segment, child);
       } else if (child.file && create !== false) {
         // A folder now stands where a file was: the file is gone.
         lose(walked, child.file, create);
@@ -101,13 +103,13 @@ export function stackLayers(raw: RawEntry[][]): StackedLayers {
       node = child;
     }
     ops++;
-    const name = segments[segments.length - 1];
     return { node: node.children?.get(name), parent: node, name };
   };
 
   raw.forEach((entries, n) => {
     const files: LayerFile[] = new Array(entries.length);
-    layers.push({ files, size: 0, wasted: 0 });
+    const layer: StackedLayer = { files, size: 0, wasted: 0 };
+    layers.push(layer);
     // Whiteouts hide what lower layers hold, never this layer's own files, whatever their order in the tar.
     entries.forEach((e, i) => {
       if (e.kind === 'file') return;
@@ -137,7 +139,7 @@ export function stackLayers(raw: RawEntry[][]): StackedLayers {
       }
       target.file = { size: e.size, layer: n };
       files[i] = { path: e.path, size: e.size, kind: existed ? 'changed' : 'added' };
-      layers[n].size += e.size;
+      layer.size += e.size;
     });
   });
   wasters.sort((a, b) => b.size - a.size);

@@ -14,7 +14,10 @@ function stepTitle(step: LayerStep, view: LayerView): string {
   const what = KEYWORD_WORDS[step.keyword] ?? 'changed the filesystem';
   if ((step.keyword === 'COPY' || step.keyword === 'ADD') && step.line !== undefined) {
     const last = [...view.steps].reverse().find((s) => s.line !== undefined);
-    return `This step ${what}. If the files it copies change, the cache stops here: this step and every step after it (line ${step.line + 1} to ${(last?.line ?? step.line) + 1}) are rebuilt.`;
+    return (
+      `This step ${what}. If the files it copies change, the cache stops here: this step and every step after it ` +
+      `(line ${step.line + 1} to ${(last?.line ?? step.line) + 1}) are rebuilt.`
+    );
   }
   return `This step ${what}.`;
 }
@@ -72,6 +75,18 @@ const BASE_UNKNOWN =
   'step counts as part of this build.';
 
 /** The panel body for one image. */
+const READING_THIS = [
+  '<p>Each RUN, COPY and ADD adds a read-only layer with the files it changed; other instructions only change ' +
+    'settings. Layers stack: a file deleted in a later step still takes space in the layer that added it, so ' +
+    'clean up in the same RUN that made the mess.</p>',
+  '<p>Docker reuses a step from its cache until one step changes; from there on everything is rebuilt. Put what ' +
+    'changes least (the base, system packages, dependency manifests) at the top and your source code near the ' +
+    'end.</p>',
+  '<p class="lessons">Learn more: <a href="#" data-lesson="layers-and-cache">layers and the build cache</a> · ' +
+    '<a href="#" data-lesson="multi-stage">multi-stage builds</a> · ' +
+    '<a href="#" data-lesson="dockerignore">.dockerignore</a></p>',
+].join('\n');
+
 export function layerBody(view: LayerView): string {
   const own = view.steps.filter((s) => !s.base);
   const ownSize = own.reduce((sum, s) => sum + s.size, 0);
@@ -79,11 +94,17 @@ export function layerBody(view: LayerView): string {
   // With the base unknown every step counts as this build's, so "this build adds" would only repeat the total.
   const adds = view.baseUnknown ? '' : ` · this build adds ${escapeHtml(formatSize(ownSize))}`;
   const dockerfile = view.dockerfile
-    ? `<p class="dockerfile">Steps are linked to <a href="#" class="open-dockerfile">${escapeHtml(view.dockerfile.path)}</a> (${view.dockerfile.matched} of ${own.length} matched). Click a step or press Enter on it to see its line.</p>`
-    : `<p class="dockerfile muted">No Dockerfile in this workspace matches this image's steps, so steps are not linked to lines.</p>`;
+    ? '<p class="dockerfile">Steps are linked to ' +
+      `<a href="#" class="open-dockerfile">${escapeHtml(view.dockerfile.path)}</a> ` +
+      `(${view.dockerfile.matched} of ${own.length} matched). Click a step or press Enter on it to see its line.</p>`
+    : '<p class="dockerfile muted">No Dockerfile in this workspace matches this image\'s steps, ' +
+      'so steps are not linked to lines.</p>';
+  const total = escapeHtml(formatSize(view.totalSize));
+  const steps = `${view.steps.length} steps (${view.steps.length - metadata} with files, ${metadata} metadata only)`;
+  const created = escapeHtml(new Date(view.created * 1000).toISOString().replace('T', ' ').slice(0, 16));
   return `<header>
 <h1>${escapeHtml(view.image)}</h1>
-<p class="summary"><strong>${escapeHtml(formatSize(view.totalSize))}</strong> in ${view.steps.length} steps (${view.steps.length - metadata} with files, ${metadata} metadata only)${adds} · created ${escapeHtml(new Date(view.created * 1000).toISOString().replace('T', ' ').slice(0, 16))} UTC</p>
+<p class="summary"><strong>${total}</strong> in ${steps}${adds} · created ${created} UTC</p>
 ${view.baseUnknown ? `<p class="muted">${BASE_UNKNOWN}</p>` : ''}
 ${dockerfile}
 </header>
@@ -103,9 +124,7 @@ adds, changes and deletes.</span></p></div>
 </section>
 <section class="explain">
 <h2>Reading this</h2>
-<p>Each RUN, COPY and ADD adds a read-only layer with the files it changed; other instructions only change settings. Layers stack: a file deleted in a later step still takes space in the layer that added it, so clean up in the same RUN that made the mess.</p>
-<p>Docker reuses a step from its cache until one step changes; from there on everything is rebuilt. Put what changes least (the base, system packages, dependency manifests) at the top and your source code near the end.</p>
-<p class="lessons">Learn more: <a href="#" data-lesson="layers-and-cache">layers and the build cache</a> · <a href="#" data-lesson="multi-stage">multi-stage builds</a> · <a href="#" data-lesson="dockerignore">.dockerignore</a></p>
+${READING_THIS}
 </section>`;
 }
 
@@ -158,20 +177,28 @@ export function layerFilesHtml(files: LayerFiles, view: LayerView, limit = 200):
   };
   const parts: string[] = [];
   parts.push(
-    `<p class="summary">${files.wasted ? `<strong class="bad">${escapeHtml(formatSize(files.wasted))} wasted</strong>: bytes stored in one layer for files that a later layer overwrote or deleted. They still ship with the image.` : 'No wasted space: no layer stores files that a later layer overwrites or deletes.'}</p>`,
+    `<p class="summary">${
+      files.wasted
+        ? `<strong class="bad">${escapeHtml(formatSize(files.wasted))} wasted</strong>: bytes stored in one layer ` +
+          'for files that a later layer overwrote or deleted. They still ship with the image.'
+        : 'No wasted space: no layer stores files that a later layer overwrites or deletes.'
+    }</p>`,
   );
   parts.push(sourceLine(files));
   for (const note of notes) parts.push(`<p>${escapeHtml(note)}</p>`);
   if (files.wasters.length) {
     parts.push(
-      '<table class="wasters" aria-label="Largest wasted files"><thead><tr><th>File</th><th>Size</th><th>Added by</th><th>Replaced or deleted by</th></tr></thead><tbody>',
+      '<table class="wasters" aria-label="Largest wasted files"><thead><tr>' +
+        '<th>File</th><th>Size</th><th>Added by</th><th>Replaced or deleted by</th></tr></thead><tbody>',
     );
     for (const w of files.wasters.slice(0, 20))
       parts.push(
-        `<tr><td><code>/${escapeHtml(w.path)}</code></td><td class="size">${escapeHtml(formatSize(w.size))}</td><td>${escapeHtml(layerName(w.addedIn))}</td><td>${escapeHtml(layerName(w.removedIn))}</td></tr>`,
+        `<tr><td><code>/${escapeHtml(w.path)}</code></td><td class="size">${escapeHtml(formatSize(w.size))}</td>` +
+          `<td>${escapeHtml(layerName(w.addedIn))}</td><td>${escapeHtml(layerName(w.removedIn))}</td></tr>`,
       );
     parts.push(
-      '</tbody></table><p class="muted">Delete temporary files in the same RUN that creates them (or build in a separate stage and copy only the result).</p>',
+      '</tbody></table><p class="muted">Delete temporary files in the same RUN that creates them ' +
+        '(or build in a separate stage and copy only the result).</p>',
     );
   }
   files.layers.forEach((layer, n) => {

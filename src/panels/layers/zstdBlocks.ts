@@ -13,6 +13,9 @@ import { ImageArchiveError } from './archiveLimits';
 const ZSTD_MAGIC = 0xfd2fb528;
 const BLOCK_MAX = 128 * 1024;
 
+/** The size of the dictionary id a frame header descriptor declares: 0, 1, 2 or 4 bytes. */
+const dictionaryIdBytes = (fhd: number): number => ((fhd & 3) === 3 ? 4 : fhd & 3);
+
 type State = 'magic' | 'header' | 'block' | 'checksum' | 'skip';
 
 export class ZstdBlocks {
@@ -103,10 +106,10 @@ export class ZstdBlocks {
         const magic = buf.readUInt32LE(at);
         if (magic === ZSTD_MAGIC) {
           if (left < 5) return -1;
-          const fhd = buf[at + 4];
+          const fhd = buf.readUInt8(at + 4);
           const single = (fhd >> 5) & 1;
           const fcsFlag = fhd >> 6;
-          const dictBytes = [0, 1, 2, 4][fhd & 3];
+          const dictBytes = dictionaryIdBytes(fhd);
           const fcsBytes = fcsFlag ? 1 << fcsFlag : single;
           this.headerLength = 5 + (single ? 0 : 1) + dictBytes + fcsBytes;
           this.checksum = ((fhd >> 2) & 1) === 1;
@@ -123,7 +126,7 @@ export class ZstdBlocks {
       }
       case 'header': {
         if (left < this.headerLength) return -1;
-        const fhd = buf[at + 4];
+        const fhd = buf.readUInt8(at + 4);
         if (fhd & 8)
           throw new ImageArchiveError(`Layer ${this.layer} is damaged: a zstd frame header sets a reserved bit.`);
         const single = (fhd >> 5) & 1;
@@ -131,14 +134,14 @@ export class ZstdBlocks {
         if (single) {
           // A single-segment frame's window is its content size, stored after the dictionary id.
           const fcsFlag = fhd >> 6;
-          const offset = 5 + [0, 1, 2, 4][fhd & 3];
+          const offset = 5 + dictionaryIdBytes(fhd);
           const o = at + offset;
-          if (fcsFlag === 0) window = buf[o];
+          if (fcsFlag === 0) window = buf.readUInt8(o);
           else if (fcsFlag === 1) window = buf.readUInt16LE(o) + 256;
           else if (fcsFlag === 2) window = buf.readUInt32LE(o);
           else window = Number(buf.readBigUInt64LE(o));
         } else {
-          const descriptor = buf[at + 5];
+          const descriptor = buf.readUInt8(at + 5);
           const base = 2 ** (10 + (descriptor >> 3));
           window = base + (base / 8) * (descriptor & 7);
         }
@@ -155,7 +158,7 @@ export class ZstdBlocks {
       }
       case 'block': {
         if (left < 3) return -1;
-        const b = buf[at] | (buf[at + 1] << 8) | (buf[at + 2] << 16);
+        const b = buf.readUIntLE(at, 3);
         const last = b & 1;
         const type = (b >> 1) & 3;
         const size = b >>> 3;

@@ -48,14 +48,12 @@ function scopeOf(ip: string | undefined): PortRow['scope'] {
 function markConflicts(rows: PortRow[]): number {
   let conflicts = 0;
   const published = rows.filter((r) => r.hostPort);
-  const expand = (p: string) => {
-    const [a, b] = p.split('-').map(Number);
-    return [a, b ?? a];
+  const expand = (p: string): [number, number] => {
+    const [first = NaN, last = first] = p.split('-').map(Number);
+    return [first, last];
   };
-  for (let i = 0; i < published.length; i++) {
-    for (let j = i + 1; j < published.length; j++) {
-      const a = published[i];
-      const b = published[j];
+  for (const [i, a] of published.entries()) {
+    for (const b of published.slice(i + 1)) {
       if (a.protocol !== b.protocol) continue;
       const [a1, a2] = expand(a.hostPort!);
       const [b1, b2] = expand(b.hostPort!);
@@ -137,7 +135,11 @@ export function portMapFromCompose(text: string, fileName: string): PortMap {
           else if (isMap(item)) {
             const get = (k: string) =>
               item.get(k) === undefined || item.get(k) === null ? undefined : String(item.get(k));
-            spec = `${get('host_ip') ? `${get('host_ip')}:` : ''}${get('published') ? `${get('published')}:` : ''}${get('target') ?? ''}/${get('protocol') ?? 'tcp'}`;
+            const hostIp = get('host_ip');
+            const published = get('published');
+            spec =
+              `${hostIp ? `${hostIp}:` : ''}${published ? `${published}:` : ''}` +
+              `${get('target') ?? ''}/${get('protocol') ?? 'tcp'}`;
           }
           const parsed = spec === undefined ? undefined : parsePortSpec(spec);
           if (!parsed || !parsed.ok) continue;

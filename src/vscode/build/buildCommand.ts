@@ -162,17 +162,20 @@ export function registerBuild(ctx: Ctx, session: DockerSession): CommandTable {
       `Building ${vscode.workspace.asRelativePath(uri)} as ${tag} (Engine API at ${session.target()?.label}).`,
     );
     output.appendLine(
-      `Context: ${summary.files.length} files, ${formatBytes(summary.bytes)}${largest ? ` (largest: ${largest})` : ''}.`,
+      `Context: ${summary.files.length} files, ${formatBytes(summary.bytes)}` +
+        `${largest ? ` (largest: ${largest})` : ''}.`,
     );
     for (const [id, source] of Object.entries(answers.secrets ?? {}))
       output.appendLine(`Secret "${id}": from ${describeSource(source)}.`);
     if (summary.bytes > 100e6) {
       const go = await vscode.window.showWarningMessage(
-        `The build context is ${formatBytes(summary.bytes)} (largest: ${largest}). Every build sends all of it to the engine.`,
+        `The build context is ${formatBytes(summary.bytes)} (largest: ${largest}). ` +
+          'Every build sends all of it to the engine.',
         {
           modal: true,
           detail:
-            'A .dockerignore that leaves out dependencies, build output and version-control folders makes builds faster.',
+            'A .dockerignore that leaves out dependencies, build output and version-control folders ' +
+            'makes builds faster.',
         },
         'Build Anyway',
         'Open Lesson',
@@ -203,7 +206,8 @@ export function registerBuild(ctx: Ctx, session: DockerSession): CommandTable {
           .join(', ');
         output.appendLine(
           left
-            ? `${holding ? '' : '\n'}.dockerignore leaves out ${left.files} files, ${formatBytes(left.bytes)}${excluded ? ` (${excluded})` : ''}.`
+            ? `${holding ? '' : '\n'}.dockerignore leaves out ${left.files} files, ${formatBytes(left.bytes)}` +
+                `${excluded ? ` (${excluded})` : ''}.`
             : 'No .dockerignore: everything in the folder is sent.',
         );
       })

@@ -42,9 +42,8 @@ export function registerRun(ctx: Ctx, session: DockerSession): CommandTable {
     if (!image) {
       const pick = await vscode.window.showQuickPick(
         [...model.images.values()]
-          .filter((i) => i.tags.length)
           .sort((a, b) => b.created - a.created)
-          .map((i) => ({ label: i.tags[0] })),
+          .flatMap(({ tags: [tag] }) => (tag === undefined ? [] : [{ label: tag }])),
         { title: 'Run Image', placeHolder: 'Which image?' },
       );
       image = pick?.label;
@@ -180,9 +179,11 @@ export function registerRun(ctx: Ctx, session: DockerSession): CommandTable {
     // The engine needs absolute paths for bind mounts.
     const resolved = {
       ...spec,
-      volumes: spec.volumes.map((v) =>
-        /^\.{1,2}\//.test(v) ? path.resolve(folder, v.split(':')[0]) + v.slice(v.indexOf(':')) : v,
-      ),
+      volumes: spec.volumes.map((v) => {
+        if (!/^\.{1,2}\//.test(v)) return v;
+        const [hostPath = ''] = v.split(':');
+        return path.resolve(folder, hostPath) + v.slice(v.indexOf(':'));
+      }),
     };
     try {
       const id = await api.runContainer(createBody(resolved, envFromFile), spec.name);
