@@ -1,5 +1,5 @@
-// Dockside panels (layers, ports, explain): wires clicks, keys, the filter and messages; all HTML arrives escaped
-// from the extension.
+// Dockside panels (layers, ports, explain, stats): wires clicks, keys, the filter and messages; all HTML arrives
+// escaped from the extension.
 (function () {
   const vscode = acquireVsCodeApi();
   const initial = JSON.parse(document.body.dataset.state || 'null') || {};
@@ -135,7 +135,12 @@
     if (!msg || typeof msg !== 'object') return;
     if (msg.type === 'rows' && typeof msg.html === 'string') replaceRows(msg);
     else if (msg.type === 'files' && typeof msg.html === 'string') showFiles(msg.html);
-    else if (msg.type === 'highlight') {
+    else if (msg.type === 'section' && typeof msg.html === 'string' && /^stats-\d+$/.test(msg.id)) {
+      // A stats section's new figures; focus is never moved, and only a change of state is read out.
+      const section = document.getElementById(msg.id);
+      if (section) section.innerHTML = msg.html;
+      if (typeof msg.announce === 'string' && msg.announce) announce(msg.announce);
+    } else if (msg.type === 'highlight') {
       const row = tableRows().find((r) => r.hasAttribute('data-line') && Number(r.dataset.line) === msg.line);
       if (row) {
         select(row);

@@ -1,5 +1,6 @@
 import Docker from 'dockerode';
 import { startBuild } from './buildkit/engineBuild';
+import { createContainerInsideApi } from './containerInside';
 import type { EngineApi, EventSubscription, PruneResult } from './engineApi';
 import { EngineError } from './engineApi';
 import type { DockerodeOptions } from './engineAddress';
@@ -145,11 +146,19 @@ export function createDockerodeApi(options: DockerodeOptions, address: string): 
       return calls;
     },
     address,
+    inside: createContainerInsideApi(docker, streams, { call, wrap, follow, jsonLines, logFrames, address }),
     ping: () => call(async () => void (await docker.ping())),
     version: () =>
       call(async () => {
         const v = await docker.version();
-        return { version: v.Version, apiVersion: v.ApiVersion, os: v.Os, arch: v.Arch } satisfies EngineVersion;
+        const podman = (v.Components ?? []).some((c) => /podman/i.test(c.Name ?? ''));
+        return {
+          ...(podman ? { product: 'Podman' as const } : {}),
+          version: v.Version,
+          apiVersion: v.ApiVersion,
+          os: v.Os,
+          arch: v.Arch,
+        } satisfies EngineVersion;
       }),
     listContainers: (ids) =>
       call(
@@ -216,6 +225,7 @@ export function createDockerodeApi(options: DockerodeOptions, address: string): 
           stderr: true,
           timestamps: options.timestamps,
           ...(options.tail !== undefined ? { tail: options.tail } : {}),
+          ...(options.since !== undefined ? { since: options.since } : {}),
         } as never)) as unknown as NodeJS.ReadableStream & { destroy(): void };
         return follow(stream, logFrames(!!info.Config?.Tty, onText), onEnd);
       }),
@@ -255,6 +265,67 @@ export function createDockerodeApi(options: DockerodeOptions, address: string): 
           onMessage(v as never);
         });
         return { cancel: () => stream.destroy(), done: untilEnd(stream, onData, () => failure) };
+      }),
+    logTail: (id, lines, maxLineChars) =>
+      call(async () => {
+        const container = docker.getContainer(id);
+        const info = await container.inspect();
+        const body = (await container.logs({
+          follow: false,
+          stdout: true,
+          stderr: true,
+          tail: lines,
+        } as never)) as unknown as Buffer | string;
+        const out: { stream: 'stdout' | 'stderr'; text: string }[] = [];
+        const chunk = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+        logFrames(!!info.Config?.Tty, (text, stream) => out.push({ stream, text: text.slice(0, maxLineChars) }))(chunk);
+        return out;
+      }),
+    pastEvents: (id, since, until, limit) =>
+      call(async () => {
+        const stream = (await streams.getEvents({
+          since,
+          until,
+          filters: JSON.stringify({ type: ['container'], container: [id] }),
+        } as never)) as unknown as NodeJS.ReadableStream & { destroy(): void };
+        const events: RawEvent[] = [];
+        await new Promise<void>((resolve) => {
+          follow(
+            stream,
+            jsonLines((v) => {
+              if (events.length < limit) events.push(v as RawEvent);
+              if (events.length >= limit) stream.destroy();
+            }),
+            () => resolve(),
+          );
+        });
+        return events;
+      }),
+    execRead: (id, cmd, maxBytes) =>
+      call(async () => {
+        const exec = await docker
+          .getContainer(id)
+          .exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, Tty: false });
+        const stream = (await (exec.start({
+          hijack: true,
+          stdin: false,
+        } as never) as unknown as Promise<unknown>)) as NodeJS.ReadableStream & { destroy(): void };
+        const parts: string[] = [];
+        let size = 0;
+        await new Promise<void>((resolve) => {
+          follow(
+            stream,
+            logFrames(false, (text, which) => {
+              if (which !== 'stdout' || size >= maxBytes) return;
+              parts.push(text.slice(0, maxBytes - size));
+              size += text.length;
+              if (size >= maxBytes) stream.destroy();
+            }),
+            () => resolve(),
+          );
+        });
+        const info = (await exec.inspect()) as { ExitCode?: number | null; Running?: boolean };
+        return { exitCode: info.Running ? undefined : (info.ExitCode ?? undefined), stdout: parts.join('') };
       }),
     prune: (kind) =>
       call(async () => {

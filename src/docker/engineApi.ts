@@ -1,5 +1,6 @@
 import type { BuildMessage } from './buildProgress';
 import type { Builder } from './buildkit/builderChoice';
+import type { ContainerInsideApi } from './containerInside';
 import type { EngineVersion, RawContainer, RawEvent, RawImage, RawNetwork, RawVolume } from './types';
 
 /** A live subscription to the Engine's event stream. */
@@ -21,6 +22,8 @@ export interface EngineApi {
   readonly calls: number;
   /** The address in words, for messages. */
   readonly address: string;
+  /** Inside one container: its files (archive endpoints), exec, and the stats stream (containerInside.ts). */
+  readonly inside: ContainerInsideApi;
   ping(): Promise<void>;
   version(): Promise<EngineVersion>;
   /** All containers, or only those with these ids (one request either way). */
@@ -52,11 +55,12 @@ export interface EngineApi {
   removeNetwork(id: string): Promise<void>;
   /**
    * Follows a container's log. Calls `onText` with each piece of output (stdout and stderr demultiplexed) and
-   * `onEnd` when the log ends (the container stopped) or the stream failed. `close()` stops following.
+   * `onEnd` when the log ends (the container stopped) or the stream failed. `close()` stops following. `since`
+   * (seconds since the epoch) starts the log there, for following it again after a restart.
    */
   logs(
     id: string,
-    options: { follow: boolean; timestamps: boolean; tail?: number },
+    options: { follow: boolean; timestamps: boolean; tail?: number; since?: number },
     onText: (text: string, stream: 'stdout' | 'stderr') => void,
     onEnd: (err?: Error) => void,
   ): Promise<EventSubscription>;
@@ -94,6 +98,18 @@ export interface EngineApi {
     }) => void,
   ): Promise<{ cancel(): void; done: Promise<void> }>;
   prune(kind: 'containers' | 'images' | 'volumes' | 'networks'): Promise<PruneResult>;
+  /**
+   * The last `lines` entries of a container's log (stdout and stderr), without following: the engine seeks to the
+   * tail, so a huge log costs no more than a small one. Each entry is cut to `maxLineChars`.
+   */
+  logTail(id: string, lines: number, maxLineChars: number): Promise<{ stream: 'stdout' | 'stderr'; text: string }[]>;
+  /** The events the engine still remembers about one container between two times (seconds), at most `limit`. */
+  pastEvents(id: string, since: number, until: number, limit: number): Promise<RawEvent[]>;
+  /**
+   * Runs a program in a running container (no shell, no tty) and returns its exit code and the first `maxBytes`
+   * of its standard output; stops reading there.
+   */
+  execRead(id: string, cmd: string[], maxBytes: number): Promise<{ exitCode: number | undefined; stdout: string }>;
   close(): void;
 }
 

@@ -64,6 +64,14 @@ function candidates(platform: HostPlatform): Candidate[] {
   out.push(unix('Rancher Desktop', home('.rd', 'docker.sock')));
   const rootless = rootlessSocketPath(platform);
   if (rootless) out.push(unix('Rootless Docker', rootless));
+  // Podman answers the Docker API on its own socket (`podman system service`, or its systemd socket unit).
+  if (platform.os === 'linux') {
+    const runtime =
+      platform.env.XDG_RUNTIME_DIR ||
+      (platform.uid !== undefined && platform.uid !== 0 ? `/run/user/${platform.uid}` : '');
+    if (runtime) out.push(unix('Podman', paths.join(runtime, 'podman', 'podman.sock')));
+    out.push(unix('Podman (root)', '/run/podman/podman.sock'));
+  }
   return out;
 }
 

@@ -122,7 +122,10 @@ export function containerAccessibilityLabel(c: ContainerItem): string {
 
 /** The connection view's line for a reachable engine: "connected" in words, as well as its check mark. */
 export function connectedEngine(v: EngineVersion): { label: string; description: string } {
-  return { label: `Connected: Docker ${v.version}`, description: `API ${v.apiVersion} · ${v.os}/${v.arch}` };
+  return {
+    label: `Connected: ${v.product ?? 'Docker'} ${v.version}`,
+    description: `API ${v.apiVersion} · ${v.os}/${v.arch}`,
+  };
 }
 
 /** A compose project's tooltip: its name (as text, whatever it holds) and how many of its containers run. */
@@ -140,19 +143,22 @@ export function containerTooltip(c: ContainerItem, env?: string[]): string {
     `Id: ${codeSpan(shortId(c.id))}`,
     `Status: ${escapeMarkdown(c.status)}`,
   ];
-  if (c.composeProject)
-    lines.push(
-      `Compose: project ${codeSpan(c.composeProject)}${c.composeService ? `, service ${codeSpan(c.composeService)}` : ''}`,
-    );
+  if (c.composeProject) {
+    const service = c.composeService ? `, service ${codeSpan(c.composeService)}` : '';
+    lines.push(`Compose: project ${codeSpan(c.composeProject)}${service}`);
+  }
   if (c.ports.length) lines.push('', '**Ports**', ...c.ports.map((p) => `- ${codeSpan(formatPort(p))}`));
   if (c.mounts.length)
     lines.push(
       '',
       '**Mounts**',
-      ...c.mounts.map(
-        (m) =>
-          `- ${m.type === 'volume' ? `volume ${codeSpan(m.name ?? m.source)}` : `${escapeMarkdown(m.type)} ${codeSpan(m.source)}`} → ${codeSpan(m.destination)}${m.readOnly ? ' (read-only)' : ''}`,
-      ),
+      ...c.mounts.map((m) => {
+        const source =
+          m.type === 'volume'
+            ? `volume ${codeSpan(m.name ?? m.source)}`
+            : `${escapeMarkdown(m.type)} ${codeSpan(m.source)}`;
+        return `- ${source} → ${codeSpan(m.destination)}${m.readOnly ? ' (read-only)' : ''}`;
+      }),
     );
   lines.push('', `**Network**: ${c.networks.length ? c.networks.map(codeSpan).join(', ') : codeSpan(c.networkMode)}`);
   if (env?.length) lines.push('', '**Environment**', ...env.map((e) => `- ${codeSpan(maskSecrets(e))}`));

@@ -77,6 +77,8 @@ export interface RawEvent {
 }
 
 export interface EngineVersion {
+  /** `Podman` when `/version` names the Podman Engine among its components; Docker otherwise. */
+  product?: 'Podman';
   version: string;
   apiVersion: string;
   os: string;

@@ -38,7 +38,10 @@ const COMPLETION_KINDS: Record<ComposeCompletion['kind'], vscode.CompletionItemK
   config: vscode.CompletionItemKind.File,
 };
 
-/** Compose files: diagnostics, quick fixes, hover, outline, definition and completion, through the pure ComposeService. */
+/**
+ * Compose files: diagnostics, quick fixes, hover, outline, definition and completion, through the pure
+ * ComposeService.
+ */
 export function registerComposeFeatures(ctx: Ctx): void {
   const compose = new ComposeService(ctx.rules(), fsComposeHost());
   // Registered before the publisher's own listener, so its refresh sees the new rule levels.

@@ -11,6 +11,7 @@ const SHOWN: Record<string, string> = {
   ports: HOSTILE_LABEL,
   compose: HOSTILE_STEP,
   explain: HOSTILE_STEP,
+  stats: HOSTILE_LABEL,
 };
 
 describe('the panels render in real Chromium under their CSP, with hostile strings from the engine', function () {
@@ -21,7 +22,7 @@ describe('the panels render in real Chromium under their CSP, with hostile strin
     harness = await startPanelHarness(this, (await panelFixtures()).panels);
   });
 
-  for (const name of Object.keys(SHOWN)) {
+  for (const [name, shown] of Object.entries(SHOWN)) {
     for (const theme of ['light-modern', 'dark-modern']) {
       it(`${name} panel (${theme}): hostile strings show as text, nothing runs, the script still works`, async function () {
         this.timeout(60000);
@@ -38,12 +39,14 @@ describe('the panels render in real Chromium under their CSP, with hostile strin
         await tab.goto(`${harness.origin}/${name}.html?theme=${theme}`);
         await tab.waitForFunction('window.__posted.some((m) => m.type === "ready")', undefined, { timeout: 10000 });
         const text = await tab.locator('body').innerText();
-        assert.ok(text.includes(SHOWN[name]), `the string ${SHOWN[name]} is shown as text`);
+        assert.ok(text.includes(shown), `the string ${shown} is shown as text`);
         if (name === 'layers') assert.ok(text.includes(`web:${HOSTILE_NAME}`));
         assert.equal(await tab.locator('img').count(), 0, 'no injected element');
         assert.equal(await tab.locator('script').count(), 2, 'only the two scripts of the page');
         assert.deepEqual(dialogs, []);
         assert.deepEqual(violations, []);
+        if (name === 'stats')
+          assert.ok((await tab.locator('svg polyline.cpu').count()) > 0, 'the CPU graph has points');
         if (name === 'ports') {
           await tab.locator('#filter').fill('nothing-matches');
           assert.equal(await tab.locator('#rows tr[data-filter]:visible').count(), 0, 'the filter hides rows');

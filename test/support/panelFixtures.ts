@@ -4,6 +4,7 @@
  * `docker save` archive read by the real reader, running containers' ports, a compose file with a conflict, and a
  * multi-stage Dockerfile explained. Strings from the engine or a file include hostile ones, which must stay text.
  */
+import { statsBody } from '../../src/panels/stats/statsHtml';
 import { toContainer } from '../../src/docker/normalize';
 import { explainBody, explainDockerfile } from '../../src/panels/explain/explainHtml';
 import { readImageArchive } from '../../src/panels/layers/imageTar';
@@ -60,16 +61,19 @@ function savedImage(): Buffer {
     tarOf([file('www/mode', 6), file('tmp/.wh.cache.bin', 0), file('usr/lib/.wh..wh..opq', 0)]),
     tarOf([file('www/index.html', 2048), file('bin/sh', 950)]),
   ];
-  const names = layers.map((_, i) => `l${i}/layer.tar`);
+  const entries = layers.map((data, i) => ({ name: `l${i}/layer.tar`, data }));
   // Oldest first, as the image config records it; metadata steps make no layer.
   const history = [...HISTORY].reverse().map((h) => ({
     created_by: h.CreatedBy,
     ...(h.Size === 0 ? { empty_layer: true } : {}),
   }));
   return tarOf([
-    ...layers.map((data, i) => ({ name: names[i], data })),
+    ...entries,
     { name: 'cfg.json', data: Buffer.from(JSON.stringify({ history })) },
-    { name: 'manifest.json', data: Buffer.from(JSON.stringify([{ Config: 'cfg.json', Layers: names }])) },
+    {
+      name: 'manifest.json',
+      data: Buffer.from(JSON.stringify([{ Config: 'cfg.json', Layers: entries.map((e) => e.name) }])),
+    },
   ]);
 }
 
@@ -143,6 +147,30 @@ export async function panelFixtures(): Promise<PanelFixtures> {
       layers: { body: layerBody(view), state: { kind: 'layers', image: 'sha256:top', name: HOSTILE_LABEL } },
       ports: { body: portBody(live), state: { kind: 'ports' } },
       compose: { body: portBody(portMapFromCompose(COMPOSE, 'compose.yaml')), state: { kind: 'ports' } },
+      stats: {
+        body: statsBody(`Stats: ${HOSTILE_LABEL}`, [
+          {
+            key: 'stats-0',
+            name: `web-${HOSTILE_NAME}`,
+            status: 'stopped',
+            reason: HOSTILE_STEP,
+            points: [
+              { time: 1_000, cpu: 12, memUsed: 5e6, memLimit: 6.4e7, rxRate: 100, txRate: 50, pids: 2 },
+              { time: 2_000, cpu: 80, memUsed: 6e6, memLimit: 6.4e7, rxRate: 900, txRate: 10, pids: 3 },
+            ],
+            latest: {
+              time: 2_000,
+              cpuPercent: 80,
+              memory: { used: 6e6, limit: 6.4e7, percent: 9.4 },
+              network: { rx: 5000, tx: 700 },
+              blockIo: { read: 0, write: 0 },
+              pids: 3,
+            },
+            now: 2_000,
+          },
+        ]),
+        state: { kind: 'stats', ids: ['a'.repeat(64)], title: 'Stats' },
+      },
       explain: {
         body: explainBody('web/Dockerfile', explainDockerfile(EXPLAINED_DOCKERFILE)),
         state: { kind: 'explain', uri: 'file:///w/web/Dockerfile' },

@@ -14,6 +14,7 @@ import type { LayerFiles } from '../../src/panels/layers/imageTar';
 import { layerBody, layerFilesHtml } from '../../src/panels/layers/layerHtml';
 import { portMapFromCompose, portMapFromContainers } from '../../src/panels/ports/portData';
 import { portBody, portRows } from '../../src/panels/ports/portHtml';
+import { itemAt } from '../support/itemAt';
 
 const HOSTILE = '<img src=x onerror=alert(1)>"\'&';
 
@@ -91,7 +92,7 @@ describe('image layer data', () => {
 
   it('renders the stack escaped, with the cache explanation on COPY and the base boundary', () => {
     const view = buildLayerView(`web:${HOSTILE}`, 'sha256:top', 50, [
-      { ...HISTORY[0], CreatedBy: `/bin/sh -c #(nop)  LABEL note="${HOSTILE}"` },
+      { ...itemAt(HISTORY, 0, 'history entry'), CreatedBy: `/bin/sh -c #(nop)  LABEL note="${HOSTILE}"` },
       ...HISTORY.slice(1),
     ]);
     matchDockerfile(view, DOCKERFILE);
@@ -101,7 +102,10 @@ describe('image layer data', () => {
     assert.match(html, /&lt;img src=x onerror=alert\(1\)&gt;/);
     assert.match(
       html,
-      /If the files it copies change, the cache stops here: this step and every step after it \(line 6 to 7\) are rebuilt/,
+      new RegExp(
+        'If the files it copies change, the cache stops here: ' +
+          'this step and every step after it \\(line 6 to 7\\) are rebuilt',
+      ),
     );
     assert.match(
       html,
@@ -337,7 +341,8 @@ describe('webview page shell', () => {
     const csp = contentSecurityPolicy('vscode-webview://abc', 'N0NCE');
     assert.equal(
       csp,
-      "default-src 'none'; script-src 'nonce-N0NCE'; style-src vscode-webview://abc; img-src vscode-webview://abc; font-src vscode-webview://abc",
+      "default-src 'none'; script-src 'nonce-N0NCE'; style-src vscode-webview://abc; " +
+        'img-src vscode-webview://abc; font-src vscode-webview://abc',
     );
     const html = page({
       title: HOSTILE,

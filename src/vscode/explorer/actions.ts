@@ -5,10 +5,11 @@ import type { Ctx } from '../../ctx';
 import { composeInvocation, projectFromLabels } from '../../docker/composeCli';
 import { commandWorks, findCompose, NO_DOCKER_CLI } from '../../docker/composeProcess';
 import { engineAddressUrl, publishedHost } from '../../docker/engineAddress';
-import { closableSubscription } from '../../docker/closable';
 import { EngineError } from '../../docker/engineApi';
 import { discoverEngines, pingEngine, type EngineChoice, type PingResult } from '../../docker/engineDiscovery';
 import { cliProgram, hostPlatform } from '../../docker/hostPlatform';
+import { followContainerLog } from './containerLogTerminal';
+import { explainUnpublished } from './containerReachPrompt';
 import { formatBytes, prunePreview, shortId, type PrunePreview } from '../../docker/present';
 import type { ContainerItem } from '../../docker/types';
 import { maskSecrets } from '../../language/secrets';
@@ -79,7 +80,8 @@ export function dockerActionCommands(ctx: Ctx, session: DockerSession): CommandT
     const running = targets.filter((c) => c.state === 'running' || c.state === 'paused' || c.state === 'restarting');
     const names = targets.map((c) => `"${c.name}"`).join(', ');
     const detail = running.length
-      ? `${running.map((c) => c.name).join(', ')} ${running.length > 1 ? 'are' : 'is'} running: Force Remove stops ${running.length > 1 ? 'them' : 'it'} first. Named volumes are kept.`
+      ? `${running.map((c) => c.name).join(', ')} ${running.length > 1 ? 'are' : 'is'} running: ` +
+        `Force Remove stops ${running.length > 1 ? 'them' : 'it'} first. Named volumes are kept.`
       : 'Named volumes are kept.';
     const choice = await vscode.window.showWarningMessage(
       `Remove ${targets.length > 1 ? `${targets.length} containers` : 'container'} ${names}?`,
@@ -100,33 +102,23 @@ export function dockerActionCommands(ctx: Ctx, session: DockerSession): CommandT
     );
   };
 
-  /** Follows a container's log in a terminal; closing the terminal stops following. */
+  /** Follows a container's log in a terminal, across restarts; closing the terminal stops following. */
   const showLogs = (timestamps: boolean) => async (node?: DockerNode) => {
     const c = containersOf(node, undefined)[0];
     if (!c) return;
     const write = new vscode.EventEmitter<string>();
     const close = new vscode.EventEmitter<number | void>();
-    let subscription: ReturnType<typeof closableSubscription> | undefined;
+    let subscription: { ready: Promise<void>; close(): void } | undefined;
     const pty: vscode.Pseudoterminal = {
       onDidWrite: write.event,
       onDidClose: close.event,
       open: () => {
         write.fire(
-          `\x1b[2mFollowing the log of ${c.name}${timestamps ? ' (with timestamps)' : ''}. Close this terminal to stop.\x1b[0m\r\n`,
+          `\x1b[2mFollowing the log of ${c.name}${timestamps ? ' (with timestamps)' : ''}. ` +
+            'Close this terminal to stop.\x1b[0m\r\n',
         );
-        // Closing the terminal before the engine answers still closes the stream when it arrives.
-        subscription = closableSubscription(async () =>
-          (await api()).logs(
-            c.id,
-            { follow: true, timestamps, tail: 1000 },
-            (text, stream) =>
-              write.fire((stream === 'stderr' ? `\x1b[31m${text}\x1b[0m` : text).replace(/\r?\n/g, '\r\n')),
-            (err) =>
-              write.fire(
-                `\r\n\x1b[2m${err ? actionError(err, 'The log stream') : `The log ended (${c.name} stopped).`}\x1b[0m\r\n`,
-              ),
-          ),
-        );
+        // Closing the terminal before the engine answers still closes the streams when they arrive.
+        subscription = followContainerLog(api, c.id, timestamps, write);
         subscription.ready.catch((err) =>
           write.fire(`\x1b[31m${actionError(err, `Container "${c.name}"`)}\x1b[0m\r\n`),
         );
@@ -192,10 +184,7 @@ export function dockerActionCommands(ctx: Ctx, session: DockerSession): CommandT
     const c = containersOf(node, undefined)[0];
     const published = c?.ports.filter((p) => p.hostPort) ?? [];
     if (!c || !published.length) {
-      if (c)
-        void vscode.window.showInformationMessage(
-          `"${c.name}" publishes no port on the host. Publish one with -p HOST:CONTAINER (or "ports:" in compose).`,
-        );
+      if (c) await explainUnpublished(session, await api(), c);
       return;
     }
     const unique = [...new Map(published.map((p) => [p.hostPort, p])).values()];
@@ -245,10 +234,13 @@ export function dockerActionCommands(ctx: Ctx, session: DockerSession): CommandT
               ?.containersUsingImage(image.id)
               .map((c) => c.name) ?? [];
           const force = await vscode.window.showWarningMessage(
-            `Image "${name}" is in use${users.length ? ` by ${users.join(', ')}` : ''}${/multiple repositories|referenced in multiple/.test(err.message) ? ' or has several tags' : ''}.`,
+            `Image "${name}" is in use${users.length ? ` by ${users.join(', ')}` : ''}` +
+              `${/multiple repositories|referenced in multiple/.test(err.message) ? ' or has several tags' : ''}.`,
             {
               modal: true,
-              detail: `${err.message}\n\nRemove those containers first, or force: forcing only removes the tag while a container still uses the image.`,
+              detail:
+                `${err.message}\n\nRemove those containers first, or force: ` +
+                'forcing only removes the tag while a container still uses the image.',
             },
             'Force Remove',
           );
@@ -298,7 +290,9 @@ export function dockerActionCommands(ctx: Ctx, session: DockerSession): CommandT
     const preview = prunePreview(chosen, model);
     if (!preview.items.length)
       return void vscode.window.showInformationMessage(
-        `Nothing to prune: no ${chosen === 'containers' ? 'stopped containers' : chosen === 'images' ? 'dangling images' : `unused ${chosen}`}.`,
+        `Nothing to prune: no ${
+          chosen === 'containers' ? 'stopped containers' : chosen === 'images' ? 'dangling images' : `unused ${chosen}`
+        }.`,
       );
     const list =
       preview.items.slice(0, 15).join('\n') +
@@ -320,7 +314,8 @@ export function dockerActionCommands(ctx: Ctx, session: DockerSession): CommandT
         try {
           const result = await (await api()).prune(chosen);
           void vscode.window.showInformationMessage(
-            `Removed ${result.deleted.length} ${what}${result.spaceReclaimed ? `, ${formatBytes(result.spaceReclaimed)} reclaimed` : ''}.`,
+            `Removed ${result.deleted.length} ${what}` +
+              `${result.spaceReclaimed ? `, ${formatBytes(result.spaceReclaimed)} reclaimed` : ''}.`,
           );
         } catch (err) {
           report(err, `Pruning ${what}`);
@@ -490,6 +485,7 @@ export function dockerActionCommands(ctx: Ctx, session: DockerSession): CommandT
     'dockside.container.logsWithTimestamps': showLogs(true),
     'dockside.container.shell': openShell,
     'dockside.container.openPort': openPort,
+    'dockside.container.openInBrowser': openPort,
     'dockside.inspect': inspect,
     'dockside.copyId': copy('id'),
     'dockside.copyName': copy('name'),

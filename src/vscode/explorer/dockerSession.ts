@@ -212,7 +212,8 @@ export class DockerSession implements vscode.Disposable {
     const side = loadDockerSide();
     this.ctx.log.info(
       maskSecrets(
-        `Docker side loaded in ${(performance.now() - started).toFixed(0)} ms; engine ${target.label} (${target.source})`,
+        `Docker side loaded in ${(performance.now() - started).toFixed(0)} ms; ` +
+          `engine ${target.label} (${target.source})`,
       ),
     );
     if (target.missing) this.ctx.log.warn(target.missing);
@@ -236,7 +237,8 @@ export class DockerSession implements vscode.Disposable {
       if (model.state.status === 'connected')
         this.ctx.log.info(
           maskSecrets(
-            `Connected to Docker ${model.state.version.version} (API ${model.state.version.apiVersion}) at ${target.label}`,
+            `Connected to Docker ${model.state.version.version} (API ${model.state.version.apiVersion}) ` +
+              `at ${target.label}`,
           ),
         );
       else if (model.state.status === 'unreachable') {
@@ -276,7 +278,7 @@ export class DockerSession implements vscode.Disposable {
     if (pick === choose) await vscode.commands.executeCommand('dockside.engine.choose');
     else if (pick) {
       const c = working[buttons.indexOf(pick)];
-      await this.useEngine(c.context ? '' : c.url, c.context ?? '');
+      if (c) await this.useEngine(c.context ? '' : c.url, c.context ?? '');
     }
   }
 

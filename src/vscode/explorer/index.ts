@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Ctx } from '../../ctx';
 import type { CommandTable } from '../../commands';
 import { dockerActionCommands } from './actions';
+import { registerContainerFiles } from './containerFiles';
 import { DockerSession } from './dockerSession';
 import { ConnectionTree, ContainersTree, ImagesTree, NetworksTree, VolumesTree, type DockerNode } from './trees';
 
@@ -42,6 +43,8 @@ export interface Explorer {
 export function registerExplorer(ctx: Ctx): Explorer {
   const session = new DockerSession(ctx);
   const containers = new RevealableContainersTree(session);
+  const containerFiles = registerContainerFiles(ctx, session, () => containers.refresh());
+  containers.files = containerFiles.tree;
   const views: [string, ContainersTree | ImagesTree | VolumesTree | NetworksTree | ConnectionTree, boolean][] = [
     ['dockside.containers', containers, true],
     ['dockside.images', new ImagesTree(session), true],
@@ -54,6 +57,7 @@ export function registerExplorer(ctx: Ctx): Explorer {
       treeDataProvider: provider,
       canSelectMany,
       showCollapseAll: id === 'dockside.containers',
+      ...(id === 'dockside.containers' ? { dragAndDropController: containerFiles.dragAndDrop } : {}),
     });
     provider.view = view;
     ctx.subscriptions.push(view, provider);
@@ -68,7 +72,9 @@ export function registerExplorer(ctx: Ctx): Explorer {
     if (model.state.status === 'connected') {
       const running = [...model.containers.values()].filter((c) => c.state === 'running').length;
       status.text = `$(vm-running) ${running}/${model.containers.size}`;
-      status.tooltip = `Docker ${model.state.version.version} at ${session.target()?.label}: ${running} running of ${model.containers.size} containers`;
+      status.tooltip =
+        `${model.state.version.product ?? 'Docker'} ${model.state.version.version} at ${session.target()?.label}: ` +
+        `${running} running of ${model.containers.size} containers`;
       status.backgroundColor = undefined;
     } else if (model.state.status === 'unreachable') {
       status.text = '$(debug-disconnect) Docker';
@@ -91,5 +97,9 @@ export function registerExplorer(ctx: Ctx): Explorer {
       { select: true, focus: false, expand: true },
     );
   };
-  return { session, commands: dockerActionCommands(ctx, session), revealProject };
+  return {
+    session,
+    commands: { ...dockerActionCommands(ctx, session), ...containerFiles.commands },
+    revealProject,
+  };
 }

@@ -15,6 +15,7 @@ import {
   volumeTooltip,
 } from '../../docker/present';
 import type { ContainerItem, ImageItem, NetworkItem, ObjectKind, VolumeItem } from '../../docker/types';
+import { isInsideNode, type InsideNode, type InsideTree } from './containerFilesTree';
 import type { DockerSession } from './dockerSession';
 
 /** What a node of the Docker views stands for; commands receive these. */
@@ -26,7 +27,8 @@ export type DockerNode =
   | { kind: 'dangling'; images: ImageItem[] }
   | { kind: 'volume'; item: VolumeItem; users: ContainerItem[] }
   | { kind: 'network'; item: NetworkItem; members: ContainerItem[] }
-  | { kind: 'info'; label: string; description?: string; icon?: string; command?: vscode.Command; tooltip?: string };
+  | { kind: 'info'; label: string; description?: string; icon?: string; command?: vscode.Command; tooltip?: string }
+  | InsideNode;
 
 const md = (text: string) => {
   const m = new vscode.MarkdownString(text);
@@ -58,7 +60,12 @@ abstract class DockerTree implements vscode.TreeDataProvider<DockerNode>, vscode
     this.changed.dispose();
   }
 
-  getChildren(node?: DockerNode): DockerNode[] {
+  /** Re-renders the view (something the model does not track changed, such as a container's files). */
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
+  getChildren(node?: DockerNode): DockerNode[] | Promise<DockerNode[]> {
     const model = this.session.model();
     this.updateMessage();
     if (!model || model.state.status !== 'connected') return [];
@@ -100,9 +107,17 @@ abstract class DockerTree implements vscode.TreeDataProvider<DockerNode>, vscode
 }
 
 export class ContainersTree extends DockerTree {
+  /** The Files nodes below each container (containerFiles.ts sets it). */
+  files: InsideTree | undefined;
+
   constructor(session: DockerSession) {
     super(session, ['container']);
     this.welcomeWhenUnreachable = true;
+  }
+
+  override getChildren(node?: DockerNode): DockerNode[] | Promise<DockerNode[]> {
+    if (isInsideNode(node)) return this.files?.children(node) ?? [];
+    return super.getChildren(node);
   }
 
   children(model: DockerModel, node?: DockerNode): DockerNode[] {
@@ -115,7 +130,8 @@ export class ContainersTree extends DockerTree {
       return out;
     }
     if (node.kind === 'project') {
-      const group = groupContainers(node.containers)[0];
+      const [group] = groupContainers(node.containers);
+      if (!group) return [];
       return group.services.map((s) => ({
         kind: 'service' as const,
         project: node.project,
@@ -124,6 +140,7 @@ export class ContainersTree extends DockerTree {
       }));
     }
     if (node.kind === 'service') return node.containers.map((item) => ({ kind: 'container' as const, item }));
+    if (node.kind === 'container' && this.files) return [{ kind: 'insideFiles', item: node.item }];
     return [];
   }
 
@@ -150,7 +167,10 @@ export class ContainersTree extends DockerTree {
       case 'container': {
         const c = node.item;
         const look = stateLook(c);
-        const item = new vscode.TreeItem(c.name, vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(
+          c.name,
+          this.files ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+        );
         item.id = `container:${c.id}`;
         item.description = containerDescription(c);
         item.iconPath = new vscode.ThemeIcon(look.icon, new vscode.ThemeColor(look.color));
@@ -158,6 +178,10 @@ export class ContainersTree extends DockerTree {
         item.accessibilityInformation = { label: containerAccessibilityLabel(c) };
         return item;
       }
+      case 'insideFiles':
+      case 'insideEntry':
+      case 'insideNote':
+        return this.files?.treeItem(node) ?? new vscode.TreeItem('');
       default:
         return new vscode.TreeItem('');
     }
@@ -205,7 +229,8 @@ export class ImagesTree extends DockerTree {
       item.description = `${node.images.length}`;
       item.iconPath = new vscode.ThemeIcon('debug-disconnect');
       item.tooltip = md(
-        'Images no tag points at any more, usually left behind by rebuilds. **Prune Images** removes those no container uses.',
+        'Images no tag points at any more, usually left behind by rebuilds. ' +
+          '**Prune Images** removes those no container uses.',
       );
       return item;
     }

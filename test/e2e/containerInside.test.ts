@@ -1,0 +1,115 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import type Docker from 'dockerode';
+import type { Page } from 'playwright-core';
+import { copyWorkspace, launchEditor, REPO_ROOT, saveEvidence, type Editor } from '../support/codeServer';
+import { requireEngine, TEST_IMAGE, type TestEngine } from '../support/dockerEngine';
+import { contextMenu, findFrameWithText } from '../support/workbench';
+
+/** A row of the Containers view, by its label. */
+const row = (page: Page, label: string) =>
+  page
+    .locator(`.pane:has(.pane-header[aria-label^="Containers"]) .monaco-list-row`, {
+      has: page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }),
+    })
+    .first();
+
+/** Runs a command in the container and returns its output (the check is made through the engine, not the editor). */
+async function exec(container: Docker.Container, cmd: string[]): Promise<string> {
+  const e = await container.exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+  const stream = await e.start({});
+  const chunks: Buffer[] = [];
+  await new Promise<void>((resolve, reject) => {
+    stream.on('data', (c: Buffer) => chunks.push(c));
+    stream.on('end', resolve);
+    stream.on('error', reject);
+  });
+  // Demultiplex: 8-byte frame headers before each piece of output.
+  const all = Buffer.concat(chunks);
+  let out = '';
+  for (let i = 0; i + 8 <= all.length;) {
+    const size = all.readUInt32BE(i + 4);
+    out += all.subarray(i + 8, i + 8 + size).toString();
+    i += 8 + size;
+  }
+  return out;
+}
+
+describe('inside a container, in a real VS Code on the real engine: its files and its stats', function () {
+  let editor: Editor | undefined;
+  let engine: TestEngine;
+  let container: Docker.Container;
+  const name = `inside-e2e-${Date.now()}`;
+
+  before(async function () {
+    this.timeout(600000);
+    engine = await requireEngine(this);
+    container = await engine.docker.createContainer({
+      Image: TEST_IMAGE,
+      name,
+      Cmd: ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 0.2; done'],
+      Labels: { 'dockside.e2e': name },
+    });
+    await container.start();
+    await exec(container, ['sh', '-c', 'printf "before\\n" > /tmp/e2e.txt && chmod 640 /tmp/e2e.txt']);
+    const workspace = copyWorkspace(path.join(REPO_ROOT, 'examples'));
+    editor = await launchEditor(this, { workspace, env: { DOCKER_HOST: engine.host } });
+  });
+
+  after(async () => {
+    await container?.remove({ force: true }).catch(() => undefined);
+  });
+
+  afterEach(async function () {
+    const failed = this.currentTest?.state === 'failed';
+    await saveEvidence(editor, `inside-${this.currentTest?.title ?? 'test'}${failed ? '-FAILED' : ''}`, failed);
+  });
+
+  it('opens a file from the Files node, and a save writes it into the container with its mode kept', async function () {
+    this.timeout(120000);
+    const { page } = editor!;
+    await page.locator('.activitybar .action-item a[aria-label^="Dockside"]').first().click();
+    const c = row(page, name);
+    await c.waitFor({ timeout: 30000 });
+    await c.click();
+    await page.keyboard.press('ArrowRight');
+    await row(page, 'Files').waitFor({ timeout: 10000 });
+    await row(page, 'Files').click();
+    await page.keyboard.press('ArrowRight');
+    await row(page, 'tmp').waitFor({ timeout: 20000 });
+    await row(page, 'tmp').click();
+    await page.keyboard.press('ArrowRight');
+    const file = row(page, 'e2e.txt');
+    await file.waitFor({ timeout: 20000 });
+    assert.match(await file.innerText(), /-rw-r-----/);
+    await file.click();
+    const text = page.locator('.editor-instance .view-lines').first();
+    await page.locator('.editor-instance .view-lines', { hasText: 'before' }).first().waitFor({ timeout: 20000 });
+    await text.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('after, from VS Code');
+    await page.keyboard.press('Control+S');
+    let inside = '';
+    for (let i = 0; i < 50 && inside !== 'after, from VS Code'; i++) {
+      await page.waitForTimeout(200);
+      inside = await exec(container, ['cat', '/tmp/e2e.txt']);
+    }
+    assert.equal(inside, 'after, from VS Code');
+    assert.match(await exec(container, ['ls', '-l', '/tmp/e2e.txt']), /^-rw-r----- /);
+  });
+
+  it('opens the stats panel from the context menu, and its graphs have points', async function () {
+    this.timeout(120000);
+    const { page } = editor!;
+    await contextMenu(page, row(page, name), /^Show Stats$/);
+    const frame = await findFrameWithText(page, 'Block I/O', 30000);
+    assert.ok(frame, 'the stats panel shows');
+    let points = 0;
+    for (let i = 0; i < 60 && points === 0; i++) {
+      await page.waitForTimeout(250);
+      points = await frame.locator('svg polyline.pids').count();
+    }
+    assert.ok(points > 0, 'the PIDs graph has a line');
+    assert.match(await frame.locator('body').innerText(), /Processes\s+\d+/);
+  });
+});
