@@ -5,6 +5,7 @@ import { registerBuild } from './vscode/build/buildCommand';
 import { registerRun } from './vscode/build/runCommand';
 import { registerComposeFeatures } from './vscode/composeFeatures';
 import { registerComposeRun } from './vscode/composeRun';
+import { registerDoctor } from './vscode/doctorCommands';
 import {
   createDockerfileService,
   registerDockerfileDiagnostics,
@@ -46,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): void {
       walkthrough.commands,
       registerComposeRun(ctx, explorer, () => walkthrough.mark('composeRunning')),
       newProjectCommands(ctx),
+      registerDoctor(ctx, session),
     );
     ctx.log.info('Dockside activated');
   } catch (err) {

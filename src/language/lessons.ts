@@ -31,6 +31,7 @@ const LESSONS: readonly LessonRef[] = [
   { id: 'registries', title: 'Registries, tags and push' },
   { id: 'cli-commands', title: 'Everyday Docker commands' },
   { id: 'best-practices', title: 'A Dockerfile checklist' },
+  { id: 'container-doctor', title: 'Why a container stopped' },
 ];
 
 /**

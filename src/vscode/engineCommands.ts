@@ -17,6 +17,7 @@ export const ENGINE_COMMANDS: Readonly<Record<string, string>> = {
   'dockside.container.logsWithTimestamps': 'Show Logs with Timestamps',
   'dockside.container.shell': 'Open Shell',
   'dockside.container.openPort': 'Open Published Port in Browser',
+  'dockside.container.whyStopped': 'Why Did It Stop?',
   'dockside.inspect': 'Inspect',
   'dockside.image.remove': 'Remove Image',
   'dockside.volume.remove': 'Remove Volume',

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { CAUSES } from '../../src/docker/doctor/causes';
 import { completedWalkthroughSteps } from '../../src/docker/walkthroughProgress';
 import { toContainer } from '../../src/docker/normalize';
 import { composeDiagnostics } from '../../src/language/compose/composeService';
@@ -126,6 +127,8 @@ describe('lessons and topics', () => {
       reached.add(lesson);
     const composeSource = fs.readFileSync(path.join(ROOT, 'src', 'language', 'compose', 'composeService.ts'), 'utf8');
     for (const [, lesson = ''] of composeSource.matchAll(/lesson: '([a-z-]+)'/g)) reached.add(lesson);
+    // "Why Did It Stop?" links the lesson of the cause it names.
+    for (const cause of Object.values(CAUSES)) reached.add(cause.lesson);
     assert.deepEqual(
       allLessons()
         .map((l) => l.id)
