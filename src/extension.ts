@@ -3,6 +3,7 @@ import { generalCommands, registerCommandTables } from './commands';
 import { Ctx } from './ctx';
 import { registerBuild } from './vscode/build/buildCommand';
 import { registerRun } from './vscode/build/runCommand';
+import { registerCacheForecast } from './vscode/cacheForecast';
 import { registerComposeFeatures } from './vscode/composeFeatures';
 import { registerComposeRun } from './vscode/composeRun';
 import { registerDoctor } from './vscode/doctorCommands';
@@ -30,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): void {
     const dockerfiles = createDockerfileService(ctx);
     registerDockerfileDiagnostics(ctx, dockerfiles);
     registerDockerfileLanguageFeatures(ctx, dockerfiles);
+    const cacheForecast = registerCacheForecast(ctx);
     registerComposeFeatures(ctx);
     registerLessonLinks(ctx);
     const explorer = registerExplorer(ctx);
@@ -41,7 +43,7 @@ export function activate(context: vscode.ExtensionContext): void {
       learningCommands(),
       explorer.commands,
       registerPanels(ctx, session),
-      registerBuild(ctx, session),
+      registerBuild(ctx, session, cacheForecast),
       registerRun(ctx, session),
       registerRegistries(ctx, session),
       walkthrough.commands,

@@ -11,7 +11,7 @@ import {
   progressMessage,
   type BuildState,
 } from '../../docker/buildProgress';
-import { explainBuildError } from '../../docker/buildkit/builderChoice';
+import { explainBuildError, type Builder } from '../../docker/buildkit/builderChoice';
 import { secretMounts, type SecretMount } from '../../docker/buildkit/mounts';
 import { runBuild } from '../../docker/buildkit/runBuild';
 import {
@@ -29,6 +29,7 @@ import {
 import { throttle } from '../../docker/throttle';
 import { DOCKERFILE_LABEL, dockerfileLabelValue } from '../../docker/dockerfileLabel';
 import { formatBytes } from '../../docker/present';
+import type { CacheForecast } from '../cacheForecast';
 import type { DockerSession } from '../explorer/dockerSession';
 import type { CommandTable } from '../../commands';
 
@@ -48,7 +49,7 @@ const BUILTIN_FRONTEND = 'Build Once with the Built-in Frontend';
  * sending it, builds with BuildKit (or the classic builder, see runBuild.ts), follows the steps in a cancellable
  * notification and an output channel, and puts a failing step's error (and BuildKit's warnings) on their lines.
  */
-export function registerBuild(ctx: Ctx, session: DockerSession): CommandTable {
+export function registerBuild(ctx: Ctx, session: DockerSession, forecast?: CacheForecast): CommandTable {
   const output = vscode.window.createOutputChannel('Dockside Build');
   const diagnostics = vscode.languages.createDiagnosticCollection('dockside-build');
   ctx.subscriptions.push(output, diagnostics);
@@ -221,6 +222,7 @@ export function registerBuild(ctx: Ctx, session: DockerSession): CommandTable {
     const state = newBuildState();
     const started = Date.now();
     let cancelled = false;
+    let ranWith: Builder | undefined;
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Building ${tag}`, cancellable: true },
       async (progress, token) => {
@@ -255,6 +257,7 @@ export function registerBuild(ctx: Ctx, session: DockerSession): CommandTable {
           const frontend = builtinFrontend
             ? ", with the engine's built-in Dockerfile frontend (the # syntax= line left out)"
             : '';
+          ranWith = run.builder;
           const builder = run.builder === 'buildkit' ? 'BuildKit' : 'the classic builder';
           log(`Builder: ${builder}, because ${run.why}${frontend}.\n`);
           for (const note of run.notes) log(`${note}\n`);
@@ -316,6 +319,17 @@ export function registerBuild(ctx: Ctx, session: DockerSession): CommandTable {
       return;
     }
     output.appendLine(`\nBuilt ${tag} in ${seconds} s: ${state.steps.length} steps, ${cached} from the cache.`);
+    // The cache forecast learns what this build made, so the CodeLenses can say what the next one will reuse.
+    if (ranWith)
+      void forecast?.remember({
+        root: folder,
+        dockerfilePath: uri.fsPath,
+        text,
+        builder: ranWith,
+        buildArgs: parseBuildArgs(answers.buildArgs),
+        target: answers.target ?? '',
+        steps: state.steps,
+      });
     void vscode.commands.executeCommand(
       'dockside.walkthrough.markBuilt',
       DockerfileParser.parse(text).getFROMs().length > 1,
