@@ -33,14 +33,33 @@ const common = {
   external: ['vscode', 'cpu-features', '*.node'],
 };
 
+/**
+ * Compose validation (ajv, fast-uri and the Compose Specification schema, about 160 KB) is needed only when a
+ * compose file is first checked, so the extension bundle leaves it out: `require('ajv')` and the schema's JSON
+ * resolve to dist/ajv.js and dist/compose.schema.json, next to extension.js, and load on that first use.
+ */
+const SCHEMA_JSON = 'node_modules/dclint/schemas/compose.schema.json';
+const lazyComposeValidation = {
+  name: 'lazy-compose-validation',
+  setup(build) {
+    build.onResolve({ filter: /^ajv$/ }, () => ({ path: './ajv.js', external: true }));
+    build.onResolve({ filter: /dclint\/schemas\/compose\.schema\.json$/ }, () => ({
+      path: './compose.schema.json',
+      external: true,
+    }));
+  },
+};
+
 const builds = [
-  { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
+  { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', plugins: [lazyComposeValidation] },
+  { ...common, entryPoints: { ajv: 'node_modules/ajv/dist/ajv.js' }, outdir: 'dist' },
   { ...common, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist' },
   // The Docker side (dockerode and its dependencies), loaded by the extension on first use of a Docker view or command.
   { ...common, entryPoints: { docker: 'src/docker/dockerodeApi.ts' }, outdir: 'dist' },
 ];
 
 copyDockerodeProtos();
+fs.copyFileSync(SCHEMA_JSON, path.join('dist', 'compose.schema.json'));
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
   await Promise.all(contexts.map((c) => c.watch()));

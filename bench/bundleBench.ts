@@ -9,7 +9,10 @@ export function benchBundle(): void {
     console.log('\nBundle: dist/ is empty; run `npm run build:production` first');
     return;
   }
-  console.log('\nBundle (dist/*.js); the extension ships extension.js and docker.js (loaded on first Docker use)');
+  console.log(
+    '\nBundle (dist/*.js); the extension ships extension.js, docker.js (loaded on first Docker use) and ajv.js ' +
+      '(loaded on the first compose check)',
+  );
   let total = 0;
   for (const f of files) {
     const size = fs.statSync(path.join(dist, f)).size;

@@ -12,6 +12,9 @@ describe('the packaged .vsix', function () {
       'package.json',
       'dist/extension.js',
       'dist/docker.js',
+      // Compose validation, loaded by extension.js when the first compose file is checked.
+      'dist/ajv.js',
+      'dist/compose.schema.json',
       // Read by dockerode's own BuildKit modules, bundled into docker.js (Dockside's session carries its own).
       'dist/proto/auth.proto',
       'dist/proto/buildkit_status.proto',
