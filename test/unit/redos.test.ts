@@ -63,8 +63,19 @@ function collect(): Found[] {
   return out;
 }
 
+/**
+ * recheck's verdict. Its analysis has a time budget, and on a loaded machine a sound expression can run out of it
+ * ("unknown", kind timeout): such an expression is checked again with a budget twelve times larger before it
+ * counts against the guard.
+ */
+function verdict(source: string, flags: string): ReturnType<typeof checkSync> {
+  const first = checkSync(source, flags, { timeout: 5000 });
+  if (first.status === 'unknown' && first.error.kind === 'timeout') return checkSync(source, flags, { timeout: 60000 });
+  return first;
+}
+
 describe('regular expressions in src/ run in linear time (ReDoS guard)', function () {
-  this.timeout(120000);
+  this.timeout(300000);
   const found = collect();
 
   it('finds the expressions to check', () => {
@@ -92,7 +103,7 @@ describe('regular expressions in src/ run in linear time (ReDoS guard)', functio
     const bad: string[] = [];
     for (const p of patterns) {
       // ajv compiles patterns with the u flag.
-      const result = checkSync(p, 'u', { timeout: 5000 });
+      const result = verdict(p, 'u');
       if (result.status !== 'safe' && !ALLOWED[`/${p}/u`]) bad.push(`/${p}/u: ${result.status}`);
     }
     assert.deepEqual(bad, []);
@@ -105,7 +116,7 @@ describe('regular expressions in src/ run in linear time (ReDoS guard)', functio
       const key = `/${f.source}/${f.flags}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const result = checkSync(f.source, f.flags, { timeout: 5000 });
+      const result = verdict(f.source, f.flags);
       if (result.status === 'safe' || ALLOWED[key]) continue;
       const why =
         result.status === 'vulnerable'
