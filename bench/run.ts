@@ -3,13 +3,17 @@ import { benchBundle } from './bundleBench';
 import { benchBuildContext, benchBuilders } from './buildBench';
 import { benchCompose } from './composeBench';
 import { benchDockerfile } from './dockerfileBench';
+import { benchDockerfileCold } from './dockerfileColdBench';
 import { benchExplorer } from './explorerBench';
+import { benchShell } from './shellBench';
 import { benchSizes } from './sizeBench';
 
 async function main(): Promise<void> {
   console.log(`Dockside benchmarks on Node ${process.version}`);
   benchBundle();
   await benchDockerfile();
+  benchDockerfileCold();
+  benchShell();
   benchCompose();
   benchSizes();
   await benchBuildContext();

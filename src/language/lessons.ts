@@ -31,6 +31,11 @@ const LESSONS: readonly LessonRef[] = [
   { id: 'registries', title: 'Registries, tags and push' },
   { id: 'cli-commands', title: 'Everyday Docker commands' },
   { id: 'best-practices', title: 'A Dockerfile checklist' },
+  { id: 'build-checks', title: "BuildKit's build checks and inline settings" },
+  { id: 'how-docker-works', title: 'How Docker is built' },
+  { id: 'builders', title: 'BuildKit and the legacy builder' },
+  { id: 'port-security', title: 'Published ports and the firewall' },
+  { id: 'container-commands', title: 'Running and managing containers' },
   { id: 'container-doctor', title: 'Why a container stopped' },
 ];
 

@@ -7,6 +7,8 @@ export interface DiagnosticsSource {
   languageId: string;
   diagnose(doc: vscode.TextDocument): DocksideDiagnostic[];
   forget(uri: string): void;
+  /** Fires when what `diagnose` returns changes for every document (a setting the source reads itself). */
+  refreshOn?: vscode.Event<void>;
 }
 
 /**
@@ -66,5 +68,6 @@ export function publishDiagnostics(ctx: Ctx, source: DiagnosticsSource): void {
     }),
     { dispose: () => timers.forEach((t) => clearTimeout(t)) },
   );
+  if (source.refreshOn) ctx.subscriptions.push(source.refreshOn(refreshAll));
   vscode.workspace.textDocuments.forEach(refresh);
 }

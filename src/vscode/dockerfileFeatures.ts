@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { DockerfileService, type DockerfileDocument } from '../language/dockerfile/dockerfileService';
+import { asSyntaxErrorsSetting, isSyntaxCheck, PEER_LINTERS, showsSyntaxErrors } from '../language/peerLinters';
 import type { Ctx } from '../ctx';
 import { toRange } from './convert';
 import { publishDiagnostics } from './diagnosticsPublisher';
@@ -17,9 +18,18 @@ export function asDocument(doc: vscode.TextDocument): DockerfileDocument {
   };
 }
 
+/** A small file's text, for checks that read one (a .dockerignore); undefined when it is missing or too large. */
+function readSmallFile(path: string): string | undefined {
+  try {
+    return fs.statSync(path).size <= 1024 * 1024 ? fs.readFileSync(path, 'utf8') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The service with the user's rule levels; on-disk checks only for files on the local disk. */
 export function createDockerfileService(ctx: Ctx): DockerfileService {
-  const options = () => ({ rules: ctx.rules(), fileExists: (p: string) => fs.existsSync(p) });
+  const options = () => ({ rules: ctx.rules(), fileExists: (p: string) => fs.existsSync(p), readFile: readSmallFile });
   const service = new DockerfileService(options());
   ctx.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -29,12 +39,71 @@ export function createDockerfileService(ctx: Ctx): DockerfileService {
   return service;
 }
 
+/** The installed extensions that already show Dockerfile syntax errors. */
+function installedPeers(): { id: string; name: string }[] {
+  return PEER_LINTERS.filter((p) => vscode.extensions.getExtension(p.id) !== undefined);
+}
+
 export function registerDockerfileDiagnostics(ctx: Ctx, service: DockerfileService): void {
+  const changed = new vscode.EventEmitter<void>();
+  let showSyntax = true;
+  const decide = (): void => {
+    const peers = installedPeers();
+    const setting = asSyntaxErrorsSetting(ctx.setting<unknown>('dockerfile.syntaxErrors', 'auto'));
+    const wasShown = showSyntax;
+    showSyntax = showsSyntaxErrors(
+      setting,
+      peers.map((p) => p.id),
+    );
+    if (setting === 'auto' && wasShown && !showSyntax)
+      explainHiddenSyntaxErrors(ctx, peers.map((p) => p.name).join(' and '));
+  };
+  decide();
+  ctx.subscriptions.push(
+    changed,
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration('dockside.dockerfile.syntaxErrors')) return;
+      decide();
+      changed.fire();
+    }),
+    vscode.extensions.onDidChange(() => {
+      decide();
+      changed.fire();
+    }),
+  );
   publishDiagnostics(ctx, {
     languageId: 'dockerfile',
-    diagnose: (doc) => service.diagnose(asDocument(doc)),
+    diagnose: (doc) => {
+      const found = service.diagnose(asDocument(doc));
+      return showSyntax ? found : found.filter((d) => !isSyntaxCheck(d));
+    },
     forget: (uri) => service.forget(uri),
+    refreshOn: changed.event,
   });
+}
+
+const NOTICE_KEY = 'dockside.syntaxErrorsLeftToPeer';
+
+/** Says once (ever) that another extension's syntax errors are shown instead of Dockside's, with a way back. */
+function explainHiddenSyntaxErrors(ctx: Ctx, peers: string): void {
+  ctx.log.info(
+    `${peers} already shows Dockerfile syntax errors, so Dockside leaves its own (the DSX codes) out; set ` +
+      '"dockside.dockerfile.syntaxErrors" to "show" to see them too.',
+  );
+  if (ctx.extension.globalState.get<boolean>(NOTICE_KEY)) return;
+  void ctx.extension.globalState.update(NOTICE_KEY, true);
+  const showAnyway = 'Show anyway';
+  void vscode.window
+    .showInformationMessage(
+      `${peers} already shows Dockerfile syntax errors, so Dockside shows only its own checks, not a second copy.`,
+      showAnyway,
+    )
+    .then((choice) => {
+      if (choice === showAnyway)
+        void vscode.workspace
+          .getConfiguration('dockside')
+          .update('dockerfile.syntaxErrors', 'show', vscode.ConfigurationTarget.Global);
+    });
 }
 
 export function registerDockerfileLanguageFeatures(ctx: Ctx, service: DockerfileService): void {

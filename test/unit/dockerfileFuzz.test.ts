@@ -2,9 +2,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DockerfileService } from '../../src/language/dockerfile/dockerfileService';
+import { syntaxDiagnostics } from '../../src/language/dockerfile/syntaxDiagnostics';
 import { DIFFERENTIAL_CASES } from '../fixtures/dockerfileDifferential';
 import { FIX_CASES } from '../fixtures/dockerfileFixCases';
 import { mutate, prng } from '../support/fuzz';
+import { itemAt } from '../support/itemAt';
 
 export function seeds(): string[] {
   const examples = ['examples/web/Dockerfile', 'examples/mistakes/Dockerfile'].map((f) =>
@@ -13,8 +15,11 @@ export function seeds(): string[] {
   return [...examples, ...FIX_CASES.map((c) => c.text), ...DIFFERENTIAL_CASES];
 }
 
+/** How much slower than dockerfile-utils' checks alone one file's diagnostics, fixes, hover and outline may be. */
+const SLOW_RATIO = 10;
+
 describe('Dockerfile fuzzing (10,000 deterministic mutations)', function () {
-  it('never throws, never lets a rule fail, and stays under 100 ms per file', function () {
+  it('never throws, never lets a rule fail, and stays within a few times dockerfile-utils on slow files', function () {
     this.timeout(300000);
     const rnd = prng(0x5eed);
     const base = seeds();
@@ -26,11 +31,11 @@ describe('Dockerfile fuzzing (10,000 deterministic mutations)', function () {
         failures.push(`#${n} ${code}: ${(err as Error).stack?.split('\n').slice(0, 3).join(' | ')}`),
     });
     let slowest = 0;
-    let text = base[0];
+    let text = itemAt(base, 0, 'seed');
     for (n = 0; n < 10000; n++) {
       // Mostly mutate a fresh seed, sometimes keep mutating the last result, so damage accumulates (files stay under
       // about 64 KB: on a single 100 KB line dockerfile-utils' own argument parsing takes most of the 100 ms budget).
-      const from = rnd() < 0.7 || text.length > 32768 ? base[Math.floor(rnd() * base.length)] : text;
+      const from = rnd() < 0.7 || text.length > 32768 ? itemAt(base, Math.floor(rnd() * base.length), 'seed') : text;
       text = mutate(from, rnd);
       const line = Math.floor(rnd() * (text.split('\n').length + 1));
       const character = Math.floor(rnd() * 40);
@@ -49,11 +54,27 @@ describe('Dockerfile fuzzing (10,000 deterministic mutations)', function () {
         }
         return performance.now() - started;
       };
-      // A single slow run can be a garbage-collection pause; a slow file is slow twice.
+      // A single slow run can be a garbage-collection pause; a slow file is slow twice. Slow means both over 100 ms
+      // and over SLOW_RATIO times dockerfile-utils' checks alone on the same text (behind the same guards, since the
+      // bare library is the slow part on some of these inputs), measured right after: on a busy machine both slow
+      // down alike, and only a hot spot of Dockside's own breaks the ratio.
       let took = once(`fuzz-${n}`);
       if (took > 100) took = Math.min(took, once(`fuzz-${n}-again`));
       slowest = Math.max(slowest, took);
-      if (took > 100) failures.push(`#${n} took ${took.toFixed(0)} ms (${text.length} chars)`);
+      if (took > 100) {
+        // Texts no parse has seen, so no cached tree makes them look cheap; the slower of two runs, so one lucky
+        // quiet moment for the baseline does not make Dockside look slow.
+        let baseline = 0;
+        for (const end of ['\n', '\n\n']) {
+          const started = performance.now();
+          syntaxDiagnostics(text + end);
+          baseline = Math.max(baseline, performance.now() - started);
+        }
+        if (took > SLOW_RATIO * baseline)
+          failures.push(
+            `#${n} took ${took.toFixed(0)} ms, syntax checks ${baseline.toFixed(0)} ms (${text.length} chars)`,
+          );
+      }
       if (failures.length > 20) break;
     }
     assert.deepEqual(failures, [], `slowest ${slowest.toFixed(1)} ms`);

@@ -77,7 +77,7 @@ describe('Dockerfile navigation and completion', () => {
         ['runtime', 'stage', 4],
       ],
     );
-    assert.equal(symbols[2].detail, 'FROM python:3.12-slim (final)');
+    assert.equal(symbols[2]?.detail, 'FROM python:3.12-slim (final)');
   });
 
   it('completes earlier stage names after --from=', async () => {

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { DockerfileService } from '../../src/language/dockerfile/dockerfileService';
 import { FIX_CASES, type FixCase } from '../fixtures/dockerfileFixCases';
 import { applyFix, fixedText, service } from '../support/quickFixHelpers';
+import { itemAt } from '../support/itemAt';
 
 function count(c: FixCase, text: string, code = c.code): number {
   return service(c)
@@ -49,7 +50,13 @@ describe('Dockerfile quick fixes', () => {
   });
 
   it('joins apt-get update with an install that lacks --no-install-recommends and the cleanup, adding both', () => {
-    const { text } = fixedText(FIX_CASES.filter((c) => c.code === 'DS005')[1]);
+    const { text } = fixedText(
+      itemAt(
+        FIX_CASES.filter((c) => c.code === 'DS005'),
+        1,
+        'DS005 case',
+      ),
+    );
     assert.equal(
       text,
       'FROM debian:12-slim\nRUN apt-get update && apt-get install --no-install-recommends -y curl \\\n    && rm -rf /var/lib/apt/lists/*\nUSER nobody\n',
@@ -67,12 +74,13 @@ describe('Dockerfile quick fixes', () => {
       debian,
       'FROM debian:12-slim\nWORKDIR /app\nRUN groupadd --system app && useradd --system --gid app --create-home app\nUSER app\nCMD ["sleep", "1"]\n',
     );
+    assert.ok(alpine !== undefined && node !== undefined, 'three DS013 cases');
     assert.match(alpine, /RUN addgroup -S app && adduser -S -G app app\nUSER app\n$/);
     assert.match(node, /WORKDIR \/app\nUSER node\n$/);
   });
 
   it('pins a tag with a snippet placeholder', () => {
-    const { fix, text } = fixedText(FIX_CASES[0]);
+    const { fix, text } = fixedText(itemAt(FIX_CASES, 0, 'fix case'));
     assert.equal(text.split('\n')[0], 'FROM node:22-slim');
     assert.equal(fix.snippet?.text, ':${1:22-slim}');
   });
@@ -89,6 +97,7 @@ describe('Dockerfile quick fixes', () => {
     const doc = { uri: 'i', version: 1, text };
     const d = s.diagnose(doc).find((x) => x.code === 'DS001')!;
     const [here, file] = s.quickFixes(doc, d).filter((f) => f.title.startsWith('Ignore'));
+    assert.ok(here && file, 'both ignore fixes');
     const hereText = applyFix(text, here);
     assert.equal(hereText, '# syntax=docker/dockerfile:1\n# dockside-ignore DS001\nFROM node\nUSER node\n');
     assert.ok(

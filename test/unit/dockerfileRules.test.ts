@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { DockerfileService } from '../../src/language/dockerfile/dockerfileService';
 import { DOCKERFILE_RULES } from '../../src/language/dockerfile/rules';
+import { settledGrowthRatio } from '../support/growth';
+import { itemAt } from '../support/itemAt';
 
 /** [line, startCharacter, endCharacter] of each finding of `code` (0-based, single-line ranges). */
 function spans(
@@ -23,6 +25,11 @@ function messages(text: string, code: string): string[] {
     .diagnose({ uri: 'test', version: 1, text })
     .filter((d) => d.code === code)
     .map((d) => d.message);
+}
+
+/** The message of the `index`th finding of `code`; the test fails clearly when there are fewer. */
+function message(text: string, code: string, index = 0): string {
+  return itemAt(messages(text, code), index, `${code} finding`);
 }
 
 const lines = (...l: string[]) => l.join('\n') + '\n';
@@ -60,7 +67,7 @@ describe('Dockerfile rules', () => {
   describe('DS002 large base image', () => {
     it('suggests a slim or alpine variant for the final stage', () => {
       assert.deepEqual(spans('FROM python:3.12\n', 'DS002'), [[0, 5, 16]]);
-      assert.match(messages('FROM python:3.12\n', 'DS002')[0], /"python:3\.12-slim" or "python:3\.12-alpine"/);
+      assert.match(message('FROM python:3.12\n', 'DS002'), /"python:3\.12-slim" or "python:3\.12-alpine"/);
     });
     it('leaves builder stages and small variants alone', () => {
       assert.deepEqual(spans(lines('FROM golang:1.22 AS build', 'FROM alpine:3.20'), 'DS002'), []);
@@ -74,7 +81,7 @@ describe('Dockerfile rules', () => {
       const text = lines('FROM node:20-slim', 'WORKDIR /app', 'COPY . .', 'RUN npm ci');
       assert.deepEqual(spans(text, 'DS003'), [[2, 5, 8]]);
       assert.match(
-        messages(text, 'DS003')[0],
+        message(text, 'DS003'),
         /before "npm ci" \(line 4\).*Copy package\.json and package-lock\.json first/,
       );
     });
@@ -88,10 +95,10 @@ describe('Dockerfile rules', () => {
         ['yarn', 'yarn.lock'],
         ['mvn -B dependency:go-offline', 'pom.xml'],
         ['pnpm install --frozen-lockfile', 'pnpm-lock.yaml'],
-      ]) {
+      ] as const) {
         const found = messages(lines('FROM alpine:3.20', 'WORKDIR /src', 'ADD . .', `RUN ${run}`), 'DS003');
         assert.equal(found.length, 1, run);
-        assert.ok(found[0].includes(manifest), `${run} names ${manifest}`);
+        assert.ok(found[0]?.includes(manifest), `${run} names ${manifest}`);
       }
     });
     it('does not fire when the manifests are copied and installed first', () => {
@@ -242,17 +249,14 @@ describe('Dockerfile rules', () => {
   describe('CMD and ENTRYPOINT (DS016–DS018)', () => {
     it('DS016 flags the shell form and offers the exec form when it is plain', () => {
       assert.deepEqual(spans(lines('FROM alpine:3.20', 'CMD node server.js'), 'DS016'), [[1, 4, 18]]);
-      assert.match(
-        messages(lines('FROM alpine:3.20', 'CMD node server.js'), 'DS016')[0],
-        /CMD \["node", "server\.js"\]/,
-      );
-      assert.match(messages(lines('FROM alpine:3.20', 'ENTRYPOINT ./start.sh'), 'DS016')[0], /ignores CMD/);
+      assert.match(message(lines('FROM alpine:3.20', 'CMD node server.js'), 'DS016'), /CMD \["node", "server\.js"\]/);
+      assert.match(message(lines('FROM alpine:3.20', 'ENTRYPOINT ./start.sh'), 'DS016'), /ignores CMD/);
       assert.deepEqual(spans(lines('FROM alpine:3.20', 'CMD ["node", "server.js"]'), 'DS016'), []);
     });
     it('DS017 flags single quotes and a trailing comma that make Docker use the shell form', () => {
       assert.deepEqual(spans(lines('FROM alpine:3.20', "CMD ['node', 'a.js']"), 'DS017'), [[1, 4, 20]]);
       assert.match(
-        messages(lines('FROM alpine:3.20', 'ENTRYPOINT ["node", "a.js",]'), 'DS017')[0],
+        message(lines('FROM alpine:3.20', 'ENTRYPOINT ["node", "a.js",]'), 'DS017'),
         /trailing comma.*\["node", "a\.js"\]/,
       );
       assert.deepEqual(spans(lines('FROM alpine:3.20', 'RUN ["sh", "-c", "echo hi"]'), 'DS017'), []);
@@ -286,14 +290,25 @@ describe('Dockerfile rules', () => {
         [3, 28, 38],
       ]);
     });
-    it('leaves references to secret files and empty values from variables alone', () => {
+    it('leaves names that point at a secret or are public alone, and ARGs before the first FROM', () => {
       assert.deepEqual(
         spans(
-          lines('FROM alpine:3.20', 'ENV POSTGRES_PASSWORD_FILE=/run/secrets/db', 'ENV API_KEY=$API_KEY_FROM_BUILD'),
+          lines(
+            'ARG GITHUB_TOKEN',
+            'FROM alpine:3.20',
+            'ENV POSTGRES_PASSWORD_FILE=/run/secrets/db',
+            'ARG public_token PLUGIN_KEY_VERSION',
+          ),
           'DS019',
         ),
         [],
       );
+    });
+    it('flags a secret name whatever its value, as BuildKit does (a value from a build arg is stored too)', () => {
+      assert.deepEqual(spans(lines('FROM alpine:3.20', 'ENV API_KEY=$API_KEY_FROM_BUILD deploy_key='), 'DS019'), [
+        [1, 4, 11],
+        [1, 32, 42],
+      ]);
     });
   });
 
@@ -340,9 +355,17 @@ describe('Dockerfile rules', () => {
   });
 
   describe('paths (DS021, DS022)', () => {
-    it('DS021 flags a relative WORKDIR', () => {
+    it('DS021 flags a relative first WORKDIR, after expanding what it can', () => {
       assert.deepEqual(spans(lines('FROM alpine:3.20', 'WORKDIR app'), 'DS021'), [[1, 8, 11]]);
-      assert.deepEqual(spans(lines('FROM alpine:3.20', 'WORKDIR /app', 'WORKDIR $HOME/x'), 'DS021'), []);
+      assert.deepEqual(spans(lines('FROM alpine:3.20', 'ARG DIR=srv', 'WORKDIR $DIR/app'), 'DS021'), [[2, 8, 16]]);
+    });
+    it('DS021 leaves later WORKDIRs, those after a parent stage set one, and unknown variables alone', () => {
+      assert.deepEqual(spans(lines('FROM alpine:3.20', 'WORKDIR /app', 'WORKDIR sub'), 'DS021'), []);
+      assert.deepEqual(
+        spans(lines('FROM alpine:3.20 AS base', 'WORKDIR /srv', 'FROM base', 'WORKDIR web'), 'DS021'),
+        [],
+      );
+      assert.deepEqual(spans(lines('FROM alpine:3.20', 'WORKDIR $HOME/x'), 'DS021'), []);
     });
     it('DS022 flags a relative COPY destination with no WORKDIR in the stage or its parents', () => {
       assert.deepEqual(spans(lines('FROM alpine:3.20', 'COPY app.py ./'), 'DS022'), [[1, 12, 14]]);
@@ -379,7 +402,23 @@ describe('Dockerfile rules', () => {
         [3, 12, 16],
         [4, 12, 17],
       ]);
-      assert.match(messages(text, 'DS026')[2], /Did you mean "build"\?/);
+      assert.match(message(text, 'DS026', 2), /Did you mean "build"\?/);
+    });
+    it('DS026 stays linear with thousands of stages and COPY --from lines that name no stage', () => {
+      // Every stage has its own name and copies from a misspelt one: comparing each value with every earlier
+      // name would be quadratic.
+      const make = (n: number) =>
+        Array.from({ length: n }, (_, k) => `FROM alpine:3.20 AS stage${k}\nCOPY --from=stahe${k} /a /b\n`).join('');
+      let version = 0;
+      const ratio = settledGrowthRatio(
+        (n) => {
+          new DockerfileService().diagnose({ uri: 'shape', version: ++version, text: `${make(n)}# ${version}\n` });
+        },
+        200,
+        6,
+        15,
+      );
+      assert.ok(ratio < 15, `6x the stages took ${ratio.toFixed(1)}x the time`);
     });
     it('DS027 flags "as" in another case than FROM, and a stage written in another case', () => {
       const text = lines('FROM alpine:3.20 as Build', 'FROM alpine:3.20', 'COPY --from=build /a /b');
@@ -387,6 +426,9 @@ describe('Dockerfile rules', () => {
         [0, 17, 19],
         [2, 12, 17],
       ]);
+      assert.deepEqual(spans(lines('from alpine:3.20 As build'), 'DS027'), [[0, 17, 19]]);
+      // A FROM keyword in mixed case is the instruction-casing rule's business.
+      assert.deepEqual(spans(lines('From alpine:3.20 as build'), 'DS027'), []);
       assert.deepEqual(
         spans(lines('FROM alpine:3.20 AS build', 'FROM alpine:3.20', 'COPY --from=build /a /b'), 'DS027'),
         [],
@@ -398,7 +440,7 @@ describe('Dockerfile rules', () => {
     it('warns when an ARG from before FROM is used in a stage without being declared again', () => {
       const text = lines('ARG VERSION=1.0', 'FROM alpine:3.20', 'LABEL version=$VERSION');
       assert.deepEqual(spans(text, 'DS028'), [[2, 15, 22]]);
-      assert.match(messages(text, 'DS028')[0], /Add "ARG VERSION" inside this stage/);
+      assert.match(message(text, 'DS028'), /Add "ARG VERSION" inside this stage/);
     });
     it('notes a variable no ARG or ENV sets', () => {
       assert.deepEqual(spans(lines('FROM alpine:3.20', 'WORKDIR /srv/${APP_NAME}'), 'DS028'), [[1, 15, 23]]);
@@ -411,11 +453,28 @@ describe('Dockerfile rules', () => {
         'FROM base',
         'ARG VERSION',
         'WORKDIR $APP_HOME',
-        'LABEL version=$VERSION other=${MISSING:-none}',
+        'LABEL version=$VERSION',
         'ENV PATH=$PATH:/opt/bin',
         'RUN echo $NOT_CHECKED_IN_RUN',
       );
       assert.deepEqual(spans(text, 'DS028'), []);
+    });
+    it('notes a variable read with a default too, as BuildKit does, and suggests a close name', () => {
+      const text = lines('FROM alpine:3.20', 'ARG ASSETS=web', 'COPY ${ASSET:-static} /srv/');
+      assert.deepEqual(spans(text, 'DS028'), [[2, 7, 12]]);
+      assert.match(message(text, 'DS028'), /Did you mean "ASSETS"\?/);
+    });
+    it('knows the ARGs a parent stage declared, with or without a value', () => {
+      const text = lines('FROM alpine:3.20 AS base', 'ARG MODE', 'FROM base', 'COPY $MODE.conf /etc/');
+      assert.deepEqual(spans(text, 'DS028'), []);
+    });
+    it('warns about a FROM-line variable no ARG above the first FROM declares, in the image and --platform', () => {
+      const text = lines('ARG TAG=3.20', 'FROM --platform=$BUILDPLATFROM alpine:${TAG}${SUFFIX}');
+      assert.deepEqual(spans(text, 'DS028'), [
+        [1, 17, 30],
+        [1, 46, 52],
+      ]);
+      assert.match(message(text, 'DS028'), /Did you mean "BUILDPLATFORM"\?/);
     });
   });
 
@@ -444,9 +503,10 @@ describe('Dockerfile rules', () => {
     it('DS029 marks MAINTAINER deprecated', () => {
       assert.deepEqual(spans(lines('FROM alpine:3.20', 'MAINTAINER me@example.com'), 'DS029'), [[1, 0, 10]]);
     });
-    it('DS030 flags ENV key value', () => {
+    it('DS030 flags ENV key value and LABEL key value', () => {
       assert.deepEqual(spans(lines('FROM alpine:3.20', 'ENV MODE production'), 'DS030'), [[1, 4, 19]]);
-      assert.deepEqual(spans(lines('FROM alpine:3.20', 'ENV MODE=production'), 'DS030'), []);
+      assert.deepEqual(spans(lines('FROM alpine:3.20', 'LABEL team platform'), 'DS030'), [[1, 6, 19]]);
+      assert.deepEqual(spans(lines('FROM alpine:3.20', 'ENV MODE=production', 'LABEL team=platform'), 'DS030'), []);
     });
   });
 
@@ -536,6 +596,13 @@ describe('Dockerfile rules', () => {
     it('reads commands from a heredoc RUN', () => {
       const text = lines('# syntax=docker/dockerfile:1', 'FROM alpine:3.20', 'RUN <<EOF', 'apk add curl', 'EOF');
       assert.deepEqual(spans(text, 'DS010'), [[3, 4, 7]]);
+    });
+    it('reads a heredoc that a shell runs (`RUN <<EOT bash`, `RUN bash -e <<EOT`), not one that is only data', () => {
+      const body = ['apt-get update', 'apt-get install -y git', 'EOT'];
+      for (const open of ['RUN <<EOT bash', 'RUN bash -e <<EOT', 'RUN <<-EOT /bin/sh'])
+        assert.deepEqual(spans(lines('FROM debian:12', open, ...body), 'DS007'), [[3, 8, 15]], open);
+      for (const open of ['RUN <<EOT cat > /setup.sh', 'RUN bash -c <<EOT', 'RUN <<EOT python3'])
+        assert.deepEqual(spans(lines('FROM debian:12', open, ...body), 'DS007'), [], open);
     });
     it('handles a BOM and flags before the command', () => {
       const text =

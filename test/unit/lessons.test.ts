@@ -34,8 +34,8 @@ describe('lessons', () => {
   it('links only to lessons that exist', () => {
     for (const lesson of allLessons()) {
       const text = fs.readFileSync(path.join(LESSON_DIR, lessonFileName(lesson.id)), 'utf8');
-      for (const m of text.matchAll(/\]\(([a-z-]+)\.md\)/g))
-        assert.ok(findLesson(m[1]), `${lesson.id} links to ${m[1]}`);
+      for (const [, linked = ''] of text.matchAll(/\]\(([a-z-]+)\.md\)/g))
+        assert.ok(findLesson(linked), `${lesson.id} links to ${linked}`);
     }
   });
 

@@ -121,7 +121,8 @@ function readPorts(list: unknown, lookup: (name: string) => string | undefined):
         continue;
       }
       const parsed = parsePortSpec(
-        `${hostIp.value ? `${hostIp.value}:` : ''}${published.value ? `${published.value}:` : ''}${target.value}/${protocol.value ?? 'tcp'}`,
+        `${hostIp.value ? `${hostIp.value}:` : ''}${published.value ? `${published.value}:` : ''}` +
+          `${target.value}/${protocol.value ?? 'tcp'}`,
       );
       if (!parsed.ok) out.push({ node: item, problem: `Port: ${parsed.error}.` });
       else out.push({ node: item, mapping: parsed.mapping });

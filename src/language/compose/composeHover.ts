@@ -37,7 +37,10 @@ function volumeMarkdown(spec: string): string {
   const [source = '', target, mode] = spec.split(':');
   const readOnly = mode === 'ro' ? ' Read-only (`:ro`).' : '';
   if (!target)
-    return `**Volume ${codeSpan(spec)}**: an anonymous volume at ${codeSpan(source)}, new for each container.`;
+    return (
+      `**Volume ${codeSpan(spec)}**: an anonymous volume at ${codeSpan(source)}. When Compose recreates the ` +
+      'container it carries the old one over, unless you run `docker compose up -V`.'
+    );
   if (/^[./~$]/.test(source))
     return (
       `**Bind mount ${codeSpan(spec)}**: the host folder ${codeSpan(source)} appears at ${codeSpan(target)} in ` +

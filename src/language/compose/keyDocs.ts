@@ -28,7 +28,7 @@ export const SERVICE_KEYS: Readonly<Record<string, string>> = {
     'How Docker tests that the container works: `test`, `interval`, `timeout`, `retries`, `start_period` ' +
     '(durations such as `10s`).',
   command: "Replaces the image's CMD.",
-  entrypoint: "Replaces the image's ENTRYPOINT.",
+  entrypoint: "Replaces the image's ENTRYPOINT, and drops the image's CMD too: give arguments with `command:`.",
   working_dir: "Replaces the image's WORKDIR.",
   user: 'The user (name or UID[:GID]) the process runs as.',
   links: 'Legacy: services on a shared network already reach each other by name.',
@@ -81,8 +81,9 @@ export const SERVICE_KEYS: Readonly<Record<string, string>> = {
   mem_swappiness: "How eagerly the kernel swaps the container's memory (0–100).",
   memswap_limit: 'Memory plus swap the container may use.',
   network_mode:
-    "`bridge` (default), `host` (no isolation and no port mapping), `none`, or another container's network " +
-    '(`service:name`).',
+    "Without it (and without `networks:`) a service joins the project's `default` network. `host` (no isolation " +
+    "and no port mapping), `none`, `bridge` (Docker's default bridge, where names do not resolve), or another " +
+    "container's network (`service:name`).",
   models: 'AI models this service uses, declared under the top-level `models:`.',
   oom_kill_disable: 'Asks the kernel not to kill the container when memory runs out.',
   oom_score_adj: 'How likely the kernel is to pick this container when memory runs out (-1000 to 1000).',

@@ -4,7 +4,9 @@ import { SMALLER_VARIANTS, officialName } from './rules/baseImageRules';
 
 /** What common base images are, in one line each (Docker Official Images unless said otherwise). */
 const IMAGES: Readonly<Record<string, string>> = {
-  node: 'Node.js runtime with npm and yarn, on Debian by default.',
+  node:
+    'Node.js runtime with npm, on Debian by default. ' +
+    'Images before Node 26 also carry yarn; from Node 26 on they do not.',
   python: 'The Python interpreter and pip, on Debian by default.',
   golang: 'The Go toolchain; use it to build, then copy the binary into a small runtime image.',
   rust: 'The Rust toolchain (rustc, cargo); a build image.',
@@ -63,7 +65,8 @@ export function baseImageHoverMarkdown(image: string, tag: string | null, digest
   else if (name === 'scratch') lines.push('The empty image: no files at all. For static binaries.', '');
   else if (!official)
     lines.push(
-      `Published by ${codeSpan(image.split('/').slice(0, -1).join('/'))}, not an official image: check who maintains it.`,
+      `Published by ${codeSpan(image.split('/').slice(0, -1).join('/'))}, not an official image: ` +
+        `check who maintains it.`,
       '',
     );
   lines.push(describeTag(tag));

@@ -7,7 +7,8 @@ import { safely } from '../safely';
 import { dropSuppressed } from '../suppressions';
 import { DockerfileFacts, type DockerfileEnvironment } from './facts';
 import { dockerfileHover, type HoverResult } from './hover';
-import { getLanguageService } from './languageService';
+import { applyInlineSettings } from './inlineSettings';
+import { sharedRcjsuenService } from './rcjsuenService';
 import {
   contextualCompletions,
   definitionAt,
@@ -17,6 +18,7 @@ import {
 } from './navigation';
 import { dockerfileQuickFixes } from './quickFixes';
 import { DOCKERFILE_RULES, DOCKERFILE_RULES_BY_CODE } from './rules';
+import type { DockerfileRule } from './ruleTypes';
 import { parseShared } from './sharedParse';
 import { syntaxDiagnostics } from './syntaxDiagnostics';
 
@@ -32,6 +34,9 @@ export interface DockerfileDocument {
 export interface DockerfileServiceOptions {
   rules?: RuleSettings;
   fileExists?: (path: string) => boolean;
+  readFile?: DockerfileEnvironment['readFile'];
+  imageConfig?: DockerfileEnvironment['imageConfig'];
+  targetPlatform?: string;
   /** Told when a rule throws (the rule is skipped); the fuzz test treats it as a failure. */
   onRuleError?: (code: string, err: unknown) => void;
 }
@@ -50,7 +55,10 @@ export function tooLargeToCheck(text: string, size = text.length): DocksideDiagn
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
     severity: rule.severity,
     code: rule.code,
-    message: `This file is ${(size / 1048576).toFixed(1)} MB; Dockside checks Dockerfiles up to ${MAX_DOCKERFILE_CHARS / 1048576} MB, so it is not checked. A Dockerfile this large is usually generated: check what generates it.`,
+    message:
+      `This file is ${(size / 1048576).toFixed(1)} MB; ` +
+      `Dockside checks Dockerfiles up to ${MAX_DOCKERFILE_CHARS / 1048576} MB, so it is not checked. ` +
+      `A Dockerfile this large is usually generated: check what generates it.`,
     lesson: rule.lesson,
   };
 }
@@ -70,9 +78,10 @@ export class DockerfileService {
 
   constructor(private options: DockerfileServiceOptions = {}) {}
 
-  /** New settings (rule levels): cached diagnostics are dropped. */
+  /** New settings (rule levels, what the engine knows): cached results are dropped. */
   configure(options: DockerfileServiceOptions): void {
     this.options = options;
+    this.analyses.clear();
     this.diagnostics.clear();
   }
 
@@ -81,9 +90,13 @@ export class DockerfileService {
       if (tooLargeToCheck(doc.text)) return undefined;
       try {
         const dockerfile = parseShared(doc.text);
+        const { fileExists, readFile, imageConfig, targetPlatform } = this.options;
         const env: DockerfileEnvironment = {
           ...(doc.path ? { path: doc.path } : {}),
-          ...(this.options.fileExists ? { fileExists: this.options.fileExists } : {}),
+          ...(fileExists ? { fileExists } : {}),
+          ...(readFile ? { readFile } : {}),
+          ...(imageConfig ? { imageConfig } : {}),
+          ...(targetPlatform ? { targetPlatform } : {}),
         };
         return { dockerfile, facts: new DockerfileFacts(doc.text, dockerfile, env) };
       } catch {
@@ -97,11 +110,18 @@ export class DockerfileService {
       const tooLarge = tooLargeToCheck(doc.text);
       if (tooLarge) return applyRuleSettings([tooLarge], this.options.rules ?? {});
       const analysis = this.analyse(doc);
-      const found = syntaxDiagnostics(doc.text);
-      if (analysis) for (const d of runRules(analysis.facts, this.options.onRuleError)) found.push(d);
-      return applyRuleSettings(dropSuppressed(doc.text, found, instructionStart), this.options.rules ?? {}).sort(
-        compareDiagnostics,
-      );
+      const rules = this.options.rules ?? {};
+      let found = syntaxDiagnostics(doc.text);
+      if (analysis) {
+        // Rules that are off unless turned on are not run at all when nothing can turn them on.
+        const mayOptIn = analysis.facts.text.includes('experimental');
+        const runs = (rule: DockerfileRule) => !rule.optIn || mayOptIn || (rules[rule.code] ?? 'off') !== 'off';
+        for (const d of runRules(analysis.facts, this.options.onRuleError, runs)) found.push(d);
+        found = applyInlineSettings(analysis.facts, found, rules);
+      } else {
+        found = found.filter((d) => !DOCKERFILE_RULES_BY_CODE.get(d.code)?.optIn);
+      }
+      return applyRuleSettings(dropSuppressed(doc.text, found, instructionStart), rules).sort(compareDiagnostics);
     });
   }
 
@@ -136,7 +156,7 @@ export class DockerfileService {
     const ours = analysis ? safely(() => contextualCompletions(analysis.facts, pos), undefined) : undefined;
     if (ours) return ours;
     try {
-      const items = await getLanguageService().computeCompletionItems(doc.text, pos);
+      const items = await sharedRcjsuenService().computeCompletionItems(doc.text, pos);
       return items.map((item) => ({
         label: item.label,
         kind: 'library',
@@ -161,7 +181,7 @@ export class DockerfileService {
     if (tooLargeToCheck(doc.text)) return [];
     return safely(
       () =>
-        getLanguageService()
+        sharedRcjsuenService()
           .format(doc.text, options)
           .map((e) => ({ range: e.range, newText: e.newText })),
       [],
@@ -190,9 +210,11 @@ export interface LibraryCompletion {
 export function runRules(
   facts: DockerfileFacts,
   onRuleError?: (code: string, err: unknown) => void,
+  runs: (rule: DockerfileRule) => boolean = () => true,
 ): DocksideDiagnostic[] {
   const out: DocksideDiagnostic[] = [];
   for (const rule of DOCKERFILE_RULES) {
+    if (!runs(rule)) continue;
     try {
       rule.check(facts, (f) =>
         out.push({
@@ -202,7 +224,9 @@ export function runRules(
           message: f.message,
           lesson: rule.lesson,
           ...(rule.tags ? { tags: [...rule.tags] } : {}),
-          ...(f.data ? { data: f.data } : {}),
+          ...(f.data || f.buildkit !== undefined
+            ? { data: { ...f.data, ...(f.buildkit !== undefined ? { check: f.buildkit ?? '' } : {}) } }
+            : {}),
         }),
       );
     } catch (err) {
@@ -216,6 +240,9 @@ export function runRules(
 /** An instruction may span lines: its first line is above any line that the one before continues. */
 function instructionStart(lines: string[], line: number): number {
   let start = line;
-  while (start > 0 && /[\\`]\s*\r?$/.test(lines[start - 1]) && !lines[start - 1].trim().startsWith('#')) start--;
+  for (let above = lines[start - 1]; above !== undefined; above = lines[start - 1]) {
+    if (!/[\\`]\s*\r?$/.test(above) || above.trim().startsWith('#')) break;
+    start--;
+  }
   return start;
 }

@@ -1,6 +1,11 @@
 import type { Dockerfile, From, Instruction } from 'dockerfile-ast';
 import type { Position, Range } from '../diagnostic';
-import { lexShell, type ShellCommand } from './shell';
+import { fileCheckDirective, type FileCheckDirective } from './checkDirective';
+import { flagsOf } from './instructionParts';
+import { commandsOf, runScript, textOffset, type ShellCommand, type ShellScript } from './shell';
+
+/** Interpreters whose scripts the shell model reads. */
+const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh']);
 
 export interface VariableRef {
   name: string;
@@ -27,6 +32,16 @@ export interface DockerfileEnvironment {
   path?: string;
   /** Whether a file exists; given by the CLI (node:fs) and the editor. Without it, on-disk checks are skipped. */
   fileExists?: (path: string) => boolean;
+  /** A small file's text (a .dockerignore), or undefined when it cannot be read. Without it, those checks skip. */
+  readFile?: (path: string) => string | undefined;
+  /**
+   * What the engine knows about a base image it already has (`docker image inspect`): its platform
+   * (`linux/amd64`, `linux/arm64/v8`) and its environment (`NAME=value`). Undefined when the image is not known;
+   * the editor fills this from its engine session, the language layer never asks the engine itself.
+   */
+  imageConfig?: (image: string) => { platform?: string; env?: readonly string[] } | undefined;
+  /** The platform the build targets (`linux/amd64`): the engine's own, unless the user chose another. */
+  targetPlatform?: string;
 }
 
 /**
@@ -40,7 +55,7 @@ export class DockerfileFacts {
   readonly instructions: Instruction[];
   readonly escape: string;
   private readonly lineStarts: number[] = [0];
-  private readonly shellCache = new Map<Instruction, ShellCommand[]>();
+  private readonly shellCache = new Map<Instruction, { commands: ShellCommand[]; complete: boolean }>();
 
   constructor(
     readonly text: string,
@@ -166,10 +181,88 @@ export class DockerfileFacts {
     let hi = ofKeyword.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (positions.get(ofKeyword[mid])! < limit) lo = mid + 1;
+      if (positions.get(ofKeyword[mid]!)! < limit) lo = mid + 1;
       else hi = mid;
     }
     return lo > 0 ? ofKeyword[lo - 1] : undefined;
+  }
+
+  /** The file's `# check=` parser directive (read once). */
+  get checkDirective(): FileCheckDirective {
+    return this.memo('checkDirective', () => fileCheckDirective(this.text));
+  }
+
+  /**
+   * The comments right above an instruction, as BuildKit collects them: every comment line since the previous
+   * instruction ended (blank lines do not break the run, a bare `#` starts it again; parser directives are not
+   * comments), each without its `#`.
+   */
+  commentsAbove(instruction: Instruction): readonly string[] {
+    const all = this.memo('commentsAbove', () => {
+      const map = new Map<Instruction, string[]>();
+      const directives = this.checkDirective.directiveLines;
+      let line = 0;
+      for (const i of this.instructions) {
+        const start = i.getRange().start.line;
+        let comments: string[] = [];
+        for (let n = line; n < start; n++) {
+          const text = this.lineAt(n).trim();
+          if (text === '' || directives.has(n)) continue;
+          if (!text.startsWith('#')) {
+            comments = [];
+            continue;
+          }
+          const body = text.slice(1).trim();
+          if (body === '') comments = [];
+          else comments.push(body);
+        }
+        if (comments.length) map.set(i, comments);
+        line = Math.max(line, i.getRange().end.line + 1);
+      }
+      return map;
+    });
+    return all.get(instruction) ?? [];
+  }
+
+  /** The instruction that covers a line (an instruction may span several), if any. */
+  instructionAtLine(line: number): Instruction | undefined {
+    const list = this.instructions;
+    let lo = 0;
+    let hi = list.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const instruction = list[mid]!;
+      const r = instruction.getRange();
+      if (line < r.start.line) hi = mid - 1;
+      else if (line > r.end.line) lo = mid + 1;
+      else return instruction;
+    }
+    return undefined;
+  }
+
+  /** One line of the text, without its line break. */
+  lineAt(line: number): string {
+    const start = this.lineStarts[line];
+    if (start === undefined) return '';
+    const next = this.lineStarts[line + 1];
+    return this.text.slice(start, next === undefined ? this.text.length : next - 1).replace(/\r$/, '');
+  }
+
+  /** The instructions with one of these keywords, in file order (indexed once, so rules skip the others). */
+  ofKeyword(...keywords: string[]): Instruction[] {
+    const index = this.memo('byKeyword', () => {
+      const map = new Map<string, Instruction[]>();
+      for (const i of this.instructions) {
+        const k = i.getKeyword();
+        const list = map.get(k);
+        if (list) list.push(i);
+        else map.set(k, [i]);
+      }
+      return map;
+    });
+    if (keywords.length === 1) return index.get(keywords[0]!) ?? [];
+    const order = this.memo('instructionOrder', () => new Map(this.instructions.map((i, n) => [i, n] as const)));
+    return keywords.flatMap((k) => index.get(k) ?? []).sort((a, b) => order.get(a)! - order.get(b)!);
   }
 
   /** A value computed once per analysis, by key: what rules would otherwise recompute for every instruction. */
@@ -194,10 +287,10 @@ export class DockerfileFacts {
     let hi = this.lineStarts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.lineStarts[mid] <= offset) lo = mid;
+      if (this.lineStarts[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo, character: offset - this.lineStarts[lo] };
+    return { line: lo, character: offset - this.lineStarts[lo]! };
   }
 
   rangeOf(start: number, end: number): Range {
@@ -206,46 +299,59 @@ export class DockerfileFacts {
 
   /** The shell commands of a RUN in shell form (heredoc bodies included); [] for the exec (JSON) form. */
   shellCommands(run: Instruction): ShellCommand[] {
-    let commands = this.shellCache.get(run);
-    if (!commands) {
-      commands = this.lexRun(run);
-      this.shellCache.set(run, commands);
-    }
-    return commands;
+    return this.parsedRun(run).commands;
   }
 
-  private lexRun(run: Instruction): ShellCommand[] {
-    // Lexed straight from the text after the keyword (the library's argument split costs more than the lexing).
-    const start = this.offsetAt(run.getInstructionRange().end);
+  /** Whether the shell model could read the whole of this RUN's script (rules that need certainty ask). */
+  shellComplete(run: Instruction): boolean {
+    return this.parsedRun(run).complete;
+  }
+
+  private parsedRun(run: Instruction): { commands: ShellCommand[]; complete: boolean } {
+    let parsed = this.shellCache.get(run);
+    if (!parsed) {
+      const script = this.runScript(run);
+      parsed = script ? commandsOf(script) : { commands: [], complete: true };
+      this.shellCache.set(run, parsed);
+    }
+    return parsed;
+  }
+
+  /**
+   * The script `/bin/sh -c` runs for a RUN in shell form, built the way BuildKit builds it: the joined command
+   * line, or, for `RUN <<EOF` alone, the here-document's body (unless a shebang names another interpreter);
+   * undefined for the exec form and for bodies that are not shell.
+   */
+  runScript(run: Instruction): ShellScript | undefined {
+    const flags = flagsOf(run);
+    const lastFlag = flags[flags.length - 1];
+    const after = lastFlag ? lastFlag.getRange().end : run.getInstructionRange().end;
+    const start = this.offsetAt(after);
     const end = this.offsetAt(run.getRange().end);
-    const heredocs = this.text.slice(start, end).includes('<<')
-      ? ((run as unknown as { getHeredocs?: () => { getContentRange(): Range | null }[] }).getHeredocs?.() ?? [])
-      : [];
-    if (heredocs.length === 0) {
-      const commands = lexShell(this.text, start, end, this.escape);
-      // Leading `--mount=…`, `--network=…` flags belong to RUN, not to the command.
-      const first = commands[0];
-      if (first) {
-        let k = 0;
-        while (k < first.words.length && first.words[k].value.startsWith('--')) k++;
-        if (k) first.words = first.words.slice(k);
-        if (first.words.length === 0) commands.shift();
-      }
-      if (commands[0]?.words[0]?.value.startsWith('[') && isExecForm(run)) return [];
-      return commands;
+    if (this.text[start] !== undefined && /^\s*\[/.test(this.text.slice(start, start + 64)) && isExecForm(run))
+      return undefined;
+    const firstLine = runScript(this.text, start, end, this.escape, true);
+    const newline = firstLine.script.indexOf('\n');
+    if (newline < 0) return firstLine;
+    const commandLine = firstLine.script.slice(0, newline).trim();
+    const delimiter = heredocScriptDelimiter(commandLine);
+    if (delimiter === undefined) return firstLine;
+    // `RUN <<EOF` alone runs the body as the script, and so does `RUN <<EOF bash` (the body is the shell's input).
+    const bodyStart = textOffset(firstLine, newline) + 1;
+    const body = runScript(this.text, bodyStart, end, '', true);
+    const lines = body.script.split('\n');
+    let length = 0;
+    for (const line of lines) {
+      if (line.replace(/^\t+/, '') === delimiter) break;
+      length += line.length + 1;
     }
-    // `RUN <<EOF` runs the heredoc's body as the script; the first line may hold more commands too.
-    const out: ShellCommand[] = [];
-    const firstLineEnd = this.text.indexOf('\n', start);
-    for (const c of lexShell(this.text, start, firstLineEnd < 0 ? end : firstLineEnd, this.escape))
-      if (!c.words.some((w) => w.value.startsWith('<<'))) out.push(c);
-    for (const h of heredocs) {
-      const range = h.getContentRange();
-      if (range)
-        for (const c of lexShell(this.text, this.offsetAt(range.start), this.offsetAt(range.end), this.escape, true))
-          out.push(c);
+    const script = body.script.slice(0, Math.min(length, body.script.length));
+    const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(script);
+    if (shebang) {
+      const program = /\/env$/.test(shebang[1]!) ? (shebang[2] ?? '') : shebang[1]!;
+      if (!SHELLS.has(program.slice(program.lastIndexOf('/') + 1))) return undefined;
     }
-    return out;
+    return { script, pieces: body.pieces };
   }
 
   /** Every RUN in shell form, with its stage and lexed commands (computed once). */
@@ -276,8 +382,11 @@ export class DockerfileFacts {
   variableRefs(instruction: Instruction): VariableRef[] {
     const range = instruction.getArgumentsRange();
     if (!range) return [];
-    const start = this.offsetAt(range.start);
-    const end = this.offsetAt(range.end);
+    return this.variableRefsIn(this.offsetAt(range.start), this.offsetAt(range.end));
+  }
+
+  /** `$NAME` and `${NAME…}` references between two offsets of the text (quotes and escapes respected). */
+  variableRefsIn(start: number, end: number): VariableRef[] {
     const text = this.text;
     const out: VariableRef[] = [];
     let quote = '';
@@ -291,14 +400,33 @@ export class DockerfileFacts {
       if (c !== '$' || quote === "'") continue;
       if (text[i + 1] === '{') {
         const m = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(:?[-+?])?/.exec(text.slice(i, Math.min(end, i + 256)));
-        if (m) out.push({ name: m[1], modifier: m[2] ?? null, range: this.rangeOf(i + 2, i + 2 + m[1].length) });
+        if (m?.[1]) out.push({ name: m[1], modifier: m[2] ?? null, range: this.rangeOf(i + 2, i + 2 + m[1].length) });
       } else {
         const m = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(text.slice(i, Math.min(end, i + 256)));
-        if (m) out.push({ name: m[1], modifier: null, range: this.rangeOf(i + 1, i + 1 + m[1].length) });
+        if (m?.[1]) out.push({ name: m[1], modifier: null, range: this.rangeOf(i + 1, i + 1 + m[1].length) });
       }
     }
     return out;
   }
+}
+
+/**
+ * The delimiter when a RUN's command line only opens a here-document whose body is the script: `<<EOF` alone, or
+ * with a shell that reads it (`<<EOF bash`, `bash -ex <<EOF`); undefined for anything else (`cat <<EOF > file`).
+ */
+function heredocScriptDelimiter(commandLine: string): string | undefined {
+  const heredoc = /<<-?[ \t]*(?:"([^"]+)"|'([^']+)'|([^\s"'<>&|;]+))/.exec(commandLine);
+  if (!heredoc) return undefined;
+  const rest = (commandLine.slice(0, heredoc.index) + ' ' + commandLine.slice(heredoc.index + heredoc[0].length))
+    .trim()
+    .split(/[ \t]+/)
+    .filter(Boolean);
+  if (rest.length > 0) {
+    const [program = '', ...options] = rest;
+    if (!SHELLS.has(program.slice(program.lastIndexOf('/') + 1))) return undefined;
+    if (options.some((o) => !/^[-+][a-bd-zA-Z]+$/.test(o))) return undefined;
+  }
+  return heredoc[1] ?? heredoc[2] ?? heredoc[3];
 }
 
 /** True when CMD/ENTRYPOINT/RUN/SHELL is written as a JSON array that Docker accepts as the exec form. */
@@ -316,7 +444,7 @@ export function isExecForm(instruction: Instruction): boolean {
 /** The argument text when it starts with `[` (what Docker tries to read as JSON), after any flags. */
 export function execFormCandidate(instruction: Instruction): string | undefined {
   const args = instruction.getArguments();
-  if (args.length === 0 || !args[0].getValue().startsWith('[')) return undefined;
+  if (!args[0]?.getValue().startsWith('[')) return undefined;
   const raw = instruction.getArgumentsContent() ?? '';
   const at = raw.indexOf('[');
   return at < 0 ? undefined : raw.slice(at).trim();

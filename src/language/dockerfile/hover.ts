@@ -6,7 +6,7 @@ import type { DockerfileFacts, Stage } from './facts';
 import { flagHoverMarkdown } from './flagDocs';
 import { instructionHoverMarkdown } from './instructionDocs';
 import { flagsOf } from './instructionParts';
-import { getLanguageService } from './languageService';
+import { sharedRcjsuenService } from './rcjsuenService';
 import { fromImage } from './rules/baseImageRules';
 import { findDefinitions } from './navigation';
 
@@ -31,20 +31,25 @@ function stageHover(facts: DockerfileFacts, stage: Stage, range: Range): HoverRe
     : 'Not used by any later stage.';
   const final = stage === facts.finalStage ? ' It is the final stage: the image is made from it.' : '';
   return {
-    markdown: `**Stage ${codeSpan(stage.name ?? String(stage.index))}** (stage ${stage.index}, line ${lineOf(stage.from)}), built on ${codeSpan(stage.from.getImage() ?? '?')}.${final}\n\n${used}`,
+    markdown:
+      `**Stage ${codeSpan(stage.name ?? String(stage.index))}** (stage ${stage.index}, ` +
+      `line ${lineOf(stage.from)}), built on ${codeSpan(stage.from.getImage() ?? '?')}.${final}\n\n${used}`,
     range,
   };
 }
 
 function portHover(value: string, range: Range): HoverResult {
-  const [port, proto = 'tcp'] = value.split('/');
+  const [port = '', proto = 'tcp'] = value.split('/');
   const sample = port.includes('-') ? port : `8080:${port}`;
   return {
     markdown: [
       `**Port ${port}/${proto}** (inside the container)`,
       '',
       'EXPOSE only documents that the app listens here; it does not make the port reachable.',
-      `Publish it when you run the container: \`docker run -p ${sample}${proto === 'udp' ? '/udp' : ''} …\` maps host → container, so \`localhost:${sample.split(':')[0]}\` reaches it. \`docker run -P\` publishes every exposed port on a random host port.`,
+      `Publish it when you run the container: ` +
+        `\`docker run -p ${sample}${proto === 'udp' ? '/udp' : ''} …\` maps host → container, ` +
+        `so \`localhost:${sample.split(':')[0] ?? sample}\` reaches it. ` +
+        `\`docker run -P\` publishes every exposed port on a random host port.`,
     ].join('\n'),
     range,
   };
@@ -118,7 +123,7 @@ export function dockerfileHover(facts: DockerfileFacts, pos: Position): HoverRes
       if (arg && /^\d+(-\d+)?(\/\w+)?$/.test(arg.getValue())) return portHover(arg.getValue(), arg.getRange());
     }
   }
-  const hover = getLanguageService().computeHover(facts.text, pos);
+  const hover = sharedRcjsuenService().computeHover(facts.text, pos);
   if (!hover) return undefined;
   const c = hover.contents;
   const markdown =

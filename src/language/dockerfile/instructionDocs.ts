@@ -38,7 +38,8 @@ export const INSTRUCTION_DOCS: Readonly<Record<string, InstructionDoc>> = {
     layer: true,
     details: [
       'It runs at build time only; use `CMD` or `ENTRYPOINT` for what a container runs.',
-      'Each `RUN` is one layer, cached until it or a step above it changes: join commands that belong together with `&&`.',
+      'Each `RUN` is one layer, cached until it or a step above it changes: ' +
+        'join commands that belong together with `&&`.',
       'Clean up in the same `RUN` that made the mess (for example the apt lists), or the files stay in the layer.',
     ],
     example:
@@ -76,7 +77,8 @@ export const INSTRUCTION_DOCS: Readonly<Record<string, InstructionDoc>> = {
     layer: true,
     details: [
       'The cache of this step is invalidated when any copied file changes, and every step below it runs again.',
-      'Copy dependency manifests first, install, then copy the rest of the source, so edits to code do not reinstall dependencies.',
+      'Copy dependency manifests first, install, then copy the rest ' +
+        'of the source, so edits to code do not reinstall dependencies.',
       'A `.dockerignore` keeps unwanted files (such as `node_modules`, `.git`, secrets) out of the context.',
     ],
     example: 'COPY package.json package-lock.json ./',
@@ -96,9 +98,10 @@ export const INSTRUCTION_DOCS: Readonly<Record<string, InstructionDoc>> = {
   WORKDIR: doc({
     summary: 'Sets the working directory for the instructions that follow and for the running container.',
     time: 'both',
-    layer: false,
+    layer: true,
     details: [
-      'The directory is created when it does not exist.',
+      'The directory is created when it does not exist, ' +
+        'and both builders (BuildKit and the legacy one) save that as a layer.',
       'Use it instead of `RUN cd …`, which only lasts for that one `RUN`.',
       'Give an absolute path; a relative one is resolved against the previous `WORKDIR`.',
     ],
@@ -133,7 +136,8 @@ export const INSTRUCTION_DOCS: Readonly<Record<string, InstructionDoc>> = {
     time: 'run',
     layer: false,
     details: [
-      'It does **not** publish the port: only `docker run -p HOST:CONTAINER` (or `ports:` in compose) makes it reachable from the host.',
+      'It does **not** publish the port: ' +
+        'only `docker run -p HOST:CONTAINER` (or `ports:` in compose) makes it reachable from the host.',
       '`docker run -P` publishes every exposed port on a random host port.',
       'Add `/udp` for a UDP port; TCP is the default.',
     ],
@@ -157,7 +161,8 @@ export const INSTRUCTION_DOCS: Readonly<Record<string, InstructionDoc>> = {
     layer: false,
     details: [
       'Each new container gets an anonymous volume there unless you mount a named volume or a bind mount on it.',
-      'Changes made to that path by later build steps are discarded.',
+      'With BuildKit, later build steps that change files under that path keep their changes; ' +
+        'the legacy builder threw them away.',
     ],
     example: 'VOLUME /var/lib/postgresql/data',
     lesson: 'dockerfile-instructions',
@@ -203,7 +208,8 @@ export const INSTRUCTION_DOCS: Readonly<Record<string, InstructionDoc>> = {
     time: 'build',
     layer: false,
     details: [
-      'Useful for base images of a framework; surprising elsewhere, since the trigger is invisible in the child Dockerfile.',
+      'Useful for base images of a framework; ' +
+        'surprising elsewhere, since the trigger is invisible in the child Dockerfile.',
     ],
     example: 'ONBUILD COPY . /app/src',
     lesson: 'dockerfile-instructions',

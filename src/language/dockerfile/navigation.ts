@@ -50,8 +50,9 @@ export function findDefinitions(facts: DockerfileFacts, name: string, pos: Posit
   const { definitions, onFromLine, stage } = declarationsInScope(facts, pos);
   const out = definitions.filter((d) => d.name === name);
   // A stage's `ARG NAME` without a value takes the global one: show that too.
-  if (stage && !onFromLine && out.some((d) => d.keyword === 'ARG' && d.value === undefined)) {
-    out.unshift(...findDefinitions(facts, name, facts.stages[0].from.getRange().start));
+  const first = facts.stages[0];
+  if (first && stage && !onFromLine && out.some((d) => d.keyword === 'ARG' && d.value === undefined)) {
+    out.unshift(...findDefinitions(facts, name, first.from.getRange().start));
   }
   return out;
 }

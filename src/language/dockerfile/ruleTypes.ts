@@ -8,6 +8,11 @@ export interface RuleFinding {
   data?: Record<string, string>;
   /** Overrides the rule's default severity for this finding (e.g. a stricter case). */
   severity?: Severity;
+  /**
+   * The BuildKit check this finding is, when it differs from the rule's (one Dockside rule may cover parts of two
+   * checks, or have findings BuildKit has no check for: then `null`).
+   */
+  buildkit?: string | null;
 }
 
 /**
@@ -21,6 +26,18 @@ export interface DockerfileRule {
   severity: Severity;
   lesson: string;
   tags?: DiagnosticTag[];
+  /**
+   * The BuildKit build checks this rule reports (`# check=skip=<name>` silences them, `error=true` makes them
+   * errors). With one, every finding is that check unless it says otherwise; with several, each finding says which.
+   */
+  buildkit?: readonly string[];
+  /** hadolint's codes for the same problem: `# hadolint ignore=<code>` above an instruction silences this rule. */
+  hadolint?: readonly string[];
+  /**
+   * Off unless turned on: in the `dockside.rules` setting, with `--rule`, or (for BuildKit's experimental checks)
+   * `# check=experimental=`.
+   */
+  optIn?: boolean;
   check(facts: DockerfileFacts, report: (finding: RuleFinding) => void): void;
   /** The fix for one of this rule's findings (the "ignore" fixes are added for every rule), if there is one. */
   fix?(facts: DockerfileFacts, diagnostic: DocksideDiagnostic): QuickFix | undefined;

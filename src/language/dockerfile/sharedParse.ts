@@ -49,7 +49,8 @@ const GETTERS = [
   'getRegistry',
   'getRegistryRange',
 ];
-const MEMO = Symbol('dockside.memo');
+/** Stands for a remembered `undefined` (a slot that is `undefined` has not been asked yet). */
+const NOTHING = Symbol('dockside.nothing');
 
 type RangeLike = { start: unknown; end: unknown };
 const isRange = (v: unknown): v is RangeLike =>
@@ -67,13 +68,28 @@ for (const exported of Object.values(ast)) {
   for (const name of GETTERS) {
     const original = Object.prototype.hasOwnProperty.call(proto, name) ? proto[name] : undefined;
     if (typeof original !== 'function' || original.length !== 0) continue;
-    // Keyed by class too: a subclass's getter may call its parent's through `super`, with a different answer.
-    const key = `${exported.name}.${name}`;
-    proto[name] = function memoized(this: { [MEMO]?: Map<string, unknown> }) {
-      const memo = (this[MEMO] ??= new Map());
-      if (!memo.has(key)) memo.set(key, (original as () => unknown).call(this));
-      return handOut(memo.get(key));
-    };
+    // One slot per class and getter: a subclass's getter may call its parent's through `super`, with a different
+    // answer. A property per slot, not a Map per instance: these run hundreds of thousands of times on a large
+    // file, most of them before the JIT has compiled anything, and the first diagnose is what users wait for.
+    const slot = Symbol(`${exported.name}.${name}`);
+    const call = original as () => unknown;
+    proto[name] = name.endsWith('Range')
+      ? function memoized(this: Record<symbol, unknown>) {
+          let v = this[slot];
+          if (v === undefined) {
+            v = call.call(this);
+            this[slot] = v === undefined ? NOTHING : v;
+          }
+          return v === NOTHING ? undefined : handOut(v);
+        }
+      : function memoized(this: Record<symbol, unknown>) {
+          let v = this[slot];
+          if (v === undefined) {
+            v = call.call(this);
+            this[slot] = v === undefined ? NOTHING : v;
+          }
+          return v === NOTHING ? undefined : v;
+        };
   }
 }
 
@@ -143,7 +159,7 @@ function lastBefore(defs: Definition[] | undefined, line: number): Definition | 
   let hi = defs.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (defs[mid].line < line) lo = mid + 1;
+    if (defs[mid]!.line < line) lo = mid + 1;
     else hi = mid;
   }
   return lo > 0 ? defs[lo - 1] : undefined;

@@ -1,151 +1,128 @@
 /**
- * Just enough of a POSIX shell lexer to find the commands in a `RUN` line: words (with quotes removed) and the
- * operators between them, each with its offsets in the Dockerfile text. It follows Dockerfile line continuations
- * (the escape character before a newline) and skips comment lines inside them, as Docker does.
+ * The commands of a `RUN`, as the shell will see them. Docker first joins the instruction's lines (the escape
+ * character before a line break continues the line; comment lines and empty lines inside are dropped), then hands
+ * the result to `/bin/sh -c`. `runScript` does the same joining and remembers where each character came from;
+ * `shellSyntax.ts` finds every simple command in the joined script; the words are mapped back to offsets in the
+ * Dockerfile text.
  */
-export interface ShellWord {
-  value: string;
-  start: number;
-  end: number;
+import { parseShellScript, type ShellCommand, type ShellWord } from './shellSyntax';
+
+export type { ShellCommand, ShellOperator, ShellWord } from './shellSyntax';
+
+/** A script built from pieces of the Dockerfile text. */
+export interface ShellScript {
+  script: string;
+  /** Where each piece starts: [offset in the script, offset in the text], ascending. */
+  pieces: [number, number][];
 }
 
-export type ShellOperator = '&&' | '||' | '|' | ';' | '&' | 'newline';
-
-/** One simple command: its words, and the operator that joins it to the next one (if any). */
-export interface ShellCommand {
-  words: ShellWord[];
-  next?: ShellOperator;
-  /** Offset of the operator in `next`. */
-  nextAt?: number;
+/** The Dockerfile offset of a script offset. */
+export function textOffset(s: ShellScript, offset: number): number {
+  const pieces = s.pieces;
+  let lo = 0;
+  let hi = pieces.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (pieces[mid]![0] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  const piece = pieces[lo];
+  return piece ? piece[1] + (offset - piece[0]) : offset;
 }
 
-const isSpace = (c: string) => c === ' ' || c === '\t';
+/** The Dockerfile offset just after a script range ending at `end` (the end may fall where a piece was cut). */
+function textEnd(s: ShellScript, end: number): number {
+  return end > 0 ? textOffset(s, end - 1) + 1 : textOffset(s, end);
+}
+
+const isBlank = (c: string | undefined) => c === ' ' || c === '\t';
 
 /**
- * Lexes `text.slice(start, end)`. `escape` is the Dockerfile's escape character (`\` or a backtick), which joins
- * lines; inside the joined command the shell's own backslash escapes apply.
+ * Joins `text.slice(start, end)` as Docker does for one instruction: a line that ends with the escape character
+ * (blanks may follow it) continues on the next line, and the comment lines and blank lines in between are
+ * dropped. With `joinFirstLineOnly`, only the first logical line is joined; the lines after it (here-document
+ * bodies) are kept as they are. A carriage return before a line break is dropped, as Docker reads lines.
  */
-export function lexShell(text: string, start: number, end: number, escape = '\\', heredoc = false): ShellCommand[] {
-  const commands: ShellCommand[] = [];
-  let words: ShellWord[] = [];
-  let word = '';
-  let wordStart = -1;
+export function runScript(
+  text: string,
+  start: number,
+  end: number,
+  escape = '\\',
+  joinFirstLineOnly = false,
+): ShellScript {
+  const parts: string[] = [];
+  const pieces: [number, number][] = [];
+  let length = 0;
+  const take = (from: number, to: number) => {
+    if (to <= from) return;
+    pieces.push([length, from]);
+    parts.push(text.slice(from, to));
+    length += to - from;
+  };
+  let joining = true;
   let i = start;
-
-  const flushWord = (at: number) => {
-    if (wordStart >= 0) {
-      words.push({ value: word, start: wordStart, end: at });
-      word = '';
-      wordStart = -1;
-    }
-  };
-  const endCommand = (op: ShellOperator | undefined, at: number) => {
-    flushWord(at);
-    if (words.length) commands.push(op ? { words, next: op, nextAt: at } : { words });
-    else if (op && commands.length && !commands[commands.length - 1].next)
-      Object.assign(commands[commands.length - 1], { next: op, nextAt: at });
-    words = [];
-  };
-  /** At a line continuation (escape char, optional blanks, newline): skip it and any comment lines after it. */
-  const continuationEnd = (at: number): number => {
-    if (heredoc || text[at] !== escape) return -1;
-    let j = at + 1;
-    while (j < end && isSpace(text[j])) j++;
-    if (text[j] === '\r') j++;
-    if (j < end && text[j] !== '\n') return -1;
-    j++;
-    // Comment lines and empty lines inside a continuation are skipped, as Docker does.
-    for (;;) {
-      let k = j;
-      while (k < end && isSpace(text[k])) k++;
-      if (k < end && text[k] === '#') {
-        while (k < end && text[k] !== '\n') k++;
-        j = k + 1;
-      } else if (k < end && text[k] === '\n') {
-        j = k + 1;
-      } else if (k + 1 < end && text[k] === '\r' && text[k + 1] === '\n') {
-        j = k + 2;
-      } else {
-        return j;
-      }
-      if (j >= end) return end;
-    }
-  };
-
   while (i < end) {
-    const c = text[i];
-    const cont = continuationEnd(i);
-    if (cont >= 0) {
-      i = cont;
-      continue;
-    }
-    if (c === '\n' || c === '\r') {
-      endCommand('newline', i);
-      i++;
-      continue;
-    }
-    if (isSpace(c)) {
-      flushWord(i);
-      i++;
-      continue;
-    }
-    if (c === '#' && wordStart < 0) {
-      while (i < end && text[i] !== '\n') i++;
-      continue;
-    }
-    const two = text.slice(i, i + 2);
-    if (two === '&&' || two === '||') {
-      endCommand(two, i);
-      i += 2;
-      continue;
-    }
-    if (c === '|' || c === ';' || c === '&') {
-      endCommand(c as ShellOperator, i);
-      i++;
-      continue;
-    }
-    if (wordStart < 0) wordStart = i;
-    if (c === "'") {
-      const close = text.indexOf("'", i + 1);
-      const stop = close < 0 || close >= end ? end : close;
-      word += text.slice(i + 1, stop);
-      i = stop + 1;
-      continue;
-    }
-    if (c === '"') {
-      i++;
-      while (i < end && text[i] !== '"') {
-        const innerCont = continuationEnd(i);
-        if (innerCont >= 0) {
-          i = innerCont;
-          continue;
-        }
-        if (text[i] === '\\' && i + 1 < end) {
-          word += text[i + 1];
-          i += 2;
-          continue;
-        }
-        word += text[i];
-        i++;
+    let eol = text.indexOf('\n', i);
+    if (eol < 0 || eol > end) eol = end;
+    const contentEnd = eol > i && text[eol - 1] === '\r' ? eol - 1 : eol;
+    let k = contentEnd;
+    while (k > i && isBlank(text[k - 1])) k--;
+    if (joining && escape && k > i && text[k - 1] === escape) {
+      take(i, k - 1);
+      i = eol + 1;
+      // Comment lines and blank lines inside a continued instruction are not part of it.
+      while (i < end) {
+        let j = i;
+        while (j < end && isBlank(text[j])) j++;
+        let next = text.indexOf('\n', j);
+        if (next < 0 || next > end) next = end;
+        const rest = text.slice(j, next).replace(/\r$/, '');
+        if (rest !== '' && !rest.startsWith('#')) break;
+        i = next + 1;
       }
-      i++;
       continue;
     }
-    if (c === '\\' && escape !== '\\' && i + 1 < end) {
-      word += text[i + 1];
-      i += 2;
-      continue;
-    }
-    if (c === '\\' && i + 1 < end && text[i + 1] !== '\n' && text[i + 1] !== '\r') {
-      word += text[i + 1];
-      i += 2;
-      continue;
-    }
-    word += c;
-    i++;
+    take(i, contentEnd);
+    if (eol < end) take(eol, eol + 1);
+    if (joinFirstLineOnly) joining = false;
+    i = eol + 1;
   }
-  endCommand(undefined, Math.min(i, end));
-  return commands;
+  return { script: parts.join(''), pieces };
+}
+
+/** The commands of a script, with offsets in the Dockerfile text. */
+export function commandsOf(s: ShellScript): { commands: ShellCommand[]; complete: boolean } {
+  const parsed = parseShellScript(s.script);
+  const only = s.pieces.length === 1 ? s.pieces[0] : undefined;
+  if (only) {
+    // One piece (no continuation lines): every offset moves by the same amount.
+    const shift = only[1] - only[0];
+    for (const c of parsed.commands) {
+      for (const w of c.words) {
+        w.start += shift;
+        w.end += shift;
+      }
+      if (c.nextAt !== undefined) c.nextAt += shift;
+    }
+    return parsed;
+  }
+  for (const c of parsed.commands) {
+    for (const w of c.words) {
+      const start = textOffset(s, w.start);
+      w.end = textEnd(s, w.end);
+      w.start = start;
+    }
+    if (c.nextAt !== undefined) c.nextAt = textOffset(s, c.nextAt);
+  }
+  return parsed;
+}
+
+/**
+ * The commands of `text.slice(start, end)`, a shell command line in a Dockerfile whose escape character is
+ * `escape` (it joins lines; inside the joined command the shell's own backslash escapes apply).
+ */
+export function lexShell(text: string, start: number, end: number, escape = '\\'): ShellCommand[] {
+  return commandsOf(runScript(text, start, end, escape)).commands;
 }
 
 const programIndexCache = new WeakMap<ShellWord[], number>();
@@ -162,11 +139,11 @@ export function programIndex(words: ShellWord[]): number {
 
 function findProgramIndex(words: ShellWord[]): number {
   let i = 0;
-  while (i < words.length) {
-    const w = words[i].value;
+  for (let word = words[i]; word; word = words[i]) {
+    const w = word.value;
     if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(w) || w === 'sudo' || w === 'env' || w === 'exec' || w === 'command') {
       i++;
-      if (w === 'sudo') while (i < words.length && words[i].value.startsWith('-')) i++;
+      if (w === 'sudo') while (words[i]?.value.startsWith('-')) i++;
       continue;
     }
     break;
@@ -183,12 +160,19 @@ export function programName(words: ShellWord[]): string | undefined {
 /** The first argument that is not an option (the subcommand of `apt-get install`, `npm ci`, …). */
 export function subcommand(words: ShellWord[]): ShellWord | undefined {
   const p = programIndex(words);
-  for (let i = p + 1; i < words.length; i++) if (!words[i].value.startsWith('-')) return words[i];
-  return undefined;
+  return words.slice(p + 1).find((w) => !w.value.startsWith('-'));
 }
 
 export function hasOption(words: ShellWord[], ...options: string[]): boolean {
-  return words.some((w) => options.some((o) => w.value === o || (o.startsWith('--') && w.value.startsWith(o + '='))));
+  // Plain loops: this runs for every command of every RUN, several times, often before the JIT has warmed up.
+  for (const w of words) {
+    const v = w.value;
+    if (v[0] !== '-') continue;
+    for (const o of options) {
+      if (v === o || (o[1] === '-' && v.length > o.length && v[o.length] === '=' && v.startsWith(o))) return true;
+    }
+  }
+  return false;
 }
 
 /** True when a short-option cluster contains the letter (`-qy` has `y`). */

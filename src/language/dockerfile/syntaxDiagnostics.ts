@@ -25,8 +25,8 @@ export function syntaxCodeName(code: string): string | undefined {
 const VALIDATOR_SETTINGS: ValidatorSettings = {
   // The validator replaces (not merges) its defaults with what it is given, so the kept checks are listed too.
   directiveCasing: ValidationSeverity.WARNING,
-  emptyContinuationLine: ValidationSeverity.WARNING,
-  instructionCasing: ValidationSeverity.WARNING,
+  emptyContinuationLine: ValidationSeverity.IGNORE, // DS037, on the line BuildKit reports
+  instructionCasing: ValidationSeverity.IGNORE, // DS038, by the file's majority as BuildKit decides
   deprecatedMaintainer: ValidationSeverity.IGNORE, // DS029
   instructionCmdMultiple: ValidationSeverity.IGNORE, // DS018
   instructionEntrypointMultiple: ValidationSeverity.IGNORE, // DS018
@@ -48,6 +48,18 @@ function fromLsp(d: LspDiagnostic): DocksideDiagnostic {
 }
 
 /**
+ * dockerfile-utils checks that a Dockside rule reports instead, with BuildKit's lines and semantics: duplicate stage
+ * names (DS039, on the later stage only), and EXPOSE with an address or host port (DS031 warns: the engine accepts
+ * it).
+ */
+function ownedByRule(lineAt: (n: number) => string, d: DocksideDiagnostic): boolean {
+  if (d.code === 'DSX010') return true;
+  if (d.code !== 'DSX024') return false;
+  const line = lineAt(d.range.start.line);
+  return line.slice(d.range.start.character, d.range.end.character).includes(':');
+}
+
+/**
  * Where dockerfile-utils calls something an error that `docker build` accepts, Dockside says warning: an error
  * means the build fails (checked against the real engine by the differential test).
  */
@@ -60,7 +72,9 @@ function matchEngineSeverity(lineAt: (n: number) => string, d: DocksideDiagnosti
     return {
       ...d,
       severity: 'warning',
-      message: `${keyword} has no arguments, which clears the one inherited from the base image. Give it a command, or remove the line.`,
+      message:
+        `${keyword} has no arguments, which clears the one inherited from the base image. ` +
+        `Give it a command, or remove the line.`,
     };
   }
   // `COPY --from=` with an empty value is ignored by the builder.
@@ -69,7 +83,8 @@ function matchEngineSeverity(lineAt: (n: number) => string, d: DocksideDiagnosti
       ...d,
       severity: 'warning',
       message:
-        '--from= has no value, so it is ignored and the files come from the build context. Name a stage or image, or remove the flag.',
+        '--from= has no value, so it is ignored and the files come from the build context. ' +
+        'Name a stage or image, or remove the flag.',
     };
   }
   return d;
@@ -104,11 +119,12 @@ function guardStageNames(text: string): {
   const standIns = new Map<string, string>();
   let changed = false;
   lines.forEach((line, n) => {
-    // Arguments are split on blanks only (a BOM is not one). The library checks the third argument as a stage name whether or not the second is AS.
+    // Arguments are split on blanks only (a BOM is not one). The library checks the third argument as a stage name
+    // whether or not the second is AS.
     const m = /^(\uFEFF?[ \t]*from[ \t]+(?:--[^ \t]+[ \t]+)*[^ \t]+[ \t]+[^ \t]+[ \t]+)([^ \t]+)([ \t]*)$/i.exec(
       line.replace(/\r$/, ''),
     );
-    if (!m) return;
+    if (!m?.[1] || m[2] === undefined) return;
     const start = m[1].length;
     const name = m[2];
     const lower = name.toLowerCase();
@@ -155,6 +171,7 @@ export function syntaxDiagnostics(text: string): DocksideDiagnostic[] {
     const lineAt = (n: number) => (lines ??= text.split('\n'))[n] ?? '';
     const found = validate(guarded.text, VALIDATOR_SETTINGS)
       .map(fromLsp)
+      .filter((d) => !ownedByRule(lineAt, d))
       .map((d) => matchEngineSeverity(lineAt, { ...d, message: guarded.restore(d.message) }));
     return [...found, ...guarded.found];
   } catch (err) {
@@ -163,7 +180,9 @@ export function syntaxDiagnostics(text: string): DocksideDiagnostic[] {
         range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
         severity: 'warning',
         code: 'DSX999',
-        message: `Dockside could not check this Dockerfile (${err instanceof Error ? err.message : String(err)}). Please report it with the file attached.`,
+        message:
+          `Dockside could not check this Dockerfile (${err instanceof Error ? err.message : String(err)}). ` +
+          `Please report it with the file attached.`,
         lesson: 'dockerfile-syntax',
       },
     ];

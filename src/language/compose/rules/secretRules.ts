@@ -15,7 +15,8 @@ export const secretRules: ComposeRule[] = [
           node: e.node,
           message:
             `"${e.key}" holds a secret in plain text in the compose file, where version control and ` +
-            '"docker inspect" show it. Move it to an env_file that is not committed, or use Compose "secrets:".',
+            '"docker inspect" show it. Use Compose "secrets:" to keep it out of both; an env_file that is not ' +
+            'committed only keeps it out of version control.',
           data: { service: s.name },
         });
     },

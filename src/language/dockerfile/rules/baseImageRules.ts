@@ -44,6 +44,7 @@ export const baseImageRules: DockerfileRule[] = [
     name: 'base-image-unpinned',
     severity: 'warning',
     lesson: 'base-images',
+    hadolint: ['DL3006', 'DL3007'],
     check(facts, report) {
       for (const { from } of facts.stages) {
         const image = fromImage(facts, from);

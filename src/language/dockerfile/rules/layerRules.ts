@@ -89,7 +89,7 @@ export const layerRules: DockerfileRule[] = [
       const stage = stageOf(facts, instruction);
       const dest = instruction.getArguments().slice(-1)[0]?.getValue() ?? '.';
       const target = dest === '.' ? './' : dest;
-      const manifests = d.data.manifests
+      const manifests = (d.data.manifests ?? '')
         .split(' ')
         .map((m, k) => (k > 0 && !/requirements|\.txt$/.test(m) && m !== 'pom.xml' ? `${m}*` : m));
       const moved = wholeLines(facts, run);
@@ -124,8 +124,9 @@ export const layerRules: DockerfileRule[] = [
       report({
         range: source.getRange(),
         message:
-          'This copies the whole build context, and there is no .dockerignore beside it: node_modules, .git, ' +
-          'build output and secrets such as .env all go into the image. Add a .dockerignore.',
+          'This copies the whole build context, and no .dockerignore leaves anything out (none at the root of the ' +
+          'context, taken to be this folder, and no <Dockerfile>.dockerignore): node_modules, .git, build output ' +
+          'and secrets such as .env all go into the image. Add a .dockerignore.',
         data: { folder: dir },
       });
     },
@@ -145,11 +146,12 @@ export const layerRules: DockerfileRule[] = [
     name: 'consecutive-run',
     severity: 'information',
     lesson: 'layers-and-cache',
+    hadolint: ['DL3059'],
     check(facts, report) {
       for (const stage of facts.stages) {
         const list = stage.instructions;
         for (let i = 1; i < list.length; i++) {
-          const [a, b] = [list[i - 1], list[i]];
+          const [a, b] = [list[i - 1]!, list[i]!];
           if (a.getKeyword() !== 'RUN' || b.getKeyword() !== 'RUN') continue;
           if (isExecForm(a) || isExecForm(b) || hasRunFlags(a) || hasRunFlags(b)) continue;
           if (/<</.test(a.getRawArgumentsContent() ?? '') || /<</.test(b.getRawArgumentsContent() ?? '')) continue;

@@ -8,12 +8,16 @@ import { hasOption, hasShortFlag, programName, subcommand, type ShellCommand, ty
 
 const APT = new Set(['apt-get', 'apt']);
 
+/** Options that make apt only pretend (`apt-get install -s pkg` in an `if` asks whether it could install). */
+const SIMULATE = ['-s', '--simulate', '--dry-run', '--just-print', '--no-act', '--recon'];
+
 function aptCommands(commands: ShellCommand[], sub: string): { command: ShellCommand; sub: ShellWord }[] {
   const out: { command: ShellCommand; sub: ShellWord }[] = [];
   for (const command of commands) {
     const program = programName(command.words);
     const s = subcommand(command.words);
-    if (program && APT.has(program) && s?.value === sub) out.push({ command, sub: s });
+    if (program && APT.has(program) && s?.value === sub && !hasOption(command.words, ...SIMULATE))
+      out.push({ command, sub: s });
   }
   return out;
 }
@@ -45,7 +49,7 @@ export const packageRules: DockerfileRule[] = [
         const updates = aptCommands(commands, 'update');
         if (updates.length && aptCommands(commands, 'install').length === 0) {
           report({
-            range: facts.rangeOfWord(updates[0].sub),
+            range: facts.rangeOfWord(updates[0]!.sub),
             message:
               'This RUN only updates the package lists; its layer is cached on its own, so a later install can ' +
               'use stale lists. Run "apt-get update && apt-get install -y …" in one RUN.',
@@ -61,6 +65,7 @@ export const packageRules: DockerfileRule[] = [
       const installs = next && next.getKeyword() === 'RUN' ? aptCommands(facts.shellCommands(next), 'install') : [];
       if (!next || installs.length === 0) return undefined;
       const firstArg = next.getArguments()[0];
+      if (!firstArg) return undefined;
       // One RUN that updates, installs without extras, and cleans up after itself.
       const edits: TextEdit[] = [
         { range: wholeLines(facts, instruction).range, newText: '' },
@@ -94,6 +99,7 @@ export const packageRules: DockerfileRule[] = [
     name: 'apt-install-not-unattended',
     severity: 'warning',
     lesson: 'package-managers',
+    hadolint: ['DL3014'],
     check(facts, report) {
       for (const { commands } of facts.runs()) {
         for (const { command, sub } of aptCommands(commands, 'install')) {
@@ -115,6 +121,7 @@ export const packageRules: DockerfileRule[] = [
     name: 'apt-install-recommends',
     severity: 'information',
     lesson: 'package-managers',
+    hadolint: ['DL3015'],
     check(facts, report) {
       for (const { commands } of facts.runs()) {
         for (const { command, sub } of aptCommands(commands, 'install')) {
@@ -135,6 +142,7 @@ export const packageRules: DockerfileRule[] = [
     name: 'apt-lists-kept',
     severity: 'information',
     lesson: 'package-managers',
+    hadolint: ['DL3009'],
     check(facts, report) {
       const final = facts.finalStage;
       for (const { run, stage, commands } of facts.runs()) {
@@ -146,7 +154,7 @@ export const packageRules: DockerfileRule[] = [
         );
         if (!cleaned) {
           report({
-            range: facts.rangeOfWord(installs[0].sub),
+            range: facts.rangeOfWord(installs[0]!.sub),
             message:
               'The package lists downloaded by apt-get update stay in this layer (tens of MB). End the same RUN ' +
               'with "&& rm -rf /var/lib/apt/lists/*".',
@@ -170,6 +178,7 @@ export const packageRules: DockerfileRule[] = [
     name: 'apt-upgrade',
     severity: 'warning',
     lesson: 'package-managers',
+    hadolint: ['DL3005'],
     check(facts, report) {
       for (const { commands } of facts.runs()) {
         for (const sub of ['upgrade', 'dist-upgrade', 'full-upgrade']) {
@@ -190,6 +199,7 @@ export const packageRules: DockerfileRule[] = [
     name: 'apk-cache-kept',
     severity: 'information',
     lesson: 'package-managers',
+    hadolint: ['DL3019'],
     check(facts, report) {
       for (const { run, commands } of facts.runs()) {
         if (mountsCache(run, /\/var\/cache\/apk|\/etc\/apk\/cache/)) continue;
@@ -214,6 +224,7 @@ export const packageRules: DockerfileRule[] = [
     name: 'pip-cache-kept',
     severity: 'information',
     lesson: 'package-managers',
+    hadolint: ['DL3042'],
     check(facts, report) {
       for (const { run, stage, commands } of facts.runs()) {
         if (mountsCache(run, /\.cache\/pip/) || envSetBefore(facts, stage, run, 'PIP_NO_CACHE_DIR')) continue;

@@ -10,8 +10,9 @@ import { fromImage, officialName } from './baseImageRules';
 export function execFormOf(text: string): string | undefined {
   if (/[|&;<>()$`*?~\n\\]/.test(text)) return undefined;
   const commands = lexShell(text, 0, text.length);
-  if (commands.length !== 1) return undefined;
-  return JSON.stringify(commands[0].words.map((w) => w.value)).replace(/","/g, '", "');
+  const [only] = commands;
+  if (commands.length !== 1 || !only) return undefined;
+  return JSON.stringify(only.words.map((w) => w.value)).replace(/","/g, '", "');
 }
 
 /**
@@ -28,8 +29,9 @@ function singleToDoubleQuotes(text: string): string {
     let inner = '';
     let j = i + 1;
     for (; j < text.length && text[j] !== "'"; j++) {
-      if (text[j] === '\\' && j + 1 < text.length) {
-        inner += text[j + 1] === "'" ? "'" : text[j] + text[j + 1];
+      const next = text[j + 1];
+      if (text[j] === '\\' && next !== undefined) {
+        inner += next === "'" ? "'" : `\\${next}`;
         j++;
       } else inner += text[j];
     }
@@ -74,6 +76,7 @@ export const runtimeRules: DockerfileRule[] = [
     name: 'final-stage-root',
     severity: 'warning',
     lesson: 'non-root-user',
+    hadolint: ['DL3002', 'DL3063'],
     check(facts, report) {
       const stage = facts.finalStage;
       if (!stage) return;
@@ -127,6 +130,8 @@ export const runtimeRules: DockerfileRule[] = [
     name: 'shell-form-command',
     severity: 'warning',
     lesson: 'cmd-and-entrypoint',
+    buildkit: ['JSONArgsRecommended'],
+    hadolint: ['DL3025'],
     check(facts, report) {
       for (const stage of facts.stages) {
         for (const i of stage.instructions) {
@@ -134,6 +139,8 @@ export const runtimeRules: DockerfileRule[] = [
           if (keyword !== 'CMD' && keyword !== 'ENTRYPOINT') continue;
           const range = i.getArgumentsRange();
           if (!range || execFormCandidate(i) !== undefined) continue;
+          // With a SHELL of its own (here or in a parent stage), the shell form is what the author chose.
+          if (facts.lastBefore(stage, i, 'SHELL')) continue;
           const text = (i.getArgumentsContent() ?? '').trim();
           const exec = execFormOf(text);
           report({
@@ -161,9 +168,8 @@ export const runtimeRules: DockerfileRule[] = [
     severity: 'warning',
     lesson: 'cmd-and-entrypoint',
     check(facts, report) {
-      for (const i of facts.instructions) {
+      for (const i of facts.ofKeyword('CMD', 'ENTRYPOINT', 'RUN', 'SHELL', 'HEALTHCHECK')) {
         const keyword = i.getKeyword();
-        if (!['CMD', 'ENTRYPOINT', 'RUN', 'SHELL', 'HEALTHCHECK'].includes(keyword)) continue;
         const candidate = execFormCandidate(i);
         if (candidate === undefined || isExecForm(i)) continue;
         // SHELL is an error of its own (dockerfile-utils); HEALTHCHECK's exec form follows CMD, checked elsewhere.
@@ -193,12 +199,15 @@ export const runtimeRules: DockerfileRule[] = [
     name: 'repeated-instruction',
     severity: 'warning',
     lesson: 'cmd-and-entrypoint',
+    buildkit: ['MultipleInstructionsDisallowed'],
+    hadolint: ['DL3012', 'DL4003', 'DL4004'],
     tags: ['unnecessary'],
     check(facts, report) {
       for (const stage of facts.stages) {
         for (const keyword of ['CMD', 'ENTRYPOINT', 'HEALTHCHECK']) {
           const all = stage.instructions.filter((i) => i.getKeyword() === keyword);
           const last = all[all.length - 1];
+          if (!last) continue;
           for (const i of all.slice(0, -1)) {
             report({
               range: i.getInstructionRange(),

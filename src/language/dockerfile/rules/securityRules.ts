@@ -15,26 +15,68 @@ function shellHasPipefail(facts: DockerfileFacts, stage: Stage, run: Instruction
   return !!last && /pipefail/.test(last.getRawArgumentsContent() ?? '');
 }
 
+/** The words BuildKit takes for a secret, and those that say a name only points at one, as `_`-separated parts. */
+const SECRET_WORDS = new Set([
+  'apikey',
+  'auth',
+  'credential',
+  'credentials',
+  'key',
+  'password',
+  'pword',
+  'passwd',
+  'secret',
+  'token',
+]);
+const NOT_SECRET_WORDS = new Set(['public', 'file', 'version']);
+
+/** Whether BuildKit takes the name for a secret: a secret word between `_`s, and no word such as `file`. */
+function isBuildkitSecretName(name: string): boolean {
+  const words = name.toLowerCase().split('_');
+  return !words.some((w) => NOT_SECRET_WORDS.has(w)) && words.some((w) => SECRET_WORDS.has(w));
+}
+
+/** BuildKit's secret names, plus Dockside's own (`DB_PASS`, `PRIVATE_KEY`, …) unless a word says it is not one. */
+export function isSecretName(name: string): boolean {
+  if (
+    name
+      .toLowerCase()
+      .split('_')
+      .some((w) => NOT_SECRET_WORDS.has(w))
+  )
+    return false;
+  return isBuildkitSecretName(name) || looksLikeSecretName(name);
+}
+
 export const securityRules: DockerfileRule[] = [
   {
     code: 'DS019',
     name: 'secret-in-arg-env',
     severity: 'warning',
     lesson: 'secrets',
+    buildkit: ['SecretsUsedInArgOrEnv'],
+    hadolint: ['DL3064'],
     check(facts, report) {
-      for (const i of facts.instructions) {
+      const inStages = new Set(facts.stages.flatMap((s) => s.instructions));
+      for (const i of facts.ofKeyword('ARG', 'ENV')) {
         const keyword = i.getKeyword();
-        if (keyword !== 'ARG' && keyword !== 'ENV') continue;
         for (const p of propertiesOf(i)) {
           const value = p.getValue();
-          if (looksLikeSecretName(p.getName()) && (keyword === 'ARG' || (value && !value.startsWith('$')))) {
+          // ARGs before the first FROM only feed FROM lines: they never reach the image, so BuildKit skips them.
+          if (inStages.has(i) && isSecretName(p.getName())) {
             report({
               range: p.getNameRange(),
               message:
-                `"${p.getName()}" looks like a secret. ${keyword} values are stored in the image (docker history ` +
-                `and docker inspect show them). Use "RUN --mount=type=secret,id=${p.getName().toLowerCase()}" at ` +
+                `"${p.getName()}" looks like a secret. ` +
+                (keyword === 'ENV'
+                  ? 'ENV values are stored in the image settings (docker inspect shows them)'
+                  : 'ARG values are recorded in the image history (docker history shows them)') +
+                '. ' +
+                `Use "RUN --mount=type=secret,id=${p.getName().toLowerCase()}" at ` +
                 'build time, or pass it when the container runs.',
               data: { name: p.getName() },
+              // A name only Dockside takes for a secret is not BuildKit's finding (`# check=skip` leaves it).
+              ...(isBuildkitSecretName(p.getName()) ? {} : { buildkit: null }),
             });
             continue;
           }
@@ -47,6 +89,7 @@ export const securityRules: DockerfileRule[] = [
                 start: { line, character: valueRange.start.character + creds.start },
                 end: { line, character: valueRange.start.character + creds.end },
               },
+              buildkit: null,
               message:
                 'This URL carries a user name and password, which stay in the image. Pass credentials at build ' +
                 'time with "RUN --mount=type=secret" or at run time instead.',
@@ -61,6 +104,7 @@ export const securityRules: DockerfileRule[] = [
     name: 'sudo-in-run',
     severity: 'warning',
     lesson: 'shell-in-run',
+    hadolint: ['DL3004'],
     check(facts, report) {
       for (const { commands } of facts.runs()) {
         for (const c of commands) {
@@ -85,12 +129,13 @@ export const securityRules: DockerfileRule[] = [
     check(facts, report) {
       for (const { commands } of facts.runs()) {
         for (let k = 0; k + 1 < commands.length; k++) {
-          const [a, b] = [commands[k], commands[k + 1]];
+          const [a, b] = [commands[k]!, commands[k + 1]!];
           if (a.next !== '|' || !DOWNLOADERS.has(programName(a.words) ?? '') || !SHELLS.has(programName(b.words) ?? ''))
             continue;
-          const last = b.words[b.words.length - 1];
+          const [first, last] = [a.words[0], b.words[b.words.length - 1]];
+          if (!first || !last) continue;
           report({
-            range: facts.rangeOf(a.words[0].start, last.end),
+            range: facts.rangeOf(first.start, last.end),
             message:
               `This pipes a downloaded script straight into ${programName(b.words)}: whatever the server sends ` +
               'runs in your build. Download the file, check its checksum, then run it.',
@@ -104,6 +149,7 @@ export const securityRules: DockerfileRule[] = [
     name: 'pipe-without-pipefail',
     severity: 'warning',
     lesson: 'shell-in-run',
+    hadolint: ['DL4006'],
     check(facts, report) {
       for (const { run, stage, commands } of facts.runs()) {
         const pipe = commands.find((c) => c.next === '|');

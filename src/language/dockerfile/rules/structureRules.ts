@@ -1,11 +1,10 @@
 import type { Instruction } from 'dockerfile-ast';
 import { editDistance } from '../../editDistance';
-import { caret, lineEnding } from '../../edits';
 import { buildCommand } from '../commandKinds';
 import { copyArgs, flagValue } from '../copyArgs';
-import { flagNamed, propertiesOf } from '../instructionParts';
+import { flagNamed } from '../instructionParts';
 import type { DockerfileFacts, Stage } from '../facts';
-import { changeToSuggestion, instructionAt, lineText, stageOf } from '../fixHelpers';
+import { changeToSuggestion, instructionAt } from '../fixHelpers';
 import type { DockerfileRule } from '../ruleTypes';
 import { programIndex, programName } from '../shell';
 
@@ -16,54 +15,31 @@ function workdirSet(facts: DockerfileFacts, stage: Stage, before: Instruction): 
   return facts.lastBefore(stage, before, 'WORKDIR') !== undefined;
 }
 
-/** Predefined build args: usable without an ARG line (platform ones only in FROM lines). */
-const PROXY_ARGS = [
-  'HTTP_PROXY',
-  'http_proxy',
-  'HTTPS_PROXY',
-  'https_proxy',
-  'FTP_PROXY',
-  'ftp_proxy',
-  'NO_PROXY',
-  'no_proxy',
-  'ALL_PROXY',
-  'all_proxy',
-];
-const PLATFORM_ARGS = [
-  'TARGETPLATFORM',
-  'TARGETOS',
-  'TARGETARCH',
-  'TARGETVARIANT',
-  'BUILDPLATFORM',
-  'BUILDOS',
-  'BUILDARCH',
-  'BUILDVARIANT',
-];
-/** Variables almost every base image sets. */
-const COMMON_ENV = ['PATH', 'HOME', 'HOSTNAME', 'LANG', 'LC_ALL', 'USER', 'PWD', 'TERM', 'SHELL'];
-/** Instructions whose arguments Docker itself expands (RUN/CMD/ENTRYPOINT are expanded by the shell at run time). */
-const EXPANDING = new Set([
-  'ADD',
-  'COPY',
-  'ENV',
-  'EXPOSE',
-  'FROM',
-  'LABEL',
-  'STOPSIGNAL',
-  'USER',
-  'VOLUME',
-  'WORKDIR',
-  'ONBUILD',
-  'ARG',
-]);
+/** How many earlier stage names a misspelt `--from` is compared with: bounds the work on files with thousands. */
+const MAX_SUGGESTION_CANDIDATES = 200;
 
-function declaredNames(instructions: Instruction[], keyword: 'ARG' | 'ENV'): string[] {
-  const names: string[] = [];
-  for (const i of instructions) {
-    if (i.getKeyword() !== keyword) continue;
-    for (const p of propertiesOf(i)) names.push(p.getName());
+/**
+ * Earlier stages whose names are within two edits of `name`, in file order. Each value is compared once per file,
+ * with at most MAX_SUGGESTION_CANDIDATES distinct names, and only when it is short enough to be a name someone
+ * typed, so thousands of COPY lines cost thousands of comparisons, not millions.
+ */
+function closeStageNames(facts: DockerfileFacts, name: string, before: number): Stage[] {
+  const cache = facts.memo('closeStageNames', () => new Map<string, Stage[]>());
+  let close = cache.get(name);
+  if (!close) {
+    close = [];
+    if (name.length > 128) return close;
+    const seen = new Set<string>();
+    for (const s of facts.stages) {
+      const lower = s.name?.toLowerCase();
+      if (!lower || seen.has(lower) || Math.abs(lower.length - name.length) > 2) continue;
+      seen.add(lower);
+      if (seen.size > MAX_SUGGESTION_CANDIDATES) break;
+      if (editDistance(lower, name) <= 2) close.push(s);
+    }
+    cache.set(name, close);
   }
-  return names;
+  return close.filter((s) => s.index < before);
 }
 
 export const structureRules: DockerfileRule[] = [
@@ -72,9 +48,9 @@ export const structureRules: DockerfileRule[] = [
     name: 'add-instead-of-copy',
     severity: 'warning',
     lesson: 'dockerfile-instructions',
+    hadolint: ['DL3020'],
     check(facts, report) {
-      for (const i of facts.instructions) {
-        if (i.getKeyword() !== 'ADD') continue;
+      for (const i of facts.ofKeyword('ADD')) {
         const { sources } = copyArgs(i);
         if (
           sources.length === 0 ||
@@ -106,8 +82,8 @@ export const structureRules: DockerfileRule[] = [
     severity: 'warning',
     lesson: 'dockerfile-instructions',
     check(facts, report) {
-      for (const i of facts.instructions) {
-        if (i.getKeyword() !== 'ADD' || flagValue(i, 'checksum') !== undefined) continue;
+      for (const i of facts.ofKeyword('ADD')) {
+        if (flagValue(i, 'checksum') !== undefined) continue;
         for (const s of copyArgs(i).sources) {
           if (!/^https?:\/\//i.test(s.getValue())) continue;
           report({
@@ -125,11 +101,13 @@ export const structureRules: DockerfileRule[] = [
     name: 'run-cd',
     severity: 'warning',
     lesson: 'workdir-and-paths',
+    hadolint: ['DL3003'],
     check(facts, report) {
       for (const { commands } of facts.runs()) {
         const c = commands[0];
         if (!c || programName(c.words) !== 'cd' || c.words.length < 2) continue;
         const cd = c.words[programIndex(c.words)];
+        if (!cd) continue;
         report({
           range: facts.rangeOfWord(cd),
           message:
@@ -141,37 +119,11 @@ export const structureRules: DockerfileRule[] = [
     },
   },
   {
-    code: 'DS021',
-    name: 'workdir-relative',
-    severity: 'warning',
-    lesson: 'workdir-and-paths',
-    check(facts, report) {
-      for (const i of facts.instructions) {
-        if (i.getKeyword() !== 'WORKDIR') continue;
-        const arg = i.getArguments()[0];
-        const value = arg?.getValue().replace(/^["']|["']$/g, '');
-        if (!value || value.startsWith('/') || value.startsWith('$') || /^[A-Za-z]:[\\/]/.test(value)) continue;
-        report({
-          range: arg.getRange(),
-          message:
-            `"${value}" is relative, so it depends on the WORKDIR before it (or the base image's). Use an ` +
-            `absolute path, e.g. "/${value.replace(/^\.\//, '')}".`,
-        });
-      }
-    },
-    fix(facts, d) {
-      const value = lineText(facts, d.range.start.line).slice(d.range.start.character, d.range.end.character);
-      return {
-        title: 'Make the path absolute',
-        edits: [{ range: d.range, newText: '/' + value.replace(/^\.\//, '') }],
-      };
-    },
-  },
-  {
     code: 'DS022',
     name: 'copy-relative-destination',
     severity: 'warning',
     lesson: 'workdir-and-paths',
+    hadolint: ['DL3045'],
     check(facts, report) {
       for (const stage of facts.stages) {
         for (const i of stage.instructions) {
@@ -196,6 +148,7 @@ export const structureRules: DockerfileRule[] = [
     name: 'copy-from-stage',
     severity: 'warning',
     lesson: 'multi-stage',
+    hadolint: ['DL3022', 'DL3023'],
     check(facts, report) {
       for (const stage of facts.stages) {
         for (const i of stage.instructions) {
@@ -217,32 +170,32 @@ export const structureRules: DockerfileRule[] = [
             continue;
           }
           const lower = value.toLowerCase();
-          const target = facts.stages.find((s) => s.name?.toLowerCase() === lower);
+          const target = facts.stagesNamed(value)[0];
           if (target === stage) {
             report({
               range,
+              severity: 'error',
               message:
-                `"${value}" is the stage this COPY is in; a stage cannot copy from itself. ` + 'Name an earlier stage.',
+                `"${value}" is the stage this COPY is in; a stage cannot copy from itself, and docker build fails. ` +
+                'Name an earlier stage.',
             });
           } else if (target && target.index > stage.index) {
             report({
               range,
               message:
-                `Stage "${value}" is defined later (line ${target.from.getRange().start.line + 1}). COPY --from ` +
-                `can only use earlier stages, so Docker looks for an image called "${value}" instead. Move that ` +
-                'stage above this one.',
+                `Stage "${value}" is defined later (line ${target.from.getRange().start.line + 1}). BuildKit reads ` +
+                'every stage first and finds it, but the legacy builder only knows earlier stages and would pull an ' +
+                `image called "${value}". Move that stage above this one so the file works with both.`,
             });
           } else if (!target) {
-            const close = facts.stages.filter(
-              (s) => s.name && s.index < stage.index && editDistance(s.name.toLowerCase(), lower) <= 2,
-            );
+            const close = closeStageNames(facts, lower, stage.index);
             if (close.length) {
               report({
                 range,
                 message:
                   `No stage is called "${value}", so Docker will try to pull an image of that name. Did you mean ` +
-                  `"${close[0].name}"?`,
-                data: { suggestion: close[0].name! },
+                  `"${close[0]!.name}"?`,
+                data: { suggestion: close[0]!.name! },
               });
             }
           }
@@ -256,27 +209,31 @@ export const structureRules: DockerfileRule[] = [
     name: 'stage-name-casing',
     severity: 'warning',
     lesson: 'multi-stage',
+    buildkit: ['FromAsCasing'],
     check(facts, report) {
       const defined = new Map<string, string>();
       for (const stage of facts.stages) {
         const keyword = stage.from.getInstruction();
         const args = stage.from.getArguments();
-        const asArg = args.find((a, idx) => idx > 0 && a.getValue().toLowerCase() === 'as');
-        if (asArg) {
-          const upper = keyword === keyword.toUpperCase();
-          const asUpper = asArg.getValue() === 'AS';
-          if (upper !== asUpper && (asArg.getValue() === 'as' || asArg.getValue() === 'AS')) {
-            report({
-              range: asArg.getRange(),
-              message: `Write "${upper ? 'AS' : 'as'}" in the same case as "${keyword}", as Docker's own checks ask.`,
-              data: { replacement: upper ? 'AS' : 'as' },
-            });
-          }
+        // A FROM keyword in mixed case is left to the instruction-casing check (DS038), as BuildKit does.
+        const keywordCase =
+          keyword === keyword.toUpperCase() ? 'upper' : keyword === keyword.toLowerCase() ? 'lower' : '';
+        const asArg = args.length >= 3 ? args[1] : undefined;
+        const as = asArg?.getValue() ?? '';
+        const asWanted = keywordCase === 'upper' ? as.toUpperCase() : as.toLowerCase();
+        if (as && keywordCase && as !== asWanted && asArg?.getRange().start.line === stage.from.getRange().start.line) {
+          report({
+            range: asArg!.getRange(),
+            buildkit: 'FromAsCasing',
+            message: `Write "${asWanted}" in the same case as "${keyword}", so the line reads as one.`,
+            data: { replacement: asWanted },
+          });
         }
         const image = stage.from.getImageName();
         if (image && defined.has(image.toLowerCase()) && defined.get(image.toLowerCase()) !== image) {
           report({
             range: stage.from.getImageNameRange()!,
+            buildkit: null,
             message:
               `Stage names ignore case, but this says "${image}" where the stage is named ` +
               `"${defined.get(image.toLowerCase())}". Write it the same way everywhere.`,
@@ -289,6 +246,7 @@ export const structureRules: DockerfileRule[] = [
           if (value && defined.has(value.toLowerCase()) && defined.get(value.toLowerCase()) !== value) {
             report({
               range: from!.getValueRange()!,
+              buildkit: null,
               message:
                 `Stage names ignore case, but this says "${value}" where the stage is named ` +
                 `"${defined.get(value.toLowerCase())}". Write it the same way everywhere.`,
@@ -302,66 +260,6 @@ export const structureRules: DockerfileRule[] = [
     fix: (_facts, d) => changeToSuggestion(d),
   },
   {
-    code: 'DS028',
-    name: 'undefined-variable',
-    severity: 'information',
-    lesson: 'variables',
-    check(facts, report) {
-      const preambleArgs = new Set(declaredNames(facts.preamble, 'ARG'));
-      const globalArgs = new Set([...preambleArgs, ...PROXY_ARGS, ...PLATFORM_ARGS]);
-      const check = (i: Instruction, known: Set<string>) => {
-        for (const v of facts.variableRefs(i)) {
-          const name = v.name;
-          if (known.has(name) || COMMON_ENV.includes(name) || v.modifier) continue;
-          if (preambleArgs.has(name)) {
-            report({
-              range: v.range,
-              severity: 'warning',
-              message:
-                `"${name}" is declared with ARG before the first FROM, which makes it visible only in FROM lines. ` +
-                `Add "ARG ${name}" inside this stage to use it here.`,
-              data: { name },
-            });
-          } else {
-            report({
-              range: v.range,
-              message:
-                `"${name}" is not set by any ARG or ENV in scope here; unless the base image sets it, it expands ` +
-                'to an empty string. Declare it with ARG or ENV first.',
-              data: { name },
-            });
-          }
-        }
-      };
-      for (const from of facts.stages.map((s) => s.from)) check(from, globalArgs);
-      for (const stage of facts.stages) {
-        const known = new Set<string>(PROXY_ARGS);
-        const own = new Set(stage.instructions);
-        for (const ancestor of facts.inheritedInstructions(stage)) {
-          if (!own.has(ancestor) && ancestor.getKeyword() === 'ENV')
-            declaredNames([ancestor], 'ENV').forEach((n) => known.add(n));
-        }
-        for (const i of stage.instructions) {
-          if (EXPANDING.has(i.getKeyword())) check(i, known);
-          if (i.getKeyword() === 'ARG' || i.getKeyword() === 'ENV')
-            declaredNames([i], i.getKeyword() as 'ARG' | 'ENV').forEach((n) => known.add(n));
-        }
-      }
-    },
-    fix(facts, d) {
-      const instruction = instructionAt(facts, d);
-      if (!instruction || d.severity !== 'warning' || !d.data?.name) return undefined;
-      const stage = stageOf(facts, instruction);
-      if (!stage) return undefined;
-      const fromLine = stage.from.getRange().end.line + 1;
-      return {
-        title: `Declare "ARG ${d.data.name}" in this stage`,
-        edits: [{ range: caret(fromLine, 0), newText: `ARG ${d.data.name}${lineEnding(facts.text)}` }],
-        isPreferred: true,
-      };
-    },
-  },
-  {
     code: 'DS035',
     name: 'file-too-large',
     severity: 'warning',
@@ -370,38 +268,15 @@ export const structureRules: DockerfileRule[] = [
     check() {},
   },
   {
-    code: 'DS034',
-    name: 'unclosed-substitution',
-    severity: 'error',
-    lesson: 'variables',
-    check(facts, report) {
-      for (const i of facts.instructions) {
-        if (!EXPANDING.has(i.getKeyword())) continue;
-        for (const arg of i.getArguments()) {
-          const value = arg.getValue();
-          const open = value.indexOf('${');
-          if (open < 0 || value.indexOf('}', open) >= 0) continue;
-          const r = arg.getRange();
-          if (r.start.line !== r.end.line) continue;
-          report({
-            range: { start: { line: r.start.line, character: r.start.character + open }, end: r.end },
-            message:
-              `"${value.slice(open)}" opens "\${" without a closing "}", and docker build fails on it. Close it: ` +
-              `"\${NAME}".`,
-          });
-        }
-      }
-    },
-  },
-  {
     code: 'DS029',
     name: 'maintainer-deprecated',
     severity: 'warning',
     lesson: 'dockerfile-instructions',
+    buildkit: ['MaintainerDeprecated'],
+    hadolint: ['DL4000'],
     tags: ['deprecated'],
     check(facts, report) {
-      for (const i of facts.instructions) {
-        if (i.getKeyword() !== 'MAINTAINER') continue;
+      for (const i of facts.ofKeyword('MAINTAINER')) {
         report({
           range: i.getInstructionRange(),
           message: 'MAINTAINER is deprecated. Use LABEL maintainer="…" instead.',
@@ -425,91 +300,18 @@ export const structureRules: DockerfileRule[] = [
     },
   },
   {
-    code: 'DS030',
-    name: 'env-legacy-form',
-    severity: 'warning',
-    lesson: 'variables',
-    check(facts, report) {
-      for (const i of facts.instructions) {
-        if (i.getKeyword() !== 'ENV') continue;
-        const args = i.getArguments();
-        if (args.length === 0 || args[0].getValue().includes('=')) continue;
-        report({
-          range: i.getArgumentsRange()!,
-          message:
-            `"ENV ${args[0].getValue()} value" is the legacy form, which can only set one variable and reads the ` +
-            `rest of the line as the value. Write "ENV ${args[0].getValue()}=value".`,
-        });
-      }
-    },
-    fix(facts, d) {
-      const instruction = instructionAt(facts, d);
-      if (!instruction) return undefined;
-      const [key, ...rest] = instruction.getArguments();
-      const value = (instruction.getArgumentsContent() ?? '').trim().slice(key.getValue().length).trim();
-      const quoted = /^[A-Za-z0-9_./:@%+,-]*$/.test(value) ? value : JSON.stringify(value);
-      return rest.length || value === ''
-        ? {
-            title: `Write ${key.getValue()}=…`,
-            edits: [{ range: d.range, newText: `${key.getValue()}=${quoted}` }],
-            isPreferred: true,
-          }
-        : undefined;
-    },
-  },
-  {
-    code: 'DS031',
-    name: 'expose-invalid',
-    severity: 'error',
-    lesson: 'ports-and-expose',
-    check(facts, report) {
-      for (const i of facts.instructions) {
-        if (i.getKeyword() !== 'EXPOSE') continue;
-        for (const arg of i.getArguments()) {
-          const value = arg.getValue();
-          if (value.includes('$')) continue;
-          if (value.includes(':')) {
-            report({
-              range: arg.getRange(),
-              severity: 'warning',
-              message:
-                `EXPOSE takes only the container's port; the host side of "${value}" is ignored. Publish with ` +
-                `"docker run -p ${value}" (or compose "ports:") and write "EXPOSE ${value.split(':').pop()}".`,
-              data: { replacement: value.split(':').pop()! },
-            });
-            continue;
-          }
-          const m = /^(\d+)(?:-(\d+))?(?:\/(\w+))?$/.exec(value);
-          if (!m) continue; // dockerfile-utils reports ports that are not numbers and unknown protocols
-          const [start, end] = [Number(m[1]), m[2] === undefined ? Number(m[1]) : Number(m[2])];
-          if (start > 65535 || end > 65535) {
-            report({
-              range: arg.getRange(),
-              message: `${value} is not a port: ports go from 0 to 65535, and docker build fails on it.`,
-            });
-          } else if (end < start) {
-            report({
-              range: arg.getRange(),
-              message: `The range ${m[1]}-${m[2]} runs backwards, and docker build fails on it. Write ${m[2]}-${m[1]}.`,
-            });
-          }
-        }
-      }
-    },
-    fix: (_facts, d) => changeToSuggestion(d),
-  },
-  {
     code: 'DS032',
     name: 'single-stage-toolchain',
     severity: 'information',
     lesson: 'multi-stage',
     check(facts, report) {
-      if (facts.stages.length !== 1) return;
+      const only = facts.stages[0];
+      if (facts.stages.length !== 1 || !only) return;
       for (const { commands } of facts.runs()) {
         const tool = commands.map(buildCommand).find((x) => x !== undefined);
         if (!tool) continue;
         report({
-          range: facts.stages[0].from.getInstructionRange(),
+          range: only.from.getInstructionRange(),
           message:
             `This single-stage image builds with "${tool}" and so ships the compiler, sources and build tools. ` +
             'Build in one stage and COPY --from it only the result into a small runtime stage (a multi-stage ' +

@@ -2,8 +2,11 @@ import { DockerfileLanguageServiceFactory, type DockerfileLanguageService } from
 
 let service: DockerfileLanguageService | undefined;
 
-/** One shared dockerfile-language-service instance, made on first use and asked for Markdown. */
-export function getLanguageService(): DockerfileLanguageService {
+/**
+ * The one shared instance of rcjsuen's dockerfile-language-service (hovers and completions where Dockside has none,
+ * and formatting), made on first use and asked for Markdown.
+ */
+export function sharedRcjsuenService(): DockerfileLanguageService {
   if (!service) {
     service = DockerfileLanguageServiceFactory.createLanguageService();
     service.setCapabilities({
