@@ -86,7 +86,10 @@ describe('The first Docker action in a fresh window (real VS Code, real engine)'
     await page.locator('.activitybar .action-item a[aria-label^="Dockside"]').first().waitFor({ timeout: 60000 });
     await runCommand(page, 'Dockside: Run Image');
     // The command waits for the first connection, then lists the engine's images.
-    await page.locator('.quick-input-widget input[placeholder="Which image?"]').waitFor({ timeout: 20000 });
+    const input = page.locator('.quick-input-widget input[placeholder="Which image?"]');
+    await input.waitFor({ timeout: 20000 });
+    // The list shows only its first rows, and the engine may hold many images: filter as a user would.
+    await input.fill(TEST_IMAGE);
     await page.locator('.quick-input-list .monaco-list-row', { hasText: TEST_IMAGE }).first().waitFor();
     assert.equal(await page.locator('.notification-toast', { hasText: /still connecting|Cannot run/ }).count(), 0);
     await page.keyboard.press('Escape');

@@ -43,7 +43,8 @@ export function registerRun(ctx: Ctx, session: DockerSession): CommandTable {
       const pick = await vscode.window.showQuickPick(
         [...model.images.values()]
           .sort((a, b) => b.created - a.created)
-          .flatMap(({ tags: [tag] }) => (tag === undefined ? [] : [{ label: tag }])),
+          // Every tag: one image can carry several names (app:1.4 and app:latest), and people look for theirs.
+          .flatMap(({ tags }) => tags.map((label) => ({ label }))),
         { title: 'Run Image', placeHolder: 'Which image?' },
       );
       image = pick?.label;
