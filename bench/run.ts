@@ -5,6 +5,7 @@ import { benchCompose } from './composeBench';
 import { benchDockerfile } from './dockerfileBench';
 import { benchDockerfileCold } from './dockerfileColdBench';
 import { benchExplorer } from './explorerBench';
+import { benchForecast } from './forecastBench';
 import { benchShell } from './shellBench';
 import { benchSizes } from './sizeBench';
 
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
   if (!process.argv.includes('--no-docker')) {
     await benchBuilders();
     await benchExplorer();
+    await benchForecast();
   }
 }
 

@@ -36,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerLessonLinks(ctx);
     const explorer = registerExplorer(ctx);
     const { session } = explorer;
+    cacheForecast.useSession(session);
     const walkthrough = registerWalkthrough(ctx, session);
     registerCommandTables(
       ctx,

@@ -1,12 +1,14 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { BuildStep } from '../docker/buildProgress';
+import { imageIdLookup, imageIdsSince, type LocalImage } from '../docker/forecast/baseImages';
 import { ContextDigests } from '../docker/forecast/contextSnapshot';
 import { engineOutcomes } from '../docker/forecast/engineOutcomes';
 import { forecastBuild, rememberBuild, type BuildRecord, type Forecast } from '../docker/forecast/forecast';
 import { planBuild, type ForecastBuilder } from '../docker/forecast/stepKeys';
 import type { Ctx } from '../ctx';
 import { DOCKERFILE_SELECTOR } from './dockerfileFeatures';
+import type { DockerSession } from './explorer/dockerSession';
 
 /** What is kept per Dockerfile in the workspace state: the build context and the last build's record. */
 interface Remembered {
@@ -31,6 +33,30 @@ export interface FinishedBuild {
 export interface CacheForecast {
   /** Remembers a build that finished without error; the lenses of its Dockerfile refresh. */
   remember(build: FinishedBuild): Promise<void>;
+  /**
+   * Takes base image ids from the session's model once it is connected (it never connects by itself), so that a lens
+   * can say "the base image changed since the last build".
+   */
+  useSession(session: DockerSession): void;
+}
+
+/** The engine's local images while Dockside is connected to it. */
+interface EngineImages {
+  /** The images now; undefined when not connected. Never starts a connection. */
+  images(): Iterable<LocalImage> | undefined;
+  readonly onDidChange: vscode.Event<{ kinds: readonly string[] }>;
+}
+
+/** The images of the session's model once connected: the forecast never connects to the engine by itself. */
+function sessionImages(session: DockerSession): EngineImages {
+  return {
+    images() {
+      if (!session.started) return undefined;
+      const model = session.model();
+      return model?.state.status === 'connected' ? model.images.values() : undefined;
+    },
+    onDidChange: session.onDidChange,
+  };
 }
 
 const seconds = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(ms >= 10000 ? 0 : 1)} s` : `${Math.round(ms)} ms`);
@@ -43,6 +69,12 @@ const seconds = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(ms >= 10000
  */
 export function registerCacheForecast(ctx: Ctx): CacheForecast {
   const changed = new vscode.EventEmitter<void>();
+  let engine: EngineImages | undefined;
+  /** The base image ids the engine has now, or undefined when it cannot say. */
+  const imageIdsNow = () => {
+    const images = engine?.images();
+    return images ? imageIdLookup(images) : undefined;
+  };
   const digests = new Map<string, ContextDigests>();
   const snapshots = new Map<string, Promise<Awaited<ReturnType<ContextDigests['snapshot']>>>>();
   const builds = (): Record<string, Remembered> =>
@@ -78,6 +110,7 @@ export function registerCacheForecast(ctx: Ctx): CacheForecast {
         buildArgs: record.buildArgs,
         target: record.target,
         context: snapshot,
+        imageId: imageIdsSince(record, imageIdsNow()),
       });
       if (plan.problem) return [new vscode.CodeLens(top, { title: `Cache forecast: ${plan.problem}`, command: '' })];
       return lensesFor(forecastBuild(plan.steps, record));
@@ -118,6 +151,7 @@ export function registerCacheForecast(ctx: Ctx): CacheForecast {
         buildArgs: build.buildArgs,
         target: build.target,
         context: snapshot,
+        imageId: imageIdsNow(),
       });
       const settings = { builder: build.builder, target: build.target, buildArgs: build.buildArgs };
       const outcomes = engineOutcomes(build.text, build.builder, build.steps);
@@ -127,6 +161,17 @@ export function registerCacheForecast(ctx: Ctx): CacheForecast {
         [build.dockerfilePath]: { root: build.root, record },
       });
       snapshots.delete(build.root);
+      changed.fire();
+    },
+    useSession(session) {
+      const images = sessionImages(session);
+      engine = images;
+      ctx.subscriptions.push(
+        // A pull, a tag or a build moves tags to other ids; connecting or losing the engine changes what is known.
+        images.onDidChange(({ kinds }) => {
+          if (!kinds.length || kinds.includes('image')) changed.fire();
+        }),
+      );
       changed.fire();
     },
   };
@@ -145,7 +190,9 @@ function lensesFor(forecast: Forecast): vscode.CodeLens[] {
     else title = `$(question) ${step.reason}`;
     if (step.line === forecast.firstRebuild) {
       const time = forecast.rebuildMs ? `, about ${seconds(forecast.rebuildMs)} last time` : '';
-      title = `$(warning) First rebuild: ${forecast.rebuilds} step${forecast.rebuilds === 1 ? '' : 's'} rebuild${forecast.rebuilds === 1 ? 's' : ''}${time}. ${title}`;
+      title =
+        `$(warning) First rebuild: ${forecast.rebuilds} step${forecast.rebuilds === 1 ? '' : 's'} ` +
+        `rebuild${forecast.rebuilds === 1 ? 's' : ''}${time}. ${title}`;
     }
     lenses.push(new vscode.CodeLens(range, { title, command: '' }));
   }

@@ -1,146 +1,20 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { applyBuildMessage, newBuildState } from '../../src/docker/buildProgress';
-import { runBuild } from '../../src/docker/buildkit/runBuild';
 import type { EngineApi } from '../../src/docker/engineApi';
-import { ContextDigests } from '../../src/docker/forecast/contextSnapshot';
-import { engineOutcomes } from '../../src/docker/forecast/engineOutcomes';
-import { forecastBuild, rememberBuild, type BuildRecord, type StepOutcome } from '../../src/docker/forecast/forecast';
-import { planBuild, type ForecastBuilder } from '../../src/docker/forecast/stepKeys';
+import type { ForecastBuilder } from '../../src/docker/forecast/stepKeys';
 import { requireEngine, TEST_IMAGE, type TestEngine } from '../support/dockerEngine';
 import { apiFor } from '../support/dockerModel';
+import { describeJudged, judgeForecast, type Judged } from '../support/forecastJudge';
 import { ensureDefaultBridge } from './defaultBridge';
 
 /**
  * The engine judges the forecast: a fixture project is edited step by step (file contents, mtimes, ignored files,
  * Dockerfile lines, build args, order, modes, stages, targets); after each edit Dockside forecasts, the real engine
- * builds, and every step's forecast is compared with what the engine reported (cached or not).
+ * builds, and every step's forecast is compared with what the engine reported (cached or not). The driver is
+ * test/support/forecastJudge.ts; `npm run bench` runs it for more rounds.
  */
-const DOCKERFILE = `FROM ${TEST_IMAGE} AS deps
-COPY nonce.txt /
-COPY dep.txt /dep/
-RUN cat /dep/dep.txt > /out
 
-FROM ${TEST_IMAGE} AS unused
-COPY nonce.txt /
-COPY unused.txt /u/
-
-FROM ${TEST_IMAGE}
-COPY nonce.txt /
-ARG MODE=dev
-ENV APP_ENV=prod
-WORKDIR /app
-COPY --from=deps /out ./out
-COPY package.json ./
-RUN echo install $MODE > /installed
-COPY src/ ./src/
-COPY *.md /docs/
-LABEL version=1
-USER 1000:1000
-RUN echo built
-COPY . /all/
-`;
-
-interface Project {
-  dir: string;
-  /** In every file's content, so that no earlier run's cache answers for this one. */
-  nonce: string;
-  buildArgs: Record<string, string>;
-  target: string;
-  /** How many times the edits have gone round: later rounds meet states an earlier build left in the cache. */
-  round: number;
-}
-
-/** An edit, for both builders unless it says which; applied twice, most edits undo themselves. */
-type Edit = [what: string, apply: (p: Project) => void, only?: ForecastBuilder];
-
-const write = (p: Project, file: string, text: string) => {
-  fs.mkdirSync(path.dirname(path.join(p.dir, file)), { recursive: true });
-  fs.writeFileSync(path.join(p.dir, file), text);
-};
-/** Replaces `to` by `from` when the Dockerfile has it, and `from` by `to` otherwise. */
-const toggle = (p: Project, from: string, to: string) => {
-  const file = path.join(p.dir, 'Dockerfile');
-  const text = fs.readFileSync(file, 'utf8');
-  if (text.includes(to)) return fs.writeFileSync(file, text.replace(to, from));
-  assert.ok(text.includes(from), `the Dockerfile has ${from}`);
-  fs.writeFileSync(file, text.replace(from, to));
-};
-const exists = (p: Project, file: string) => fs.existsSync(path.join(p.dir, file));
-
-const EDITS: Edit[] = [
-  ['nothing changed', () => undefined],
-  ['src/app.js content changed', (p) => write(p, 'src/app.js', `console.log('${p.nonce}', ${p.round});\n`)],
-  [
-    'src/app.js mtime only',
-    (p) => {
-      const t = new Date(Date.now() + 60_000);
-      fs.utimesSync(path.join(p.dir, 'src/app.js'), t, t);
-    },
-  ],
-  ['an ignored file changed', (p) => write(p, 'debug.log', `log ${Date.now()}\n`)],
-  ['a file in an ignored folder changed', (p) => write(p, 'node_modules/x/index.js', `${Date.now()}\n`)],
-  ['a RUN line edited', (p) => toggle(p, 'RUN echo built', 'RUN echo built again')],
-  ['build arg MODE=prod', (p) => (p.buildArgs.MODE = 'prod')],
-  ['build arg MODE back to its default', (p) => delete p.buildArgs.MODE],
-  ['a build arg no ARG declares', (p) => (p.buildArgs.OTHER = String(p.round))],
-  ['ENV APP_ENV changed', (p) => toggle(p, 'ENV APP_ENV=prod', 'ENV APP_ENV=staging')],
-  ['LABEL changed', (p) => toggle(p, 'LABEL version=1', 'LABEL version=2')],
-  [
-    'two COPY lines swapped',
-    (p) => toggle(p, 'COPY src/ ./src/\nCOPY *.md /docs/', 'COPY *.md /docs/\nCOPY src/ ./src/'),
-  ],
-  ['swapped back', (p) => toggle(p, 'COPY src/ ./src/\nCOPY *.md /docs/', 'COPY *.md /docs/\nCOPY src/ ./src/')],
-  ['package.json mode changed', (p) => fs.chmodSync(path.join(p.dir, 'package.json'), p.round % 2 ? 0o755 : 0o644)],
-  [
-    'a file matching *.md added or removed',
-    (p) => (exists(p, 'NOTES.md') ? fs.rmSync(path.join(p.dir, 'NOTES.md')) : write(p, 'NOTES.md', `# ${p.nonce}\n`)),
-  ],
-  [
-    'a copied file removed or back',
-    (p) =>
-      exists(p, 'src/util.js')
-        ? fs.rmSync(path.join(p.dir, 'src/util.js'))
-        : write(p, 'src/util.js', 'module.exports = 1;\n'),
-  ],
-  [
-    'an empty folder in src/ added or removed',
-    (p) =>
-      exists(p, 'src/empty')
-        ? fs.rmdirSync(path.join(p.dir, 'src/empty'))
-        : fs.mkdirSync(path.join(p.dir, 'src/empty')),
-  ],
-  ['the unused stage input changed', (p) => write(p, 'unused.txt', `unused ${p.round + 1} ${p.nonce}\n`)],
-  ['the deps stage input changed', (p) => write(p, 'dep.txt', `dep ${p.round + 1} ${p.nonce}\n`)],
-  ['COPY made ADD', (p) => toggle(p, 'COPY dep.txt /dep/', 'ADD dep.txt /dep/')],
-  ['COPY --chown added or removed', (p) => toggle(p, 'COPY package.json ./', 'COPY --chown=1:1 package.json ./')],
-  [
-    'a RUN gets a cache mount',
-    (p) => toggle(p, 'RUN echo install', 'RUN --mount=type=cache,target=/root/.cache echo install'),
-    'buildkit',
-  ],
-  ['USER changed', (p) => toggle(p, 'USER 1000:1000', 'USER 1001:1001')],
-  ['WORKDIR changed', (p) => toggle(p, 'WORKDIR /app', 'WORKDIR /srv')],
-  ['a comment added to the Dockerfile', (p) => toggle(p, 'ENV APP_ENV', '# the environment\nENV APP_ENV')],
-  ['target the deps stage', (p) => (p.target = 'deps')],
-  ['back to the final stage', (p) => (p.target = '')],
-];
-
-/** `npm test` goes round once; the benchmark sets more rounds (DOCKSIDE_FORECAST_ROUNDS) for 100+ edits. */
+/** `npm test` goes round once; DOCKSIDE_FORECAST_ROUNDS sets more. */
 const ROUNDS = Math.max(1, Number(process.env.DOCKSIDE_FORECAST_ROUNDS) || 1);
-
-interface Judged {
-  steps: number;
-  agreed: number;
-  /** Steps the engine ran again: the forecast is judged on both answers, not only on "cached". */
-  ran: number;
-  edits: number;
-  disagreements: string[];
-  /** Round 1: the reason the forecast gave for the first step that rebuilds, by edit. */
-  firstReasons: Record<string, string>;
-}
 
 /** The reason shown on the first step that rebuilds, as a learner would read it, for some of the edits. */
 const FIRST_REASONS: Record<ForecastBuilder, Record<string, string>> = {
@@ -169,7 +43,6 @@ describe('the cache forecast, judged by the engine', function () {
   let engine: TestEngine;
   let api: EngineApi;
   let imageId: string;
-  const dirs: string[] = [];
 
   before(async function () {
     engine = await requireEngine(this);
@@ -178,130 +51,21 @@ describe('the cache forecast, judged by the engine', function () {
     imageId = ((await engine.docker.getImage(TEST_IMAGE).inspect()) as { Id: string }).Id;
   });
 
-  after(() => {
-    api?.close();
-    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-  });
-
-  function newProject(): Project {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockside-forecast-'));
-    dirs.push(dir);
-    const nonce = `${process.pid}-${Date.now()}`;
-    const p: Project = { dir, nonce, buildArgs: {}, target: '', round: 1 };
-    write(p, 'Dockerfile', DOCKERFILE);
-    write(p, 'nonce.txt', `${nonce}\n`);
-    write(p, '.dockerignore', 'debug.log\nnode_modules\n');
-    write(p, 'dep.txt', `dep 1 ${nonce}\n`);
-    write(p, 'unused.txt', `unused 1 ${nonce}\n`);
-    write(p, 'package.json', `{"name":"fixture","nonce":"${nonce}"}\n`);
-    write(p, 'src/app.js', `console.log('${nonce}');\n`);
-    write(p, 'src/util.js', 'module.exports = 1;\n');
-    write(p, 'README.md', '# fixture\n');
-    write(p, 'debug.log', 'log\n');
-    return p;
-  }
-
-  /** Builds the project; the engine's verdict for each step by 0-based Dockerfile line. */
-  async function build(p: Project, builder: ForecastBuilder): Promise<Map<number, StepOutcome>> {
-    const text = fs.readFileSync(path.join(p.dir, 'Dockerfile'), 'utf8');
-    const state = newBuildState();
-    let log = '';
-    const started = await runBuild(
-      api,
-      {
-        root: p.dir,
-        dockerfilePath: path.join(p.dir, 'Dockerfile'),
-        setting: builder,
-        options: {
-          dockerfile: 'Dockerfile',
-          buildargs: { ...p.buildArgs },
-          ...(p.target ? { target: p.target } : {}),
-        },
-      },
-      (m) => (log += applyBuildMessage(state, m)),
-    );
-    await started.run.done;
-    assert.equal(state.error, undefined, log);
-    assert.equal(started.builder, builder);
-    return engineOutcomes(text, builder, state.steps);
-  }
-
-  async function judge(builder: ForecastBuilder): Promise<Judged> {
-    const p = newProject();
-    const digests = new ContextDigests(p.dir);
-    const plan = async () => {
-      const snapshot = await digests.snapshot({ dockerfile: path.join(p.dir, 'Dockerfile') });
-      assert.ok(!('problem' in snapshot));
-      const text = fs.readFileSync(path.join(p.dir, 'Dockerfile'), 'utf8');
-      return planBuild(text, {
-        builder,
-        buildArgs: p.buildArgs,
-        target: p.target,
-        context: snapshot,
-        imageId: (ref) => (ref === TEST_IMAGE ? imageId : undefined),
-      }).steps;
-    };
-    const settings = () => ({ builder, target: p.target, buildArgs: { ...p.buildArgs } });
-    let steps = await plan();
-    assert.equal(forecastBuild(steps, undefined).note, 'no build yet');
-    let record: BuildRecord = rememberBuild(steps, await build(p, builder), settings());
-    const judged: Judged = { steps: 0, agreed: 0, ran: 0, edits: 0, disagreements: [], firstReasons: {} };
-    const edits = Array.from({ length: ROUNDS }, (_, n) => EDITS.map((e) => [n + 1, ...e] as const)).flat();
-    for (const [round, edit, apply, only] of edits) {
-      if (only && only !== builder) continue;
-      p.round = round;
-      const what = round > 1 ? `${edit} (round ${round})` : edit;
-      judged.edits++;
-      apply(p);
-      steps = await plan();
-      const forecast = forecastBuild(steps, record, settings());
-      const first = forecast.steps.find((f) => f.line === forecast.firstRebuild);
-      if (round === 1 && first) judged.firstReasons[edit] = first.reason;
-      const outcomes = await build(p, builder);
-      for (const f of forecast.steps) {
-        if (f.kind === 'base' || f.kind === 'preamble') continue;
-        const engineSaid = outcomes.get(f.line);
-        // BuildKit runs a step that two stages share once, under one of their names.
-        if (!engineSaid) continue;
-        judged.steps++;
-        if (!engineSaid.cached) judged.ran++;
-        const agrees = (f.verdict === 'cached') === engineSaid.cached && f.verdict !== 'unknown';
-        if (agrees) judged.agreed++;
-        else
-          judged.disagreements.push(
-            `${builder}, ${what}: line ${f.line + 1} forecast ${f.verdict} (${f.reason}), engine ${engineSaid.cached ? 'cached' : 'ran it'}`,
-          );
-      }
-      // Steps the engine ran that the forecast does not have (a stage BuildKit would skip, say) disagree too.
-      const forecastLines = new Set(forecast.steps.map((f) => f.line));
-      for (const line of outcomes.keys())
-        if (!forecastLines.has(line)) {
-          judged.steps++;
-          judged.disagreements.push(`${builder}, ${what}: line ${line + 1} built, not in the forecast`);
-        }
-      record = rememberBuild(steps, outcomes, settings(), record);
-    }
-    return judged;
-  }
+  after(() => api?.close());
 
   // Both builders at once, each on its own project: the engine builds them side by side.
   let results: Promise<Record<ForecastBuilder, Judged>> | undefined;
   const judgeBoth = () =>
-    (results ??= Promise.all([judge('buildkit'), judge('classic')]).then(([buildkit, classic]) => ({
-      buildkit,
-      classic,
-    })));
+    (results ??= Promise.all(
+      (['buildkit', 'classic'] as const).map((builder) => judgeForecast({ api, imageId, builder, rounds: ROUNDS })),
+    ).then(([buildkit, classic]) => ({ buildkit: buildkit!, classic: classic! })));
 
   for (const builder of ['buildkit', 'classic'] as const) {
     it(`agrees with the ${builder} builder on at least 98% of steps, edit after edit`, async function () {
       this.timeout(240000 * ROUNDS);
       const judged = (await judgeBoth())[builder];
       const share = judged.agreed / judged.steps;
-      console.log(
-        `      ${builder}: ${judged.edits} edits, ${judged.agreed}/${judged.steps} steps agree (${(share * 100).toFixed(1)}%), ` +
-          `${judged.ran} of them ran again` +
-          judged.disagreements.map((d) => `\n        ${d}`).join(''),
-      );
+      console.log(describeJudged(builder, judged));
       assert.ok(judged.steps > judged.edits * 4, 'the edits were judged on many steps');
       assert.ok(judged.ran > judged.edits, 'many steps ran again, not only cached ones');
       assert.ok(share >= 0.98, judged.disagreements.join('\n'));

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { imageIdLookup, imageIdsSince, normalizeImageRef } from '../../src/docker/forecast/baseImages';
 import { contentOf, type ContextSnapshot } from '../../src/docker/forecast/contextMatch';
 import { ContextDigests } from '../../src/docker/forecast/contextSnapshot';
 import { forecastBuild, rememberBuild, type StepOutcome } from '../../src/docker/forecast/forecast';
@@ -220,5 +221,72 @@ describe('cache forecast: the steps and their reasons', () => {
     assert.deepEqual(plan, { steps: [], problem: 'the Dockerfile is too large for a forecast' });
     const many = planBuild(`FROM a\n${'RUN x\n'.repeat(2500)}`, { builder: 'buildkit' });
     assert.equal(many.problem, 'the Dockerfile has too many instructions for a forecast');
+  });
+});
+
+describe('cache forecast: the base image id from the engine model', () => {
+  const images = [
+    { id: 'sha256:node20', tags: ['node:20'], digests: ['node@sha256:aaa'] },
+    { id: 'sha256:busy', tags: ['busybox:latest', 'localhost:5000/team/app:1'], digests: [] },
+  ];
+
+  it('spells one image one way: default tag, Docker Hub prefixes, tag beside a digest', () => {
+    assert.equal(normalizeImageRef('busybox'), 'busybox:latest');
+    assert.equal(normalizeImageRef('docker.io/library/busybox'), 'busybox:latest');
+    assert.equal(normalizeImageRef('library/node:20'), 'node:20');
+    assert.equal(normalizeImageRef('docker.io/team/app:1'), 'team/app:1');
+    assert.equal(normalizeImageRef('localhost:5000/team/app'), 'localhost:5000/team/app:latest');
+    assert.equal(normalizeImageRef('node:20@sha256:aaa'), 'node@sha256:aaa');
+  });
+
+  it('finds the id by tag or digest, and says nothing of an image the engine does not have', () => {
+    const lookup = imageIdLookup(images);
+    assert.equal(lookup('docker.io/library/node:20'), 'sha256:node20');
+    assert.equal(lookup('node@sha256:aaa'), 'sha256:node20');
+    assert.equal(lookup('busybox'), 'sha256:busy');
+    assert.equal(lookup('localhost:5000/team/app:1'), 'sha256:busy');
+    assert.equal(lookup('node:22'), undefined);
+    assert.equal(lookup('localhost:5000/team/app'), undefined);
+  });
+
+  const DOCKERFILE = 'FROM node:20\nRUN echo hi\n';
+  const build = (imageId: PlanOptions['imageId']) => {
+    const steps = planBuild(DOCKERFILE, { builder: 'buildkit', context: CONTEXT, imageId }).steps;
+    const outcomes = new Map<number, StepOutcome>(steps.map((s) => [s.line, { cached: false, ms: 1000 }]));
+    return rememberBuild(steps, outcomes, { builder: 'buildkit', target: '', buildArgs: {} });
+  };
+  const forecastWith = (record: ReturnType<typeof build>, now: ReturnType<typeof imageIdLookup> | undefined) =>
+    forecastBuild(
+      planBuild(DOCKERFILE, { builder: 'buildkit', context: CONTEXT, imageId: imageIdsSince(record, now) }).steps,
+      record,
+    ).steps.map((s) => `${s.line + 1} ${s.verdict}: ${s.reason}`);
+
+  it('says the base image changed when the tag now names another image, and the steps on it rebuild', () => {
+    const record = build(imageIdLookup(images));
+    assert.deepEqual(forecastWith(record, imageIdLookup(images)), [
+      '1 base: the same base image as the last build',
+      '2 cached: cached',
+    ]);
+    const pulledAgain = imageIdLookup([{ ...images[0]!, id: 'sha256:node20-newer' }]);
+    assert.deepEqual(forecastWith(record, pulledAgain), [
+      '1 base: the base image changed since the last build',
+      '2 rebuilds: the base image changed since the last build',
+    ]);
+  });
+
+  it("keeps the last build's id while the engine cannot say, and never compares an id with none", () => {
+    // Not connected now: nothing is known to have changed.
+    assert.deepEqual(forecastWith(build(imageIdLookup(images)), undefined), [
+      '1 base: the same base image as the last build',
+      '2 cached: cached',
+    ]);
+    // The last build was remembered without an id: an id now is not a change.
+    assert.deepEqual(
+      forecastWith(
+        build(() => undefined),
+        imageIdLookup(images),
+      ),
+      ['1 base: the same base image as the last build', '2 cached: cached'],
+    );
   });
 });

@@ -381,7 +381,8 @@ export function planBuild(text: string, options: PlanOptions): Plan {
         const chown = flag('chown');
         const chmod = flag('chmod');
         const fromRef = flag('from');
-        const base = `${keyword} ${[...(chown ? [`--chown=${chown}`] : []), ...(chmod ? [`--chmod=${chmod}`] : [])].join(' ')}`;
+        const ownership = [...(chown ? [`--chown=${chown}`] : []), ...(chmod ? [`--chmod=${chmod}`] : [])];
+        const base = `${keyword} ${ownership.join(' ')}`;
         const describe = `${base.trim()} ${sources.join(' ')} ${destination}`.replace(/\s+/g, ' ');
         // ADD of plain local files makes the same files as COPY; URLs and archives it treats otherwise.
         const plain = !sources.some((src) => /^[a-z]+:\/\/|\.(tar|tgz|gz|bz2|xz|zst)$/i.test(src));
