@@ -1,5 +1,5 @@
-import type { EngineApi, EventSubscription } from './engineApi';
-import { toContainer, toImage, toNetwork, toVolume } from './normalize';
+import { EngineError, type EngineApi, type EventSubscription } from './engineApi';
+import { needsState, toContainer, toImage, toNetwork, toVolume, withState } from './normalize';
 import type {
   ContainerItem,
   ContainerState,
@@ -7,6 +7,7 @@ import type {
   ImageItem,
   NetworkItem,
   ObjectKind,
+  RawContainerState,
   RawEvent,
   VolumeItem,
 } from './types';
@@ -84,14 +85,18 @@ export function plainEngineError(err: unknown, address: string): string {
  * A live copy of the Engine's containers, images, volumes and networks: one snapshot when it connects, then the
  * event stream. An event marks what it touched; a burst is gathered for `coalesceMs` and then only those objects are
  * fetched (one filtered list for all touched containers, one inspect per touched image, volume or network), never a
- * full re-list. When the stream ends the model says so at once, retries with backoff, and takes a fresh snapshot
- * when the engine is back. No I/O besides the EngineApi; no timers while the stream is healthy.
+ * full re-list. A touched container the list cannot describe (created: perhaps its start failed; exited with 137:
+ * perhaps out of memory) gets one inspect in that fetch, for its State, kept beside the list's item (`described`).
+ * When the stream ends the model says so at once, retries with backoff, and takes a fresh snapshot when the engine
+ * is back. No I/O besides the EngineApi; no timers while the stream is healthy.
  */
 export class DockerModel {
   readonly containers = new Map<string, ContainerItem>();
   readonly images = new Map<string, ImageItem>();
   readonly volumes = new Map<string, VolumeItem>();
   readonly networks = new Map<string, NetworkItem>();
+  /** The inspect's State of containers the list cannot describe (see `needsState`), by id; `described` adds it. */
+  private readonly states = new Map<string, RawContainerState>();
   state: ConnectionState = { status: 'connecting' };
   /** Events received since the model was created. */
   eventsSeen = 0;
@@ -169,9 +174,12 @@ export class DockerModel {
       const [containers, version] = await Promise.all([this.api.listContainers(), this.api.version()]);
       if (stale()) return;
       this.replace(this.containers, containers.map(toContainer), (c) => c.id);
+      this.states.clear();
       this.attempt = 0;
       this.state = { status: 'connected', version };
       this.emit(['container']);
+      // Beside the other lists: what the container list cannot say about some of them (a failed start, an OOM kill).
+      const states = this.snapshotStates([...this.containers.values()].filter(needsState));
       const [images, volumes, networks] = await Promise.all([
         this.api.listImages(),
         this.api.listVolumes(),
@@ -185,6 +193,14 @@ export class DockerModel {
       this.emit(['image', 'volume', 'network']);
       // Events that arrived while the snapshot was taken: fetch what they touched.
       if (this.hasDirty()) this.scheduleFlush(0);
+      let added = false;
+      for (const [item, state] of await states) {
+        // Only for the item the snapshot listed: a fetch since then has read the container (and its State) again.
+        if (stale() || this.containers.get(item.id) !== item) continue;
+        this.states.set(item.id, state);
+        added ||= withState(item, state) !== item;
+      }
+      if (added && !stale()) this.emit(['container']);
     } catch (err) {
       if (stale()) return;
       this.loading = false;
@@ -214,6 +230,14 @@ export class DockerModel {
       }
       await this.flushing;
     }
+  }
+
+  /**
+   * The container as the explorer shows it: the list's item with what its inspect added (a failed start's exit code
+   * and error, an OOM kill). `containers` itself holds exactly what the list says.
+   */
+  described(c: ContainerItem): ContainerItem {
+    return withState(c, this.states.get(c.id));
   }
 
   containersUsingImage(imageId: string): ContainerItem[] {
@@ -261,6 +285,7 @@ export class DockerModel {
     this.lastAction.delete(id);
     this.rechecks.delete(id);
     this.failures.delete(id);
+    this.states.delete(id);
     const map = { container: this.containers, image: this.images, volume: this.volumes, network: this.networks }[
       kind
     ] as Map<string, unknown>;
@@ -337,13 +362,23 @@ export class DockerModel {
           if (!containers.length) return;
           const found = await this.api.listContainers(containers.map((c) => c.id));
           const byId = new Map(found.map((r) => [r.Id, r]));
-          for (const c of containers) {
-            if (!current(c)) continue;
+          const fetched = containers.map((c) => {
             // A filter by id matches prefixes too; keep the exact one.
             const raw = byId.get(c.id) ?? found.find((r) => r.Id.startsWith(c.id));
-            const item = raw ? toContainer(raw) : undefined;
+            return { c, item: raw ? toContainer(raw) : undefined, state: undefined as RawContainerState | undefined };
+          });
+          // What the list cannot say (a failed start, an OOM kill): one inspect per such container in this fetch.
+          await Promise.all(
+            fetched.map(async (f) => {
+              if (f.item && needsState(f.item) && current(f.c)) f.state = await this.containerState(f.item.id);
+            }),
+          );
+          for (const { c, item, state } of fetched) {
+            if (!current(c)) continue;
             if (item) this.containers.set(item.id, item);
             else this.containers.delete(c.id);
+            if (item && state) this.states.set(item.id, state);
+            else this.states.delete(item?.id ?? c.id);
             this.recheckIfBehind(c.id, item);
             changed.add('container');
           }
@@ -410,6 +445,29 @@ export class DockerModel {
     if (this.inBurst && this.state.status === 'connected') this.scheduleFlush(this.coalesceMs);
   }
 
+  /** The inspect's State of one container; undefined when it is gone. Other engine errors fail the fetch. */
+  private async containerState(id: string): Promise<RawContainerState | undefined> {
+    try {
+      return ((await this.api.inspect('container', id)) as { State?: RawContainerState } | undefined)?.State;
+    } catch (err) {
+      if (err instanceof EngineError && err.statusCode === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /** The States of the snapshot's containers that need one, a few at a time; one that cannot be read is left out. */
+  private async snapshotStates(items: ContainerItem[]): Promise<[ContainerItem, RawContainerState][]> {
+    const out: [ContainerItem, RawContainerState][] = [];
+    for (let i = 0; i < items.length; i += 8)
+      await Promise.all(
+        items.slice(i, i + 8).map(async (item) => {
+          const state = await this.containerState(item.id).catch(() => undefined);
+          if (state) out.push([item, state]);
+        }),
+      );
+    return out;
+  }
+
   /**
    * The engine sends "die" a moment before its list shows the container stopped; under load a fetch can land in
    * between and, with no later event, the model would keep the old state. When a fetch contradicts the last state
@@ -452,6 +510,7 @@ export class DockerModel {
     this.rechecks.clear();
     this.failures.clear();
     this.containers.clear();
+    this.states.clear();
     this.images.clear();
     this.volumes.clear();
     this.networks.clear();

@@ -5,6 +5,7 @@ import type {
   NetworkItem,
   PortBinding,
   RawContainer,
+  RawContainerState,
   RawImage,
   RawNetwork,
   RawVolume,
@@ -68,6 +69,30 @@ export function toContainer(raw: RawContainer): ContainerItem {
     networkMode: raw.HostConfig?.NetworkMode ?? 'default',
     ...(labels['com.docker.compose.project'] ? { composeProject: labels['com.docker.compose.project'] } : {}),
     ...(labels['com.docker.compose.service'] ? { composeService: labels['com.docker.compose.service'] } : {}),
+  };
+}
+
+/**
+ * Whether the list leaves out what the explorer must show, so the model reads the container's inspect: a "created"
+ * container may be one whose start failed (the list has no exit code or error for it), and an exit with code 137
+ * may be the kernel's out-of-memory kill (the list cannot tell it from `docker kill`).
+ */
+export function needsState(c: ContainerItem): boolean {
+  return c.state === 'created' || (c.state === 'exited' && c.exitCode === 137);
+}
+
+/** The container with what its inspect's State adds: a failed start's exit code and error, an OOM kill. */
+export function withState(c: ContainerItem, state: RawContainerState | undefined): ContainerItem {
+  if (!state || !needsState(c)) return c;
+  const error = (state.Error ?? '').trim();
+  // A container that was never started has code 0 and no error; one whose start failed has either.
+  const failed = c.state === 'created' && (!!state.ExitCode || !!error);
+  if (!failed && !state.OOMKilled) return c;
+  return {
+    ...c,
+    ...(failed && state.ExitCode ? { exitCode: state.ExitCode } : {}),
+    ...(failed && error ? { startError: error } : {}),
+    ...(state.OOMKilled ? { oomKilled: true } : {}),
   };
 }
 

@@ -55,6 +55,8 @@ export function shortPorts(ports: PortBinding[]): string {
   return out.join(', ');
 }
 
+const shorten = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
 export type StateLook = { icon: string; color: string; words: string };
 
 /** Icon (a codicon id), theme colour id and words for a container's state. */
@@ -75,6 +77,12 @@ export function stateLook(c: ContainerItem): StateLook {
     case 'restarting':
       return { icon: 'sync', color: 'charts.orange', words: 'restarting' };
     case 'exited':
+      if (c.oomKilled)
+        return {
+          icon: 'error',
+          color: 'errorForeground',
+          words: `out of memory, exited with code ${c.exitCode ?? 137}`,
+        };
       return c.exitCode
         ? { icon: 'error', color: 'errorForeground', words: `exited with code ${c.exitCode}` }
         : { icon: 'vm-outline', color: 'disabledForeground', words: 'exited (code 0)' };
@@ -83,8 +91,29 @@ export function stateLook(c: ContainerItem): StateLook {
     case 'removing':
       return { icon: 'trash', color: 'disabledForeground', words: 'being removed' };
     default:
+      // The list says "created" for a container whose start failed too; the model adds what its inspect says.
+      if (startFailed(c))
+        return {
+          icon: 'error',
+          color: 'errorForeground',
+          words: c.exitCode ? `failed to start, exit code ${c.exitCode}` : 'failed to start',
+        };
       return { icon: 'vm-outline', color: 'disabledForeground', words: 'created, not started' };
   }
+}
+
+/** A "created" container whose start failed (its inspect has an exit code or an error). */
+export function startFailed(c: ContainerItem): boolean {
+  return c.state === 'created' && (!!c.exitCode || !!c.startError);
+}
+
+/**
+ * The tree item's contextValue, read by the `when` clauses in package.json: `container.<state>`, then `.<health>`
+ * when it has a health check (`healthy`, `unhealthy` or `starting`), then `.published` when it publishes a port.
+ * The state stays first (`=~ /^container\.running/`) and `.published` last (`=~ /\.published$/`).
+ */
+export function containerContextValue(c: ContainerItem): string {
+  return `container.${c.state}${c.health ? `.${c.health}` : ''}${c.ports.some((p) => p.hostPort) ? '.published' : ''}`;
 }
 
 /** The container's line after its name: its state in words first (the icon says it only to those who see it). */
@@ -143,6 +172,7 @@ export function containerTooltip(c: ContainerItem, env?: string[]): string {
     `Id: ${codeSpan(shortId(c.id))}`,
     `Status: ${escapeMarkdown(c.status)}`,
   ];
+  if (c.startError) lines.push(`Start failed: ${escapeMarkdown(shorten(c.startError, 400))}`);
   if (c.composeProject) {
     const service = c.composeService ? `, service ${codeSpan(c.composeService)}` : '';
     lines.push(`Compose: project ${codeSpan(c.composeProject)}${service}`);

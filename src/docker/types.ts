@@ -65,6 +65,13 @@ export interface RawNetwork {
   Created?: string;
 }
 
+/** The part of `GET /containers/{id}/json` the model reads for containers the list cannot describe. */
+export interface RawContainerState {
+  ExitCode?: number;
+  Error?: string;
+  OOMKilled?: boolean;
+}
+
 /** One message of `GET /events`. */
 export interface RawEvent {
   Type?: string;
@@ -115,7 +122,12 @@ export interface ContainerItem {
   /** The engine's status line ("Up 5 minutes (healthy)", "Exited (137) 2 hours ago"), as of the last fetch. */
   status: string;
   health?: 'healthy' | 'unhealthy' | 'starting';
+  /** From the status line; for a container whose start failed ("created"), from its inspect. */
   exitCode?: number;
+  /** The engine's reason a start failed (inspect's `State.Error`), for a container the list shows as "created". */
+  startError?: string;
+  /** Killed by the kernel for memory (inspect's `State.OOMKilled`), looked up only for an exit with code 137. */
+  oomKilled?: boolean;
   ports: PortBinding[];
   labels: Record<string, string>;
   mounts: MountInfo[];

@@ -14,6 +14,7 @@ import type { Location } from '../docker/doctor/locate';
 import { reportLines, TroubleWatch } from '../docker/doctor/report';
 import { findSources } from '../docker/doctor/sources';
 import { plainText } from '../docker/doctor/words';
+import { startFailed } from '../docker/present';
 import type { ContainerItem } from '../docker/types';
 import type { DockerSession } from './explorer/dockerSession';
 import type { DockerNode } from './explorer/trees';
@@ -109,7 +110,9 @@ export function registerDoctor(ctx: Ctx, session: DockerSession): CommandTable {
         ? 'is unhealthy'
         : c.state === 'restarting'
           ? 'keeps restarting'
-          : `stopped${c.exitCode ? ` with exit code ${c.exitCode}` : ''}`;
+          : startFailed(c)
+            ? `could not start${c.exitCode ? ` (exit code ${c.exitCode})` : ''}`
+            : `stopped${c.oomKilled ? ', out of memory,' : ''}${c.exitCode ? ` with exit code ${c.exitCode}` : ''}`;
     void vscode.window.showWarningMessage(`Container ${c.name} ${what}.`, 'Why Did It Stop?').then((choice) => {
       if (choice)
         void vscode.commands.executeCommand(WHY_STOPPED, { id: c.id, name: c.name }).then(undefined, () => undefined);
@@ -120,7 +123,7 @@ export function registerDoctor(ctx: Ctx, session: DockerSession): CommandTable {
     session.onDidChange((change) => {
       if (!change.kinds.includes('container')) return;
       const model = session.model();
-      if (model) for (const c of watch.update(model.containers.values())) offer(c);
+      if (model) for (const c of watch.update([...model.containers.values()].map((c) => model.described(c)))) offer(c);
     }),
   );
 

@@ -533,11 +533,20 @@ describe('the failure doctor on real failing containers', function () {
 
   it(`names the cause and the line for ${SEEDS.length} seeded projects`, async function () {
     this.timeout(120000);
-    const outcomes = await mapLimit(
-      SEEDS.map((seed, i) => ({ seed, i })),
-      8,
-      ({ seed, i }) =>
-        runSeed(engine, api, root, seed, i).catch((err: Error): Outcome => ({ seed, line: null, error: err.message })),
+    // Memory limits need the engine's memory cgroup. Without it the OOM cases cannot happen here: they are left out,
+    // loudly, and their logic is covered by the recorded inspect of a real OOM kill (test/unit/doctor.test.ts).
+    const info = (await engine.docker.info()) as { MemoryLimit?: boolean; CgroupVersion?: string };
+    const memoryLimits = info.MemoryLimit !== false;
+    if (!memoryLimits)
+      console.warn(
+        `    SKIPPED the out-of-memory projects: this engine cannot limit memory (MemoryLimit false, cgroup ` +
+          `${info.CgroupVersion ?? '?'}), so no container can be OOM-killed here.`,
+      );
+    const seeds = SEEDS.map((seed, i) => ({ seed, i })).filter(
+      ({ seed }) => memoryLimits || seed.cause !== 'oom-killed',
+    );
+    const outcomes = await mapLimit(seeds, 8, ({ seed, i }) =>
+      runSeed(engine, api, root, seed, i).catch((err: Error): Outcome => ({ seed, line: null, error: err.message })),
     );
     const rows = outcomes.map((o) => ({
       project: o.seed.name,

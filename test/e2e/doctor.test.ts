@@ -71,6 +71,10 @@ describe('Why Did It Stop? in a real VS Code, on the real engine', function () {
     await page.locator('.activitybar .action-item a[aria-label^="Dockside"]').first().click();
     const c = row(page, name);
     await c.waitFor({ timeout: 30000 });
+    // The list says only "created"; the row says that its start failed, in words beside the error icon.
+    await c
+      .locator('.label-description', { hasText: /^failed to start, exit code 127 · / })
+      .waitFor({ timeout: 10000 });
     await contextMenu(page, c, /^Why Did It Stop\?$/);
     const toast = page.locator('.notification-toast', { hasText: 'Command not found' }).first();
     await toast.waitFor({ timeout: 20000 });

@@ -3,6 +3,7 @@
  * into trouble (for the notification that offers "Why Did It Stop?"). No markup anywhere: engine strings are shown
  * as text, with control characters removed, so nothing they hold can act on the UI.
  */
+import { startFailed } from '../present';
 import type { ContainerItem } from '../types';
 import { CAUSES } from './causes';
 import type { Diagnosis } from './diagnose';
@@ -29,7 +30,11 @@ export function reportLines(name: string, d: Diagnosis, display: (file: string) 
 /** Whether the explorer's summary of a container says it is in trouble now. */
 export function inTrouble(c: ContainerItem): boolean {
   return (
-    (c.state === 'exited' && !!c.exitCode) || c.state === 'dead' || c.state === 'restarting' || c.health === 'unhealthy'
+    (c.state === 'exited' && !!c.exitCode) ||
+    c.state === 'dead' ||
+    c.state === 'restarting' ||
+    c.health === 'unhealthy' ||
+    startFailed(c)
   );
 }
 

@@ -3,6 +3,7 @@ import type { DockerModel } from '../../docker/model';
 import {
   connectedEngine,
   containerAccessibilityLabel,
+  containerContextValue,
   containerDescription,
   containerTooltip,
   groupContainers,
@@ -123,7 +124,8 @@ export class ContainersTree extends DockerTree {
   children(model: DockerModel, node?: DockerNode): DockerNode[] {
     if (!node) {
       const out: DockerNode[] = [];
-      for (const group of groupContainers(model.containers.values())) {
+      // With what the inspect adds for some (a failed start, an OOM kill), so their rows can say it.
+      for (const group of groupContainers([...model.containers.values()].map((c) => model.described(c)))) {
         if (group.project) out.push({ kind: 'project', project: group.project, containers: group.containers });
         else for (const item of group.containers) out.push({ kind: 'container' as const, item });
       }
@@ -174,7 +176,7 @@ export class ContainersTree extends DockerTree {
         item.id = `container:${c.id}`;
         item.description = containerDescription(c);
         item.iconPath = new vscode.ThemeIcon(look.icon, new vscode.ThemeColor(look.color));
-        item.contextValue = `container.${c.state}${c.ports.some((p) => p.hostPort) ? '.published' : ''}`;
+        item.contextValue = containerContextValue(c);
         item.accessibilityInformation = { label: containerAccessibilityLabel(c) };
         return item;
       }
