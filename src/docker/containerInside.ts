@@ -251,7 +251,8 @@ export function createContainerInsideApi(docker: Docker, streams: Docker, tools:
     // Our own refusals (too large) pass as they are; a broken stream says where it broke, in words.
     if (failure instanceof EngineError && failure.code) throw failure;
     throw new EngineError(
-      `The engine stopped sending the archive part-way (${(failure as Error)?.message ?? String(failure)}). Is Docker still running?`,
+      `The engine stopped sending the archive part-way (${(failure as Error)?.message ?? String(failure)}). ` +
+        `Is Docker still running?`,
       undefined,
       INSIDE_ERRORS.streamBroken,
     );

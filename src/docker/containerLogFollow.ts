@@ -65,7 +65,8 @@ export function followLogsAcrossRestarts(
         sink.note(
           err
             ? `The log stream broke: ${err.message}. Waiting for the container to start again.`
-            : `The container stopped at ${clock(Date.now())}. Waiting for it to start again; close this terminal to stop.`,
+            : `The container stopped at ${clock(Date.now())}. ` +
+                `Waiting for it to start again; close this terminal to stop.`,
         );
       },
     );
@@ -100,7 +101,8 @@ export function followLogsAcrossRestarts(
     const sub = await api.events(onEvent, (err) => {
       if (closed) return;
       sink.note(
-        `Dockside lost the engine's events${err ? ` (${err.message})` : ''}: the log is no longer followed across restarts.`,
+        `Dockside lost the engine's events${err ? ` (${err.message})` : ''}: ` +
+          `the log is no longer followed across restarts.`,
       );
       events = undefined;
     });

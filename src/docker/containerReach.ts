@@ -53,13 +53,16 @@ export function reachAdvice(input: ReachInput): ReachAdvice {
   if (input.networkMode === 'none')
     return {
       ...base,
-      why: `"${input.name}" has no network at all (--network none): nothing outside it can reach it. Run it on a network with the port published.`,
+      why:
+        `"${input.name}" has no network at all (--network none): ` +
+        `nothing outside it can reach it. Run it on a network with the port published.`,
       urls: [],
     };
 
   const why =
     `"${input.name}" publishes no port. A container's ports are reachable from other containers on its network, ` +
-    `but the host reaches only ports published with -p HOST:CONTAINER (or "ports:" in compose); EXPOSE alone publishes nothing.`;
+    `but the host reaches only ports published with -p HOST:CONTAINER (or "ports:" in compose); ` +
+    `EXPOSE alone publishes nothing.`;
   // The container's own address is routed from the host only on Linux, with the engine on this machine (not in
   // Docker Desktop's VM or on another machine), on a bridge network.
   const direct = input.platform === 'linux' && input.engineLocal;
@@ -79,7 +82,11 @@ export function reachAdvice(input: ReachInput): ReachAdvice {
       ? urls.length
         ? `${why} From this Linux machine its bridge address works too.`
         : why
-      : `${why} Its own address is not reachable from here: ${input.platform === 'linux' ? 'the engine is not on this machine' : 'Docker runs in a virtual machine on this system'}.`,
+      : `${why} Its own address is not reachable from here: ` +
+        (input.platform === 'linux'
+          ? 'the engine is not on this machine'
+          : 'Docker runs in a virtual machine on this system') +
+        '.',
     urls,
   };
 }

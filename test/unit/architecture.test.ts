@@ -84,3 +84,18 @@ describe('layering (docs/ARCHITECTURE.md)', () => {
     assert.ok(!importsOf(path.join(SRC, 'cli.ts')).includes('vscode'));
   });
 });
+
+describe('source style', () => {
+  it('keeps every line of src within the print width (120 characters)', () => {
+    const long: string[] = [];
+    for (const file of sourceFiles(SRC)) {
+      fs.readFileSync(file, 'utf8')
+        .split('\n')
+        .forEach((line, i) => {
+          const length = [...line].length; // characters, not UTF-16 units or bytes
+          if (length > 120) long.push(`${path.relative(path.dirname(SRC), file)}:${i + 1} (${length})`);
+        });
+    }
+    assert.deepEqual(long, []);
+  });
+});

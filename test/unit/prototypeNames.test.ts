@@ -49,7 +49,10 @@ function identifiers(text: string): string[] {
 const renamed = (text: string, from: string, to: string) =>
   text.replace(new RegExp(`(?<![\\w.-])${from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`, 'g'), to);
 
-describe('prototype names as identifiers (constructor, __proto__, toString, hasOwnProperty)', () => {
+describe('prototype names as identifiers (constructor, __proto__, toString, hasOwnProperty)', function () {
+  // Each test lints a hundred whole files four times over; on a loaded machine that takes longer than the default
+  // 20 s without hanging, and the results, not the time, are what these tests check.
+  this.timeout(120000);
   it('give Dockerfiles the same findings as ordinary names, and never an exception', () => {
     const failures: string[] = [];
     const service = new DockerfileService({

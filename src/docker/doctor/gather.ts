@@ -156,7 +156,8 @@ export async function readSockets(
 }
 
 const NO_CAT =
-  "Dockside cannot read them from the engine's machine (it is another machine, a virtual machine, or not readable here), and the image has no `cat` to read them with from inside.";
+  "Dockside cannot read them from the engine's machine (it is another machine, a virtual machine, " +
+  'or not readable here), and the image has no `cat` to read them with from inside.';
 
 function parse(tcp: string, tcp6: string | undefined): ListeningSocket[] {
   return [...parseProcNetTcp(tcp, 4), ...(tcp6 === undefined ? [] : parseProcNetTcp(tcp6, 6))];

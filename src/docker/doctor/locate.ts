@@ -95,8 +95,10 @@ export class Locator {
       const value = shownCommand(part === 'cmd' ? this.e.container.Config?.Cmd : this.e.container.Config?.Entrypoint);
       return {
         noLine: this.s.compose
-          ? say`The ${part === 'cmd' ? 'command' : 'entrypoint'} ${code(value)} was given on the command line (for example \`docker compose run\`), not in the compose file.`
-          : say`The ${part === 'cmd' ? 'command' : 'entrypoint'} ${code(value)} was given when the container was created (after the image name in \`docker run\`, or \`--entrypoint\`), not in a file Dockside can point at.`,
+          ? say`The ${part === 'cmd' ? 'command' : 'entrypoint'} ${code(value)} was given on the command line (for \
+example \`docker compose run\`), not in the compose file.`
+          : say`The ${part === 'cmd' ? 'command' : 'entrypoint'} ${code(value)} was given when the container was \
+created (after the image name in \`docker run\`, or \`--entrypoint\`), not in a file Dockside can point at.`,
       };
     }
     if (!this.s.dockerfile) return this.noDockerfile(say`The ${keyword} comes from the image.`);
@@ -166,7 +168,8 @@ export class Locator {
     }
     if (!fromImage)
       return {
-        noLine: say`The health check was set when the container was created (\`--health-cmd\`), not in a file Dockside can point at.`,
+        noLine: say`The health check was set when the container was created (\`--health-cmd\`), not in a file Dockside \
+can point at.`,
       };
     return this.noDockerfile(say`The health check comes from the image.`);
   }
@@ -197,7 +200,8 @@ export class Locator {
     );
     if (expose && this.s.dockerfile) return this.dockerfileAt(expose, say`the EXPOSE line`);
     return {
-      noLine: say`The port was published when the container was created (\`docker run -p\`), not in a file Dockside can point at.`,
+      noLine: say`The port was published when the container was created (\`docker run -p\`), not in a file Dockside \
+can point at.`,
     };
   }
 
@@ -236,10 +240,12 @@ export class Locator {
     if (m) return this.composeAt(m.line, say`the compose memory limit ${code(m.value)}`);
     if (limit > 0)
       return {
-        noLine: say`The limit was set when the container was created (\`docker run --memory\`); a Dockerfile cannot set one.`,
+        noLine: say`The limit was set when the container was created (\`docker run --memory\`); a Dockerfile cannot \
+set one.`,
       };
     return {
-      noLine: say`No limit was set for this container, so it was the whole machine (or Docker Desktop's virtual machine) that ran out of memory.`,
+      noLine: say`No limit was set for this container, so it was the whole machine (or Docker Desktop's virtual \
+machine) that ran out of memory.`,
     };
   }
 

@@ -4,7 +4,10 @@
  * anchored or bounded and runs on lines already cut to a readable length (gather.ts), so no input makes it slow.
  */
 
-/** A program that the shell (or a script) could not find: `sh: nodee: not found`, `./run.sh: line 4: migrate: not found`. */
+/**
+ * A program that the shell (or a script) could not find: `sh: nodee: not found`,
+ * `./run.sh: line 4: migrate: not found`.
+ */
 export interface NotFound {
   program: string;
   /** The script and its line, when the message came from a script (`/entrypoint.sh: line 4: …`). */
@@ -14,7 +17,11 @@ export interface NotFound {
 const SHELL_NOT_FOUND = [
   // busybox ash: "sh: nodee: not found"; a script: "/entrypoint.sh: line 4: migrate: not found"
   // busybox, when `exec "$@"` in an entrypoint script runs it: "/entrypoint.sh: exec: line 3: nodee: not found"
-  /^(?<where>[^:\n]{1,200}?)(?::\s*(?:exec|eval|command))?(?::\s*line\s+(?<line>\d{1,7}))?:\s*(?<program>[^:\s][^:\n]{0,200}?):\s*(?:command\s+)?not found\s*$/i,
+  new RegExp(
+    String.raw`^(?<where>[^:\n]{1,200}?)(?::\s*(?:exec|eval|command))?(?::\s*line\s+(?<line>\d{1,7}))?` +
+      String.raw`:\s*(?<program>[^:\s][^:\n]{0,200}?):\s*(?:command\s+)?not found\s*$`,
+    'i',
+  ),
   // dash: "sh: 1: nodee: not found"; "/start.sh: 3: migrate: not found"
   /^(?<where>[^:\n]{1,200}?):\s*(?<line>\d{1,7}):\s*(?<program>[^:\s][^:\n]{0,200}?):\s*not found\s*$/i,
 ];
@@ -80,11 +87,12 @@ export function startError(error: string | undefined): StartError | undefined {
 export function execFailure(
   lines: readonly string[],
 ): { program: string; reason: 'exec-format' | 'no-interpreter' | 'permission' } | undefined {
+  const failure = new RegExp(
+    String.raw`^(?:standard_init_linux\.go:\d+: )?exec(?: user process caused:)? ?(\S{1,500})?: ` +
+      String.raw`(exec format error|no such file or directory|permission denied)\s*$`,
+  );
   for (let i = lines.length - 1; i >= Math.max(0, lines.length - 5); i--) {
-    const m =
-      /^(?:standard_init_linux\.go:\d+: )?exec(?: user process caused:)? ?(\S{1,500})?: (exec format error|no such file or directory|permission denied)\s*$/.exec(
-        lines[i]!.trim(),
-      );
+    const m = failure.exec(lines[i]!.trim());
     if (!m) continue;
     const reason =
       m[2] === 'exec format error' ? 'exec-format' : m[2] === 'permission denied' ? 'permission' : 'no-interpreter';

@@ -109,7 +109,8 @@ export async function findSources(
     }
     if (!out.compose)
       notes.push(
-        say`Compose started it (service ${code(service)}) from ${code(recorded.join(', '))}, which is not in the open workspace, so Dockside cannot point at its lines.`,
+        say`Compose started it (service ${code(service)}) from ${code(recorded.join(', '))}, which is not in the open \
+workspace, so Dockside cannot point at its lines.`,
       );
   }
 
@@ -144,7 +145,8 @@ export async function findSources(
   if (!out.dockerfile && !label && !build) {
     const name = image?.RepoTags?.[0] ?? container.Config?.Image ?? 'its image';
     notes.push(
-      say`Its image ${code(name)} was not built by Dockside (it has no ${code(DOCKERFILE_LABEL)} label), so Dockside cannot tell which Dockerfile made it.`,
+      say`Its image ${code(name)} was not built by Dockside (it has no ${code(DOCKERFILE_LABEL)} label), so Dockside \
+cannot tell which Dockerfile made it.`,
     );
   }
   return out;
@@ -152,6 +154,9 @@ export async function findSources(
 
 const toSlashes = (p: string) => p.replace(/\\/g, '/');
 
-/** `b` inside `a` (or `b` itself when absolute), without ever looking at the current folder: `a` may be a Windows path. */
+/**
+ * `b` inside `a` (or `b` itself when absolute), without ever looking at the current folder: `a` may be a Windows
+ * path.
+ */
 const joinPath = (a: string, b: string) =>
   b.startsWith('/') || /^[A-Za-z]:\//.test(b) ? path.posix.normalize(b) : path.posix.normalize(`${a}/${b}`);

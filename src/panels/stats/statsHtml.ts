@@ -134,14 +134,23 @@ function graph(g: Graph, v: ContainerStatsView): string {
   );
   const shown = v.points.length;
   const figures = g.figures(v);
+  const label =
+    `${g.title} over the last minute, ${shown} reading${shown === 1 ? '' : 's'}: ` +
+    `${figures.map(([k, t]) => `${k} ${t}`).join(', ')}`;
+  const legend =
+    g.series.length > 1
+      ? '<p class="legend">' +
+        g.series.map((s) => `<span class="key ${s.cls}">${escapeHtml(s.label)}</span>`).join(' ') +
+        '</p>'
+      : '';
   return `<figure class="graph">
 <figcaption>${escapeHtml(g.title)}</figcaption>
-<svg viewBox="0 0 ${WIDTH} ${HEIGHT}" preserveAspectRatio="none" role="img" aria-label="${escapeHtml(`${g.title} over the last minute, ${shown} reading${shown === 1 ? '' : 's'}: ${figures.map(([k, t]) => `${k} ${t}`).join(', ')}`)}">
+<svg viewBox="0 0 ${WIDTH} ${HEIGHT}" preserveAspectRatio="none" role="img" aria-label="${escapeHtml(label)}">
 <rect class="frame" x="0" y="0" width="${WIDTH}" height="${HEIGHT}"></rect>
 ${lines.join('\n')}
 </svg>
 <dl class="figures">${figures.map(([k, t]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(t)}</dd>`).join('')}</dl>
-${g.series.length > 1 ? `<p class="legend">${g.series.map((s) => `<span class="key ${s.cls}">${escapeHtml(s.label)}</span>`).join(' ')}</p>` : ''}
+${legend}
 </figure>`;
 }
 
@@ -162,11 +171,20 @@ ${GRAPHS.map((g) => graph(g, v)).join('\n')}
 </div>`;
 }
 
+const SUMMARY =
+  "CPU, memory, network, block I/O and processes over the last minute, from the Engine API's stats stream, " +
+  'computed as <code>docker stats</code> computes them. Network and disk are shown per second.';
+
 /** The panel's page: a section per container (each replaced as its figures arrive). */
 export function statsBody(title: string, views: ContainerStatsView[]): string {
+  const sections = views.map(
+    (v) =>
+      `<section class="stats" id="${escapeHtml(v.key)}" aria-labelledby="${escapeHtml(v.key)}-h">` +
+      `${statsSection(v)}</section>`,
+  );
   return `<header>
 <h1>${escapeHtml(title)}</h1>
-<p class="summary">CPU, memory, network, block I/O and processes over the last minute, from the Engine API's stats stream, computed as <code>docker stats</code> computes them. Network and disk are shown per second.</p>
+<p class="summary">${SUMMARY}</p>
 </header>
-${views.map((v) => `<section class="stats" id="${escapeHtml(v.key)}" aria-labelledby="${escapeHtml(v.key)}-h">${statsSection(v)}</section>`).join('\n')}`;
+${sections.join('\n')}`;
 }

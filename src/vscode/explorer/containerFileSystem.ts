@@ -40,7 +40,8 @@ function asFsError(err: unknown, uri: vscode.Uri): Error {
     switch (err.code) {
       case INSIDE_ERRORS.containerGone:
         return vscode.FileSystemError.Unavailable(
-          `The container of ${path} no longer exists: it was removed. Your edits stay in the editor; save them elsewhere.`,
+          `The container of ${path} no longer exists: it was removed. ` +
+            `Your edits stay in the editor; save them elsewhere.`,
         );
       case INSIDE_ERRORS.notFound:
         return vscode.FileSystemError.FileNotFound(uri);
@@ -50,7 +51,8 @@ function asFsError(err: unknown, uri: vscode.Uri): Error {
         return vscode.FileSystemError.FileIsADirectory(uri);
       case INSIDE_ERRORS.tooLarge:
         return vscode.FileSystemError.NoPermissions(
-          `${path} is larger than ${MAX_OPEN_BYTES / 1024 / 1024} MB, too large to open in an editor. Use Download instead.`,
+          `${path} is larger than ${MAX_OPEN_BYTES / 1024 / 1024} MB, ` +
+            `too large to open in an editor. Use Download instead.`,
         );
     }
     return vscode.FileSystemError.Unavailable(maskSecrets(`${path}: ${err.message}`));
@@ -231,7 +233,8 @@ export class ContainerFileSystem implements vscode.FileSystemProvider, vscode.Di
     const now = await api.inside.pathEntry(id, path).catch(() => undefined);
     if (!now || (now.uid === was.uid && now.gid === was.gid && now.mode === was.mode)) return;
     void vscode.window.showWarningMessage(
-      `Saved ${displayName(path)}, but the engine did not keep its owner and mode: ${modeString('file', was.mode)} ${ownerText(was)} is now ${modeString('file', now.mode)} ${ownerText(now)}.`,
+      `Saved ${displayName(path)}, but the engine did not keep its owner and mode: ` +
+        `${modeString('file', was.mode)} ${ownerText(was)} is now ${modeString('file', now.mode)} ${ownerText(now)}.`,
     );
   }
 
@@ -256,7 +259,8 @@ export class ContainerFileSystem implements vscode.FileSystemProvider, vscode.Di
     if (!c) return undefined;
     return c.state === 'running'
       ? undefined
-      : `The archive API cannot delete or rename, and "${c.name}" is ${c.state}: start it so that Dockside can run rm or mv inside it.`;
+      : `The archive API cannot delete or rename, and "${c.name}" is ${c.state}: ` +
+          `start it so that Dockside can run rm or mv inside it.`;
   }
 
   private async run(uri: vscode.Uri, cmd: string[], what: string): Promise<void> {

@@ -27,7 +27,10 @@ function folderOf(node: InsideNode): { id: string; path: string } | undefined {
 function summary(r: TransferResult): string {
   const parts = [`${r.files} file${r.files === 1 ? '' : 's'}`, `${r.folders} folder${r.folders === 1 ? '' : 's'}`];
   if (r.links) parts.push(`${r.links} link${r.links === 1 ? '' : 's'}`);
-  return `${parts.join(', ')} (${formatBytes(r.bytes)})${r.skipped.length ? `; ${r.skipped.length} left out (see the Dockside log)` : ''}`;
+  return (
+    `${parts.join(', ')} (${formatBytes(r.bytes)})` +
+    `${r.skipped.length ? `; ${r.skipped.length} left out (see the Dockside log)` : ''}`
+  );
 }
 
 export interface ContainerFiles {
@@ -197,7 +200,9 @@ export function registerContainerFiles(ctx: Ctx, session: DockerSession, refresh
       `Delete ${displayName(node.path)} in ${node.item.name}?`,
       {
         modal: true,
-        detail: `${folder ? 'The folder and everything in it are' : 'The file is'} removed with rm inside the container. This cannot be undone.`,
+        detail:
+          `${folder ? 'The folder and everything in it are' : 'The file is'} ` +
+          `removed with rm inside the container. This cannot be undone.`,
       },
       'Delete',
     );

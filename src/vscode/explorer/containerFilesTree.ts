@@ -67,7 +67,9 @@ export class InsideTree {
         item,
         path,
         label: `Only the first ${listing.entries.length} entries are shown`,
-        tooltip: `Listing a folder reads everything below it; Dockside stopped after ${formatBytes(listing.bytes)}. Open a folder further down.`,
+        tooltip:
+          `Listing a folder reads everything below it; ` +
+          `Dockside stopped after ${formatBytes(listing.bytes)}. Open a folder further down.`,
         icon: 'warning',
       });
     return out;
@@ -81,7 +83,8 @@ export class InsideTree {
       item.iconPath = new vscode.ThemeIcon('folder-library');
       item.resourceUri = containerUri(node.item.id, '/');
       item.contextValue = `insideFolder.${running}.root`;
-      item.tooltip = `The files of ${node.item.name}, read through the Engine API (this works on stopped containers too).`;
+      item.tooltip =
+        `The files of ${node.item.name}, ` + `read through the Engine API (this works on stopped containers too).`;
       return item;
     }
     if (node.kind === 'insideNote') {

@@ -149,7 +149,8 @@ class StatsPanel extends Panel<StatsState> {
           f.reason = err
             ? actionError(err, 'The engine')
             : this.session.model()?.containers.get(f.id)?.state === 'running'
-              ? 'the engine ended it: the container stopped, or the connection to the engine was lost. It starts again when the container runs.'
+              ? 'the engine ended it: the container stopped, or the connection to the engine was lost. ' +
+                'It starts again when the container runs.'
               : 'the container stopped. It starts again when the container runs.';
           this.push(f, `The stats of ${f.name} stopped: ${f.reason}`);
         },
