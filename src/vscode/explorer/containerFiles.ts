@@ -83,33 +83,16 @@ export function registerContainerFiles(ctx: Ctx, session: DockerSession, refresh
     void vscode.window.showErrorMessage(actionError(err, what));
   };
 
-  const uploadCommand = async (node?: DockerNode) => {
+  /** Upload files, or folders (the dialog picks one kind or the other), into the folder of `node`. */
+  const uploadCommand = (folders: boolean) => async (node?: DockerNode) => {
     const at = node && isInsideNode(node) ? folderOf(node) : undefined;
     if (!at) return;
     const picked = await vscode.window.showOpenDialog({
-      canSelectFiles: true,
-      canSelectFolders: false,
+      canSelectFiles: !folders,
+      canSelectFolders: folders,
       canSelectMany: true,
       openLabel: 'Upload',
-      title: `Upload into ${displayName(at.path)}`,
-    });
-    if (!picked?.length) return;
-    await upload(
-      at.id,
-      at.path,
-      picked.map((u) => u.fsPath),
-    ).catch((err) => reportTransfer(err, 'The upload'));
-  };
-
-  const uploadFolderCommand = async (node?: DockerNode) => {
-    const at = node && isInsideNode(node) ? folderOf(node) : undefined;
-    if (!at) return;
-    const picked = await vscode.window.showOpenDialog({
-      canSelectFiles: false,
-      canSelectFolders: true,
-      canSelectMany: true,
-      openLabel: 'Upload',
-      title: `Upload folders into ${displayName(at.path)}`,
+      title: `Upload ${folders ? 'folders ' : ''}into ${displayName(at.path)}`,
     });
     if (!picked?.length) return;
     await upload(
@@ -240,8 +223,8 @@ export function registerContainerFiles(ctx: Ctx, session: DockerSession, refresh
     tree,
     dragAndDrop,
     commands: {
-      'dockside.containerFiles.upload': uploadCommand,
-      'dockside.containerFiles.uploadFolder': uploadFolderCommand,
+      'dockside.containerFiles.upload': uploadCommand(false),
+      'dockside.containerFiles.uploadFolder': uploadCommand(true),
       'dockside.containerFiles.download': download,
       'dockside.containerFiles.newFile': create('file'),
       'dockside.containerFiles.newFolder': create('folder'),
