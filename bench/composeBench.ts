@@ -32,11 +32,16 @@ export function benchCompose(): void {
     const text = generateCompose(services);
     const service = new ComposeService();
     let version = 0;
-    const [ours, baseline] = measurePair(
-      () => service.diagnose({ uri: 'bench', version: ++version, text }),
-      () => parseDocument(text, { lineCounter: new LineCounter() }),
-      services >= 1000 ? 9 : 201,
-    );
+    // A small file's first round after the warm-up swings between 1.25x and 1.5x from one process to the next:
+    // the middle of five rounds (by ratio) is the figure that repeats.
+    const rounds = Array.from({ length: services >= 1000 ? 1 : 5 }, () =>
+      measurePair(
+        () => service.diagnose({ uri: 'bench', version: ++version, text }),
+        () => parseDocument(text, { lineCounter: new LineCounter() }),
+        services >= 1000 ? 9 : 201,
+      ),
+    ).sort((a, b) => a[0] / a[1] - b[0] / b[1]);
+    const [ours, baseline] = rounds[Math.floor(rounds.length / 2)]!;
     printRow(`${services} services`, ours, baseline);
   }
 }

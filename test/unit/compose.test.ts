@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { parseDocument } from 'yaml';
 import { composeQuickFixes } from '../../src/language/compose/composeQuickFixes';
 import { applyEdits } from '../../src/language/edits';
 import { ComposeService, composeDiagnostics } from '../../src/language/compose/composeService';
@@ -76,6 +77,34 @@ describe('compose diagnostics', () => {
       ['CS001'],
     );
     assert.equal(found('services: [\n')[0]?.[0], 'CS001');
+  });
+
+  const offsetAt = (text: string, line: number, character: number) =>
+    text
+      .split('\n')
+      .slice(0, line)
+      .reduce((n, l) => n + l.length + 1, 0) + character;
+
+  it('finds duplicate keys exactly where the yaml package finds them, in plain files and in files with aliases', () => {
+    const cases = [
+      lines('services:', '  web:', '    image: a', '    image: b', '    ports: []', '    image: c'),
+      // Keys that read as one name but differ as values are not duplicates: 1 and "1", null and "".
+      lines('x-a:', '  1: a', '  "1": b', '  ~: c', '  "": d', '  2: e', '  2: f', '  "1": g', '  "": h'),
+      lines('x-a:', '  constructor: 1', '  __proto__: 2', '  constructor: 3', '  __proto__: 4', '  toString: 5'),
+      lines('x-a:', '  b:', '    c: 1', '    c: 2', '  b: 3', 'x-a: 4'),
+      // An alias sends the copy to toJS; the duplicates are still found.
+      lines('x-base: &b {k: 1}', 'x-a:', '  k: *b', '  k: 2', 'services: {}'),
+    ];
+    for (const text of cases) {
+      const expected = parseDocument(text)
+        .errors.filter((e) => e.code === 'DUPLICATE_KEY')
+        .map((e) => e.pos[0]);
+      assert.ok(expected.length > 0, text);
+      const ours = composeDiagnostics(text)
+        .filter((d) => d.code === 'CS001')
+        .map((d) => offsetAt(text, d.range.start.line, d.range.start.character));
+      assert.deepEqual(ours, expected, text);
+    }
   });
 
   it('stops an alias bomb with a clear diagnostic', () => {

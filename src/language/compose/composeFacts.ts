@@ -257,6 +257,27 @@ function noteInterpolation(node: Scalar, found: Interpolated[]): void {
     found.push({ node: node as Interpolated['node'], value: node.value, ...scanInterpolation(node.value) });
 }
 
+/** What the walk over a document gathers besides the copy. */
+interface Walk {
+  interpolated: Interpolated[];
+  badKeys: Node[];
+  /** Keys equal to an earlier key of their mapping. */
+  duplicates: Scalar[];
+}
+
+/**
+ * Whether a key of the mapping before `key` equals it, as the yaml package compares keys: scalars of the same value
+ * (NaN equal to NaN).
+ */
+function earlierKey(items: readonly { key: unknown }[], key: Scalar): boolean {
+  const value = key.value;
+  for (const p of items) {
+    if (p.key === key) return false;
+    if (isScalar(p.key) && (p.key.value === value || (Number.isNaN(p.key.value) && Number.isNaN(value)))) return true;
+  }
+  return false;
+}
+
 /** Where `plainData` leaves the copy to yaml's own `toJS`. */
 const NOT_PLAIN = Symbol('not plain');
 
@@ -269,11 +290,11 @@ const isPlainValue = (v: unknown): v is string | number | boolean | null =>
  * are: no aliases, merge keys, tags or non-scalar keys. For anything else NOT_PLAIN, and toJS makes the copy (it
  * also stops alias bombs, which need aliases).
  */
-function plainData(node: unknown, found: Interpolated[], badKeys: Node[], extension = false): unknown {
+function plainData(node: unknown, walk: Walk, extension = false): unknown {
   if (node === null) return null;
   if (isScalar(node)) {
     if (node.tag !== undefined || !isPlainValue(node.value)) return NOT_PLAIN;
-    noteInterpolation(node, found);
+    noteInterpolation(node, walk.interpolated);
     return node.value;
   }
   if (isMap(node)) {
@@ -283,13 +304,15 @@ function plainData(node: unknown, found: Interpolated[], badKeys: Node[], extens
       // A merge key reads as a symbol; a "<<" string is left to toJS as well, which knows when it merges.
       if (!isScalar(key) || key.tag !== undefined || !isPlainValue(key.value) || key.value === '<<') return NOT_PLAIN;
       const name = key.value === null ? '' : String(key.value);
-      if (!extension && isNonStringKey(key)) badKeys.push(key);
-      const data = plainData(value, found, badKeys, extension || name.startsWith('x-'));
+      if (!extension && isNonStringKey(key)) walk.badKeys.push(key);
+      const data = plainData(value, walk, extension || name.startsWith('x-'));
       if (data === NOT_PLAIN) return NOT_PLAIN;
-      // As toJS does: a key such as "__proto__" or "constructor" becomes an own property, not the prototype's.
-      if (name in out)
+      if (name in out) {
+        // Keys that read as the same name may still differ (1 and "1"): only equal values are duplicates.
+        if (Object.hasOwn(out, name) && earlierKey(node.items, key)) walk.duplicates.push(key);
+        // As toJS does: a key such as "__proto__" or "constructor" becomes an own property, not the prototype's.
         Object.defineProperty(out, name, { value: data, writable: true, enumerable: true, configurable: true });
-      else out[name] = data;
+      } else out[name] = data;
     }
     return out;
   }
@@ -297,7 +320,7 @@ function plainData(node: unknown, found: Interpolated[], badKeys: Node[], extens
     if (node.tag !== undefined) return NOT_PLAIN;
     const out: unknown[] = [];
     for (const item of node.items) {
-      const data = plainData(item, found, badKeys, extension);
+      const data = plainData(item, walk, extension);
       if (data === NOT_PLAIN) return NOT_PLAIN;
       out.push(data);
     }
@@ -375,14 +398,26 @@ function selfContainingAlias(doc: Document): Alias | undefined {
   return found;
 }
 
-/** The plain copy of one document (yaml's toJS when the walk cannot make it), or why it cannot be made. */
-function documentData(
-  doc: Document,
-  interpolated: Interpolated[],
-  badKeys: Node[],
-): { data: unknown; walked: boolean } | ParseStop {
-  const data = plainData(doc.contents, interpolated, badKeys);
-  if (data !== NOT_PLAIN) return { data, walked: true };
+/** The walk over one document: its plain copy (NOT_PLAIN when toJS must make it) and what it gathered. */
+function walkDocument(doc: Document): Walk & { data: unknown } {
+  const walk: Walk = { interpolated: [], badKeys: [], duplicates: [] };
+  return { ...walk, data: plainData(doc.contents, walk) };
+}
+
+/** The parser's errors and the duplicate keys, from the walk when it went through the whole document. */
+function documentErrors(doc: Document, walk: Walk & { data: unknown }): { message: string; pos: [number, number] }[] {
+  if (walk.data === NOT_PLAIN) return withDuplicateKeys(doc);
+  if (!walk.duplicates.length) return doc.errors;
+  const found = walk.duplicates.map((key) => {
+    const at = key.range?.[0] ?? 0;
+    return { message: 'Map keys must be unique', pos: [at, at + 1] as [number, number] };
+  });
+  return [...doc.errors, ...found].sort((a, b) => a.pos[0] - b.pos[0]);
+}
+
+/** The plain copy of one document (yaml's toJS when the walk could not make it), or why it cannot be made. */
+function documentData(doc: Document, walk: Walk & { data: unknown }): { data: unknown; walked: boolean } | ParseStop {
+  if (walk.data !== NOT_PLAIN) return { data: walk.data, walked: true };
   const recursive = selfContainingAlias(doc);
   if (recursive) {
     const message =
@@ -434,7 +469,10 @@ export function readCompose(
     };
   }
   const list = Array.isArray(docs) ? docs : [];
-  const errors = list.length === 1 ? withDuplicateKeys(list[0]!) : list.flatMap((d) => withDuplicateKeys(d));
+  // One walk per document finds the duplicate keys and makes the plain copy that the rules read.
+  const walks = list.map(walkDocument);
+  const errors =
+    list.length === 1 ? documentErrors(list[0]!, walks[0]!) : list.flatMap((d, i) => documentErrors(d, walks[i]!));
   if (errors.length)
     return {
       stops: errors.map((e) => ({
@@ -446,13 +484,12 @@ export function readCompose(
     };
   const project = new ComposeProject<ComposeFacts>(file);
   const context = file ? contextFor(file.path, file.host) : undefined;
-  for (const doc of list) {
+  for (const [i, doc] of list.entries()) {
     // An empty document (a trailing `---`): Compose skips it. An explicit null (`~`) it refuses, as below.
     const contents = doc.contents;
     if (contents === null || (isScalar(contents) && contents.value === null && !contents.source)) continue;
-    const interpolated: Interpolated[] = [];
-    const badKeys: Node[] = [];
-    const read = documentData(doc, interpolated, badKeys);
+    const walk = walks[i]!;
+    const read = documentData(doc, walk);
     if ('code' in read) return { stops: [read], lines };
     const root = contents;
     if (!isMap(root)) {
@@ -464,7 +501,7 @@ export function readCompose(
       const span: [number, number] = root.range ? [root.range[0], root.range[1]] : [0, 0];
       return { stops: [{ code: 'CS015', span, message }], lines };
     }
-    const [scanned, keys] = read.walked ? [interpolated, badKeys] : [undefined, undefined];
+    const [scanned, keys] = read.walked ? [walk.interpolated, walk.badKeys] : [undefined, undefined];
     project.documents.push(new ComposeFacts(text, lines, doc, root, read.data, project, context, scanned, keys));
   }
   if (!project.documents.length) {

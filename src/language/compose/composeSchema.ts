@@ -125,6 +125,9 @@ function canonical(value: unknown): string {
 }
 
 function allDifferent(items: unknown[]): boolean {
+  // Strings and numbers (most lists) compare as themselves; "1" and 1 stay apart, as the schema's equality keeps them.
+  if (items.every((x) => typeof x === 'string')) return new Set(items).size === items.length;
+  if (items.every((x) => typeof x === 'number')) return new Set(items).size === items.length;
   const seen = new Set<string>();
   for (const item of items) {
     const key = canonical(item);

@@ -21,9 +21,11 @@ interface MapIndex {
 
 /**
  * Indexes of the mappings looked into while a document is checked (checks ask a service for twenty keys; one
- * pass instead of twenty). Only kept inside withDocument, where the document does not change.
+ * pass instead of twenty). Only kept inside withDocument, where the document does not change, and only for
+ * mappings with more than INDEXED pairs: a short scan of a few pairs costs less than building an index.
  */
 let indexes: WeakMap<YAMLMap, MapIndex> | undefined;
+const INDEXED = 16;
 
 function indexOf(map: YAMLMap<Node, Node>): MapIndex {
   let index = indexes?.get(map);
@@ -44,15 +46,18 @@ function indexOf(map: YAMLMap<Node, Node>): MapIndex {
 export function pair(map: unknown, key: string, depth = 0): Pair<Node, Node> | undefined {
   if (!isMap(map)) return undefined;
   let merges: Pair<Node, Node>[] | undefined;
-  if (indexes) {
+  if (indexes && (map as YAMLMap).items.length > INDEXED) {
     const index = indexOf(map as YAMLMap<Node, Node>);
     const own = index.own.get(key);
     if (own) return own;
     merges = index.merges;
   } else {
+    // What str() and isMergeKey() decide, with the key's value looked at first: most pairs are neither.
     for (const p of (map as YAMLMap<Node, Node>).items) {
-      if (str(p.key) === key) return p;
-      if (isMergeKey(p.key)) (merges ??= []).push(p);
+      const value = (p.key as { value?: unknown } | null)?.value;
+      if (value === key || (typeof value === 'number' && String(value) === key)) {
+        if (isScalar(p.key)) return p;
+      } else if ((typeof value === 'symbol' || value === '<<') && isScalar(p.key)) (merges ??= []).push(p);
     }
   }
   if (!merges || depth > 8) return undefined;
