@@ -30,13 +30,14 @@ export function activate(context: vscode.ExtensionContext): void {
   try {
     const dockerfiles = createDockerfileService(ctx);
     registerDockerfileDiagnostics(ctx, dockerfiles);
-    registerDockerfileLanguageFeatures(ctx, dockerfiles);
+    registerDockerfileLanguageFeatures(ctx, dockerfiles.service);
     const cacheForecast = registerCacheForecast(ctx);
     registerComposeFeatures(ctx);
     registerLessonLinks(ctx);
     const explorer = registerExplorer(ctx);
     const { session } = explorer;
     cacheForecast.useSession(session);
+    dockerfiles.useSession(session);
     const walkthrough = registerWalkthrough(ctx, session);
     registerCommandTables(
       ctx,

@@ -43,7 +43,15 @@ export interface RawImage {
   Size?: number;
   Created?: number | string;
   Labels?: Record<string, string> | null;
-  Config?: { Labels?: Record<string, string> | null; ExposedPorts?: Record<string, unknown> | null };
+  Config?: {
+    Labels?: Record<string, string> | null;
+    ExposedPorts?: Record<string, unknown> | null;
+    Env?: string[] | null;
+  };
+  /** In an image inspect only (not in the list). */
+  Os?: string;
+  Architecture?: string;
+  Variant?: string;
 }
 
 export interface RawVolume {

@@ -2,7 +2,9 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { DockerfileService, type DockerfileDocument } from '../language/dockerfile/dockerfileService';
 import { asSyntaxErrorsSetting, isSyntaxCheck, PEER_LINTERS, showsSyntaxErrors } from '../language/peerLinters';
+import { BaseImageConfigs } from '../docker/baseImageConfigs';
 import type { Ctx } from '../ctx';
+import type { DockerSession } from './explorer/dockerSession';
 import { toRange } from './convert';
 import { publishDiagnostics } from './diagnosticsPublisher';
 import { registerQuickFixes } from './quickFixActions';
@@ -27,16 +29,69 @@ function readSmallFile(path: string): string | undefined {
   }
 }
 
-/** The service with the user's rule levels; on-disk checks only for files on the local disk. */
-export function createDockerfileService(ctx: Ctx): DockerfileService {
-  const options = () => ({ rules: ctx.rules(), fileExists: (p: string) => fs.existsSync(p), readFile: readSmallFile });
+export interface DockerfileFeatures {
+  service: DockerfileService;
+  /** What the engine says about base images changed: Dockerfiles are checked again. */
+  onDidChangeEngineFacts: vscode.Event<void>;
+  /** From now on, checks that need the engine (DS047's platforms, UndefinedVar's base image env) ask this one. */
+  useSession(session: DockerSession): void;
+}
+
+/**
+ * The service with the user's rule levels; on-disk checks only for files on the local disk. Once the explorer's
+ * session is connected, the engine's platform and its local base images' configs are given to the checks too. The
+ * Dockerfile side never connects to the engine by itself.
+ */
+export function createDockerfileService(ctx: Ctx): DockerfileFeatures {
+  let images: BaseImageConfigs | undefined;
+  let targetPlatform: string | undefined;
+  const options = () => ({
+    rules: ctx.rules(),
+    fileExists: (p: string) => fs.existsSync(p),
+    readFile: readSmallFile,
+    ...(images ? { imageConfig: (ref: string) => images?.lookup(ref) } : {}),
+    ...(targetPlatform ? { targetPlatform } : {}),
+  });
   const service = new DockerfileService(options());
+  const engineFacts = new vscode.EventEmitter<void>();
+  const reconfigure = () => {
+    service.configure(options());
+    engineFacts.fire();
+  };
   ctx.subscriptions.push(
+    engineFacts,
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('dockside.rules')) service.configure(options());
     }),
   );
-  return service;
+  return {
+    service,
+    onDidChangeEngineFacts: engineFacts.event,
+    useSession(session) {
+      const connected = () => {
+        const model = session.started ? session.model() : undefined;
+        return model?.state.status === 'connected' ? { model, version: model.state.version } : undefined;
+      };
+      images = new BaseImageConfigs(
+        {
+          images: () => connected()?.model.images.values(),
+          inspect: async (id) => session.api()?.inspectImage(id),
+        },
+        reconfigure,
+      );
+      ctx.subscriptions.push(
+        session.onDidChange(({ kinds }) => {
+          const version = connected()?.version;
+          const platform = version?.os && version.arch ? `${version.os}/${version.arch}` : undefined;
+          const imagesMoved = !kinds.length || kinds.includes('image');
+          if (platform === targetPlatform && !imagesMoved) return;
+          targetPlatform = platform;
+          if (imagesMoved) images?.imagesChanged();
+          reconfigure();
+        }),
+      );
+    },
+  };
 }
 
 /** The installed extensions that already show Dockerfile syntax errors. */
@@ -44,7 +99,7 @@ function installedPeers(): { id: string; name: string }[] {
   return PEER_LINTERS.filter((p) => vscode.extensions.getExtension(p.id) !== undefined);
 }
 
-export function registerDockerfileDiagnostics(ctx: Ctx, service: DockerfileService): void {
+export function registerDockerfileDiagnostics(ctx: Ctx, { service, onDidChangeEngineFacts }: DockerfileFeatures): void {
   const changed = new vscode.EventEmitter<void>();
   let showSyntax = true;
   const decide = (): void => {
@@ -70,6 +125,7 @@ export function registerDockerfileDiagnostics(ctx: Ctx, service: DockerfileServi
       decide();
       changed.fire();
     }),
+    onDidChangeEngineFacts(() => changed.fire()),
   );
   publishDiagnostics(ctx, {
     languageId: 'dockerfile',

@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { launchEditor, saveEvidence, type Editor } from '../support/codeServer';
 import { requireEngine, TEST_IMAGE, type TestEngine } from '../support/dockerEngine';
 import { onRunEnd } from '../support/teardown';
-import { openFile, runCommand } from '../support/workbench';
+import { openFile, openProblems, runCommand } from '../support/workbench';
 import { ensureDefaultBridge } from '../docker/defaultBridge';
 
 /**
@@ -69,6 +69,8 @@ describe('The cache forecast in a real VS Code: a COPY turns to "rebuilds" when 
   const tag = `dockside-e2e-forecast:${Date.now()}`;
   // The test image under a tag of this test's own, which the test later moves to another image.
   const base = { repo: 'dockside-e2e-forecast-base', tag: String(Date.now()) };
+  // A platform the locally imported test image (made for this machine) is not for.
+  const otherPlatform = os.arch() === 'arm64' ? 'linux/amd64' : 'linux/arm64';
   // In the copied file, so that no earlier run's build cache answers for this one.
   const nonce = `${process.pid}-${Date.now()}`;
 
@@ -90,6 +92,13 @@ describe('The cache forecast in a real VS Code: a COPY turns to "rebuilds" when 
       ].join('\n'),
     );
     fs.writeFileSync(path.join(workspace, 'web', 'greeting.txt'), `hello ${nonce}\n`);
+    // For DS047, in a folder of its own (quick open of web/Dockerfile must find only that one): a stage that
+    // builds for another platform than the local base image is for.
+    fs.mkdirSync(path.join(workspace, 'other'));
+    fs.writeFileSync(
+      path.join(workspace, 'other', 'Dockerfile'),
+      `FROM --platform=${otherPlatform} ${TEST_IMAGE}\nRUN true\n`,
+    );
     editor = await launchEditor(this, { workspace, env: { DOCKER_HOST: engine.host } });
   });
 
@@ -158,5 +167,20 @@ describe('The cache forecast in a real VS Code: a COPY turns to "rebuilds" when 
       /First rebuild: 2 steps rebuild/,
     );
     await saveEvidence(editor, 'cache-forecast-base-changed');
+  });
+
+  it('warns when a FROM --platform differs from what the local base image is for, once the engine is connected', async function () {
+    this.timeout(60000);
+    const { page } = editor!;
+    // The build above connected the explorer's session; the Dockerfile checks ask it about base images.
+    await openFile(page, 'other/Dockerfile');
+    const problems = await openProblems(page);
+    const row = problems
+      .locator('.monaco-list-row', { hasText: `builds for ${otherPlatform}` })
+      .filter({ hasText: 'DS047' })
+      .first();
+    await row.waitFor({ timeout: 20000 });
+    assert.match(await row.innerText(), new RegExp(`"${TEST_IMAGE}" is for linux/\\w+`));
+    await saveEvidence(editor, 'base-image-platform');
   });
 });
