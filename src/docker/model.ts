@@ -9,6 +9,7 @@ import type {
   ObjectKind,
   RawContainerState,
   RawEvent,
+  SilentPort,
   VolumeItem,
 } from './types';
 
@@ -42,7 +43,18 @@ export interface DockerModelOptions {
   coalesceMs?: number;
   /** Delays between reconnection attempts; the last one repeats. */
   backoffMs?: number[];
+  /** The clock for counting recent exits (tests pass their own). */
+  now?: () => number;
 }
+
+/** How far back a container's own exits count towards a restart loop. */
+export const RESTART_WINDOW_MS = 10 * 60_000;
+/** A running container that stopped on its own this many times in the window is restarting in a loop. */
+export const RESTART_LOOP_EXITS = 3;
+/** A `die` this soon after a `kill` event (docker stop, restart or kill) was asked for, not the container's doing. */
+const ASKED_STOP_MS = 30_000;
+/** Exit times kept per container: enough to count a loop, bounded however fast it restarts. */
+const MAX_EXITS_KEPT = 20;
 
 /** The states a container can be in once the engine has done what a container event reports. */
 const EXPECTED_AFTER: Readonly<Record<string, ContainerState[]>> = {
@@ -100,6 +112,13 @@ export class DockerModel {
   state: ConnectionState = { status: 'connecting' };
   /** Events received since the model was created. */
   eventsSeen = 0;
+  /** When each container stopped on its own (local clock, oldest first, at most MAX_EXITS_KEPT), from `die` events. */
+  private readonly exits = new Map<string, number[]>();
+  /** When a stop or kill was last asked for, per container (its `kill` event), until its `die`. */
+  private readonly killedAt = new Map<string, number>();
+  /** Silent published ports a watcher found (doctor/portWatch.ts), per running container. */
+  private readonly silent = new Map<string, SilentPort[]>();
+  private readonly now: () => number;
 
   private readonly listeners = new Set<(change: ModelChange) => void>();
   private readonly dirty: Record<ObjectKind, Set<string>> = {
@@ -136,6 +155,7 @@ export class DockerModel {
   ) {
     this.coalesceMs = options.coalesceMs ?? 15;
     this.backoffMs = options.backoffMs ?? [250, 500, 1000, 2000, 4000];
+    this.now = options.now ?? Date.now;
   }
 
   onDidChange(listener: (change: ModelChange) => void): { dispose(): void } {
@@ -237,7 +257,29 @@ export class DockerModel {
    * and error, an OOM kill). `containers` itself holds exactly what the list says.
    */
   described(c: ContainerItem): ContainerItem {
-    return withState(c, this.states.get(c.id));
+    const item = withState(c, this.states.get(c.id));
+    const exits = this.exits.get(c.id);
+    const silent = item.state === 'running' ? this.silent.get(c.id) : undefined;
+    if (!exits && !silent) return item;
+    const now = this.now();
+    const recent = exits ? exits.filter((t) => now - t < RESTART_WINDOW_MS).length : 0;
+    if (!recent && !silent) return item;
+    return { ...item, ...(recent ? { recentExits: recent } : {}), ...(silent ? { silentPorts: silent } : {}) };
+  }
+
+  /**
+   * Records which published ports of a running container do not answer (an empty list or undefined clears it), as
+   * a watcher of its sockets found; the explorer marks the container. Changes are announced as container changes.
+   */
+  noteSilentPorts(id: string, ports: SilentPort[] | undefined): void {
+    const before = this.silent.get(id);
+    if (!ports?.length) {
+      if (!this.silent.delete(id)) return;
+    } else {
+      if (!this.containers.has(id) || JSON.stringify(before) === JSON.stringify(ports)) return;
+      this.silent.set(id, ports);
+    }
+    this.emit(['container']);
   }
 
   containersUsingImage(imageId: string): ContainerItem[] {
@@ -286,6 +328,9 @@ export class DockerModel {
     this.rechecks.delete(id);
     this.failures.delete(id);
     this.states.delete(id);
+    this.exits.delete(id);
+    this.killedAt.delete(id);
+    this.silent.delete(id);
     const map = { container: this.containers, image: this.images, volume: this.volumes, network: this.networks }[
       kind
     ] as Map<string, unknown>;
@@ -303,6 +348,8 @@ export class DockerModel {
       case 'container':
         if (IGNORED_CONTAINER_ACTIONS.test(action)) return;
         if (action === 'destroy') return this.removeNow('container', id);
+        if (action === 'kill') this.killedAt.set(id, this.now());
+        else if (action === 'die') this.noteExit(id);
         this.touch('container', id);
         if (EXPECTED_AFTER[action]) this.lastAction.set(id, action);
         break;
@@ -326,6 +373,17 @@ export class DockerModel {
         return;
     }
     this.scheduleFlush(this.coalesceMs);
+  }
+
+  /** A `die`: counted as the container's own exit unless a stop or kill was asked for just before it. */
+  private noteExit(id: string): void {
+    const now = this.now();
+    const killed = this.killedAt.get(id);
+    this.killedAt.delete(id);
+    if (killed !== undefined && now - killed < ASKED_STOP_MS) return;
+    const kept = (this.exits.get(id) ?? []).filter((t) => now - t < RESTART_WINDOW_MS);
+    kept.push(now);
+    this.exits.set(id, kept.slice(-MAX_EXITS_KEPT));
   }
 
   private scheduleFlush(delay: number): void {
@@ -511,6 +569,9 @@ export class DockerModel {
     this.failures.clear();
     this.containers.clear();
     this.states.clear();
+    this.exits.clear();
+    this.killedAt.clear();
+    this.silent.clear();
     this.images.clear();
     this.volumes.clear();
     this.networks.clear();

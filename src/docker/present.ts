@@ -1,6 +1,15 @@
 import { codeSpan, escapeMarkdown } from '../language/markdown';
 import { maskSecrets } from '../language/secrets';
-import type { ContainerItem, EngineVersion, ImageItem, NetworkItem, PortBinding, VolumeItem } from './types';
+import { RESTART_LOOP_EXITS } from './model';
+import type {
+  ContainerItem,
+  EngineVersion,
+  ImageItem,
+  NetworkItem,
+  PortBinding,
+  SilentPort,
+  VolumeItem,
+} from './types';
 
 /** The 12 hex digits Docker shows for an id, with or without its `sha256:` prefix. */
 export function shortId(id: string): string {
@@ -61,8 +70,23 @@ export type StateLook = { icon: string; color: string; words: string };
 
 /** Icon (a codicon id), theme colour id and words for a container's state. */
 export function stateLook(c: ContainerItem): StateLook {
+  if (restartLoop(c))
+    return {
+      icon: 'sync',
+      color: 'charts.orange',
+      words: `running, but it stopped ${c.recentExits} times in 10 minutes`,
+    };
   if (c.state === 'running' && c.health === 'unhealthy')
     return { icon: 'warning', color: 'list.warningForeground', words: 'running, unhealthy' };
+  const silent = c.state === 'running' ? c.silentPorts : undefined;
+  if (silent?.[0]) {
+    const more = silent.length > 1 ? ` (and ${silent.length - 1} more)` : '';
+    return {
+      icon: 'warning',
+      color: 'list.warningForeground',
+      words: `running, port ${silent[0].hostPort} does not answer${more}`,
+    };
+  }
   if (c.state === 'running' && c.health === 'starting')
     return { icon: 'pulse', color: 'charts.yellow', words: 'running, health check starting' };
   switch (c.state) {
@@ -102,6 +126,19 @@ export function stateLook(c: ContainerItem): StateLook {
   }
 }
 
+/** A running container that keeps stopping on its own and being started again (by its restart policy). */
+export function restartLoop(c: ContainerItem): boolean {
+  return c.state === 'running' && (c.recentExits ?? 0) >= RESTART_LOOP_EXITS;
+}
+
+/** Why a published port does not answer, in a few words for a tooltip. */
+export function silentPortWords(p: SilentPort): string {
+  const start = `host port ${p.hostPort} leads to container port ${p.containerPort}, where`;
+  if (p.why === 'loopback-only') return `${start} the program listens on the loopback (127.0.0.1) only`;
+  if (p.why === 'other-ports') return `${start} nothing listens: the program listens on other ports`;
+  return `${start} nothing listens (no program listens on any TCP port)`;
+}
+
 /** A "created" container whose start failed (its inspect has an exit code or an error). */
 export function startFailed(c: ContainerItem): boolean {
   return c.state === 'created' && (!!c.exitCode || !!c.startError);
@@ -109,11 +146,14 @@ export function startFailed(c: ContainerItem): boolean {
 
 /**
  * The tree item's contextValue, read by the `when` clauses in package.json: `container.<state>`, then `.<health>`
- * when it has a health check (`healthy`, `unhealthy` or `starting`), then `.published` when it publishes a port.
+ * when it has a health check (`healthy`, `unhealthy` or `starting`), then `.trouble` for a running container in
+ * trouble its state does not show (a restart loop, a silent port), then `.published` when it publishes a port.
  * The state stays first (`=~ /^container\.running/`) and `.published` last (`=~ /\.published$/`).
  */
 export function containerContextValue(c: ContainerItem): string {
-  return `container.${c.state}${c.health ? `.${c.health}` : ''}${c.ports.some((p) => p.hostPort) ? '.published' : ''}`;
+  const health = c.health ? `.${c.health}` : '';
+  const trouble = restartLoop(c) || (c.state === 'running' && c.silentPorts?.length) ? '.trouble' : '';
+  return `container.${c.state}${health}${trouble}${c.ports.some((p) => p.hostPort) ? '.published' : ''}`;
 }
 
 /** The container's line after its name: its state in words first (the icon says it only to those who see it). */
@@ -173,6 +213,8 @@ export function containerTooltip(c: ContainerItem, env?: string[]): string {
     `Status: ${escapeMarkdown(c.status)}`,
   ];
   if (c.startError) lines.push(`Start failed: ${escapeMarkdown(shorten(c.startError, 400))}`);
+  if (c.state === 'running')
+    for (const p of c.silentPorts ?? []) lines.push(`Does not answer: ${escapeMarkdown(silentPortWords(p))}`);
   if (c.composeProject) {
     const service = c.composeService ? `, service ${codeSpan(c.composeService)}` : '';
     lines.push(`Compose: project ${codeSpan(c.composeProject)}${service}`);

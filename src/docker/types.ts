@@ -136,6 +136,13 @@ export interface ContainerItem {
   startError?: string;
   /** Killed by the kernel for memory (inspect's `State.OOMKilled`), looked up only for an exit with code 137. */
   oomKilled?: boolean;
+  /**
+   * How many times it stopped on its own (no stop or kill asked for it) in the last `RESTART_WINDOW_MS`, counted
+   * from the event stream while Dockside watches. Absent when none.
+   */
+  recentExits?: number;
+  /** Published TCP ports nothing answers on, found by looking at its listening sockets (doctor/portWatch.ts). */
+  silentPorts?: SilentPort[];
   ports: PortBinding[];
   labels: Record<string, string>;
   mounts: MountInfo[];
@@ -143,6 +150,14 @@ export interface ContainerItem {
   networkMode: string;
   composeProject?: string;
   composeService?: string;
+}
+
+/** A published TCP port where nothing reachable listens, and what listens instead. */
+export interface SilentPort {
+  containerPort: number;
+  hostPort: number;
+  /** `loopback-only`: it listens on 127.0.0.1 (or ::1) only; `other-ports`: on other ports; else on no TCP port. */
+  why: 'loopback-only' | 'other-ports' | 'nothing-listens';
 }
 
 export interface ImageItem {

@@ -11,12 +11,11 @@ import { diagnose, type Diagnosis } from '../docker/doctor/diagnose';
 import { folderFiles } from '../docker/doctor/folderFiles';
 import { DoctorError, gatherEvidence, readLocalFile } from '../docker/doctor/gather';
 import type { Location } from '../docker/doctor/locate';
-import { reportLines, TroubleWatch } from '../docker/doctor/report';
+import { reportLines, troubleWords, TroubleWatch } from '../docker/doctor/report';
 import { findSources } from '../docker/doctor/sources';
 import { plainText } from '../docker/doctor/words';
-import { startFailed } from '../docker/present';
 import type { ContainerItem } from '../docker/types';
-import type { DockerSession } from './explorer/dockerSession';
+import { engineOnThisMachine, type DockerSession } from './explorer/dockerSession';
 import type { DockerNode } from './explorer/trees';
 
 export const WHY_STOPPED = 'dockside.container.whyStopped';
@@ -80,7 +79,7 @@ export function registerDoctor(ctx: Ctx, session: DockerSession): CommandTable {
     const why = session.whyNotConnected();
     const api = session.api();
     if (why || !api) throw new Error(why ?? 'Docker is not connected.');
-    const local = session.target()?.address.kind === 'unix' && process.platform === 'linux';
+    const local = engineOnThisMachine(session.target());
     const files = workspace();
     try {
       const d = await vscode.window.withProgress(
@@ -105,18 +104,12 @@ export function registerDoctor(ctx: Ctx, session: DockerSession): CommandTable {
     const now = Date.now();
     if (now - (notified.get(c.id) ?? 0) < NOTIFY_EVERY_MS) return;
     notified.set(c.id, now);
-    const what =
-      c.health === 'unhealthy' && c.state === 'running'
-        ? 'is unhealthy'
-        : c.state === 'restarting'
-          ? 'keeps restarting'
-          : startFailed(c)
-            ? `could not start${c.exitCode ? ` (exit code ${c.exitCode})` : ''}`
-            : `stopped${c.oomKilled ? ', out of memory,' : ''}${c.exitCode ? ` with exit code ${c.exitCode}` : ''}`;
-    void vscode.window.showWarningMessage(`Container ${c.name} ${what}.`, 'Why Did It Stop?').then((choice) => {
-      if (choice)
-        void vscode.commands.executeCommand(WHY_STOPPED, { id: c.id, name: c.name }).then(undefined, () => undefined);
-    });
+    void vscode.window
+      .showWarningMessage(`Container ${c.name} ${troubleWords(c)}.`, 'Why Did It Stop?')
+      .then((choice) => {
+        if (choice)
+          void vscode.commands.executeCommand(WHY_STOPPED, { id: c.id, name: c.name }).then(undefined, () => undefined);
+      });
   };
 
   ctx.subscriptions.push(

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { diagnose } from '../../src/docker/doctor/diagnose';
 import type { Evidence } from '../../src/docker/doctor/evidence';
-import { inTrouble, TroubleWatch } from '../../src/docker/doctor/report';
+import { inTrouble, troubleWords, TroubleWatch } from '../../src/docker/doctor/report';
 import { needsState, toContainer, withState } from '../../src/docker/normalize';
 import {
   containerAccessibilityLabel,
@@ -207,6 +207,25 @@ describe('doctor in the explorer: contextValue and the menus', () => {
     assert.equal(why(item('paused')), false);
   });
 
+  it('offers Why Did It Stop? for a running container in a restart loop or with a silent port, menus otherwise kept', () => {
+    const silent = [{ containerPort: 80, hostPort: 5050, why: 'loopback-only' as const }];
+    for (const health of [undefined, 'healthy', 'starting'] as const)
+      for (const published of [false, true])
+        for (const trouble of [{ recentExits: 3 }, { silentPorts: silent }]) {
+          const plain = item('running', health, published);
+          const troubled = { ...plain, ...trouble };
+          assert.match(containerContextValue(troubled), /\.trouble(\.published)?$/);
+          assert.deepEqual(
+            menusFor(containerContextValue(troubled)),
+            [...menusFor(containerContextValue(plain)), 'dockside.container.whyStopped@2_look@0'].sort(),
+            `${health} ${published} ${JSON.stringify(trouble)}`,
+          );
+        }
+    // Two exits are not a loop yet; a silent port of a container that no longer runs is not shown.
+    assert.doesNotMatch(containerContextValue({ ...item('running'), recentExits: 2 }), /trouble/);
+    assert.doesNotMatch(containerContextValue({ ...item('exited'), silentPorts: silent }), /trouble/);
+  });
+
   it('still opens a running container without a published port in the browser, health or not', () => {
     for (const health of [undefined, 'healthy', 'unhealthy', 'starting'] as const) {
       const menus = menusFor(containerContextValue(item('running', health)));
@@ -222,6 +241,42 @@ describe('doctor in the explorer: contextValue and the menus', () => {
         String(health),
       );
     }
+  });
+});
+
+describe('doctor in the explorer: trouble a running container is in', () => {
+  const running = { ...toContainer(raw({ State: 'running' })), health: 'starting' as const };
+  const silent = (why: 'loopback-only' | 'other-ports' | 'nothing-listens') => [
+    { containerPort: 80, hostPort: 5050, why },
+    { containerPort: 443, hostPort: 5443, why },
+  ];
+
+  it('shows a restart loop before the health check that restarts with it', () => {
+    const loop = { ...running, recentExits: 4 };
+    assert.deepEqual(stateLook(loop), {
+      icon: 'sync',
+      color: 'charts.orange',
+      words: 'running, but it stopped 4 times in 10 minutes',
+    });
+    assert.equal(inTrouble(loop), true);
+    assert.equal(troubleWords(loop), 'keeps restarting (it stopped 4 times in 10 minutes)');
+    assert.equal(inTrouble({ ...running, recentExits: 2 }), false);
+    assert.equal(stateLook({ ...running, recentExits: 2 }).words, 'running, health check starting');
+  });
+
+  it('names the first silent port in the row and each one, with why, in the tooltip', () => {
+    const c = { ...running, health: undefined, silentPorts: silent('other-ports') };
+    assert.equal(stateLook(c).words, 'running, port 5050 does not answer (and 1 more)');
+    assert.equal(troubleWords(c), 'runs, but its published port 5050 does not answer');
+    assert.equal(inTrouble(c), true);
+    const tip = containerTooltip(c).replace(/\\/g, '');
+    assert.match(tip, /host port 5050 leads to container port 80, where nothing listens: the program listens on other/);
+    assert.match(tip, /host port 5443 leads to container port 443/);
+    assert.match(containerTooltip({ ...c, silentPorts: silent('nothing-listens') }), /no program listens on any TCP/);
+    const stopped = { ...c, state: 'exited' as const, exitCode: 0 };
+    assert.equal(stateLook(stopped).words, 'exited (code 0)');
+    assert.equal(inTrouble(stopped), false);
+    assert.doesNotMatch(containerTooltip(stopped), /Does not answer/);
   });
 });
 

@@ -9,6 +9,7 @@ import { CAUSES, SIGNALS, type CauseId } from './causes';
 import type { Evidence } from './evidence';
 import { envNotFound, execFailure, missingFile, missingVariable, shellNotFound, startError } from './logClues';
 import { Locator, shownCommand, type Location, type Where } from './locate';
+import { containerIps, publishedPorts } from './published';
 import { portVerdict } from './sockets';
 import type { Sources } from './sources';
 import { code, say, type Words } from './words';
@@ -600,11 +601,9 @@ interface PortProblem {
 /** A published TCP port that nothing answers on, from the container's listening sockets. */
 function portProblem(e: Evidence, locate: Locator): PortProblem | undefined {
   if (e.sockets?.via !== 'host-proc' && e.sockets?.via !== 'exec') return undefined;
-  const published = publishedPorts(e);
+  const published = publishedPorts(e.container);
   if (!published.length) return undefined;
-  const ips = Object.values(e.container.NetworkSettings?.Networks ?? {}).flatMap((n) =>
-    [n.IPAddress, n.GlobalIPv6Address].filter((x): x is string => !!x),
-  );
+  const ips = containerIps(e.container);
   const part = locate.partOf();
   for (const p of published) {
     const verdict = portVerdict(e.sockets.sockets, p.containerPort, ips);
@@ -655,20 +654,4 @@ something else.`,
     };
   }
   return undefined;
-}
-
-/** The TCP ports published on the host, from the inspect data. */
-export function publishedPorts(e: Evidence): { containerPort: number; hostPort: number; hostIp?: string }[] {
-  const out: { containerPort: number; hostPort: number; hostIp?: string }[] = [];
-  const seen = new Set<number>();
-  for (const [key, bindings] of Object.entries(e.container.NetworkSettings?.Ports ?? {})) {
-    const [port, proto] = key.split('/');
-    if (proto !== 'tcp' || !bindings?.length) continue;
-    const containerPort = Number(port);
-    if (seen.has(containerPort)) continue;
-    seen.add(containerPort);
-    const b = bindings[0]!;
-    out.push({ containerPort, hostPort: Number(b.HostPort), ...(b.HostIp ? { hostIp: b.HostIp } : {}) });
-  }
-  return out.sort((a, b) => a.containerPort - b.containerPort);
 }

@@ -3,6 +3,8 @@ import * as vscode from 'vscode';
 import type { Ctx } from '../../ctx';
 import { resolveEngine, type EngineTarget } from '../../docker/connection';
 import { engineAddressUrl } from '../../docker/engineAddress';
+import { readLocalFile } from '../../docker/doctor/gather';
+import { PortWatch } from '../../docker/doctor/portWatch';
 import type { EngineApi } from '../../docker/engineApi';
 import { discoverEngines, pingEngine, type EngineChoice } from '../../docker/engineDiscovery';
 import { hostPlatform } from '../../docker/hostPlatform';
@@ -34,11 +36,19 @@ function loadDockerSide(): DockerSide {
 }
 
 /**
+ * Whether the engine's processes are this machine's (so its /proc tells about them): a local socket on Linux. Any
+ * other address may lead to another machine or a virtual machine; gather.ts still checks each pid it reads.
+ */
+export function engineOnThisMachine(target: EngineTarget | undefined): boolean {
+  return target?.address.kind === 'unix' && process.platform === 'linux';
+}
+
+/**
  * The connection to one engine and its live model, started when a Docker view or command first needs it, and
  * restarted when the engine settings change.
  */
 export class DockerSession implements vscode.Disposable {
-  private current: { target: EngineTarget; api: EngineApi; model: DockerModel } | undefined;
+  private current: { target: EngineTarget; api: EngineApi; model: DockerModel; ports: PortWatch } | undefined;
   private targetError: string | undefined;
   /**
    * Whether the model's lists are all in. It reports "connected" with the containers, and the images, volumes and
@@ -231,7 +241,8 @@ export class DockerSession implements vscode.Disposable {
       );
       this.changed.fire(change);
     });
-    this.current = { target, api, model };
+    const ports = new PortWatch(model, api, engineOnThisMachine(target) ? { readHostFile: readLocalFile } : {});
+    this.current = { target, api, model, ports };
     void vscode.commands.executeCommand('setContext', 'dockside.engineState', 'connecting');
     void model.start().then(() => {
       if (model.state.status === 'connected')
@@ -283,6 +294,7 @@ export class DockerSession implements vscode.Disposable {
   }
 
   private stop(): void {
+    this.current?.ports.dispose();
     this.current?.model.dispose();
     this.current?.api.close();
     this.current = undefined;
