@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { parseDocument } from 'yaml';
 import { composeQuickFixes } from '../../src/language/compose/composeQuickFixes';
 import { applyEdits } from '../../src/language/edits';
@@ -542,5 +544,73 @@ describe('compose secrets, configs and replicas', () => {
     );
     assert.deepEqual(found(text), [['CS019', 3, 4, 18]]);
     assert.deepEqual(found(text.replace('replicas: 3', 'replicas: 1')), []);
+  });
+});
+
+describe('compose: a file that declares nothing (CS033)', () => {
+  /** [code, startLine, startCharacter, endLine, endCharacter] of each error. */
+  const errors = (text: string) =>
+    composeDiagnostics(text)
+      .filter((d) => d.severity === 'error')
+      .map((d) => [d.code, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character]);
+
+  it('errors on an empty mapping, as Compose v2 does ("empty compose file"), at the braces', () => {
+    assert.deepEqual(errors('{}\n'), [['CS033', 0, 0, 0, 2]]);
+    assert.deepEqual(errors(lines('# nothing yet', '{ }')), [['CS033', 1, 0, 1, 3]]);
+    const d = composeDiagnostics('{}\n')[0]!;
+    assert.equal(d.lesson, 'compose');
+    assert.match(d.message, /^This mapping sets nothing: .*"empty compose file"/);
+  });
+
+  it('errors when only "version" (which Compose drops) or an empty include is left', () => {
+    assert.deepEqual(errors('version: "3.8"\n'), [['CS033', 0, 0, 1, 0]]);
+    assert.match(composeDiagnostics('version: "3.8"\n').find((x) => x.code === 'CS033')!.message, /^Apart from/);
+    assert.deepEqual(errors('include: []\n'), [['CS033', 0, 0, 1, 0]]);
+  });
+
+  it('judges the documents merged: one report at the first, none when another document declares something', () => {
+    assert.deepEqual(errors(lines('{}', '---', '{}')), [['CS033', 0, 0, 0, 2]]);
+    assert.deepEqual(errors(lines('{}', '---', 'services:', '  web:', '    image: nginx:1.27')), []);
+  });
+
+  it('stays quiet on near misses that Compose v2 loads: any other key, even an empty services', () => {
+    for (const text of ['services: {}\n', 'name: demo\n', 'x-common: {}\n', 'networks:\n  front: {}\n'])
+      assert.deepEqual(
+        errors(text).filter((e) => e[0] === 'CS033'),
+        [],
+        text,
+      );
+    assert.deepEqual(
+      errors(lines('include:', '  - other/compose.yaml')).filter((e) => e[0] === 'CS033'),
+      [],
+    );
+  });
+});
+
+describe('compose files of the shared corpus (real projects that run)', () => {
+  const CORPUS = path.resolve(__dirname, '..', '..', '..', 'shared', 'corpus');
+
+  it('reports no error on any of them', function () {
+    if (!fs.existsSync(CORPUS)) {
+      if (process.env.CI) throw new Error(`The corpus of real compose files is missing: ${CORPUS}`);
+      console.warn(`SKIPPED: the compose corpus check, because ${CORPUS} is missing.`);
+      this.skip();
+    }
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, e.name);
+        if (e.isDirectory()) walk(full);
+        else if (/compose.*\.ya?ml$/i.test(e.name)) files.push(full);
+      }
+    };
+    walk(CORPUS);
+    assert.ok(files.length >= 30, `the corpus holds its compose files (${files.length})`);
+    const errors = files.flatMap((f) =>
+      composeDiagnostics(fs.readFileSync(f, 'utf8'))
+        .filter((d) => d.severity === 'error')
+        .map((d) => `${path.relative(CORPUS, f)}:${d.range.start.line + 1} ${d.code} ${d.message}`),
+    );
+    assert.deepEqual(errors, []);
   });
 });

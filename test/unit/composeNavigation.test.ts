@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { composeCompletions, composeDefinition, composeOutline } from '../../src/language/compose/composeNavigation';
+import { ComposeService } from '../../src/language/compose/composeService';
 
 const lines = (...l: string[]) => l.join('\n') + '\n';
 const FILE = lines(
@@ -120,5 +121,92 @@ describe('compose completion', () => {
       'never',
       'build',
     ]);
+  });
+});
+
+/** Two documents that Compose merges into one project: `db` is declared in both, `back` only in the first. */
+const TWO_DOCUMENTS = lines(
+  'services:', //                 0
+  '  db:', //                     1
+  '    image: postgres:16', //    2
+  'networks:', //                 3
+  '  back:', //                   4
+  '---', //                       5
+  'services:', //                 6
+  '  web:', //                    7
+  '    image: nginx:1.27', //     8
+  '    ports:', //                9
+  '      - "8080:80"', //         10
+  '    depends_on: [db]', //      11
+  '    networks: [back]', //      12
+  '  db:', //                     13
+  '    restart: always', //       14
+);
+const span = (r: { start: { line: number; character: number }; end: { line: number; character: number } }) => [
+  r.start.line,
+  r.start.character,
+  r.end.line,
+  r.end.character,
+];
+
+describe('compose editor features in a file of several documents', () => {
+  const service = new ComposeService();
+  const doc = { uri: 'multi', version: 1, text: TWO_DOCUMENTS };
+
+  it('hovers in the document under the cursor, not only the first', () => {
+    const port = service.hover(doc, { line: 10, character: 12 })!;
+    assert.match(port.markdown, /^\*\*Port `8080:80`\*\*: host 8080 → container 80\/tcp/);
+    assert.deepEqual(span(port.range), [10, 8, 10, 17]);
+    const restart = service.hover(doc, { line: 14, character: 14 })!;
+    assert.match(restart.markdown, /^\*\*restart: `always`\*\*/);
+    assert.deepEqual(span(restart.range), [14, 13, 14, 19]);
+    assert.match(service.hover(doc, { line: 7, character: 3 })!.markdown, /^\*\*Service `web`\*\*/);
+    // The first document still answers for itself.
+    assert.deepEqual(span(service.hover(doc, { line: 2, character: 14 })!.range), [2, 11, 2, 22]);
+  });
+
+  it('goes to every declaration of a name, in whichever document it is', () => {
+    const def = (line: number, character: number) => service.definition(doc, { line, character }).map(span);
+    assert.deepEqual(def(11, 18), [
+      [1, 2, 1, 4],
+      [13, 2, 13, 4],
+    ]);
+    assert.deepEqual(def(12, 17), [[4, 2, 4, 6]], 'a network declared only in the first document');
+    assert.deepEqual(def(8, 14), [], 'an image is not a reference');
+  });
+
+  it('outlines the sections of every document, saying which document holds them', () => {
+    const outline = service.outline(doc);
+    assert.deepEqual(
+      outline.map((s) => [s.name, s.detail, s.children.map((c) => c.name)]),
+      [
+        ['services', '1 · document 1', ['db']],
+        ['networks', '1 · document 1', ['back']],
+        ['services', '2 · document 2', ['web', 'db']],
+      ],
+    );
+    assert.deepEqual(span(outline[2]!.selectionRange), [6, 0, 6, 8]);
+    assert.deepEqual(span(outline[2]!.children[0]!.selectionRange), [7, 2, 7, 5]);
+    assert.deepEqual(span(outline[2]!.children[1]!.range), [13, 2, 15, 0]);
+    // A single document keeps its plain count.
+    assert.equal(composeOutline(FILE)[0]!.detail, '2');
+  });
+
+  it('offers names declared in any document, and the keys of the document being written', () => {
+    const text = lines(
+      'services:',
+      '  web:',
+      '    image: nginx:1.27',
+      '    depends_on:',
+      '      - |',
+      '---',
+      'services:',
+      '  cache:',
+      '    image: redis:7',
+    );
+    assert.deepEqual(labels(text), ['cache']);
+    const { text: second, pos } = at(lines('services:', '  web:', '    image: nginx:1.27', '---', '|'));
+    const top = service.completions({ uri: 'multi-keys', version: 1, text: second }, pos).map((c) => c.label);
+    assert.ok(top.includes('services'), 'the first document\'s "services:" is not a key of the second');
   });
 });

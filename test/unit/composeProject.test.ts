@@ -100,6 +100,96 @@ describe('compose files of several documents', () => {
   });
 });
 
+describe('the schema check of a file of several documents (validated merged, as Compose v2 does)', () => {
+  /** [code, line, startCharacter, endLine, endCharacter, message] of each error. */
+  const schemaErrors = (text: string) =>
+    composeDiagnostics(text)
+      .filter((d) => d.severity === 'error')
+      .map((d) => [d.code, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character]);
+
+  it('accepts a depends_on entry that gets its "condition" from an earlier document', () => {
+    // Alone, the second document's entry lacks "condition", which the schema requires; compose-go validates the
+    // merged model, where the entry has both keys.
+    const text = lines(
+      'services:',
+      '  web:',
+      '    image: nginx:1.27',
+      '    depends_on:',
+      '      db:',
+      '        condition: service_started',
+      '  db:',
+      '    image: postgres:16',
+      '---',
+      'services:',
+      '  web:',
+      '    depends_on:',
+      '      db:',
+      '        restart: true',
+    );
+    assert.deepEqual(schemaErrors(text), []);
+    // The near miss: with no earlier entry, the merged model lacks it too, and the error is in the second document.
+    const alone = text.replace('    depends_on:\n      db:\n        condition: service_started\n', '');
+    assert.deepEqual(
+      composeDiagnostics(alone)
+        .filter((d) => d.code === 'CS016')
+        .map((d) => [d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character, d.message]),
+      [[10, 8, 11, 0, 'services.web.depends_on.db needs "condition".']],
+    );
+  });
+
+  it('still reports a bad value of an earlier document that a later one overrides (validated after each merge)', () => {
+    const text = lines(
+      'services:',
+      '  web:',
+      '    image: nginx:1.27',
+      '    privileged: maybe',
+      '---',
+      'services:',
+      '  web:',
+      '    privileged: true',
+    );
+    assert.deepEqual(schemaErrors(text), [['CS016', 3, 16, 3, 21]]);
+  });
+
+  it('places a problem of an appended list item in the document that wrote it', () => {
+    const text = lines(
+      'services:',
+      '  web:',
+      '    image: nginx:1.27',
+      '    ports: ["80:80"]',
+      '---',
+      'services:',
+      '  web:',
+      '    ports:',
+      '      - target: 80',
+      '        publishd: 8080',
+    );
+    const d = composeDiagnostics(text).filter((x) => x.code === 'CS016');
+    assert.deepEqual(
+      d.map((x) => [x.range.start.line, x.range.start.character, x.range.end.line, x.range.end.character]),
+      [[9, 8, 9, 16]],
+    );
+    // The path is the merged model's, as Compose names it: the item is the second port once the lists are joined.
+    assert.equal(d[0]!.message, '"publishd" is not a key of services.web.ports[1]. Did you mean "published"?');
+  });
+
+  it('does not report the same list item written in two documents, which Compose keeps once', () => {
+    const text = lines(
+      'services:',
+      '  web:',
+      '    image: nginx:1.27',
+      '    ports: ["80:80"]',
+      '    cap_add: [NET_ADMIN]',
+      '---',
+      'services:',
+      '  web:',
+      '    ports: ["80:80"]',
+      '    cap_add: [NET_ADMIN]',
+    );
+    assert.deepEqual(schemaErrors(text), []);
+  });
+});
+
 describe('prototype names across documents and extends', () => {
   it('treats __proto__, constructor and toString as ordinary service names', () => {
     const text = lines(

@@ -3,7 +3,7 @@ import { isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
 import type { Position, Range } from '../diagnostic';
 import { baseImageHoverMarkdown } from '../dockerfile/baseImageDocs';
 import { codeSpan, escapeMarkdown } from '../markdown';
-import { parseForEditor, type EditorParse } from './editorParse';
+import { documentAt, offsetAt, parseForEditor, type EditorParse } from './editorParse';
 import { DRIVERS, SERVICE_KEYS, TOP_KEYS } from './keyDocs';
 import { parsePortSpec } from './ports';
 import { overlayDoc } from './schemaOverlay';
@@ -73,11 +73,13 @@ function imageMarkdown(value: string): string {
 export function composeHover(
   text: string,
   pos: Position,
-  { doc, lines }: EditorParse = parseForEditor(text),
+  parsed: EditorParse = parseForEditor(text),
 ): { markdown: string; range: Range } | undefined {
-  const lineStart = lines.lineStarts[pos.line];
-  if (lineStart === undefined) return undefined;
-  const offset = lineStart + pos.character;
+  const { lines } = parsed;
+  const offset = offsetAt(parsed, pos);
+  // In a file of several documents, the one under the cursor.
+  const doc = offset === undefined ? undefined : documentAt(parsed, offset);
+  if (offset === undefined || !doc) return undefined;
   const toRange = (n: Node): Range => {
     const a = lines.linePos(n.range![0]);
     const b = lines.linePos(n.range![1]);

@@ -1,7 +1,7 @@
-import { isMap, isSeq, parseDocument, type Node, type YAMLMap } from 'yaml';
+import { isMap, isSeq, type Node, type YAMLMap } from 'yaml';
 import { own } from '../own';
 import type { Position, Range } from '../diagnostic';
-import { parseForEditor, type EditorParse } from './editorParse';
+import { documentAt, offsetAt, parseForEditor, roots, type EditorParse } from './editorParse';
 import { SERVICE_KEYS, TOP_KEYS } from './keyDocs';
 import { schemaChildKeys, schemaValues } from './composeSchema';
 import { pair, str } from './yamlNodes';
@@ -28,16 +28,11 @@ export interface ComposeCompletion {
 }
 
 function positions({ lines }: EditorParse) {
-  const toRange = (start: number, end: number): Range => {
+  return (start: number, end: number): Range => {
     const a = lines.linePos(start);
     const b = lines.linePos(end);
     return { start: { line: a.line - 1, character: a.col - 1 }, end: { line: b.line - 1, character: b.col - 1 } };
   };
-  const offsetOf = (pos: Position): number | undefined => {
-    const start = lines.lineStarts[pos.line];
-    return start === undefined ? undefined : start + pos.character;
-  };
-  return { toRange, offsetOf };
 }
 
 const SINGULAR: Record<ComposeSection, ComposeSymbol['kind']> = {
@@ -48,11 +43,19 @@ const SINGULAR: Record<ComposeSection, ComposeSymbol['kind']> = {
   configs: 'config',
 };
 
-/** The outline: services, networks, volumes, secrets and configs, each with its entries. */
+/**
+ * The outline: services, networks, volumes, secrets and configs, each with its entries. A file of several documents
+ * gets the sections of each, in order; their detail says which document holds them.
+ */
 export function composeOutline(text: string, parsed: EditorParse = parseForEditor(text)): ComposeSymbol[] {
-  const { doc } = parsed;
-  const { toRange } = positions(parsed);
-  const root = doc.contents;
+  const out: ComposeSymbol[] = [];
+  const several = parsed.docs.length > 1;
+  for (const [i, doc] of parsed.docs.entries())
+    out.push(...documentOutline(doc.contents, positions(parsed), several ? ` · document ${i + 1}` : ''));
+  return out;
+}
+
+function documentOutline(root: unknown, toRange: ReturnType<typeof positions>, where: string): ComposeSymbol[] {
   if (!isMap(root)) return [];
   const out: ComposeSymbol[] = [];
   for (const section of SECTIONS) {
@@ -84,7 +87,7 @@ export function composeOutline(text: string, parsed: EditorParse = parseForEdito
     const end = (p.value as Node | null)?.range?.[1] ?? key.range[1];
     out.push({
       name: section,
-      detail: `${children.length}`,
+      detail: `${children.length}${where}`,
       kind: 'section',
       range: toRange(key.range[0], end),
       selectionRange: toRange(key.range[0], key.range[1]),
@@ -118,14 +121,14 @@ function referencedName(field: string, node: unknown): string | undefined {
 
 /**
  * Go to definition: from a reference (depends_on, networks, named volumes, secrets, configs, extends) to its
- * declaration.
+ * declarations. The documents of a file merge into one project, so a name is looked up in every document: each
+ * that declares it is a place it is defined.
  */
 export function composeDefinition(text: string, pos: Position, parsed: EditorParse = parseForEditor(text)): Range[] {
-  const { doc } = parsed;
-  const { toRange, offsetOf } = positions(parsed);
-  const offset = offsetOf(pos);
-  const root = doc.contents;
-  const services = pair(root, 'services')?.value;
+  const toRange = positions(parsed);
+  const offset = offsetAt(parsed, pos);
+  const doc = offset === undefined ? undefined : documentAt(parsed, offset);
+  const services = pair(doc?.contents, 'services')?.value;
   if (offset === undefined || !isMap(services)) return [];
   const inside = (n: unknown): boolean =>
     !!n && !!(n as Node).range && (n as Node).range![0] <= offset && offset <= (n as Node).range![1];
@@ -140,22 +143,29 @@ export function composeDefinition(text: string, pos: Position, parsed: EditorPar
       else if (isMap(value)) name = str(value.items.find((p) => inside(p.key))?.key);
       if (field === 'extends' && isMap(value) && pair(value, 'file')) return [];
       const section = own(REFERENCE_FIELDS, field);
-      const target =
-        name === undefined || !section ? undefined : (pair(pair(root, section)?.value, name)?.key as Node | undefined);
-      return target?.range ? [toRange(target.range[0], target.range[1])] : [];
+      if (name === undefined || !section) return [];
+      const found: Range[] = [];
+      for (const root of roots(parsed)) {
+        const target = pair(pair(root, section)?.value, name)?.key as Node | undefined;
+        if (target?.range) found.push(toRange(target.range[0], target.range[1]));
+      }
+      return found;
     }
   }
   return [];
 }
 
 const KEY_LINE = /^(\s*)(?:-\s+)?([A-Za-z0-9_.-]+|"[^"]*"|'[^']*'):(?:\s|$)/;
+/** A line that starts or ends a YAML document (`---`, `...`): what is above it belongs to another document. */
+const DOCUMENT_LINE = /^(?:---|\.\.\.)(?:\s|$)/;
 
-/** The key path of the mapping that holds a line indented by `indent` (from the lines above it). */
+/** The key path of the mapping that holds a line indented by `indent` (from the lines above it, in its document). */
 function pathAbove(lines: string[], line: number, indent: number): string[] {
   const path: string[] = [];
   let limit = indent;
   for (let i = line - 1; i >= 0 && limit > 0; i--) {
     const text = lines[i] ?? '';
+    if (DOCUMENT_LINE.test(text)) break;
     const m = KEY_LINE.exec(text);
     if (!m || text.trim().startsWith('#')) continue;
     const keyIndent = m[1]!.length + (text.trimStart().startsWith('-') ? 2 : 0);
@@ -171,14 +181,23 @@ const RESTART_VALUES = ['no', 'always', 'on-failure', 'unless-stopped'];
 const NETWORK_MODES = ['bridge', 'host', 'none'];
 const CONDITIONS = ['service_started', 'service_healthy', 'service_completed_successfully'];
 
-/** Names declared under each top-level section, read from a possibly half-typed file. */
-function declaredNames(root: unknown): Record<ComposeSection, string[]> {
+/**
+ * Names declared under each top-level section, read from a possibly half-typed file: in every document of it, since
+ * Compose merges them into one project (each name once, in the order first declared).
+ */
+function declaredNames(roots: unknown[]): Record<ComposeSection, string[]> {
   const out = {} as Record<ComposeSection, string[]>;
   for (const section of SECTIONS) {
-    const value = pair(root, section)?.value;
-    out[section] = isMap(value)
-      ? (value as YAMLMap).items.flatMap((p) => (str(p.key) !== undefined ? [str(p.key)!] : []))
-      : [];
+    const names = new Set<string>();
+    for (const root of roots) {
+      const value = pair(root, section)?.value;
+      if (isMap(value))
+        for (const p of (value as YAMLMap).items) {
+          const name = str(p.key);
+          if (name !== undefined) names.add(name);
+        }
+    }
+    out[section] = [...names];
   }
   return out;
 }
@@ -190,10 +209,10 @@ function declaredNames(root: unknown): Record<ComposeSection, string[]> {
 export function composeCompletions(
   text: string,
   pos: Position,
-  /** The file's parsed root, asked for only where declared names are offered. */
-  root: () => unknown = () => parseDocument(text, { uniqueKeys: false }).contents,
+  /** The roots of the file's documents, asked for only where declared names are offered. */
+  documentRoots: () => unknown[] = () => roots(parseForEditor(text)),
 ): ComposeCompletion[] {
-  const declaredIn = () => declaredNames(root());
+  const declaredIn = () => declaredNames(documentRoots());
   const lines = text.split(/\r?\n/);
   const before = (lines[pos.line] ?? '').slice(0, pos.character);
   const item = /^(\s*)-\s*([^\s:]*)$/.exec(before);
@@ -258,12 +277,13 @@ function references(
   }));
 }
 
-/** Keys already written at this indentation in the same mapping, so they are not offered again. */
+/** Keys already written at this indentation in the same mapping of the document, so they are not offered again. */
 function siblingKeys(lines: string[], line: number, indent: number): Set<string> {
   const keys = new Set<string>();
   const scan = (from: number, step: number) => {
     for (let i = from; i >= 0 && i < lines.length; i += step) {
       const l = lines[i] ?? '';
+      if (DOCUMENT_LINE.test(l)) break;
       if (l.trim() === '' || l.trim().startsWith('#')) continue;
       const lead = /^\s*/.exec(l)![0].length;
       if (lead < indent) break;

@@ -114,7 +114,7 @@ function linearUniqueItems(node: unknown): void {
 }
 
 /** JSON with object keys sorted, so that two deep-equal values give the same text. */
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object')
     return `{${Object.keys(value)

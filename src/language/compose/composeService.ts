@@ -15,7 +15,7 @@ import {
 } from './composeNavigation';
 import { composeQuickFixes } from './composeQuickFixes';
 import type { ComposeDocument, ComposeHost } from './composeTypes';
-import { parseForEditor, type EditorParse } from './editorParse';
+import { parseForEditor, roots, type EditorParse } from './editorParse';
 import { tooComplex } from './guards';
 import { COMPOSE_RULES, COMPOSE_RULES_BY_CODE } from './rules';
 import type { ComposeFinding, ComposeRule } from './ruleTypes';
@@ -123,8 +123,8 @@ export class ComposeService {
   }
 
   completions(doc: ComposeDocument, pos: Position): ComposeCompletion[] {
-    const root = () => this.parsed(doc).doc.contents;
-    return this.unreadable(doc) ? [] : safely(() => composeCompletions(doc.text, pos, root), []);
+    const documentRoots = () => roots(this.parsed(doc));
+    return this.unreadable(doc) ? [] : safely(() => composeCompletions(doc.text, pos, documentRoots), []);
   }
 
   /** Editor features skip what diagnostics refuse to read; the verdict is cached per document version. */

@@ -121,7 +121,7 @@ const ownValue = (o: Record<string, unknown>, k: string): unknown =>
   Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined;
 
 /** Sets an own property, also for names such as "__proto__" (an assignment would change the prototype). */
-function put(o: Record<string, unknown>, k: string, value: unknown): void {
+export function put(o: Record<string, unknown>, k: string, value: unknown): void {
   Object.defineProperty(o, k, { value, writable: true, enumerable: true, configurable: true });
 }
 

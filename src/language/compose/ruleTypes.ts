@@ -37,7 +37,8 @@ export type ComposeCode =
   | 'CS029'
   | 'CS030'
   | 'CS031'
-  | 'CS032';
+  | 'CS032'
+  | 'CS033';
 
 export interface ComposeFinding {
   /** The node to point at; a finding without one (or whose node has no range) points at `span`. */

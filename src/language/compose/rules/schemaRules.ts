@@ -1,9 +1,11 @@
 import { changeTo } from '../../edits';
-import { schemaProblems } from '../composeSchema';
+import { projectSchemaProblems } from '../projectSchema';
 import type { ComposeRule } from '../ruleTypes';
-import { nodeAt } from '../yamlNodes';
 
-/** The Compose Specification's schema, in plain sentences. */
+/**
+ * The Compose Specification's schema, in plain sentences. A file of several documents is validated as Compose v2
+ * validates it, merged (projectSchema.ts); each document reports the problems that come from it.
+ */
 export const schemaRules: ComposeRule[] = [
   {
     code: 'CS016',
@@ -11,12 +13,15 @@ export const schemaRules: ComposeRule[] = [
     severity: 'error',
     lesson: 'compose',
     check(facts, report) {
-      for (const problem of schemaProblems(facts.data))
-        report({
-          node: nodeAt(facts.root, problem.path, problem.onKey) ?? null,
-          message: problem.message,
-          ...(problem.suggestion ? { data: { replacement: problem.suggestion } } : {}),
-        });
+      const documents = facts.project.documents;
+      const index = documents.indexOf(facts);
+      for (const problem of projectSchemaProblems(documents))
+        if (problem.document === index)
+          report({
+            node: problem.node ?? null,
+            message: problem.message,
+            ...(problem.suggestion ? { data: { replacement: problem.suggestion } } : {}),
+          });
     },
     fix: (d) => (d.data?.replacement ? changeTo(d.range, d.data.replacement) : undefined),
   },

@@ -1,7 +1,24 @@
 import { isMap, type Node } from 'yaml';
 import { caret } from '../../edits';
+import type { ProjectDocument } from '../composeProject';
+import { isRecord } from '../linkedFiles';
 import type { ComposeRule } from '../ruleTypes';
 import { pair } from '../yamlNodes';
+
+/**
+ * Whether a document leaves nothing in the model Compose v2 builds: compose-go drops `version` once the schema has
+ * passed and `include` once it has applied it, and refuses a model with no key left ("empty compose file";
+ * loader/loader.go, processRawYaml and load). An `include` that lists files may bring sections in: not empty.
+ */
+function leavesNothing(document: Pick<ProjectDocument, 'data'>): boolean {
+  if (!isRecord(document.data)) return false;
+  for (const [key, value] of Object.entries(document.data)) {
+    if (key === 'version') continue;
+    if (key === 'include' && (value === null || (Array.isArray(value) && value.length === 0))) continue;
+    return false;
+  }
+  return true;
+}
 
 /** Whether the file can be read at all, and its top-level shape. */
 export const structureRules: ComposeRule[] = [
@@ -57,6 +74,27 @@ export const structureRules: ComposeRule[] = [
           node: services as Node,
           message: '"services" must be a mapping of service names to their settings.',
         });
+    },
+  },
+  {
+    code: 'CS033',
+    name: 'empty-project',
+    severity: 'error',
+    lesson: 'compose',
+    check(facts, report) {
+      // Once per file, at its first document: Compose judges the documents merged.
+      const documents = facts.project.documents;
+      if (documents[0] !== facts || !documents.every(leavesNothing)) return;
+      const version = documents.some((d) => isRecord(d.data) && 'version' in d.data);
+      report({
+        node: facts.root,
+        message:
+          (version
+            ? 'Apart from "version", which Compose ignores, this file sets nothing'
+            : 'This mapping sets nothing') +
+          ': no services, networks, volumes or anything else Compose reads, and Compose stops with "empty compose ' +
+          'file". Add a top-level "services:" with the containers to run.',
+      });
     },
   },
   {
