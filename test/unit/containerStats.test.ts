@@ -149,6 +149,17 @@ describe('the stats panel HTML', () => {
     assert.ok(/role="img" aria-label="CPU over the last minute, 2 readings: CPU 100.0 %"/.test(html));
   });
 
+  it("says when there is no memory limit, so the machine's memory is not taken for one", () => {
+    const none = statsSection(view({ memoryLimitSet: false }));
+    assert.ok(none.includes('<dt>Limit</dt><dd>none set: 100 B is all the memory of the engine&#39;s machine</dd>'));
+    assert.ok(none.includes('<dt>Of the machine</dt><dd>20.0 %</dd>'));
+    assert.ok(!none.includes('Of the limit'));
+    for (const known of [true, undefined]) {
+      const html = statsSection(view(known === undefined ? {} : { memoryLimitSet: known }));
+      assert.ok(html.includes('<dt>Limit</dt><dd>100 B</dd>') && html.includes('Of the limit'), String(known));
+    }
+  });
+
   it('draws time across the last minute, and starts a new line at a gap', () => {
     assert.deepEqual(
       seriesLines(view().points, (p) => p.cpu, 100, 60_000),

@@ -13,6 +13,11 @@ export interface ContainerStatsView {
   latest?: StatsSample;
   /** The time the graphs end at (the newest point's, or now). */
   now: number;
+  /**
+   * False when the container has no memory limit (its inspect's `HostConfig.Memory` is 0): the engine then reports
+   * the memory of its whole machine as the limit. Undefined while unknown.
+   */
+  memoryLimitSet?: boolean;
 }
 
 const WIDTH = 300;
@@ -59,6 +64,12 @@ const GRAPHS: Graph[] = [
     top: (v) => v.latest?.memory?.limit,
     figures: (v) => {
       const m = v.latest?.memory;
+      if (v.memoryLimitSet === false && m?.limit !== undefined)
+        return [
+          ['Used', formatSize(m.used)],
+          ['Limit', `none set: ${formatSize(m.limit)} is all the memory of the engine's machine`],
+          ['Of the machine', percent(m.percent)],
+        ];
       return [
         ['Used', m ? formatSize(m.used) : '–'],
         ['Limit', m?.limit !== undefined ? formatSize(m.limit) : 'none reported'],

@@ -29,6 +29,8 @@ interface Followed {
   stream?: { close(): void };
   status: ContainerStatsView['status'];
   reason?: string;
+  /** Whether it has a memory limit of its own (read once from its inspect); undefined until known. */
+  memoryLimitSet?: boolean;
 }
 
 /**
@@ -86,6 +88,7 @@ class StatsPanel extends Panel<StatsState> {
       points,
       ...(f.history.latest ? { latest: f.history.latest } : {}),
       now,
+      ...(f.memoryLimitSet !== undefined ? { memoryLimitSet: f.memoryLimitSet } : {}),
     };
   }
 
@@ -157,6 +160,17 @@ class StatsPanel extends Panel<StatsState> {
       ),
     );
     f.stream = stream;
+    if (f.memoryLimitSet === undefined)
+      void api
+        .inspect('container', f.id)
+        .then((inspect) => {
+          const memory = (inspect as { HostConfig?: { Memory?: number } } | undefined)?.HostConfig?.Memory;
+          if (typeof memory !== 'number') return;
+          f.memoryLimitSet = memory > 0;
+          this.push(f);
+        })
+        // Without it the panel shows the limit as the engine reports it, as before.
+        .catch(() => undefined);
     stream.ready.catch((err: unknown) => {
       if (f.stream !== stream) return;
       f.stream = undefined;
