@@ -9,15 +9,21 @@ import type { EngineVersion, RawContainer, RawEvent, RawImage, RawNetwork, RawVo
 /** Requests that wait longer than this are given up (the engine is gone or stuck); streams are not limited. */
 const REQUEST_TIMEOUT_MS = 15000;
 
-function wrap(err: unknown): EngineError {
+/** A dockerode failure as an EngineError: the engine's own message, its HTTP status, the socket error's code. */
+export function toEngineError(err: unknown): EngineError {
   const e = err as {
     message?: string;
     statusCode?: number;
     code?: string;
-    json?: { message?: string } | null;
+    json?: { message?: string } | Buffer | string | null;
     reason?: string;
   };
-  const message = e?.json?.message ?? e?.reason ?? e?.message ?? String(err);
+  // A body that is not JSON (Podman's "Not Found" for a route it lacks) comes as a Buffer or a string: its text is
+  // the engine's answer, not dockerode's guess from the status code ("no such container").
+  const body: unknown = e?.json;
+  const text = Buffer.isBuffer(body) ? body.toString('utf8') : typeof body === 'string' ? body : undefined;
+  const json = text === undefined ? (body as { message?: string } | null | undefined) : undefined;
+  const message = json?.message ?? (text?.trim().slice(0, 500) || undefined) ?? e?.reason ?? e?.message ?? String(err);
   return new EngineError(message.replace(/^\(HTTP code \d+\) [a-z ]+ - /, '').trim(), e?.statusCode, e?.code);
 }
 
@@ -26,7 +32,7 @@ async function orGone<T>(p: Promise<T>): Promise<T | undefined> {
   try {
     return await p;
   } catch (err) {
-    const e = wrap(err);
+    const e = toEngineError(err);
     if (e.statusCode === 404) return undefined;
     throw e;
   }
@@ -90,7 +96,7 @@ export function createDockerodeApi(options: DockerodeOptions, address: string): 
     try {
       return await fn();
     } catch (err) {
-      throw err instanceof EngineError ? err : wrap(err);
+      throw err instanceof EngineError ? err : toEngineError(err);
     }
   };
   /** Feeds a long-lived stream to `onData` and reports its end once (error or not); `close()` stops it. */
@@ -108,7 +114,7 @@ export function createDockerodeApi(options: DockerodeOptions, address: string): 
       onEnd(err);
     };
     stream.on('data', onData);
-    stream.on('error', (err: Error) => end(wrap(err)));
+    stream.on('error', (err: Error) => end(toEngineError(err)));
     stream.on('end', () => end());
     stream.on('close', () => end());
     return {
@@ -146,7 +152,7 @@ export function createDockerodeApi(options: DockerodeOptions, address: string): 
       return calls;
     },
     address,
-    inside: createContainerInsideApi(docker, streams, { call, wrap, follow, jsonLines, logFrames, address }),
+    inside: createContainerInsideApi(docker, streams, { call, wrap: toEngineError, follow, jsonLines, logFrames, address }),
     ping: () => call(async () => void (await docker.ping())),
     version: () =>
       call(async () => {
@@ -230,7 +236,7 @@ export function createDockerodeApi(options: DockerodeOptions, address: string): 
         return follow(stream, logFrames(!!info.Config?.Tty, onText), onEnd);
       }),
     build: (context, options, onMessage) =>
-      call(() => startBuild(streams, context, options, onMessage, { untilEnd, wrap, jsonLines })),
+      call(() => startBuild(streams, context, options, onMessage, { untilEnd, wrap: toEngineError, jsonLines })),
     runContainer: (body, name) =>
       call(async () => {
         const container = await docker.createContainer({

@@ -142,3 +142,17 @@ export class EngineError extends Error {
     super(message);
   }
 }
+
+/**
+ * Whether the engine answered 404 because it has no such endpoint, not because the object is gone. Docker and
+ * Podman name the missing object in their 404s ("No such container: x", "no container with name or ID …"); a
+ * route they do not have answers a bare "Not Found", "page not found" or "Path … is not supported". Podman's
+ * Docker-compatible API leaves some of Docker's routes out (container update, build cache prune, plugins, swarm).
+ */
+export function unsupportedByEngine(err: unknown): boolean {
+  return (
+    err instanceof EngineError &&
+    err.statusCode === 404 &&
+    /^(404 )?(page )?not found\.?$|\bis not supported\b/i.test(err.message.trim())
+  );
+}

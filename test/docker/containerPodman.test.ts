@@ -3,7 +3,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { EngineApi } from '../../src/docker/engineApi';
+import { actionError } from '../../src/docker/actionError';
+import { runBuild } from '../../src/docker/buildkit/runBuild';
+import { toEngineError } from '../../src/docker/dockerodeApi';
+import { unsupportedByEngine, type EngineApi } from '../../src/docker/engineApi';
 import { discoverEngines, pingEngine } from '../../src/docker/engineDiscovery';
 import { hostPlatform } from '../../src/docker/hostPlatform';
 import { DockerModel } from '../../src/docker/model';
@@ -153,6 +156,77 @@ describe('Podman through its Docker-compatible API (real podman service)', funct
     );
     assert.ok(await waitUntil(() => ended, 10000, 20), 'the stream ends');
     assert.equal(samples, 0);
+  });
+
+  it('answers the Engine API calls Dockside makes of a created container and an image; a missing route is told apart', async function () {
+    this.timeout(60000);
+    const id = await create('calls');
+    const renamed = `${tag}-renamed`;
+    await api.renameContainer(id, renamed);
+    assert.equal(((await api.inspect('container', id)) as { Name?: string }).Name?.replace(/^\//, ''), renamed);
+    const history = await api.imageHistory(TEST_IMAGE);
+    assert.ok(history.length >= 1, 'image history');
+    await api.tagImage(TEST_IMAGE, `localhost/${tag}`, 'copy');
+    assert.ok((await api.listImages()).some((i) => (i.RepoTags ?? []).some((t) => t.includes(`${tag}:copy`))));
+    const saved = await api.saveImage(TEST_IMAGE);
+    const first = await new Promise<Buffer>((resolve, reject) => {
+      saved.once('data', (chunk: Buffer) => resolve(chunk));
+      saved.once('error', reject);
+    });
+    saved.destroy();
+    assert.ok(first.length > 0, 'docker save streams a tar');
+    assert.deepEqual(await api.logTail(id, 10, 200), []);
+    await podman('rmi', `localhost/${tag}:copy`).catch(() => undefined);
+    // A route Podman's compatible API lacks (docker update) answers a bare 404, not "no such container".
+    const docker = new Docker({ socketPath: `${dir}/podman/podman.sock` });
+    const missingRoute = await docker
+      .getContainer(id)
+      .update({ Memory: 64 * 1024 * 1024 })
+      .then(() => undefined, toEngineError);
+    if (!missingRoute) {
+      console.warn('\n  note: this podman answers container update; nothing to tell apart\n');
+      return;
+    }
+    assert.equal(unsupportedByEngine(missingRoute), true, missingRoute.message);
+    assert.match(actionError(missingRoute, 'Container "x"'), /this engine does not offer that action/);
+    const gone = await docker
+      .getContainer(`${tag}-no-such`)
+      .inspect()
+      .then(() => undefined, toEngineError);
+    assert.equal(gone?.statusCode, 404);
+    assert.equal(unsupportedByEngine(gone), false, gone?.message);
+    assert.match(actionError(gone, 'Container "x"'), /no longer exists/);
+  });
+
+  it('builds through the classic endpoint when its API refuses the BuildKit session', async function () {
+    this.timeout(120000);
+    const context = fs.mkdtempSync(path.join(os.tmpdir(), 'dockside-podman-build-'));
+    try {
+      fs.writeFileSync(path.join(context, 'a.txt'), 'from the build context\n');
+      // No RUN: Podman cannot start the containers RUN needs in this sandbox; FROM, COPY and CMD need none.
+      fs.writeFileSync(
+        path.join(context, 'Dockerfile'),
+        `FROM ${TEST_IMAGE}\nCOPY a.txt /a.txt\nCMD ["cat", "/a.txt"]\n`,
+      );
+      const messages: string[] = [];
+      const started = await runBuild(
+        api,
+        {
+          root: context,
+          dockerfilePath: path.join(context, 'Dockerfile'),
+          options: { tag: `localhost/${tag}-built:1`, dockerfile: 'Dockerfile' },
+        },
+        (m) => messages.push(JSON.stringify(m)),
+      );
+      assert.equal(started.builder, 'classic');
+      assert.match(started.why, /does not run BuildKit builds/);
+      await started.run.done;
+      const built = await api.inspect('image', `localhost/${tag}-built:1`);
+      assert.deepEqual((built as { Config?: { Cmd?: string[] } }).Config?.Cmd, ['cat', '/a.txt']);
+    } finally {
+      fs.rmSync(context, { recursive: true, force: true });
+      await podman('rmi', '-f', `localhost/${tag}-built:1`).catch(() => undefined);
+    }
   });
 
   it('runs exec, stats and restarts only on running containers', async function () {

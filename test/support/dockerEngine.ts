@@ -227,6 +227,9 @@ export async function ensureTestImage(docker: Docker, name = TEST_IMAGE): Promis
     await new Promise<void>((resolve, reject) =>
       docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve())),
     );
+    // Podman's compatible import ignores `tag` and names the image `<repo>:latest`: give it the tag asked for.
+    if (!(await docker.listImages({ filters: JSON.stringify({ reference: [name] }) })).length)
+      await docker.getImage(`${repo}:latest`).tag({ repo, tag });
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }

@@ -11,7 +11,7 @@ import { maskSecrets } from '../../language/secrets';
 import { composeService, createBody, runCommandLine, splitWords, type RunSpec } from '../../docker/runSpec';
 import type { DockerSession } from '../explorer/dockerSession';
 import type { DockerNode } from '../explorer/trees';
-import { actionError } from '../explorer/actions';
+import { actionError } from '../../docker/actionError';
 
 /** Whether nothing on this machine listens on the port yet (only meaningful for a local engine). */
 function portFree(port: number): Promise<boolean> {

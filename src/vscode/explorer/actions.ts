@@ -5,6 +5,7 @@ import type { Ctx } from '../../ctx';
 import { composeInvocation, projectFromLabels } from '../../docker/composeCli';
 import { commandWorks, findCompose, NO_DOCKER_CLI } from '../../docker/composeProcess';
 import { engineAddressUrl, publishedHost } from '../../docker/engineAddress';
+import { actionError } from '../../docker/actionError';
 import { EngineError } from '../../docker/engineApi';
 import { discoverEngines, pingEngine, type EngineChoice, type PingResult } from '../../docker/engineDiscovery';
 import { cliProgram, hostPlatform } from '../../docker/hostPlatform';
@@ -12,7 +13,6 @@ import { followContainerLog } from './containerLogTerminal';
 import { explainUnpublished } from './containerReachPrompt';
 import { formatBytes, prunePreview, shortId, type PrunePreview } from '../../docker/present';
 import type { ContainerItem } from '../../docker/types';
-import { maskSecrets } from '../../language/secrets';
 import { PING_TIMEOUT_MS, type DockerSession } from './dockerSession';
 import type { DockerNode } from './trees';
 
@@ -31,16 +31,6 @@ function containersOf(node: DockerNode | undefined, selected: DockerNode[] | und
   return nodes.flatMap((n) =>
     n.kind === 'container' ? [n.item] : n.kind === 'project' || n.kind === 'service' ? n.containers : [],
   );
-}
-
-/** An Engine failure in words a person can act on. */
-export function actionError(err: unknown, what: string): string {
-  if (err instanceof EngineError) {
-    if (err.statusCode === 404) return `${what} no longer exists: it was removed outside Dockside.`;
-    if (err.statusCode === 304) return `${what} is already in that state.`;
-    return maskSecrets(`${what}: ${err.message}`);
-  }
-  return maskSecrets(`${what}: ${(err as Error)?.message ?? String(err)}`);
 }
 
 /** The explorer's actions, as a command table (registered by src/commands.ts), plus the inspect documents. */

@@ -7,7 +7,7 @@ import type { TransferResult } from '../../docker/containerInside';
 import { INSIDE_ERRORS, baseName, childPath, displayName, invalidName } from '../../docker/containerPaths';
 import { EngineError } from '../../docker/engineApi';
 import { formatBytes } from '../../docker/present';
-import { actionError } from './actions';
+import { actionError } from '../../docker/actionError';
 import { CONTAINER_SCHEME, ContainerFileSystem, containerUri, fromContainerUri } from './containerFileSystem';
 import { InsideTree, isInsideNode, type InsideNode } from './containerFilesTree';
 import type { DockerSession } from './dockerSession';

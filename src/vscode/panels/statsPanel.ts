@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { closableSubscription } from '../../docker/closable';
 import { StatsHistory } from '../../docker/containerStats';
 import { statsBody, statsSection, type ContainerStatsView } from '../../panels/stats/statsHtml';
-import { actionError } from '../explorer/actions';
+import { actionError } from '../../docker/actionError';
 import type { DockerSession } from '../explorer/dockerSession';
 import type { DockerNode } from '../explorer/trees';
 import { Panel, PanelKind, type PanelHost, type PanelMessage } from './panel';
