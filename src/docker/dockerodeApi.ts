@@ -152,7 +152,14 @@ export function createDockerodeApi(options: DockerodeOptions, address: string): 
       return calls;
     },
     address,
-    inside: createContainerInsideApi(docker, streams, { call, wrap: toEngineError, follow, jsonLines, logFrames, address }),
+    inside: createContainerInsideApi(docker, streams, {
+      call,
+      wrap: toEngineError,
+      follow,
+      jsonLines,
+      logFrames,
+      address,
+    }),
     ping: () => call(async () => void (await docker.ping())),
     version: () =>
       call(async () => {
