@@ -229,7 +229,7 @@ export async function ensureTestImage(docker: Docker, name = TEST_IMAGE): Promis
     );
     // Podman's compatible import ignores `tag` and names the image `<repo>:latest`: give it the tag asked for.
     if (!(await docker.listImages({ filters: JSON.stringify({ reference: [name] }) })).length)
-      await docker.getImage(`${repo}:latest`).tag({ repo, tag });
+      await docker.getImage(`${repo}:latest`).tag({ repo: repo ?? name, ...(tag ? { tag } : {}) });
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
