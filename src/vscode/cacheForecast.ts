@@ -50,11 +50,7 @@ interface EngineImages {
 /** The images of the session's model once connected: the forecast never connects to the engine by itself. */
 function sessionImages(session: DockerSession): EngineImages {
   return {
-    images() {
-      if (!session.started) return undefined;
-      const model = session.model();
-      return model?.state.status === 'connected' ? model.images.values() : undefined;
-    },
+    images: () => session.connectedModel()?.images.values(),
     onDidChange: session.onDidChange,
   };
 }

@@ -68,20 +68,16 @@ export function createDockerfileService(ctx: Ctx): DockerfileFeatures {
     service,
     onDidChangeEngineFacts: engineFacts.event,
     useSession(session) {
-      const connected = () => {
-        const model = session.started ? session.model() : undefined;
-        return model?.state.status === 'connected' ? { model, version: model.state.version } : undefined;
-      };
       images = new BaseImageConfigs(
         {
-          images: () => connected()?.model.images.values(),
+          images: () => session.connectedModel()?.images.values(),
           inspect: async (id) => session.api()?.inspectImage(id),
         },
         reconfigure,
       );
       ctx.subscriptions.push(
         session.onDidChange(({ kinds }) => {
-          const version = connected()?.version;
+          const version = session.connectedModel()?.state.version;
           const platform = version?.os && version.arch ? `${version.os}/${version.arch}` : undefined;
           const imagesMoved = !kinds.length || kinds.includes('image');
           if (platform === targetPlatform && !imagesMoved) return;

@@ -93,6 +93,17 @@ export class DockerSession implements vscode.Disposable {
   }
 
   /**
+   * The model when the session has started and its engine is connected; undefined otherwise. Never starts the
+   * session: for features that use the engine when it is there and must not connect just to ask.
+   */
+  connectedModel(): (DockerModel & { state: { status: 'connected' } }) | undefined {
+    const model = this.current?.model;
+    return model?.state.status === 'connected'
+      ? (model as DockerModel & { state: { status: 'connected' } })
+      : undefined;
+  }
+
+  /**
    * Why Docker cannot be used right now, in words (not reachable, an invalid address, still connecting), or
    * undefined when it is connected.
    */
