@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type Docker from 'dockerode';
 import type { Page } from 'playwright-core';
@@ -39,6 +40,7 @@ describe('inside a container, in a real VS Code on the real engine: its files an
   let editor: Editor | undefined;
   let engine: TestEngine;
   let container: Docker.Container;
+  let workspace = '';
   const name = `inside-e2e-${Date.now()}`;
 
   before(async function () {
@@ -52,7 +54,10 @@ describe('inside a container, in a real VS Code on the real engine: its files an
     });
     await container.start();
     await exec(container, ['sh', '-c', 'printf "before\\n" > /tmp/e2e.txt && chmod 640 /tmp/e2e.txt']);
-    const workspace = copyWorkspace(path.join(REPO_ROOT, 'examples'));
+    // Made before the Files node lists /tmp: a binary file, one to delete and one to download.
+    await exec(container, ['sh', '-c', 'printf "\\000\\001\\002ELF\\000\\377" > /tmp/blob.bin']);
+    await exec(container, ['sh', '-c', 'echo bye > /tmp/gone.txt && echo "fetched" > /tmp/fetch.txt']);
+    workspace = copyWorkspace(path.join(REPO_ROOT, 'examples'));
     editor = await launchEditor(this, { workspace, env: { DOCKER_HOST: engine.host } });
   });
 
@@ -96,6 +101,45 @@ describe('inside a container, in a real VS Code on the real engine: its files an
     }
     assert.equal(inside, 'after, from VS Code');
     assert.match(await exec(container, ['ls', '-l', '/tmp/e2e.txt']), /^-rw-r----- /);
+  });
+
+  it('opens a binary file read-only, with a notice that says so', async function () {
+    this.timeout(60000);
+    const { page } = editor!;
+    const file = row(page, 'blob.bin');
+    await file.waitFor({ timeout: 20000 });
+    await file.click();
+    const notice = page.locator('.notification-toast', { hasText: 'blob.bin is a binary file: it opens read-only' });
+    await notice.first().waitFor({ timeout: 20000 });
+  });
+
+  it('asks before Delete… removes a file with rm, and Download… copies one into the workspace', async function () {
+    this.timeout(90000);
+    const { page } = editor!;
+    await contextMenu(page, row(page, 'gone.txt'), /^Delete…$/);
+    const dialog = page.locator('.monaco-dialog-box', { hasText: 'Delete /tmp/gone.txt' });
+    await dialog.waitFor({ timeout: 10000 });
+    assert.match(await dialog.innerText(), /cannot be undone/);
+    await dialog.locator('.monaco-button', { hasText: /^Delete$/ }).click();
+    let listing = '';
+    for (let i = 0; i < 50; i++) {
+      listing = await exec(container, ['ls', '/tmp']);
+      if (!listing.includes('gone.txt')) break;
+      await page.waitForTimeout(200);
+    }
+    assert.doesNotMatch(listing, /gone\.txt/);
+    assert.match(listing, /e2e\.txt/);
+    await row(page, 'gone.txt').waitFor({ state: 'detached', timeout: 10000 });
+    // Download… (the row's inline button) opens a folder picker at the workspace folder; accepting it downloads there.
+    const fetch = row(page, 'fetch.txt');
+    await fetch.hover();
+    await fetch.locator('.action-label[aria-label^="Download"]').click();
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 10000 });
+    await page.keyboard.press('Enter');
+    const target = path.join(workspace, 'fetch.txt');
+    for (let i = 0; i < 50 && !fs.existsSync(target); i++) await page.waitForTimeout(200);
+    assert.equal(fs.readFileSync(target, 'utf8'), 'fetched\n');
   });
 
   it('opens the stats panel from the context menu, and its graphs have points', async function () {
