@@ -5,7 +5,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { copyWorkspace, launchEditor, REPO_ROOT, saveEvidence, type Editor } from '../support/codeServer';
+import {
+  copyWorkspace,
+  launchEditor,
+  REPO_ROOT,
+  saveEvidence,
+  saveEvidenceAfterEach,
+  type Editor,
+} from '../support/codeServer';
 import { requireEngine, TEST_IMAGE, type TestEngine } from '../support/dockerEngine';
 import { openFile, openProblems, runCommand } from '../support/workbench';
 import { ensureDefaultBridge } from '../docker/defaultBridge';
@@ -77,10 +84,7 @@ describe('Building with BuildKit from the CodeLens, in a real VS Code on the tes
     }
   });
 
-  afterEach(async function () {
-    const failed = this.currentTest?.state === 'failed';
-    await saveEvidence(editor, `buildkit-${this.currentTest?.title ?? 'test'}${failed ? '-FAILED' : ''}`, failed);
-  });
+  afterEach(saveEvidenceAfterEach('buildkit', () => editor));
 
   it('builds a cache and a secret mount, the secret from a file picked in the flow', async function () {
     this.timeout(180000);

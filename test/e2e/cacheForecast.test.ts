@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { launchEditor, saveEvidence, type Editor } from '../support/codeServer';
+import { launchEditor, saveEvidence, saveEvidenceAfterEach, type Editor } from '../support/codeServer';
 import { requireEngine, TEST_IMAGE, type TestEngine } from '../support/dockerEngine';
 import { onRunEnd } from '../support/teardown';
 import { openFile, openProblems, runCommand } from '../support/workbench';
@@ -110,10 +110,7 @@ describe('The cache forecast in a real VS Code: a COPY turns to "rebuilds" when 
         .catch(() => undefined);
   });
 
-  afterEach(async function () {
-    const failed = this.currentTest?.state === 'failed';
-    await saveEvidence(editor, `cache-forecast-${this.currentTest?.title ?? 'test'}${failed ? '-FAILED' : ''}`, failed);
-  });
+  afterEach(saveEvidenceAfterEach('cache-forecast', () => editor));
 
   it('says "no build yet", "cached" after a build, "rebuilds: greeting.txt changed" after a save, then cached; the base image changed', async function () {
     this.timeout(120000);

@@ -3,9 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type Docker from 'dockerode';
 import type { Page } from 'playwright-core';
-import { copyWorkspace, launchEditor, REPO_ROOT, saveEvidence, type Editor } from '../support/codeServer';
+import { copyWorkspace, launchEditor, REPO_ROOT, saveEvidenceAfterEach, type Editor } from '../support/codeServer';
 import { requireEngine, TEST_IMAGE, type TestEngine } from '../support/dockerEngine';
-import { contextMenu, findFrameWithText, runCommand } from '../support/workbench';
+import { contextMenu, findFrameWithText, openFile, runCommand } from '../support/workbench';
 
 /** A row of the Containers view, by its label. */
 const row = (page: Page, label: string) =>
@@ -65,10 +65,7 @@ describe('inside a container, in a real VS Code on the real engine: its files an
     await container?.remove({ force: true }).catch(() => undefined);
   });
 
-  afterEach(async function () {
-    const failed = this.currentTest?.state === 'failed';
-    await saveEvidence(editor, `inside-${this.currentTest?.title ?? 'test'}${failed ? '-FAILED' : ''}`, failed);
-  });
+  afterEach(saveEvidenceAfterEach('inside', () => editor));
 
   it('opens a file from the Files node, and a save writes it into the container with its mode kept', async function () {
     this.timeout(120000);
@@ -140,6 +137,29 @@ describe('inside a container, in a real VS Code on the real engine: its files an
     const target = path.join(workspace, 'fetch.txt');
     for (let i = 0; i < 50 && !fs.existsSync(target); i++) await page.waitForTimeout(200);
     assert.equal(fs.readFileSync(target, 'utf8'), 'fetched\n');
+  });
+
+  it('uploads a workspace file dropped on a folder of the container (dragged from its editor tab)', async function () {
+    this.timeout(90000);
+    const { page } = editor!;
+    await openFile(page, 'compose.yaml');
+    // Quick Open leaves the Containers view where it was; the editor tab is in view beside it.
+    const tab = page.locator('.tab', { hasText: 'compose.yaml' }).first();
+    const target = row(page, 'tmp');
+    if (!(await target.isVisible()))
+      await page.locator('.activitybar .action-item a[aria-label^="Dockside"]').first().click();
+    await target.waitFor({ timeout: 10000 });
+    await tab.dragTo(target);
+    let listing = '';
+    for (let i = 0; i < 50 && !listing.includes('compose.yaml'); i++) {
+      await page.waitForTimeout(200);
+      listing = await exec(container, ['ls', '/tmp']);
+    }
+    assert.match(listing, /compose\.yaml/);
+    assert.equal(
+      await exec(container, ['cat', '/tmp/compose.yaml']),
+      fs.readFileSync(path.join(workspace, 'compose.yaml'), 'utf8'),
+    );
   });
 
   it('opens the stats panel from the context menu, and its graphs have points', async function () {

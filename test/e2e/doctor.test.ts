@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { DOCKERFILE_LABEL } from '../../src/docker/dockerfileLabel';
-import { copyWorkspace, launchEditor, REPO_ROOT, saveEvidence, type Editor } from '../support/codeServer';
+import { copyWorkspace, launchEditor, REPO_ROOT, saveEvidenceAfterEach, type Editor } from '../support/codeServer';
 import { requireEngine, TEST_IMAGE, type TestEngine } from '../support/dockerEngine';
 import { contextMenu } from '../support/workbench';
 
@@ -60,10 +60,7 @@ describe('Why Did It Stop? in a real VS Code, on the real engine', function () {
       .catch(() => undefined);
   });
 
-  afterEach(async function () {
-    const failed = this.currentTest?.state === 'failed';
-    await saveEvidence(editor, `doctor-${this.currentTest?.title ?? 'test'}${failed ? '-FAILED' : ''}`, failed);
-  });
+  afterEach(saveEvidenceAfterEach('doctor', () => editor));
 
   it('names the missing command and its CMD line, and opens that line', async function () {
     this.timeout(120000);

@@ -5,7 +5,14 @@ import * as fs from 'node:fs';
 import Docker from 'dockerode';
 import type { Page } from 'playwright-core';
 import { parseEngineAddress, toDockerodeOptions } from '../../src/docker/engineAddress';
-import { copyWorkspace, launchEditor, REPO_ROOT, saveEvidence, type Editor } from '../support/codeServer';
+import {
+  copyWorkspace,
+  launchEditor,
+  REPO_ROOT,
+  saveEvidence,
+  saveEvidenceAfterEach,
+  type Editor,
+} from '../support/codeServer';
 import {
   ensureTestImage,
   killLeftovers,
@@ -107,10 +114,7 @@ describe('The Docker explorer in a real VS Code, on a real engine of its own (tc
     }
   });
 
-  afterEach(async function () {
-    const failed = this.currentTest?.state === 'failed';
-    await saveEvidence(editor, `explorer-${this.currentTest?.title ?? 'test'}${failed ? '-FAILED' : ''}`, failed);
-  });
+  afterEach(saveEvidenceAfterEach('explorer', () => editor));
 
   it('completes the walkthrough step "run a container with a published port" when such a container starts', async function () {
     this.timeout(120000);

@@ -6,7 +6,7 @@ import type { Locator, Page } from 'playwright-core';
 import { composeFileInvocation } from '../../src/docker/composeCli';
 import { runCompose } from '../../src/docker/composeProcess';
 import { PGADMIN_PORT } from '../../src/docker/projectTemplates';
-import { launchEditor, saveEvidence, type Editor } from '../support/codeServer';
+import { launchEditor, saveEvidence, saveEvidenceAfterEach, type Editor } from '../support/codeServer';
 import { requireEngine, TEST_IMAGE, type TestEngine } from '../support/dockerEngine';
 import { freePort } from '../support/dockerModel';
 import { ensureStandIns, requirePortFree, STAND_IN_ENV } from '../support/standIns';
@@ -75,10 +75,7 @@ describe('The first Docker action in a fresh window (real VS Code, real engine)'
       .catch(() => undefined);
   });
 
-  afterEach(async function () {
-    const failed = this.currentTest?.state === 'failed';
-    await saveEvidence(editor, `first-action-${this.currentTest?.title ?? 'test'}${failed ? '-FAILED' : ''}`, failed);
-  });
+  afterEach(saveEvidenceAfterEach('first-action', () => editor));
 
   it('offers the images on the first "Run Image", with the Docker views never opened', async function () {
     this.timeout(120000);

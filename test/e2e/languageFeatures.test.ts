@@ -1,7 +1,14 @@
 import * as fs from 'node:fs';
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { copyWorkspace, launchEditor, REPO_ROOT, saveEvidence, type Editor } from '../support/codeServer';
+import {
+  copyWorkspace,
+  launchEditor,
+  REPO_ROOT,
+  saveEvidence,
+  saveEvidenceAfterEach,
+  type Editor,
+} from '../support/codeServer';
 import {
   chooseFocusedRow,
   findFrameWithText,
@@ -18,10 +25,7 @@ describe('Language features in a real VS Code (code-server + Chromium)', functio
     editor = await launchEditor(this, { workspace: copyWorkspace(path.join(REPO_ROOT, 'examples')) });
   });
 
-  afterEach(async function () {
-    const failed = this.currentTest?.state === 'failed';
-    await saveEvidence(editor, `e2e-${this.currentTest?.title ?? 'test'}${failed ? '-FAILED' : ''}`, failed);
-  });
+  afterEach(saveEvidenceAfterEach('e2e', () => editor));
 
   it('shows a Dockerfile syntax error in the Problems panel', async function () {
     this.timeout(60000);

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { launchEditor, saveEvidence, type Editor } from '../support/codeServer';
+import { launchEditor, saveEvidenceAfterEach, type Editor } from '../support/codeServer';
 import { requireEngine, TEST_IMAGE, type TestEngine } from '../support/dockerEngine';
 import { openFile, openProblems, runCommand } from '../support/workbench';
 
@@ -27,10 +27,7 @@ describe('An untrusted workspace in a real VS Code: nothing runs, language featu
     if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
   });
 
-  afterEach(async function () {
-    const failed = this.currentTest?.state === 'failed';
-    await saveEvidence(editor, `e2e-untrusted-${this.currentTest?.title ?? 'test'}${failed ? '-FAILED' : ''}`, failed);
-  });
+  afterEach(saveEvidenceAfterEach('e2e-untrusted', () => editor));
 
   it('still shows Dockside diagnostics', async function () {
     this.timeout(60000);

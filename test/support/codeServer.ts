@@ -278,6 +278,17 @@ export async function saveEvidence(editor: Editor | undefined, name: string, wit
   if (withLog) fs.writeFileSync(path.join(RESULTS_DIR, `${safe}.exthost.log`), editor.extensionHostLog());
 }
 
+/**
+ * The afterEach hook every e2e suite uses: a screenshot named after the test (`<prefix>-<title>`), with `-FAILED`
+ * and the extension host log when it failed.
+ */
+export function saveEvidenceAfterEach(prefix: string, editor: () => Editor | undefined): Mocha.AsyncFunc {
+  return async function (this: Mocha.Context) {
+    const failed = this.currentTest?.state === 'failed';
+    await saveEvidence(editor(), `${prefix}-${this.currentTest?.title ?? 'test'}${failed ? '-FAILED' : ''}`, failed);
+  };
+}
+
 /** Copies a folder to a fresh temporary one, so that a test may edit it. */
 export function copyWorkspace(source: string): string {
   const target = fs.mkdtempSync(path.join(os.tmpdir(), 'dockside-ws-'));
