@@ -6,7 +6,7 @@ import { composeInvocation, projectFromLabels } from '../../docker/composeCli';
 import { commandWorks, findCompose, NO_DOCKER_CLI } from '../../docker/composeProcess';
 import { engineAddressUrl, publishedHost } from '../../docker/engineAddress';
 import { actionError } from '../../docker/actionError';
-import { EngineError } from '../../docker/engineApi';
+import { EngineError, unsupportedByEngine } from '../../docker/engineApi';
 import { discoverEngines, pingEngine, type EngineChoice, type PingResult } from '../../docker/engineDiscovery';
 import { cliProgram, hostPlatform } from '../../docker/hostPlatform';
 import { followContainerLog } from './containerLogTerminal';
@@ -42,7 +42,11 @@ export function dockerActionCommands(ctx: Ctx, session: DockerSession): CommandT
     if (why) throw new Error(why);
     return session.api()!;
   };
-  const report = (err: unknown, what: string) => void vscode.window.showErrorMessage(actionError(err, what));
+  // An action the engine does not offer is not a failure of this object: said as a warning, with the reason.
+  const report = (err: unknown, what: string) =>
+    void (unsupportedByEngine(err) ? vscode.window.showWarningMessage : vscode.window.showErrorMessage)(
+      actionError(err, what),
+    );
 
   const containerAction = (action: ContainerAction) => async (node?: DockerNode, selected?: DockerNode[]) => {
     const targets = containersOf(node, selected);
