@@ -1,13 +1,11 @@
 import * as assert from 'node:assert/strict';
-import type Docker from 'dockerode';
 import { readLocalFile } from '../../src/docker/doctor/gather';
 import { PortWatch } from '../../src/docker/doctor/portWatch';
 import { inTrouble, troubleWords } from '../../src/docker/doctor/report';
-import type { EngineApi } from '../../src/docker/engineApi';
-import { DockerModel, RESTART_WINDOW_MS } from '../../src/docker/model';
+import { RESTART_WINDOW_MS } from '../../src/docker/model';
 import { containerTooltip, stateLook } from '../../src/docker/present';
-import { requireEngine, TEST_IMAGE, type TestEngine } from '../support/dockerEngine';
-import { apiFor, waitUntil } from '../support/dockerModel';
+import { waitUntil } from '../support/dockerModel';
+import { modelSuite } from '../support/modelSuite';
 import { ensureDefaultBridge } from './defaultBridge';
 
 /**
@@ -15,50 +13,12 @@ import { ensureDefaultBridge } from './defaultBridge';
  * runs right now, between two crashes) and a published port where nothing answers. On the real engine.
  */
 describe('the explorer marks running containers in trouble (real engine)', function () {
-  let engine: TestEngine;
-  let api: EngineApi;
-  let model: DockerModel | undefined;
-  let watch: PortWatch | undefined;
-  const tag = `trouble-watch-${process.pid}-${Date.now()}`;
-  const shown = (id: string) => {
-    const c = model?.containers.get(id);
-    return c && model!.described(c);
-  };
+  const s = modelSuite('trouble');
+  const { shown, connected, create: make } = s;
 
-  before(async function () {
-    engine = await requireEngine(this);
-    await ensureDefaultBridge(engine);
-    api = apiFor(engine.host);
+  before(async () => {
+    await ensureDefaultBridge(s.engine);
   });
-
-  afterEach(async () => {
-    watch?.dispose();
-    watch = undefined;
-    model?.dispose();
-    model = undefined;
-    for (const c of await engine.docker.listContainers({
-      all: true,
-      filters: JSON.stringify({ label: [`dockside.trouble=${tag}`] }),
-    }))
-      await engine.docker.getContainer(c.Id).remove({ force: true });
-  });
-
-  after(() => api?.close());
-
-  async function connected(options: ConstructorParameters<typeof DockerModel>[1] = {}): Promise<DockerModel> {
-    model = new DockerModel(api, options);
-    await model.start();
-    assert.equal(model.state.status, 'connected', JSON.stringify(model.state));
-    return model;
-  }
-
-  const make = (name: string, options: Partial<Docker.ContainerCreateOptions>) =>
-    engine.docker.createContainer({
-      Image: TEST_IMAGE,
-      name: `${name}-${tag}`,
-      Labels: { 'dockside.trouble': tag },
-      ...options,
-    });
 
   it('marks a container its restart policy keeps bringing back, even while it runs', async function () {
     this.timeout(60000);
@@ -71,7 +31,7 @@ describe('the explorer marks running containers in trouble (real engine)', funct
     await c.start();
     // Caught while it runs, after its third exit: the list alone says "Up 1 second".
     const caught = await waitUntil(async () => {
-      await model!.settled();
+      await s.model.settled();
       const item = shown(c.id);
       return item?.state === 'running' && (item.recentExits ?? 0) >= 3 ? item : undefined;
     }, 40000);
@@ -98,8 +58,8 @@ describe('the explorer marks running containers in trouble (real engine)', funct
     for (let i = 0; i < 3; i++) await c.restart({ t: 0 });
     await c.stop({ t: 0 });
     await c.start();
-    await model!.settled();
-    assert.ok(await waitUntil(async () => (await model!.settled(), shown(c.id)?.state === 'running'), 10000));
+    await s.model.settled();
+    assert.ok(await waitUntil(async () => (await s.model.settled(), shown(c.id)?.state === 'running'), 10000));
     const item = shown(c.id)!;
     assert.equal(item.recentExits, undefined, JSON.stringify(item));
     assert.equal(stateLook(item).words, 'running');
@@ -118,11 +78,11 @@ describe('the explorer marks running containers in trouble (real engine)', funct
     const nothing = await make('nothing', { Cmd: ['sleep', '300'], ...published(8080) });
     const fine = await make('fine', { Cmd: ['httpd', '-f', '-p', '8080'], ...published(8080) });
     for (const c of [loopback, wrongPort, nothing, fine]) await c.start();
-    watch = new PortWatch(model!, api, { readHostFile: readLocalFile, delaysMs: [200, 600, 1200] });
+    const watch = s.track(new PortWatch(s.model, s.api, { readHostFile: readLocalFile, delaysMs: [200, 600, 1200] }));
     const marked = (id: string) => shown(id)?.silentPorts?.[0]?.why;
     assert.ok(
       await waitUntil(
-        async () => (await model!.settled(), marked(loopback.id) && marked(wrongPort.id) && marked(nothing.id)),
+        async () => (await s.model.settled(), marked(loopback.id) && marked(wrongPort.id) && marked(nothing.id)),
         20000,
       ),
       `not all marked: ${[loopback, wrongPort, nothing].map((c) => marked(c.id)).join(', ')}`,
@@ -150,7 +110,7 @@ describe('the explorer marks running containers in trouble (real engine)', funct
     assert.ok(looks <= 4 * 3, `${looks} looks`);
     await loopback.stop({ t: 0 });
     assert.ok(
-      await waitUntil(async () => (await model!.settled(), shown(loopback.id)?.state === 'exited'), 10000),
+      await waitUntil(async () => (await s.model.settled(), shown(loopback.id)?.state === 'exited'), 10000),
       'stopped',
     );
     assert.equal(shown(loopback.id)?.silentPorts, undefined, 'a stopped container has no silent port');
@@ -167,9 +127,9 @@ describe('the explorer marks running containers in trouble (real engine)', funct
       HostConfig: { PortBindings: { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] } },
     });
     await c.start();
-    watch = new PortWatch(model!, api, { delaysMs: [200, 600, 1200] });
+    s.track(new PortWatch(s.model, s.api, { delaysMs: [200, 600, 1200] }));
     assert.ok(
-      await waitUntil(async () => (await model!.settled(), shown(c.id)?.silentPorts?.[0]?.why), 20000),
+      await waitUntil(async () => (await s.model.settled(), shown(c.id)?.silentPorts?.[0]?.why), 20000),
       'marked through exec',
     );
     assert.equal(shown(c.id)?.silentPorts?.[0]?.why, 'loopback-only');
