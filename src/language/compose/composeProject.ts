@@ -75,9 +75,12 @@ export class ComposeProject<D extends ProjectDocument = ProjectDocument> {
   /** Every name declared in any document or brought in by `include:`. */
   get declared(): Declared {
     if (this.known) return this.known;
+    const included = this.includes.names;
+    // A single document that includes nothing (most files) declares the project's names itself: no copies.
+    const only = this.documents.length === 1 ? this.documents[0] : undefined;
+    if (only && SECTIONS.every((s) => included[s].size === 0)) return (this.known = only.ownDeclared);
     const known = Object.fromEntries(SECTIONS.map((s) => [s, new Set<string>()])) as unknown as Declared;
     for (const d of this.documents) for (const s of SECTIONS) for (const n of d.ownDeclared[s]) known[s].add(n);
-    const included = this.includes.names;
     for (const s of SECTIONS) for (const n of included[s].keys()) known[s].add(n);
     return (this.known = known);
   }

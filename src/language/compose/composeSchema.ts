@@ -137,6 +137,30 @@ function allDifferent(items: unknown[]): boolean {
   return true;
 }
 
+/** A mapping schema with more keys than this has each key's schema compiled as a function of its own. */
+const SPLIT_PROPERTIES = 16;
+
+/**
+ * ajv compiles a schema into one function, with what it references inlined. The service definition (90-odd keys)
+ * became one function too large for V8's optimizing compiler, so every service was validated by the interpreter:
+ * two thirds of the schema check's time on a small file. Here each key of such a mapping gets a definition of its
+ * own, referenced by `$ref`; with `inlineRefs: false` each is a small function V8 optimizes. The same keywords run
+ * in the same order, so the verdict and the errors are the same.
+ */
+function splitLargeMappings(schema: SchemaNode): void {
+  const definitions = schema.definitions as Record<string, SchemaNode>;
+  for (const [name, definition] of Object.entries(definitions)) {
+    const properties = definition.properties as Record<string, SchemaNode> | undefined;
+    if (!properties || Object.keys(properties).length <= SPLIT_PROPERTIES) continue;
+    for (const [key, value] of Object.entries(properties)) {
+      if (typeof value.$ref === 'string' && Object.keys(value).length === 1) continue;
+      const id = `${name}.${key}`;
+      definitions[id] = value;
+      properties[key] = { $ref: `#/definitions/${id}` };
+    }
+  }
+}
+
 /**
  * Compiled once, on first use (compiling takes tens of milliseconds). ajv and the schema are required here, not
  * imported at the top, so that loading Dockside (and every Dockerfile feature) does not pay for them.
@@ -149,7 +173,8 @@ function compiled(): ValidateFunction {
     tightenStrings(schema, '');
     oneOfByType(schema, schema);
     linearUniqueItems(schema);
-    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+    splitLargeMappings(schema);
+    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, inlineRefs: false });
     ajv.addKeyword({
       keyword: UNIQUE,
       type: 'array',
