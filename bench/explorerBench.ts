@@ -8,7 +8,6 @@ import { toContainer } from '../src/docker/normalize';
 import type { RawContainer } from '../src/docker/types';
 import { ensureTestImage, getTestEngine, TEST_IMAGE, type TestEngine } from '../test/support/dockerEngine';
 import { apiFor } from '../test/support/dockerModel';
-import { runTeardown } from '../test/support/teardown';
 import { benchLayers } from './layersBench';
 import { median } from './measure';
 
@@ -177,6 +176,5 @@ export async function benchExplorer(): Promise<void> {
       for (const c of await engine.docker.listContainers({ all: true, filters: JSON.stringify({ label: [LABEL] }) }))
         await engine.docker.getContainer(c.Id).remove({ force: true });
     }
-    await runTeardown();
   }
 }

@@ -8,6 +8,7 @@ import { benchExplorer } from './explorerBench';
 import { benchForecast } from './forecastBench';
 import { benchShell } from './shellBench';
 import { benchSizes } from './sizeBench';
+import { runTeardown } from '../test/support/teardown';
 
 async function main(): Promise<void> {
   console.log(`Dockside benchmarks on Node ${process.version}`);
@@ -19,9 +20,14 @@ async function main(): Promise<void> {
   benchSizes();
   await benchBuildContext();
   if (!process.argv.includes('--no-docker')) {
-    await benchBuilders();
-    await benchExplorer();
-    await benchForecast();
+    try {
+      await benchBuilders();
+      await benchExplorer();
+      await benchForecast();
+    } finally {
+      // The private engine the suites share stops once, after the last bench that uses it.
+      await runTeardown();
+    }
   }
 }
 
