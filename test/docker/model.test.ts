@@ -310,7 +310,11 @@ describe('a second engine on tcp://127.0.0.1, killed mid-stream and started agai
     child = await startPrivateDaemon(host, dir, secondEngineArgs(dir));
     const up = await waitUntil(() => model!.state.status === 'connected', 10000, 50);
     assert.ok(up, `reconnected (state ${JSON.stringify(model.state)})`);
-    assert.ok(model.volumes.has('before-the-crash'), 'the snapshot after reconnecting has what was there');
+    // "connected" comes with the containers; volumes follow a moment later in the same snapshot.
+    assert.ok(
+      await waitUntil(() => model!.volumes.has('before-the-crash'), 5000),
+      'the snapshot after reconnecting has what was there',
+    );
     await client.createVolume({ Name: 'after-the-crash' });
     assert.ok(await waitUntil(() => model!.volumes.has('after-the-crash'), 2000), 'events flow again');
     assert.deepEqual(modelView(model), await freshView(host));

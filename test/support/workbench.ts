@@ -18,7 +18,8 @@ export async function openFile(page: Page, relativePath: string): Promise<void> 
   // Pick the row for this folder's file (several folders may hold a "Dockerfile").
   let row = page.locator('.quick-input-list .monaco-list-row', { hasText: base });
   if (folder) row = row.filter({ hasText: folder });
-  await row.first().waitFor({ timeout: 10000 });
+  // The first Quick Open of a window waits for the file search to index the workspace: slow on a busy machine.
+  await row.first().waitFor({ timeout: 30000 });
   await row.first().click();
   await page.locator('.tab.active', { hasText: base }).waitFor({ timeout: 10000 });
   await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: 10000 });
