@@ -78,8 +78,8 @@ export function stateLook(c: ContainerItem): StateLook {
     };
   if (c.state === 'running' && c.health === 'unhealthy')
     return { icon: 'warning', color: 'list.warningForeground', words: 'running, unhealthy' };
-  const silent = c.state === 'running' ? c.silentPorts : undefined;
-  if (silent?.[0]) {
+  const silent = silentPortsOf(c);
+  if (silent[0]) {
     const more = silent.length > 1 ? ` (and ${silent.length - 1} more)` : '';
     return {
       icon: 'warning',
@@ -131,6 +131,16 @@ export function restartLoop(c: ContainerItem): boolean {
   return c.state === 'running' && (c.recentExits ?? 0) >= RESTART_LOOP_EXITS;
 }
 
+/** The published ports nothing answers on, while the container runs (a stopped one's are not news). */
+export function silentPortsOf(c: ContainerItem): SilentPort[] {
+  return c.state === 'running' ? (c.silentPorts ?? []) : [];
+}
+
+/** Trouble a running container's state does not show: a restart loop, or a published port nothing answers on. */
+export function troubleWhileRunning(c: ContainerItem): boolean {
+  return restartLoop(c) || silentPortsOf(c).length > 0;
+}
+
 /** Why a published port does not answer, in a few words for a tooltip. */
 export function silentPortWords(p: SilentPort): string {
   const start = `host port ${p.hostPort} leads to container port ${p.containerPort}, where`;
@@ -152,7 +162,7 @@ export function startFailed(c: ContainerItem): boolean {
  */
 export function containerContextValue(c: ContainerItem): string {
   const health = c.health ? `.${c.health}` : '';
-  const trouble = restartLoop(c) || (c.state === 'running' && c.silentPorts?.length) ? '.trouble' : '';
+  const trouble = troubleWhileRunning(c) ? '.trouble' : '';
   return `container.${c.state}${health}${trouble}${c.ports.some((p) => p.hostPort) ? '.published' : ''}`;
 }
 
@@ -213,8 +223,7 @@ export function containerTooltip(c: ContainerItem, env?: string[]): string {
     `Status: ${escapeMarkdown(c.status)}`,
   ];
   if (c.startError) lines.push(`Start failed: ${escapeMarkdown(shorten(c.startError, 400))}`);
-  if (c.state === 'running')
-    for (const p of c.silentPorts ?? []) lines.push(`Does not answer: ${escapeMarkdown(silentPortWords(p))}`);
+  for (const p of silentPortsOf(c)) lines.push(`Does not answer: ${escapeMarkdown(silentPortWords(p))}`);
   if (c.composeProject) {
     const service = c.composeService ? `, service ${codeSpan(c.composeService)}` : '';
     lines.push(`Compose: project ${codeSpan(c.composeProject)}${service}`);

@@ -3,7 +3,7 @@
  * into trouble (for the notification that offers "Why Did It Stop?"). No markup anywhere: engine strings are shown
  * as text, with control characters removed, so nothing they hold can act on the UI.
  */
-import { restartLoop, startFailed } from '../present';
+import { restartLoop, silentPortsOf, startFailed, troubleWhileRunning } from '../present';
 import type { ContainerItem } from '../types';
 import { CAUSES } from './causes';
 import type { Diagnosis } from './diagnose';
@@ -34,15 +34,14 @@ export function inTrouble(c: ContainerItem): boolean {
     c.state === 'dead' ||
     c.state === 'restarting' ||
     c.health === 'unhealthy' ||
-    restartLoop(c) ||
-    (c.state === 'running' && !!c.silentPorts?.length) ||
+    troubleWhileRunning(c) ||
     startFailed(c)
   );
 }
 
 /** The trouble in a few words, after the container's name: "keeps restarting", "stopped with exit code 1". */
 export function troubleWords(c: ContainerItem): string {
-  const silent = c.state === 'running' ? c.silentPorts?.[0] : undefined;
+  const silent = silentPortsOf(c)[0];
   if (restartLoop(c)) return `keeps restarting (it stopped ${c.recentExits} times in 10 minutes)`;
   if (c.health === 'unhealthy' && c.state === 'running') return 'is unhealthy';
   if (silent) return `runs, but its published port ${silent.hostPort} does not answer`;
