@@ -1,3 +1,11 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+// A full collection before each timed run: otherwise a run pays for the garbage the runs before it left (a large
+// run's garbage lands in the next small one), and the ratio measures the collector's schedule, not the work.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
 /**
  * Bounded work without absolute times: run a function on an input and on one `factor` times larger, and check that
  * the time grows no faster than the input does (with generous slack for noise). A quadratic scan grows by the
@@ -13,6 +21,7 @@ export function growthRatio(
   const time = (size: number) => {
     let best = Infinity;
     for (let i = 0; i < repeats; i++) {
+      collectGarbage();
       const started = process.hrtime.bigint();
       run(size);
       best = Math.min(best, Number(process.hrtime.bigint() - started));
@@ -43,7 +52,7 @@ export function settledGrowthRatio(
 
 /** Fails unless growing the input `factor` times grows the time less than `factor * slack` times. */
 export function assertLinear(run: (size: number) => void, small: number, what: string, factor = 8, slack = 3): void {
-  const ratio = growthRatio(run, small, factor);
+  const ratio = settledGrowthRatio(run, small, factor, factor * slack, 3, 0.05);
   if (ratio >= factor * slack)
     throw new Error(
       `${what}: ${factor}x the input took ${ratio.toFixed(1)}x the time (linear would be about ${factor}x)`,

@@ -115,3 +115,60 @@ describe('dockerfile-ast variable lookups through an index', () => {
     );
   });
 });
+
+describe('dockerfile-ast flags, dropped from the arguments in one pass', () => {
+  const flagged = (seed: number): string => {
+    const rnd = prng(seed);
+    const flags = ['--mount=type=cache,target=/root/.cache', '--network=none', '--chown=1:1', '--from=build', '--link'];
+    const lines = ['FROM alpine:3.20 AS build'];
+    for (let i = 0; i < 12; i++) {
+      const picked = Array.from({ length: Math.floor(rnd() * 4) }, () => flags[Math.floor(rnd() * flags.length)]);
+      const gap = rnd() < 0.3 ? ' \\\n    ' : ' ';
+      const keyword = ['RUN', 'COPY', 'ADD'][i % 3];
+      lines.push(`${keyword} ${picked.join(gap)}${gap}${keyword === 'RUN' ? 'echo --not-a-flag x' : 'a b /c/'}`);
+    }
+    return lines.join('\n') + '\n';
+  };
+
+  it('gives the same flags and arguments whichever is asked first', () => {
+    let compared = 0;
+    const texts = [...corpus(), ...Array.from({ length: 40 }, (_, i) => flagged(i))];
+    for (const [t, text] of texts.entries()) {
+      // Fresh trees (a salt defeats the shared parse), one asked flags-first and one arguments-first.
+      const first = parseShared(`${text}\n# a${t}\n`).getInstructions();
+      const second = parseShared(`${text}\n# b${t}\n`).getInstructions();
+      for (const [k, one] of first.entries()) {
+        if (!(one instanceof ast.ModifiableInstruction)) continue;
+        const other = second[k] as ast.ModifiableInstruction;
+        const raw = (one as unknown as { getRawArguments(): ast.Argument[] })
+          .getRawArguments()
+          .map((a) => a.getValue());
+        const flagsFirst = one.getFlags().map((f) => f.toString());
+        const argsFirst = other.getArguments().map((a) => a.getValue());
+        assert.deepEqual(
+          other.getFlags().map((f) => f.toString()),
+          flagsFirst,
+        );
+        assert.deepEqual(
+          one.getArguments().map((a) => a.getValue()),
+          argsFirst,
+        );
+        assert.deepEqual(argsFirst, raw.slice(flagsFirst.length), `line ${k}: ${raw.join(' ')}`);
+        compared += raw.length;
+      }
+    }
+    assert.ok(compared > 500, `compared ${compared}`);
+  });
+
+  it('takes linear time on thousands of flags (a shift per flag made it quadratic)', () => {
+    let salt = 0;
+    assertLinear(
+      (n) => {
+        const text = `FROM alpine:3.20\nRUN ${'--network=none '.repeat(n)}true\n# ${salt++}\n`;
+        parseShared(text).getInstructions()[1]!.getArguments();
+      },
+      3000,
+      'flags dropped from the arguments',
+    );
+  });
+});

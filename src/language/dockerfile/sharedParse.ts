@@ -62,12 +62,47 @@ const isRange = (v: unknown): v is RangeLike =>
  */
 const handOut = (v: unknown): unknown => (isRange(v) ? { start: v.start, end: v.end } : v);
 
+/**
+ * An instruction's arguments without its flags, remembered here rather than by the getter cache below, for two
+ * reasons. dockerfile-ast drops the flags with one `shift()` per flag, and each shift moves the whole array: a RUN
+ * line of 24,000 `--mount` flags took 1.2 s, four times what half of them took; one slice does it in one pass. And
+ * getFlags collects the flags by reading getArguments: a cache that remembered that read (every argument, flags
+ * included) gave `FROM --platform=… node AS build` no stage name whenever getFlags was asked first.
+ */
+type Flagged = Record<symbol, unknown> & { getFlags(): unknown[] };
+const modifiableProto = ast.ModifiableInstruction.prototype as unknown as Record<string, unknown>;
+const originalGetFlags = modifiableProto.getFlags as (this: Flagged) => unknown[];
+const allArguments = (self: Flagged) =>
+  ((ast.Instruction.prototype as unknown as Record<string, unknown>).getArguments as () => unknown[]).call(self);
+const COLLECTING = Symbol('dockside.collectingFlags');
+const WITHOUT_FLAGS = Symbol('dockside.argumentsWithoutFlags');
+modifiableProto.getFlags = function getFlags(this: Flagged) {
+  if (this[COLLECTING]) return originalGetFlags.call(this);
+  this[COLLECTING] = true;
+  try {
+    return originalGetFlags.call(this);
+  } finally {
+    this[COLLECTING] = false;
+  }
+};
+modifiableProto.getArguments = function getArguments(this: Flagged) {
+  const known = this[WITHOUT_FLAGS] as unknown[] | undefined;
+  if (known) return known;
+  const all = allArguments(this);
+  if (this[COLLECTING]) return all;
+  const flags = this.getFlags();
+  const args = flags.length > 0 ? all.slice(flags.length) : all;
+  this[WITHOUT_FLAGS] = args;
+  return args;
+};
+
 for (const exported of Object.values(ast)) {
   if (typeof exported !== 'function' || !exported.prototype) continue;
   const proto = exported.prototype as unknown as Record<string, unknown>;
   for (const name of GETTERS) {
     const original = Object.prototype.hasOwnProperty.call(proto, name) ? proto[name] : undefined;
     if (typeof original !== 'function' || original.length !== 0) continue;
+    if (proto === modifiableProto && name === 'getArguments') continue; // remembered above
     // One slot per class and getter: a subclass's getter may call its parent's through `super`, with a different
     // answer. A property per slot, not a Map per instance: these run hundreds of thousands of times on a large
     // file, most of them before the JIT has compiled anything, and the first diagnose is what users wait for.
