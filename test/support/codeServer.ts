@@ -231,15 +231,29 @@ export async function launchEditor(ctx: Mocha.Context, options: LaunchOptions): 
     console.warn(`\n  SKIPPED: no code-server: ${err.message}\n`);
     ctx.skip();
   }
-  onRunEnd(server.stop);
   const { url, userDataDir } = server;
 
   const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: which('chromium') ?? '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-  });
-  onRunEnd(() => browser.close());
+  const browser = await chromium
+    .launch({
+      executablePath: which('chromium') ?? '/usr/bin/chromium',
+      args: CHROMIUM_ARGS,
+    })
+    .catch(async (err: unknown) => {
+      await server.stop();
+      throw err;
+    });
+  // Closed when the suite that launched it ends, after the suite's own `after` hooks. Left running until the end
+  // of the run, every window's extension host went on answering every engine event of the suites after it: ten of
+  // them on two cores. The run's end closes whatever a failed hook left open.
+  let closed: Promise<void> | undefined;
+  const close = () =>
+    (closed ??= (async () => {
+      await browser.close().catch(() => undefined);
+      await server.stop();
+    })());
+  onRunEnd(close);
+  ctx.test?.parent?.afterAll('close the editor', close);
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(url);
   await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
