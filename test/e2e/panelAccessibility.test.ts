@@ -161,7 +161,6 @@ describe('panel accessibility: axe-core in every theme, and every action by keyb
         const others = violations.filter((v) => !serious.includes(v));
         if (others.length) console.warn(`      minor: ${others.map((v) => `${v.id} (${v.impact})`).join(', ')}`);
         assert.deepEqual(serious, [], JSON.stringify(serious, null, 2));
-        await tab.close();
       });
     }
   }
@@ -201,7 +200,6 @@ describe('panel accessibility: axe-core in every theme, and every action by keyb
     await tab.keyboard.press('Space');
     assert.equal(await tab.locator('#files details').first().getAttribute('open'), null);
     await checkKeyboard(tab, 'layer files');
-    await tab.close();
   });
 
   it('layers: a failure to read the files takes focus and is read out in words', async function () {
@@ -215,7 +213,6 @@ describe('panel accessibility: axe-core in every theme, and every action by keyb
     await tab.locator('#files p:has-text("Stopped reading the image.")').waitFor({ timeout: 10000 });
     assert.equal(await tab.evaluate('document.activeElement.textContent'), 'Stopped reading the image.');
     assert.equal(await status(tab), 'Stopped reading the image.');
-    await tab.close();
   });
 
   it('ports: only rows with an address are stops; the filter announces its count', async function () {
@@ -236,7 +233,6 @@ describe('panel accessibility: axe-core in every theme, and every action by keyb
     await filter.fill('');
     assert.equal(await status(tab), 'Filter cleared: all 4 rows are shown.');
     assert.equal(await focused(tab), await filter.getAttribute('data-kb'), 'focus stays in the filter box');
-    await tab.close();
   });
 
   it('ports: redrawn rows keep focus on the same row, or hand it to the next stop', async function () {
@@ -263,7 +259,6 @@ describe('panel accessibility: axe-core in every theme, and every action by keyb
       timeout: 10000,
     });
     assert.equal(await tab.evaluate('document.activeElement === document.querySelector("#rows > tr[tabindex]")'), true);
-    await tab.close();
   });
 
   it('compose ports: no row has an action, so none is a stop; the filter still is', async function () {
@@ -273,7 +268,6 @@ describe('panel accessibility: axe-core in every theme, and every action by keyb
     const stops = await checkKeyboard(tab, 'compose');
     assert.equal(stops.length, 3, 'the filter box and two lesson links');
     assert.match(await tab.locator('tr.conflict').first().innerText(), /conflict: also published by/);
-    await tab.close();
   });
 
   it('explain: Enter on a lesson link opens the lesson, not the line; rows reveal lines', async function () {
@@ -295,6 +289,5 @@ describe('panel accessibility: axe-core in every theme, and every action by keyb
     assert.equal(await lesson.textContent(), 'lesson: RUN on line 4', 'its name says which lesson');
     await tab.locator('#filter').fill('copy');
     assert.equal(await status(tab), '3 of 10 rows match “copy”.');
-    await tab.close();
   });
 });

@@ -26,7 +26,7 @@ window.acquireVsCodeApi = () => ({
 export interface PanelHarness {
   browser: Browser;
   origin: string;
-  /** Opens a panel in a theme; resolves once its script has posted "ready". */
+  /** Shows a panel in a theme in the suite's tab; resolves once its script has posted "ready". */
   open(panel: string, theme: string, options?: { axe?: boolean }): Promise<Page>;
 }
 
@@ -53,8 +53,10 @@ export async function startPanelHarness(
   let origin = '';
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const send = (type: string, body: string | Buffer) => {
+    const send = (type: string, body: string | Buffer, cache = false) => {
       res.setHeader('Content-Type', type);
+      // axe-core is half a megabyte: one download and one compile for the whole suite, not one per tab.
+      if (cache) res.setHeader('Cache-Control', 'max-age=3600, immutable');
       res.end(body);
     };
     const panel = /^\/(\w[\w-]*)\.html$/.exec(url.pathname)?.[1];
@@ -81,7 +83,11 @@ export async function startPanelHarness(
     if (theme && THEMES[theme]) return send('text/css', themeStylesheet(THEMES[theme]));
     if (url.pathname === '/stub.js') return send('text/javascript', STUB);
     if (url.pathname === '/axe.js')
-      return send('text/javascript', fs.readFileSync(path.join(REPO_ROOT, 'node_modules', 'axe-core', 'axe.min.js')));
+      return send(
+        'text/javascript',
+        fs.readFileSync(path.join(REPO_ROOT, 'node_modules', 'axe-core', 'axe.min.js')),
+        true,
+      );
     const file = path.join(REPO_ROOT, 'media', 'panels', path.basename(url.pathname));
     if (url.pathname.startsWith('/media/panels/') && fs.existsSync(file))
       return send(file.endsWith('.css') ? 'text/css' : 'text/javascript', fs.readFileSync(file));
@@ -90,16 +96,29 @@ export async function startPanelHarness(
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  onRunEnd(() => new Promise<void>((resolve) => server.close(() => resolve())));
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
-  onRunEnd(() => browser.close());
+  // Closed when the suite ends (after its own `after` hooks), not left running beside the suites after it.
+  let closed: Promise<void> | undefined;
+  const close = () =>
+    (closed ??= (async () => {
+      await browser.close().catch(() => undefined);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    })());
+  onRunEnd(close);
+  suite.test?.parent?.afterAll('close the panel browser', close);
+  // One tab for the suite, navigated to each panel in turn: a fresh tab (in a fresh context) compiled axe-core
+  // again every time, a second and a half per test. A navigation starts the page over (script, DOM, focus, the
+  // recorded messages), and the panels keep nothing in storage or cookies for a later page to find.
+  const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+  let current: Page | undefined;
   return {
     browser,
     origin,
     async open(panel, theme, options = {}) {
       if (!THEMES[theme]) throw new Error(`No theme called ${theme}`);
-      const tab = await browser.newPage({ viewport: { width: 1000, height: 700 } });
+      if (!current || current.isClosed()) current = await context.newPage();
+      const tab = current;
       await tab.goto(`${origin}/${panel}.html?theme=${theme}${options.axe ? '&axe=1' : ''}`);
       await tab.waitForFunction('window.__posted.some((m) => m.type === "ready")', undefined, { timeout: 10000 });
       return tab;
