@@ -26,6 +26,8 @@ ast.DockerfileParser.parse = parseShared;
  */
 const GETTERS = [
   'getArguments',
+  'getRawArguments',
+  'getTextContent',
   'getArgumentsContent',
   'getRawArgumentsContent',
   'getArgumentsRange',
