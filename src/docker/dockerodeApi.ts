@@ -294,12 +294,17 @@ export function createDockerodeApi(options: DockerodeOptions, address: string): 
         logFrames(!!info.Config?.Tty, (text, stream) => out.push({ stream, text: text.slice(0, maxLineChars) }))(chunk);
         return out;
       }),
-    pastEvents: (id, since, until, limit) =>
+    pastEvents: (id, since, until, limit, actions) =>
       call(async () => {
+        const filters = {
+          type: ['container'],
+          ...(id !== undefined ? { container: [id] } : {}),
+          ...(actions ? { event: actions } : {}),
+        };
         const stream = (await streams.getEvents({
           since,
           until,
-          filters: JSON.stringify({ type: ['container'], container: [id] }),
+          filters: JSON.stringify(filters),
         } as never)) as unknown as NodeJS.ReadableStream & { destroy(): void };
         const events: RawEvent[] = [];
         await new Promise<void>((resolve) => {

@@ -103,8 +103,17 @@ export interface EngineApi {
    * tail, so a huge log costs no more than a small one. Each entry is cut to `maxLineChars`.
    */
   logTail(id: string, lines: number, maxLineChars: number): Promise<{ stream: 'stdout' | 'stderr'; text: string }[]>;
-  /** The events the engine still remembers about one container between two times (seconds), at most `limit`. */
-  pastEvents(id: string, since: number, until: number, limit: number): Promise<RawEvent[]>;
+  /**
+   * The container events the engine still remembers between two times (seconds), at most `limit`: about one
+   * container, or about all of them when `id` is undefined; only the `actions` named, when given.
+   */
+  pastEvents(
+    id: string | undefined,
+    since: number,
+    until: number,
+    limit: number,
+    actions?: string[],
+  ): Promise<RawEvent[]>;
   /**
    * Runs a program in a running container (no shell, no tty) and returns its exit code and the first `maxBytes`
    * of its standard output; stops reading there.

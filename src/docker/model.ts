@@ -55,6 +55,11 @@ export const RESTART_LOOP_EXITS = 3;
 const ASKED_STOP_MS = 30_000;
 /** Exit times kept per container: enough to count a loop, bounded however fast it restarts. */
 const MAX_EXITS_KEPT = 20;
+/** Remembered `die` and `kill` events read on connecting: a bound on the work, whatever the engine keeps. */
+const MAX_SEEDED_EVENTS = 2000;
+
+/** One event, told apart from the others of its container by its time. */
+const eventKey = (id: string, action: string, e: RawEvent) => `${id} ${action} ${e.timeNano ?? e.time ?? ''}`;
 
 /** The states a container can be in once the engine has done what a container event reports. */
 const EXPECTED_AFTER: Readonly<Record<string, ContainerState[]>> = {
@@ -116,6 +121,9 @@ export class DockerModel {
   private readonly exits = new Map<string, number[]>();
   /** When a stop or kill was last asked for, per container (its `kill` event), until its `die`. */
   private readonly killedAt = new Map<string, number>();
+  /** While the exits from before connecting are read: the live `die` and `kill` events, so none counts twice. */
+  private liveWhileSeeding: Set<string> | undefined;
+  private seeding: Promise<void> | undefined;
   /** Silent published ports a watcher found (doctor/portWatch.ts), per running container. */
   private readonly silent = new Map<string, SilentPort[]>();
   private readonly now: () => number;
@@ -175,6 +183,7 @@ export class DockerModel {
     try {
       this.subscription?.close();
       this.subscription = undefined;
+      this.liveWhileSeeding = new Set();
       const subscription = await this.api.events(
         (e) => {
           if (run === this.startRun) this.onEvent(e);
@@ -221,6 +230,7 @@ export class DockerModel {
         added ||= withState(item, state) !== item;
       }
       if (added && !stale()) this.emit(['container']);
+      this.seeding = this.seedExits(stale);
     } catch (err) {
       if (stale()) return;
       this.loading = false;
@@ -241,6 +251,7 @@ export class DockerModel {
 
   /** Resolves once pending events have been fetched and applied (for tests and the bench). */
   async settled(): Promise<void> {
+    await this.seeding;
     for (let i = 0; i < 100 && (this.flushTimer || this.flushing || this.hasDirty()); i++) {
       if (this.flushTimer) {
         clearTimeout(this.flushTimer);
@@ -348,8 +359,9 @@ export class DockerModel {
       case 'container':
         if (IGNORED_CONTAINER_ACTIONS.test(action)) return;
         if (action === 'destroy') return this.removeNow('container', id);
+        if (action === 'kill' || action === 'die') this.liveWhileSeeding?.add(eventKey(id, action, e));
         if (action === 'kill') this.killedAt.set(id, this.now());
-        else if (action === 'die') this.noteExit(id);
+        else if (action === 'die') this.noteExit(id, this.now());
         this.touch('container', id);
         if (EXPECTED_AFTER[action]) this.lastAction.set(id, action);
         break;
@@ -375,15 +387,68 @@ export class DockerModel {
     this.scheduleFlush(this.coalesceMs);
   }
 
-  /** A `die`: counted as the container's own exit unless a stop or kill was asked for just before it. */
-  private noteExit(id: string): void {
+  /** A `die` at `at`: counted as the container's own exit unless a stop or kill was asked for just before it. */
+  private noteExit(id: string, at: number): void {
     const now = this.now();
     const killed = this.killedAt.get(id);
     this.killedAt.delete(id);
-    if (killed !== undefined && now - killed < ASKED_STOP_MS) return;
+    if (killed !== undefined && at - killed < ASKED_STOP_MS) return;
     const kept = (this.exits.get(id) ?? []).filter((t) => now - t < RESTART_WINDOW_MS);
-    kept.push(now);
+    kept.push(at);
     this.exits.set(id, kept.slice(-MAX_EXITS_KEPT));
+  }
+
+  /**
+   * The exits from before this connection: a container that has been crashing for minutes is marked as soon as
+   * the explorer connects, not after three more crashes. The engine remembers recent events, so the `die` and
+   * `kill` events of the last RESTART_WINDOW_MS are asked for once and counted as the live ones are, at their own
+   * times (moved onto the model's clock). A live event that the answer also holds counts once. An engine that
+   * cannot answer leaves the counting to the live events.
+   */
+  private async seedExits(stale: () => boolean): Promise<void> {
+    const live = this.liveWhileSeeding;
+    if (!live) return;
+    const untilMs = Date.now();
+    let past: RawEvent[];
+    try {
+      past = await this.api.pastEvents(
+        undefined,
+        Math.floor((untilMs - RESTART_WINDOW_MS) / 1000),
+        Math.ceil(untilMs / 1000),
+        MAX_SEEDED_EVENTS,
+        ['die', 'kill'],
+      );
+    } catch {
+      past = [];
+    }
+    if (stale() || this.liveWhileSeeding !== live) return;
+    this.liveWhileSeeding = undefined;
+    const now = this.now();
+    const offset = now - Date.now();
+    const at = (e: RawEvent) => (e.timeNano ? e.timeNano / 1e6 : (e.time ?? 0) * 1000) + offset;
+    // Counted apart from the live bookkeeping, which is newer and must not be overwritten by older kills.
+    const killed = new Map<string, number>();
+    const seeded = new Map<string, number[]>();
+    for (const e of past.sort((a, b) => at(a) - at(b))) {
+      const id = e.Actor?.ID ?? e.id ?? '';
+      const action = e.Action ?? e.status ?? '';
+      const t = at(e);
+      if (!this.containers.has(id) || live.has(eventKey(id, action, e))) continue;
+      if (action === 'kill') killed.set(id, t);
+      else if (action === 'die') {
+        const k = killed.get(id);
+        killed.delete(id);
+        if ((k === undefined || t - k >= ASKED_STOP_MS) && now - t < RESTART_WINDOW_MS)
+          seeded.set(id, [...(seeded.get(id) ?? []), t]);
+      }
+    }
+    // A stop asked for just before connecting whose `die` has not come yet.
+    for (const [id, t] of killed) if (!this.killedAt.has(id)) this.killedAt.set(id, t);
+    if (!seeded.size) return;
+    // The live exits counted meanwhile are newer: they stay last.
+    for (const [id, times] of seeded)
+      this.exits.set(id, [...times, ...(this.exits.get(id) ?? [])].slice(-MAX_EXITS_KEPT));
+    this.emit(['container']);
   }
 
   private scheduleFlush(delay: number): void {
@@ -571,6 +636,7 @@ export class DockerModel {
     this.states.clear();
     this.exits.clear();
     this.killedAt.clear();
+    this.liveWhileSeeding = undefined;
     this.silent.clear();
     this.images.clear();
     this.volumes.clear();

@@ -50,6 +50,33 @@ describe('the explorer marks running containers in trouble (real engine)', funct
     if (calm.state === 'running') assert.equal(inTrouble(calm), false);
   });
 
+  it('marks a loop that began before the explorer connected, from the events the engine remembers', async function () {
+    this.timeout(60000);
+    const loop = await make('before', {
+      Cmd: ['sh', '-c', 'exit 3'],
+      HostConfig: { RestartPolicy: { Name: 'always' } },
+    });
+    const asked = await make('asked-before', { Cmd: ['sleep', '300'] });
+    await asked.start();
+    for (let i = 0; i < 3; i++) await asked.restart({ t: 0 });
+    await loop.start();
+    const restarts = async () => ((await loop.inspect()).RestartCount as number) ?? 0;
+    assert.ok(await waitUntil(async () => (await restarts()) >= 3, 30000), 'the loop never restarted three times');
+    // Over before the model connects: whatever it counts, it counts from the engine's memory of events.
+    await loop.update({ RestartPolicy: { Name: 'no' } });
+    assert.ok(
+      await waitUntil(
+        async () => !(await loop.inspect()).State.Running && !(await loop.inspect()).State.Restarting,
+        30000,
+      ),
+    );
+    const exits = (await restarts()) + 1;
+    await connected();
+    await s.model.settled();
+    assert.equal(shown(loop.id)?.recentExits, exits, JSON.stringify(shown(loop.id)));
+    assert.equal(shown(asked.id)?.recentExits, undefined, 'restarts someone asked for do not count');
+  });
+
   it('does not count stops and restarts someone asked for', async function () {
     this.timeout(60000);
     await connected();
