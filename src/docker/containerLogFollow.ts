@@ -1,5 +1,6 @@
 import type { EngineApi, EventSubscription } from './engineApi';
 import type { RawEvent } from './types';
+import { readEvent } from './normalize';
 
 /** Where a followed log goes: the container's output, and Dockside's own marked lines. */
 export interface LogSink {
@@ -76,11 +77,10 @@ export function followLogsAcrossRestarts(
   };
 
   const onEvent = (e: RawEvent) => {
-    if (closed || (e.Type ?? 'container') !== 'container') return;
-    const who = e.Actor?.ID ?? e.id;
-    if (who !== id) return;
-    const action = e.Action ?? e.status ?? '';
-    const at = e.timeNano ? e.timeNano / 1e6 : (e.time ?? Date.now() / 1000) * 1000;
+    const event = readEvent(e);
+    if (closed || event.type !== 'container' || event.id !== id) return;
+    const { action } = event;
+    const at = event.atMs ?? Date.now();
     if (action === 'die') endedAt = at;
     else if (action === 'start') {
       sink.note(`── restarted at ${clock(at)} ──`);

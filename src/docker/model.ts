@@ -1,5 +1,5 @@
 import { EngineError, type EngineApi, type EventSubscription } from './engineApi';
-import { needsState, toContainer, toImage, toNetwork, toVolume, withState } from './normalize';
+import { needsState, readEvent, toContainer, toImage, toNetwork, toVolume, withState } from './normalize';
 import type {
   ContainerItem,
   ContainerState,
@@ -59,7 +59,9 @@ const MAX_EXITS_KEPT = 20;
 const MAX_SEEDED_EVENTS = 2000;
 
 /** One event, told apart from the others of its container by its time. */
-const eventKey = (id: string, action: string, e: RawEvent) => `${id} ${action} ${e.timeNano ?? e.time ?? ''}`;
+const eventKey = (e: { id: string; action: string; atMs: number | undefined }) => `${e.id} ${e.action} ${e.atMs}`;
+/** Whether a `die` at `at` followed a stop or kill someone asked for (its `kill` event at `killed`). */
+const askedFor = (killed: number | undefined, at: number) => killed !== undefined && at - killed < ASKED_STOP_MS;
 
 /** The states a container can be in once the engine has done what a container event reports. */
 const EXPECTED_AFTER: Readonly<Record<string, ContainerState[]>> = {
@@ -350,16 +352,15 @@ export class DockerModel {
 
   private onEvent(e: RawEvent): void {
     this.eventsSeen++;
-    const type = e.Type ?? 'container';
-    const action = e.Action ?? e.status ?? '';
-    const id = e.Actor?.ID ?? e.id ?? '';
+    const event = readEvent(e);
+    const { type, action, id } = event;
     if (!id) return;
     const attributes = e.Actor?.Attributes ?? {};
     switch (type) {
       case 'container':
         if (IGNORED_CONTAINER_ACTIONS.test(action)) return;
         if (action === 'destroy') return this.removeNow('container', id);
-        if (action === 'kill' || action === 'die') this.liveWhileSeeding?.add(eventKey(id, action, e));
+        if (action === 'kill' || action === 'die') this.liveWhileSeeding?.add(eventKey(event));
         if (action === 'kill') this.killedAt.set(id, this.now());
         else if (action === 'die') this.noteExit(id, this.now());
         this.touch('container', id);
@@ -392,7 +393,7 @@ export class DockerModel {
     const now = this.now();
     const killed = this.killedAt.get(id);
     this.killedAt.delete(id);
-    if (killed !== undefined && at - killed < ASKED_STOP_MS) return;
+    if (askedFor(killed, at)) return;
     const kept = (this.exits.get(id) ?? []).filter((t) => now - t < RESTART_WINDOW_MS);
     kept.push(at);
     this.exits.set(id, kept.slice(-MAX_EXITS_KEPT));
@@ -425,21 +426,24 @@ export class DockerModel {
     this.liveWhileSeeding = undefined;
     const now = this.now();
     const offset = now - Date.now();
-    const at = (e: RawEvent) => (e.timeNano ? e.timeNano / 1e6 : (e.time ?? 0) * 1000) + offset;
+    const events = past
+      .map(readEvent)
+      .map((e) => ({ ...e, at: (e.atMs ?? 0) + offset }))
+      .sort((a, b) => a.at - b.at);
     // Counted apart from the live bookkeeping, which is newer and must not be overwritten by older kills.
     const killed = new Map<string, number>();
     const seeded = new Map<string, number[]>();
-    for (const e of past.sort((a, b) => at(a) - at(b))) {
-      const id = e.Actor?.ID ?? e.id ?? '';
-      const action = e.Action ?? e.status ?? '';
-      const t = at(e);
-      if (!this.containers.has(id) || live.has(eventKey(id, action, e))) continue;
-      if (action === 'kill') killed.set(id, t);
+    for (const e of events) {
+      const { id, action, at } = e;
+      if (!this.containers.has(id) || live.has(eventKey(e))) continue;
+      if (action === 'kill') killed.set(id, at);
       else if (action === 'die') {
         const k = killed.get(id);
         killed.delete(id);
-        if ((k === undefined || t - k >= ASKED_STOP_MS) && now - t < RESTART_WINDOW_MS)
-          seeded.set(id, [...(seeded.get(id) ?? []), t]);
+        if (askedFor(k, at) || now - at >= RESTART_WINDOW_MS) continue;
+        const times = seeded.get(id);
+        if (times) times.push(at);
+        else seeded.set(id, [at]);
       }
     }
     // A stop asked for just before connecting whose `die` has not come yet.

@@ -7,10 +7,24 @@ import type {
   RawContainer,
   RawContainerState,
   RawImage,
+  RawEvent,
   RawNetwork,
   RawVolume,
   VolumeItem,
 } from './types';
+
+/**
+ * An engine event's kind, what happened and to which object, and when (milliseconds since the epoch, when the
+ * engine says). Older engines name the object and the action in `id` and `status` only.
+ */
+export function readEvent(e: RawEvent): { type: string; action: string; id: string; atMs: number | undefined } {
+  return {
+    type: e.Type ?? 'container',
+    action: e.Action ?? e.status ?? '',
+    id: e.Actor?.ID ?? e.id ?? '',
+    atMs: e.timeNano ? e.timeNano / 1e6 : e.time !== undefined ? e.time * 1000 : undefined,
+  };
+}
 
 const STATES: ContainerState[] = ['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead'];
 
