@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { ensureDebianPackages, run, which } from './system';
-import { onRunEnd } from './teardown';
+import { onRunEnd, onSuiteEnd } from './teardown';
 
 export const CODE_SERVER_VERSION = '4.100.3';
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -243,17 +243,12 @@ export async function launchEditor(ctx: Mocha.Context, options: LaunchOptions): 
       await server.stop();
       throw err;
     });
-  // Closed when the suite that launched it ends, after the suite's own `after` hooks. Left running until the end
-  // of the run, every window's extension host went on answering every engine event of the suites after it: ten of
-  // them on two cores. The run's end closes whatever a failed hook left open.
-  let closed: Promise<void> | undefined;
-  const close = () =>
-    (closed ??= (async () => {
-      await browser.close().catch(() => undefined);
-      await server.stop();
-    })());
-  onRunEnd(close);
-  ctx.test?.parent?.afterAll('close the editor', close);
+  // Left running until the end of the run, every window's extension host went on answering every engine event of
+  // the suites after it: ten of them on two cores.
+  onSuiteEnd(ctx, 'close the editor', async () => {
+    await browser.close().catch(() => undefined);
+    await server.stop();
+  });
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(url);
   await page.waitForSelector('.monaco-workbench', { timeout: 60000 });

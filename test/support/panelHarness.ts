@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { page as panelPage } from '../../src/panels/html';
 import { CHROMIUM_ARGS, REPO_ROOT } from './codeServer';
 import { which } from './system';
-import { onRunEnd } from './teardown';
+import { onSuiteEnd } from './teardown';
 import { THEMES, themeStylesheet } from './themes';
 
 const NONCE = 'testnonce';
@@ -98,15 +98,10 @@ export async function startPanelHarness(
   origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
-  // Closed when the suite ends (after its own `after` hooks), not left running beside the suites after it.
-  let closed: Promise<void> | undefined;
-  const close = () =>
-    (closed ??= (async () => {
-      await browser.close().catch(() => undefined);
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    })());
-  onRunEnd(close);
-  suite.test?.parent?.afterAll('close the panel browser', close);
+  onSuiteEnd(suite, 'close the panel browser', async () => {
+    await browser.close().catch(() => undefined);
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
   // One tab for the suite, navigated to each panel in turn: a fresh tab (in a fresh context) compiled axe-core
   // again every time, a second and a half per test. A navigation starts the page over (script, DOM, focus, the
   // recorded messages), and the panels keep nothing in storage or cookies for a later page to find.

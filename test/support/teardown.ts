@@ -15,3 +15,15 @@ export async function runTeardown(): Promise<void> {
     }
   }
 }
+
+/**
+ * Runs `cleanup` once, when the suite of the hook `ctx` belongs to ends (after that suite's own `after` hooks), or
+ * at the end of the run if the suite never gets there. For what only that suite uses (an editor, a browser): left
+ * running, it goes on costing the suites after it.
+ */
+export function onSuiteEnd(ctx: Mocha.Context, title: string, cleanup: () => Promise<void>): void {
+  let done: Promise<void> | undefined;
+  const once = () => (done ??= cleanup());
+  onRunEnd(once);
+  ctx.test?.parent?.afterAll(title, once);
+}
