@@ -1,18 +1,9 @@
-import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { Worker } from 'node:worker_threads';
 import { DockerfileService } from '../src/language/dockerfile/dockerfileService';
 import { generateDockerfile } from './generate';
-import { measure, median, printRow } from './measure';
-
-/** One message to the worker that runs the unmodified dockerfile-utils validate, and its answer. */
-function ask(worker: Worker, message: { warm: string } | { text: string }): Promise<number> {
-  return new Promise((resolve) => {
-    worker.once('message', resolve);
-    worker.postMessage(message);
-  });
-}
+import { validatorAlone } from '../test/support/validateAlone';
+import { measure, median, printRow, warmUp } from './measure';
 
 /**
  * Full Dockerfile diagnostics (every Dockside rule plus dockerfile-utils' checks) beside dockerfile-utils' validate
@@ -23,7 +14,7 @@ function ask(worker: Worker, message: { warm: string } | { text: string }): Prom
  */
 export async function benchDockerfile(): Promise<void> {
   console.log('\nDockerfile diagnostics (median ms; ratio = Dockside / dockerfile-utils validate alone; target ≤ 1.2)');
-  const worker = new Worker(path.join(__dirname, 'validateWorker.cjs'));
+  const library = validatorAlone();
   try {
     for (const lines of [1000, 10000]) {
       const text = generateDockerfile(lines);
@@ -31,16 +22,15 @@ export async function benchDockerfile(): Promise<void> {
       const service = new DockerfileService();
       let run = 0;
       const diagnose = () => service.diagnose({ uri: 'bench', version: ++run, text: `${text}# dockside ${run}\n` });
-      await ask(worker, { warm: text });
-      const warmStart = performance.now();
-      for (let i = 0; i < 3 || performance.now() - warmStart < 300; i++) diagnose();
+      await library.warmUp(text);
+      warmUp(diagnose);
       const oursTimes: number[] = [];
       const baseTimes: number[] = [];
       for (let i = 0; i < runs; i++) {
         const start = process.hrtime.bigint();
         diagnose();
         oursTimes.push(Number(process.hrtime.bigint() - start) / 1e6);
-        baseTimes.push(await ask(worker, { text: `${text}# baseline ${i}\n` }));
+        baseTimes.push(await library.time(`${text}# baseline ${i}\n`));
       }
       const ours = median(oursTimes);
       const baseline = median(baseTimes);
@@ -54,7 +44,7 @@ export async function benchDockerfile(): Promise<void> {
       console.log(`  hover on a parsed ${lines}-line file: ${hover.toFixed(3)} ms (target ≤ 2 ms)`);
     }
   } finally {
-    await worker.terminate();
+    await library.close();
   }
   benchMemory();
 }

@@ -13,11 +13,10 @@ export function measurePair(
   runs = 21,
   warmMs = 300,
 ): [number, number] {
-  const warmStart = performance.now();
-  for (let i = 0; i < 3 || performance.now() - warmStart < warmMs; i++) {
-    a(-1 - i);
-    b(-1 - i);
-  }
+  warmUp((i) => {
+    a(i);
+    b(i);
+  }, warmMs);
   const ta: number[] = [];
   const tb: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -36,6 +35,15 @@ export function measurePair(
     }
   }
   return [median(ta), median(tb)];
+}
+
+/**
+ * Runs `fn` at least 3 times and for at least `warmMs`, with run numbers -1, -2, …: a few runs are not enough for
+ * the JIT to compile a small input's code paths (see measurePair).
+ */
+export function warmUp(fn: (run: number) => unknown, warmMs = 300): void {
+  const warmStart = performance.now();
+  for (let i = 0; i < 3 || performance.now() - warmStart < warmMs; i++) fn(-1 - i);
 }
 
 /** The middle value (the upper of the two for an even count); NaN when there is none. */

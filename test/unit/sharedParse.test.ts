@@ -1,13 +1,13 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import * as ast from 'dockerfile-ast';
 import { validate } from 'dockerfile-utils';
 import { ORIGINAL_LOOKUPS, parseShared } from '../../src/language/dockerfile/sharedParse';
 import { DIFFERENTIAL_CASES } from '../fixtures/dockerfileDifferential';
 import { prng } from '../support/fuzz';
 import { assertLinear } from '../support/growth';
+import { validatorAlone } from '../support/validateAlone';
 
 const CORPUS = path.resolve(__dirname, '..', '..', '..', 'shared', 'corpus');
 
@@ -175,21 +175,6 @@ describe('dockerfile-ast flags, dropped from the arguments in one pass', () => {
   });
 });
 
-/** dockerfile-utils' validate as shipped, in a thread of its own where none of sharedParse's patches reach. */
-function validateUnpatched(texts: string[]): Promise<unknown[][]> {
-  const worker = new Worker(
-    `const { parentPort } = require('node:worker_threads');
-     const { validate } = require(${JSON.stringify(require.resolve('dockerfile-utils'))});
-     parentPort.once('message', (texts) => parentPort.postMessage(JSON.stringify(texts.map((t) => validate(t)))));`,
-    { eval: true },
-  );
-  return new Promise((resolve, reject) => {
-    worker.once('message', (json: string) => resolve(JSON.parse(json) as unknown[][]));
-    worker.once('error', reject);
-    worker.postMessage(texts);
-  }).finally(() => void worker.terminate()) as Promise<unknown[][]>;
-}
-
 describe('dockerfile-utils on the shared parse and remembered getters', () => {
   it('finds exactly what the library alone finds, on the corpus and on generated files', async function () {
     this.timeout(60000);
@@ -201,7 +186,8 @@ describe('dockerfile-utils on the shared parse and remembered getters', () => {
       'FROM --platform=$BUILDPLATFORM alpine:3.20 AS build\nARG V=1\nRUN --mount=type=cache,target=/c \\\n' +
         '  --network=none echo $V\nCOPY --from=build --chown=$V:$V a b\nHEALTHCHECK --interval=5s CMD true\n',
     ];
-    const alone = await validateUnpatched(texts);
+    const library = validatorAlone();
+    const alone = await library.findings(texts).finally(() => library.close());
     let problems = 0;
     for (const [i, text] of texts.entries()) {
       // Asked twice: the second answer comes from the remembered getters of the first one's tree.
