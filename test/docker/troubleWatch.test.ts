@@ -65,10 +65,10 @@ describe('the explorer marks running containers in trouble (real engine)', funct
     // Over before the model connects: whatever it counts, it counts from the engine's memory of events.
     await loop.update({ RestartPolicy: { Name: 'no' } });
     assert.ok(
-      await waitUntil(
-        async () => !(await loop.inspect()).State.Running && !(await loop.inspect()).State.Restarting,
-        30000,
-      ),
+      await waitUntil(async () => {
+        const { State } = await loop.inspect();
+        return !State.Running && !State.Restarting;
+      }, 30000),
     );
     const exits = (await restarts()) + 1;
     await connected();
