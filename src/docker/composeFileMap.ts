@@ -1,4 +1,5 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, type Node, type Pair } from 'yaml';
+import { parseYamlDocument } from '../language/yamlParse';
 import type { ComposeFailure } from './composeOutput';
 
 /** A 0-based line and character range, as the editor wants it. */
@@ -35,7 +36,7 @@ const scalarText = (node: unknown): string | undefined =>
 /** Reads the file once; a file that does not parse gives what could be read (often nothing). Never throws. */
 export function composeFileMap(text: string): ComposeFileMap {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, keepSourceTokens: false, uniqueKeys: false });
+  const doc = parseYamlDocument(text, { lineCounter: lines, uniqueKeys: false });
   const pos = (offset: number) => {
     const p = lines.linePos(offset);
     return { line: p.line - 1, character: p.col - 1 };

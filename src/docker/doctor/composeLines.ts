@@ -3,7 +3,8 @@
  * `healthcheck:`, each `ports:` entry, each `environment:` entry, memory limits, `restart:` and `build:`. Pure: the
  * text in, 0-based lines out. A file that does not parse gives what could be read.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, type Node, type Pair } from 'yaml';
+import { parseYamlDocument } from '../../language/yamlParse';
 
 export interface ComposeServiceLines {
   name: string;
@@ -39,7 +40,7 @@ export function composeServiceLines(text: string, service: string): ComposeServi
   const counter = new LineCounter();
   let doc;
   try {
-    doc = parseDocument(text, { lineCounter: counter, uniqueKeys: false });
+    doc = parseYamlDocument(text, { lineCounter: counter, uniqueKeys: false });
   } catch {
     return undefined;
   }

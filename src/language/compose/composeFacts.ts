@@ -3,7 +3,6 @@ import {
   isScalar,
   isSeq,
   LineCounter,
-  parseAllDocuments,
   visit,
   type Alias,
   type Document,
@@ -20,6 +19,7 @@ import { MAX_ALIAS_COUNT, tooComplex } from './guards';
 import { needsValue, scanInterpolation, type InterpolationError, type VariableRef } from './interpolation';
 import { parsePortSpec, type PortMapping } from './ports';
 import { own } from '../own';
+import { parseYamlDocuments } from '../yamlParse';
 import { declared, dirOf, entries, joinPath, pair, str } from './yamlNodes';
 
 export type { Declared } from './composeTypes';
@@ -492,20 +492,14 @@ export function readCompose(
   try {
     // Duplicate keys are found below: the yaml package compares each key with every earlier one of its mapping,
     // which cost the square of the keys (12,000 environment entries took 4 s).
-    docs = parseAllDocuments(text, {
-      lineCounter: lines,
-      uniqueKeys: false,
-      prettyErrors: false,
-      merge: true,
-      logLevel: 'error',
-    });
+    docs = parseYamlDocuments(text, { lineCounter: lines, uniqueKeys: false, merge: true, logLevel: 'error' });
   } catch (err) {
     return {
       stops: [{ code: 'CS001', span: [0, 0], message: `This YAML could not be read: ${(err as Error).message}` }],
       lines,
     };
   }
-  const list = Array.isArray(docs) ? docs : [];
+  const list = docs;
   // One walk per document finds the duplicate keys and makes the plain copy that the rules read.
   const walks = list.map(walkDocument);
   const errors =

@@ -1,4 +1,5 @@
-import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { LineCounter, type Document } from 'yaml';
+import { parseYamlDocuments } from '../yamlParse';
 
 /**
  * A compose file parsed as the editor features read it (hover, outline, go to definition, completion): every YAML
@@ -13,9 +14,7 @@ export interface EditorParse {
 
 export function parseForEditor(text: string): EditorParse {
   const lines = new LineCounter();
-  const parsed = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false });
-  // An empty stream (no document at all) is an array of none.
-  return { docs: Array.isArray(parsed) ? (parsed as Document.Parsed[]) : [], lines };
+  return { docs: parseYamlDocuments(text, { lineCounter: lines, uniqueKeys: false }), lines };
 }
 
 /** The document that holds an offset: the last one that starts at or before it (the first for leading text). */

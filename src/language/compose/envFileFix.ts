@@ -1,10 +1,11 @@
 import * as path from 'node:path';
-import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isSeq, LineCounter, type Node } from 'yaml';
 import { caret, lineEnding, type QuickFix, type TextEdit } from '../edits';
 import { plainTextSecrets } from './composeSecrets';
 import type { ComposeFile, ComposeHost } from './composeTypes';
 import { dotEnvValue } from './dotEnv';
 import { dirOf, pair, str } from './yamlNodes';
+import { parseYamlDocument } from '../yamlParse';
 
 /**
  * Moves every plain-text secret of a service into an env file beside the compose file (the one its `env_file`
@@ -15,7 +16,7 @@ import { dirOf, pair, str } from './yamlNodes';
  */
 export function moveSecretsToEnvFile(text: string, service: string, file: ComposeFile): QuickFix | undefined {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
+  const doc = parseYamlDocument(text, { lineCounter, uniqueKeys: false });
   const serviceNode = pair(pair(doc.contents, 'services')?.value, service)?.value;
   if (!isMap(serviceNode)) return undefined;
   const secrets = plainTextSecrets(serviceNode);

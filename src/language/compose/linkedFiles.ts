@@ -1,6 +1,6 @@
-import { parseAllDocuments } from 'yaml';
 import type { ComposeHost } from './composeTypes';
 import { MAX_ALIAS_COUNT, MAX_COMPOSE_CHARS, tooComplex } from './guards';
+import { parseYamlDocuments } from '../yamlParse';
 
 /**
  * The other compose files a compose file names (`include:`, `extends: file:`), read as plain data through the
@@ -79,11 +79,10 @@ export class LinkedFiles {
     if (complex) return { path, key, problem: 'it is too large or too deeply nested for Dockside to read' };
     let docs;
     try {
-      docs = parseAllDocuments(text, { logLevel: 'error', uniqueKeys: false, merge: true });
+      docs = parseYamlDocuments(text, { logLevel: 'error', uniqueKeys: false, merge: true });
     } catch {
       return { path, key, problem: 'it is not valid YAML' };
     }
-    if (!Array.isArray(docs)) return { path, key, data: {} };
     const data: Record<string, unknown> = {};
     for (const doc of docs) {
       if (doc.errors.length) return { path, key, problem: 'it is not valid YAML' };

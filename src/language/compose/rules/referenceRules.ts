@@ -1,4 +1,4 @@
-import { isMap, isSeq, parseDocument, type Node } from 'yaml';
+import { isMap, isSeq, type Node } from 'yaml';
 import type { DocksideDiagnostic } from '../../diagnostic';
 import { caret, lineEnding, type QuickFix } from '../../edits';
 import { MAX_ALIAS_COUNT, tooComplex } from '../guards';
@@ -6,6 +6,7 @@ import type { ComposeFacts, ServiceFacts } from '../composeFacts';
 import { namesOf, type ExtendedService } from '../composeExtends';
 import type { ComposeRule } from '../ruleTypes';
 import { entries, joinPath, pair, str } from '../yamlNodes';
+import { parseYamlDocument } from '../../yamlParse';
 
 /** Adds the network or volume a finding names under its top-level section, adding the section when needed. */
 function declareAtTopLevel(text: string, d: DocksideDiagnostic): QuickFix | undefined {
@@ -268,7 +269,7 @@ export const referenceRules: ComposeRule[] = [
       let other: unknown;
       if (tooComplex(text)) return;
       try {
-        other = parseDocument(text, { logLevel: 'error' }).toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+        other = parseYamlDocument(text, { logLevel: 'error' }).toJS({ maxAliasCount: MAX_ALIAS_COUNT });
       } catch {
         return; // That file's own problems are reported when it is opened.
       }
