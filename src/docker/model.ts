@@ -15,7 +15,12 @@ import type {
 
 export type ConnectionState =
   | { status: 'connecting' }
-  | { status: 'connected'; version: EngineVersion }
+  /**
+   * Listed. `version` comes a moment after the containers (undefined until then, or the one from the last
+   * connection): the engine's `/version` runs `runc` and `docker-init` to learn their versions, which took as long
+   * as listing 500 containers and slowed that listing by a third when both were asked at once.
+   */
+  | { status: 'connected'; version: EngineVersion | undefined }
   | { status: 'unreachable'; error: string; problem: EngineProblem; retryInMs: number };
 
 /** What kind of failure it was, so the views can say what to do about it. */
@@ -117,6 +122,8 @@ export class DockerModel {
   /** The inspect's State of containers the list cannot describe (see `needsState`), by id; `described` adds it. */
   private readonly states = new Map<string, RawContainerState>();
   state: ConnectionState = { status: 'connecting' };
+  /** The engine's version from the last time it answered, shown while a reconnection asks again. */
+  private knownVersion: EngineVersion | undefined;
   /** Events received since the model was created. */
   eventsSeen = 0;
   /** When each container stopped on its own (local clock, oldest first, at most MAX_EXITS_KEPT), from `die` events. */
@@ -199,24 +206,27 @@ export class DockerModel {
         return;
       }
       this.subscription = subscription;
-      // Containers first (the first thing the explorer shows), with only the version: any other list beside them
-      // makes the engine share its time and delays the containers by a fifth to a third (images most: their sizes
-      // are worked out on each listing). The rest follow at once; their views fill a few milliseconds later.
-      const [containers, version] = await Promise.all([this.api.listContainers(), this.api.version()]);
+      // Containers first and alone (the first thing the explorer shows): anything asked beside them makes the
+      // engine share its time and delays them by a fifth to a third (images most: their sizes are worked out on
+      // each listing; the version, which starts two programs). The rest follow at once and fill in a moment later.
+      const containers = await this.api.listContainers();
       if (stale()) return;
       this.replace(this.containers, containers.map(toContainer), (c) => c.id);
       this.states.clear();
       this.attempt = 0;
-      this.state = { status: 'connected', version };
+      this.state = { status: 'connected', version: this.knownVersion };
       this.emit(['container']);
       // Beside the other lists: what the container list cannot say about some of them (a failed start, an OOM kill).
       const states = this.snapshotStates([...this.containers.values()].filter(needsState));
-      const [images, volumes, networks] = await Promise.all([
+      const [images, volumes, networks, version] = await Promise.all([
         this.api.listImages(),
         this.api.listVolumes(),
         this.api.listNetworks(),
+        this.api.version(),
       ]);
       if (stale()) return;
+      this.knownVersion = version;
+      if (this.state.status === 'connected') this.state = { status: 'connected', version };
       this.replace(this.images, images.map(toImage), (i) => i.id);
       this.replace(this.volumes, volumes.map(toVolume), (v) => v.name);
       this.replace(this.networks, networks.map(toNetwork), (n) => n.id);

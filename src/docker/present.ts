@@ -200,11 +200,17 @@ export function containerAccessibilityLabel(c: ContainerItem): string {
 }
 
 /** The connection view's line for a reachable engine: "connected" in words, as well as its check mark. */
-export function connectedEngine(v: EngineVersion): { label: string; description: string } {
+export function connectedEngine(v: EngineVersion | undefined): { label: string; description: string } {
+  if (!v) return { label: 'Connected', description: 'asking the engine for its version…' };
   return {
-    label: `Connected: ${v.product ?? 'Docker'} ${v.version}`,
+    label: `Connected: ${engineName(v)}`,
     description: `API ${v.apiVersion} · ${v.os}/${v.arch}`,
   };
+}
+
+/** "Docker 27.3.1", "Podman 4.3.1"; "Engine" while its version is still being asked for. */
+export function engineName(v: EngineVersion | undefined): string {
+  return v ? `${v.product ?? 'Docker'} ${v.version}` : 'Engine';
 }
 
 /** A compose project's tooltip: its name (as text, whatever it holds) and how many of its containers run. */

@@ -90,6 +90,30 @@ describe('the Docker model when the engine misbehaves (fault-injecting proxy, re
     assert.ok(await waitUntil(() => model.containers.has(c.id), 5000), 'events still arrive');
   });
 
+  it('shows the containers without waiting for the engine version, which comes a moment later', async function () {
+    this.timeout(20000);
+    const c = await create('listed');
+    // The engine's /version starts runc and docker-init; asked beside the listing, it slowed the listing by a third.
+    s.proxy.add({ request: /^GET \/version/, fault: { kind: 'hold' } });
+    const model = (s.model = new DockerModel(s.api));
+    let listedWhile: string | undefined;
+    model.onDidChange(({ kinds }) => {
+      if (listedWhile === undefined && kinds.includes('container') && model.state.status === 'connected')
+        listedWhile = model.state.version === undefined ? 'version unknown' : 'version known';
+    });
+    const starting = model.start();
+    assert.ok(await waitUntil(() => model.containers.has(c.id), 10000), 'the containers are listed');
+    assert.equal(listedWhile, 'version unknown');
+    assert.ok(await waitUntil(() => count(/^GET \/version/) === 1, 5000), 'the version was asked for');
+    const listing = s.proxy.requests.findIndex((r) => /^GET \/containers\/json/.test(r));
+    const version = s.proxy.requests.findIndex((r) => /^GET \/version/.test(r));
+    assert.ok(listing >= 0 && listing < version, `the listing went first: ${s.proxy.requests.join(', ')}`);
+    s.proxy.release(/^GET \/version/);
+    await starting;
+    assert.equal(model.state.status, 'connected');
+    assert.match(model.state.version?.apiVersion ?? '', /^1\.\d+$/);
+  });
+
   it('closes the event stream that was still connecting when the model is disposed', async function () {
     this.timeout(20000);
     s.proxy.add({ request: /^GET \/events/, fault: { kind: 'delay', ms: 300 } });

@@ -9,6 +9,7 @@ import type { EngineApi } from '../../docker/engineApi';
 import { discoverEngines, pingEngine, type EngineChoice } from '../../docker/engineDiscovery';
 import { hostPlatform } from '../../docker/hostPlatform';
 import { DockerModel, type ModelChange } from '../../docker/model';
+import { engineName } from '../../docker/present';
 import { maskSecrets } from '../../language/secrets';
 import { requireTrust } from '../trust';
 
@@ -259,7 +260,7 @@ export class DockerSession implements vscode.Disposable {
       if (model.state.status === 'connected')
         this.ctx.log.info(
           maskSecrets(
-            `Connected to Docker ${model.state.version.version} (API ${model.state.version.apiVersion}) ` +
+            `Connected to ${engineName(model.state.version)} (API ${model.state.version?.apiVersion ?? '?'}) ` +
               `at ${target.label}`,
           ),
         );

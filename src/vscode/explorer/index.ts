@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Ctx } from '../../ctx';
 import type { CommandTable } from '../../commands';
+import { engineName } from '../../docker/present';
 import { dockerActionCommands } from './actions';
 import { registerContainerFiles } from './containerFiles';
 import { DockerSession } from './dockerSession';
@@ -73,7 +74,7 @@ export function registerExplorer(ctx: Ctx): Explorer {
       const running = [...model.containers.values()].filter((c) => c.state === 'running').length;
       status.text = `$(vm-running) ${running}/${model.containers.size}`;
       status.tooltip =
-        `${model.state.version.product ?? 'Docker'} ${model.state.version.version} at ${session.target()?.label}: ` +
+        `${engineName(model.state.version)} at ${session.target()?.label}: ` +
         `${running} running of ${model.containers.size} containers`;
       status.backgroundColor = undefined;
     } else if (model.state.status === 'unreachable') {

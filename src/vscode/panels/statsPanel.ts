@@ -129,7 +129,7 @@ class StatsPanel extends Panel<StatsState> {
     const api = this.session.api();
     const model = this.session.model();
     if (!api || this.isDisposed) return;
-    const os = model?.state.status === 'connected' ? model.state.version.os : 'linux';
+    const os = model?.state.status === 'connected' ? (model.state.version?.os ?? 'linux') : 'linux';
     f.status = 'waiting';
     f.reason = undefined;
     const stream = closableSubscription(() =>
