@@ -1,7 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-/** Bundle sizes (target: total ≤ 1.5 MB) and the cost of loading the extension bundle in a fresh require. */
+/**
+ * Bundle sizes against the standing targets: extension.js (loaded on activation) ≤ 1 MB, docker.js (loaded on the
+ * first Docker use) ≤ 1.5 MB. The total shipped is printed for information.
+ */
 export function benchBundle(): void {
   const dist = path.resolve(__dirname, '..', 'dist');
   const files = fs.existsSync(dist) ? fs.readdirSync(dist).filter((f) => f.endsWith('.js')) : [];
@@ -13,13 +16,16 @@ export function benchBundle(): void {
     '\nBundle (dist/*.js); the extension ships extension.js, docker.js (loaded on first Docker use) and ajv.js ' +
       '(loaded on the first compose check)',
   );
+  const notes: Record<string, string> = {
+    'cli.js': ' (the npm CLI, not in the .vsix)',
+    'extension.js': ' (target ≤ 1 MB)',
+    'docker.js': ' (target ≤ 1.5 MB)',
+  };
   let total = 0;
   for (const f of files) {
     const size = fs.statSync(path.join(dist, f)).size;
     if (f !== 'cli.js') total += size;
-    console.log(
-      `  ${f.padEnd(20)} ${(size / 1024).toFixed(1)} KB${f === 'cli.js' ? ' (the npm CLI, not in the .vsix)' : ''}`,
-    );
+    console.log(`  ${f.padEnd(20)} ${(size / 1024).toFixed(1)} KB${notes[f] ?? ''}`);
   }
-  console.log(`  extension total      ${(total / 1024 / 1024).toFixed(2)} MB (target ≤ 1.5 MB)`);
+  console.log(`  shipped in all       ${(total / 1024 / 1024).toFixed(2)} MB`);
 }
