@@ -213,7 +213,6 @@ export class DockerModel {
       if (stale()) return;
       this.replace(this.containers, containers.map(toContainer), (c) => c.id);
       this.states.clear();
-      this.attempt = 0;
       this.state = { status: 'connected', version: this.knownVersion };
       this.emit(['container']);
       // Beside the other lists: what the container list cannot say about some of them (a failed start, an OOM kill).
@@ -224,9 +223,13 @@ export class DockerModel {
         this.api.listNetworks(),
         this.api.version(),
       ]);
-      if (stale()) return;
+      // The event stream may have ended meanwhile: the model is unreachable then, and the retry lists again.
+      if (stale() || this.state.status !== 'connected') return;
+      // Only now is the connection whole: an engine that lists containers but fails the rest (a socket proxy that
+      // blocks /version, say) is retried with growing pauses, not every 250 ms.
+      this.attempt = 0;
       this.knownVersion = version;
-      if (this.state.status === 'connected') this.state = { status: 'connected', version };
+      this.state = { status: 'connected', version };
       this.replace(this.images, images.map(toImage), (i) => i.id);
       this.replace(this.volumes, volumes.map(toVolume), (v) => v.name);
       this.replace(this.networks, networks.map(toNetwork), (n) => n.id);

@@ -78,7 +78,10 @@ class QuietParser extends Parser {
   }
 }
 
-export type YamlOptions = ParseOptions & DocumentOptions & SchemaOptions & { lineCounter?: LineCounter };
+/** yaml's options, except `prettyErrors`: errors keep the parser's plain message. */
+export type YamlOptions = Omit<ParseOptions, 'prettyErrors'> &
+  DocumentOptions &
+  SchemaOptions & { lineCounter?: LineCounter };
 
 /** The CST tokens of a text, as the quiet parser gives them (for the test that compares it with yaml's). */
 export function quietTokens(text: string): CST.Token[] {

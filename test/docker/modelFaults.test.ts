@@ -114,6 +114,21 @@ describe('the Docker model when the engine misbehaves (fault-injecting proxy, re
     assert.match(model.state.version?.apiVersion ?? '', /^1\.\d+$/);
   });
 
+  it('waits longer each time when the engine lists containers but fails the version', async function () {
+    this.timeout(20000);
+    s.proxy.add({ request: /^GET \/version/, fault: { kind: 'fail', status: 403, message: 'blocked by a proxy' } });
+    const model = (s.model = new DockerModel(s.api, { backoffMs: [100, 300, 900, 60000] }));
+    const pauses: number[] = [];
+    model.onDidChange(() => {
+      if (model.state.status === 'unreachable' && pauses.at(-1) !== model.state.retryInMs)
+        pauses.push(model.state.retryInMs);
+    });
+    await model.start();
+    assert.ok(await waitUntil(() => pauses.length >= 4, 10000), `pauses: ${pauses.join(', ')}`);
+    // The pause was reset whenever the containers were listed, so it stayed at the first one (100 ms).
+    assert.deepEqual(pauses.slice(0, 4), [100, 300, 900, 60000]);
+  });
+
   it('closes the event stream that was still connecting when the model is disposed', async function () {
     this.timeout(20000);
     s.proxy.add({ request: /^GET \/events/, fault: { kind: 'delay', ms: 300 } });

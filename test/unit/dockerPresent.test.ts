@@ -11,6 +11,7 @@ import { codeSpan, escapeMarkdown } from '../../src/language/markdown';
 import {
   age,
   connectedEngine,
+  engineName,
   containerAccessibilityLabel,
   containerDescription,
   containerTooltip,
@@ -162,11 +163,18 @@ describe('Docker items from the Engine API', () => {
     assert.equal(containerAccessibilityLabel(plain), 'web, exited with code 1, image nginx:1.27');
   });
 
-  it('says "connected" in words for a reachable engine', () => {
-    assert.deepEqual(connectedEngine({ version: '27.3.1', apiVersion: '1.47', os: 'linux', arch: 'amd64' }), {
+  it('says "connected" in words for a reachable engine, also before its version is known', () => {
+    const version = { version: '27.3.1', apiVersion: '1.47', os: 'linux', arch: 'amd64' };
+    assert.deepEqual(connectedEngine(version), {
       label: 'Connected: Docker 27.3.1',
       description: 'API 1.47 · linux/amd64',
     });
+    assert.deepEqual(connectedEngine(undefined), {
+      label: 'Connected',
+      description: 'asking the engine for its version…',
+    });
+    assert.equal(engineName({ ...version, product: 'Podman', version: '4.3.1' }), 'Podman 4.3.1');
+    assert.equal(engineName(undefined), 'Engine');
   });
 
   it('escapes Markdown and HTML from the engine, and fences code spans safely', () => {

@@ -488,18 +488,17 @@ export function readCompose(
     lines.addNewLine(0);
     return { stops: [{ code: 'CS025', span: [0, 0], message: unreadable }], lines };
   }
-  let docs;
+  let list;
   try {
     // Duplicate keys are found below: the yaml package compares each key with every earlier one of its mapping,
     // which cost the square of the keys (12,000 environment entries took 4 s).
-    docs = parseYamlDocuments(text, { lineCounter: lines, uniqueKeys: false, merge: true, logLevel: 'error' });
+    list = parseYamlDocuments(text, { lineCounter: lines, uniqueKeys: false, merge: true, logLevel: 'error' });
   } catch (err) {
     return {
       stops: [{ code: 'CS001', span: [0, 0], message: `This YAML could not be read: ${(err as Error).message}` }],
       lines,
     };
   }
-  const list = docs;
   // One walk per document finds the duplicate keys and makes the plain copy that the rules read.
   const walks = list.map(walkDocument);
   const errors =
