@@ -115,7 +115,9 @@ describe('the quiet YAML parser (yaml without the environment read per token)', 
     else console.warn(`SKIPPED: the corpus part of the quiet parser check, because ${CORPUS} is missing.`);
     let tokens = 0;
     let errors = 0;
-    for (const text of texts) {
+    // Texts the guards refuse (1,000 levels of nesting) are never parsed, and comparing their token trees runs
+    // assert.deepEqual out of stack when the suite runs among the others.
+    for (const text of texts.filter((t) => !tooComplex(t))) {
       const ours = outcome(() => quietTokens(text));
       const theirs = outcome(() => Array.from(new Parser().parse(text)));
       assert.deepEqual(ours, theirs, JSON.stringify(text.slice(0, 200)));
