@@ -7,6 +7,7 @@ import { applyEdits } from '../../src/language/edits';
 import { ComposeService, composeDiagnostics } from '../../src/language/compose/composeService';
 import { hostPortsOverlap, parsePortSpec } from '../../src/language/compose/ports';
 import { schemaChildKeys } from '../../src/language/compose/composeSchema';
+import { CORPUS, corpusPaths } from '../support/corpus';
 
 const lines = (...l: string[]) => l.join('\n') + '\n';
 /** [code, line, startCharacter, endCharacter] of each finding (0-based). */
@@ -588,23 +589,13 @@ describe('compose: a file that declares nothing (CS033)', () => {
 });
 
 describe('compose files of the shared corpus (real projects that run)', () => {
-  const CORPUS = path.resolve(__dirname, '..', '..', '..', 'shared', 'corpus');
-
   it('reports no error on any of them', function () {
     if (!fs.existsSync(CORPUS)) {
       if (process.env.CI) throw new Error(`The corpus of real compose files is missing: ${CORPUS}`);
       console.warn(`SKIPPED: the compose corpus check, because ${CORPUS} is missing.`);
       this.skip();
     }
-    const files: string[] = [];
-    const walk = (dir: string) => {
-      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-        const full = path.join(dir, e.name);
-        if (e.isDirectory()) walk(full);
-        else if (/compose.*\.ya?ml$/i.test(e.name)) files.push(full);
-      }
-    };
-    walk(CORPUS);
+    const files = corpusPaths(/compose.*\.ya?ml$/i);
     assert.ok(files.length >= 30, `the corpus holds its compose files (${files.length})`);
     const errors = files.flatMap((f) =>
       composeDiagnostics(fs.readFileSync(f, 'utf8'))

@@ -1,11 +1,10 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { DockerfileService } from '../../src/language/dockerfile/dockerfileService';
 import { escapeMarkdown } from '../../src/language/markdown';
 import { ComposeService } from '../../src/language/compose/composeService';
 import { DIFFERENTIAL_CASES } from '../fixtures/dockerfileDifferential';
 import { COMPOSE_CASES, COMPOSE_DISAGREEMENTS } from '../fixtures/composeDifferential';
+import { corpusTexts } from '../support/corpus';
 
 /**
  * Names that are members of Object.prototype, each beside an ordinary name of the same length and shape. A user's
@@ -19,22 +18,6 @@ const PAIRS: [string, string][] = [
   ['hasOwnProperty', 'hasOwnPropelly'],
   ['valueOf', 'valueIf'],
 ];
-
-const CORPUS = path.resolve(__dirname, '..', '..', '..', 'shared', 'corpus');
-
-function corpusDockerfiles(): string[] {
-  if (!fs.existsSync(CORPUS)) return [];
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, e.name);
-      if (e.isDirectory()) walk(full);
-      else if (/Dockerfile/.test(e.name)) out.push(fs.readFileSync(full, 'utf8'));
-    }
-  };
-  walk(CORPUS);
-  return out;
-}
 
 /** Stage names, ARG/ENV names, LABEL keys and `--from` values of a Dockerfile: the identifiers a user picks. */
 function identifiers(text: string): string[] {
@@ -58,7 +41,7 @@ describe('prototype names as identifiers (constructor, __proto__, toString, hasO
     const service = new DockerfileService({
       onRuleError: (code, err) => failures.push(`${code}: ${(err as Error).message}`),
     });
-    const texts = [...DIFFERENTIAL_CASES, ...corpusDockerfiles().slice(0, 60)];
+    const texts = [...DIFFERENTIAL_CASES, ...corpusTexts(/Dockerfile/).slice(0, 60)];
     let compared = 0;
     let version = 0;
     // Findings, quick-fix titles and hovers; the proto name in any text is written back as the ordinary one.

@@ -1,6 +1,4 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as ast from 'dockerfile-ast';
 import { validate } from 'dockerfile-utils';
 import { ORIGINAL_LOOKUPS, parseShared } from '../../src/language/dockerfile/sharedParse';
@@ -8,22 +6,7 @@ import { DIFFERENTIAL_CASES } from '../fixtures/dockerfileDifferential';
 import { prng } from '../support/fuzz';
 import { assertLinear } from '../support/growth';
 import { validatorAlone } from '../support/validateAlone';
-
-const CORPUS = path.resolve(__dirname, '..', '..', '..', 'shared', 'corpus');
-
-function corpus(): string[] {
-  if (!fs.existsSync(CORPUS)) return [];
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, e.name);
-      if (e.isDirectory()) walk(full);
-      else if (/Dockerfile/.test(e.name)) out.push(fs.readFileSync(full, 'utf8'));
-    }
-  };
-  walk(CORPUS);
-  return out;
-}
+import { corpusTexts } from '../support/corpus';
 
 /** Dockerfiles that define and redefine variables across stages, with ENV lines of several properties. */
 function generated(seed: number): string {
@@ -46,7 +29,11 @@ function generated(seed: number): string {
 
 describe('dockerfile-ast variable lookups through an index', () => {
   it('answer exactly as the original scans do, for every variable on every line', () => {
-    const texts = [...DIFFERENTIAL_CASES, ...corpus(), ...Array.from({ length: 40 }, (_, i) => generated(i + 1))];
+    const texts = [
+      ...DIFFERENTIAL_CASES,
+      ...corpusTexts(/Dockerfile/),
+      ...Array.from({ length: 40 }, (_, i) => generated(i + 1)),
+    ];
     let compared = 0;
     for (const text of texts) {
       const tree = parseShared(text);
@@ -134,7 +121,7 @@ describe('dockerfile-ast flags, dropped from the arguments in one pass', () => {
 
   it('gives the same flags and arguments whichever is asked first', () => {
     let compared = 0;
-    const texts = [...corpus(), ...Array.from({ length: 40 }, (_, i) => flagged(i))];
+    const texts = [...corpusTexts(/Dockerfile/), ...Array.from({ length: 40 }, (_, i) => flagged(i))];
     for (const [t, text] of texts.entries()) {
       // Fresh trees (a salt defeats the shared parse), one asked flags-first and one arguments-first.
       const first = parseShared(`${text}\n# a${t}\n`).getInstructions();
@@ -179,7 +166,7 @@ describe('dockerfile-utils on the shared parse and remembered getters', () => {
   it('finds exactly what the library alone finds, on the corpus and on generated files', async function () {
     this.timeout(60000);
     const texts = [
-      ...corpus(),
+      ...corpusTexts(/Dockerfile/),
       ...DIFFERENTIAL_CASES,
       ...Array.from({ length: 40 }, (_, i) => generated(i)),
       // Flags in every order and place, with variables in them.

@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { DockerfileFacts } from '../../src/language/dockerfile/facts';
 import { parseShared } from '../../src/language/dockerfile/sharedParse';
 import { parseShellScript } from '../../src/language/dockerfile/shellSyntax';
@@ -9,8 +8,7 @@ import { DIFFERENTIAL_CASES } from '../fixtures/dockerfileDifferential';
 import { FIX_CASES } from '../fixtures/dockerfileFixCases';
 import { loadShellOracle, oracleCommands } from '../fixtures/shellOracle';
 import { generateShellScripts, SHELL_CONSTRUCTS } from '../fixtures/shellScripts';
-
-const CORPUS = path.resolve(__dirname, '..', '..', '..', 'shared', 'corpus');
+import { CORPUS, corpusTexts } from '../support/corpus';
 
 /** Dockside's simple commands of a script as word spans; `let` is an arithmetic clause to the reference. */
 function ours(script: string): [number, number][][] {
@@ -30,19 +28,6 @@ function runScripts(texts: string[]): string[] {
       if (script) out.push(script.script);
     }
   }
-  return out;
-}
-
-function corpusDockerfiles(): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, e.name);
-      if (e.isDirectory()) walk(full);
-      else if (/dockerfile|containerfile/i.test(e.name)) out.push(fs.readFileSync(full, 'utf8'));
-    }
-  };
-  walk(CORPUS);
   return out;
 }
 
@@ -97,7 +82,7 @@ describe('the shell model finds the same commands as mvdan/sh (differential)', f
       console.warn(`SKIPPED: the corpus differential, because ${CORPUS} is missing.`);
       this.skip();
     }
-    const scripts = runScripts(corpusDockerfiles());
+    const scripts = runScripts(corpusTexts(/dockerfile|containerfile/i));
     const { accepted, differences } = compare(scripts);
     // A few RUNs are PowerShell (Windows images), which no POSIX shell reads.
     assert.ok(accepted >= scripts.length - 20 && accepted > 300, `${accepted} of ${scripts.length} compared`);

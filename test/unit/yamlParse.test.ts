@@ -7,21 +7,7 @@ import { tooComplex } from '../../src/language/compose/guards';
 import { parseYamlDocument, parseYamlDocuments, quietTokens } from '../../src/language/yamlParse';
 import { COMPOSE_CASES, COMPOSE_DISAGREEMENTS } from '../fixtures/composeDifferential';
 import { mutateCompose, prng } from '../support/fuzz';
-
-const CORPUS = path.resolve(__dirname, '..', '..', '..', 'shared', 'corpus');
-
-function corpusYaml(): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, e.name);
-      if (e.isDirectory()) walk(full);
-      else if (/\.ya?ml$/i.test(e.name)) out.push(fs.readFileSync(full, 'utf8'));
-    }
-  };
-  walk(CORPUS);
-  return out;
-}
+import { CORPUS, corpusTexts } from '../support/corpus';
 
 /** YAML that exercises every kind of token and the parser's error paths. */
 const BROKEN = [
@@ -110,7 +96,7 @@ describe('the quiet YAML parser (yaml without the environment read per token)', 
   it('gives the same tokens as the yaml parser on real, broken and mutated YAML', function () {
     this.timeout(120000);
     const texts = inputs();
-    if (fs.existsSync(CORPUS)) texts.push(...corpusYaml());
+    if (fs.existsSync(CORPUS)) texts.push(...corpusTexts(/\.ya?ml$/i));
     else if (process.env.CI) throw new Error(`The corpus of real compose files is missing: ${CORPUS}`);
     else console.warn(`SKIPPED: the corpus part of the quiet parser check, because ${CORPUS} is missing.`);
     let tokens = 0;
@@ -137,7 +123,7 @@ describe('the quiet YAML parser (yaml without the environment read per token)', 
     const options = { uniqueKeys: false, merge: true, logLevel: 'error' } as const;
     let multiple = 0;
     const texts = inputs().slice(0, 600);
-    if (fs.existsSync(CORPUS)) texts.push(...corpusYaml());
+    if (fs.existsSync(CORPUS)) texts.push(...corpusTexts(/\.ya?ml$/i));
     else if (process.env.CI) throw new Error(`The corpus of real compose files is missing: ${CORPUS}`);
     // Texts the guards refuse are never parsed; nesting past the stack fails at a depth that varies.
     for (const text of texts.filter((t) => !tooComplex(t))) {
