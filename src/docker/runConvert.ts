@@ -2,7 +2,8 @@
  * `docker run …` ⇄ a compose service. Every flag is either converted or listed as not converted; nothing is
  * dropped silently. Pure.
  */
-import { isMap, isScalar, isSeq, parseDocument, stringify } from 'yaml';
+import { isMap, isScalar, isSeq, stringify } from 'yaml';
+import { parseYamlDocument } from '../language/yamlParse';
 import { shellQuote, splitWords } from './runSpec';
 
 export interface RunToCompose {
@@ -182,7 +183,7 @@ export function composeServiceToDockerRun(
   text: string,
   serviceName: string,
 ): { command: string; notConverted: string[] } {
-  const services = parseDocument(text).get('services');
+  const services = parseYamlDocument(text).get('services');
   const service = isMap(services) ? services.get(serviceName) : undefined;
   if (!isMap(service)) throw new Error(`There is no service "${serviceName}" in this file.`);
   const args = ['docker', 'run', '-d'];

@@ -3,8 +3,9 @@
  * model) or from a compose file before anything runs. Marks exposed-but-unpublished ports, host-port conflicts,
  * all-interfaces versus loopback bindings, and the network mode. Pure.
  */
-import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq } from 'yaml';
 import { parsePortSpec } from '../../language/compose/ports';
+import { parseYamlDocument } from '../../language/yamlParse';
 import type { ContainerItem } from '../../docker/types';
 
 export interface PortRow {
@@ -114,9 +115,9 @@ export function portMapFromCompose(text: string, fileName: string): PortMap {
   const owners: OwnerInfo[] = [];
   let services: unknown;
   try {
-    services = (parseDocument(text, { logLevel: 'error' }).contents as { get?: (k: string) => unknown } | null)?.get?.(
-      'services',
-    );
+    services = (
+      parseYamlDocument(text, { logLevel: 'error' }).contents as { get?: (k: string) => unknown } | null
+    )?.get?.('services');
   } catch {
     services = undefined;
   }
