@@ -22,3 +22,14 @@ export function corpusPaths(name: RegExp): string[] {
 export function corpusTexts(name: RegExp): string[] {
   return corpusPaths(name).map((f) => fs.readFileSync(f, 'utf8'));
 }
+
+/**
+ * Whether the corpus is there. Missing, it fails the run in CI (`The corpus of real <kind> is missing`) and
+ * elsewhere warns that `check` is skipped; the caller skips or goes on without it.
+ */
+export function corpusPresent(kind: string, check: string): boolean {
+  if (fs.existsSync(CORPUS)) return true;
+  if (process.env.CI) throw new Error(`The corpus of real ${kind} is missing: ${CORPUS}`);
+  console.warn(`SKIPPED: ${check}, because ${CORPUS} is missing.`);
+  return false;
+}

@@ -7,7 +7,7 @@ import { applyEdits } from '../../src/language/edits';
 import { ComposeService, composeDiagnostics } from '../../src/language/compose/composeService';
 import { hostPortsOverlap, parsePortSpec } from '../../src/language/compose/ports';
 import { schemaChildKeys } from '../../src/language/compose/composeSchema';
-import { CORPUS, corpusPaths } from '../support/corpus';
+import { CORPUS, corpusPaths, corpusPresent } from '../support/corpus';
 
 const lines = (...l: string[]) => l.join('\n') + '\n';
 /** [code, line, startCharacter, endCharacter] of each finding (0-based). */
@@ -590,11 +590,7 @@ describe('compose: a file that declares nothing (CS033)', () => {
 
 describe('compose files of the shared corpus (real projects that run)', () => {
   it('reports no error on any of them', function () {
-    if (!fs.existsSync(CORPUS)) {
-      if (process.env.CI) throw new Error(`The corpus of real compose files is missing: ${CORPUS}`);
-      console.warn(`SKIPPED: the compose corpus check, because ${CORPUS} is missing.`);
-      this.skip();
-    }
+    if (!corpusPresent('compose files', 'the compose corpus check')) this.skip();
     const files = corpusPaths(/compose.*\.ya?ml$/i);
     assert.ok(files.length >= 30, `the corpus holds its compose files (${files.length})`);
     const errors = files.flatMap((f) =>

@@ -1,5 +1,4 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import { DockerfileFacts } from '../../src/language/dockerfile/facts';
 import { parseShared } from '../../src/language/dockerfile/sharedParse';
 import { parseShellScript } from '../../src/language/dockerfile/shellSyntax';
@@ -8,7 +7,7 @@ import { DIFFERENTIAL_CASES } from '../fixtures/dockerfileDifferential';
 import { FIX_CASES } from '../fixtures/dockerfileFixCases';
 import { loadShellOracle, oracleCommands } from '../fixtures/shellOracle';
 import { generateShellScripts, SHELL_CONSTRUCTS } from '../fixtures/shellScripts';
-import { CORPUS, corpusTexts } from '../support/corpus';
+import { corpusPresent, corpusTexts } from '../support/corpus';
 
 /** Dockside's simple commands of a script as word spans; `let` is an arithmetic clause to the reference. */
 function ours(script: string): [number, number][][] {
@@ -77,11 +76,7 @@ describe('the shell model finds the same commands as mvdan/sh (differential)', f
   });
 
   it('on every RUN of the shared corpus of real Dockerfiles', function () {
-    if (!fs.existsSync(CORPUS)) {
-      if (process.env.CI) throw new Error(`The corpus of real Dockerfiles is missing: ${CORPUS}`);
-      console.warn(`SKIPPED: the corpus differential, because ${CORPUS} is missing.`);
-      this.skip();
-    }
+    if (!corpusPresent('Dockerfiles', 'the corpus differential')) this.skip();
     const scripts = runScripts(corpusTexts(/dockerfile|containerfile/i));
     const { accepted, differences } = compare(scripts);
     // A few RUNs are PowerShell (Windows images), which no POSIX shell reads.
