@@ -1,6 +1,6 @@
 import { LineCounter, parseDocument } from 'yaml';
 import { ComposeService } from '../src/language/compose/composeService';
-import { parseYamlDocuments } from '../src/language/yamlParse';
+import { COMPOSE_READ, parseYamlDocuments } from '../src/language/yamlParse';
 import { measurePair, printRow } from './measure';
 
 /** A compose file with `services` services, each with ports, environment, volumes, networks and depends_on. */
@@ -32,10 +32,12 @@ export function generateCompose(services: number): string {
  * target, the second what the checks add to their own parse.
  */
 export function benchCompose(): void {
-  const options = { uniqueKeys: false, merge: true, logLevel: 'error' } as const;
   const baselines: [string, (text: string) => unknown][] = [
     ['yaml parseDocument alone; target ≤ 1.2', (text) => parseDocument(text, { lineCounter: new LineCounter() })],
-    ["Dockside's own parse alone", (text) => parseYamlDocuments(text, { lineCounter: new LineCounter(), ...options })],
+    [
+      "Dockside's own parse alone",
+      (text) => parseYamlDocuments(text, { ...COMPOSE_READ, lineCounter: new LineCounter() }),
+    ],
   ];
   for (const [name, baseline] of baselines) {
     console.log(`\nCompose diagnostics (median ms; ratio = Dockside / ${name})`);

@@ -83,6 +83,12 @@ export type YamlOptions = Omit<ParseOptions, 'prettyErrors'> &
   DocumentOptions &
   SchemaOptions & { lineCounter?: LineCounter };
 
+/**
+ * How compose files are read for their checks (readCompose, and the files they include or extend): `<<` merges, as
+ * Compose reads it; duplicate keys are found by readCompose's own walk (see there); warnings are not logged.
+ */
+export const COMPOSE_READ: YamlOptions = { uniqueKeys: false, merge: true, logLevel: 'error' };
+
 /** The CST tokens of a text, as the quiet parser gives them (for the test that compares it with yaml's). */
 export function quietTokens(text: string): CST.Token[] {
   return Array.from(new QuietParser().parse(text));

@@ -19,7 +19,7 @@ import { MAX_ALIAS_COUNT, tooComplex } from './guards';
 import { needsValue, scanInterpolation, type InterpolationError, type VariableRef } from './interpolation';
 import { parsePortSpec, type PortMapping } from './ports';
 import { own } from '../own';
-import { parseYamlDocuments } from '../yamlParse';
+import { COMPOSE_READ, parseYamlDocuments } from '../yamlParse';
 import { declared, dirOf, entries, joinPath, pair, str } from './yamlNodes';
 
 export type { Declared } from './composeTypes';
@@ -492,7 +492,7 @@ export function readCompose(
   try {
     // Duplicate keys are found below: the yaml package compares each key with every earlier one of its mapping,
     // which cost the square of the keys (12,000 environment entries took 4 s).
-    list = parseYamlDocuments(text, { lineCounter: lines, uniqueKeys: false, merge: true, logLevel: 'error' });
+    list = parseYamlDocuments(text, { ...COMPOSE_READ, lineCounter: lines });
   } catch (err) {
     return {
       stops: [{ code: 'CS001', span: [0, 0], message: `This YAML could not be read: ${(err as Error).message}` }],

@@ -1,6 +1,6 @@
 import type { ComposeHost } from './composeTypes';
 import { MAX_ALIAS_COUNT, MAX_COMPOSE_CHARS, tooComplex } from './guards';
-import { parseYamlDocuments } from '../yamlParse';
+import { COMPOSE_READ, parseYamlDocuments } from '../yamlParse';
 
 /**
  * The other compose files a compose file names (`include:`, `extends: file:`), read as plain data through the
@@ -79,7 +79,7 @@ export class LinkedFiles {
     if (complex) return { path, key, problem: 'it is too large or too deeply nested for Dockside to read' };
     let docs;
     try {
-      docs = parseYamlDocuments(text, { logLevel: 'error', uniqueKeys: false, merge: true });
+      docs = parseYamlDocuments(text, COMPOSE_READ);
     } catch {
       return { path, key, problem: 'it is not valid YAML' };
     }
