@@ -9,7 +9,7 @@ import { packContext } from '../src/docker/contextPack';
 import { throttle } from '../src/docker/throttle';
 import { ensureTestImage, getTestEngine, TEST_IMAGE } from '../test/support/dockerEngine';
 import { apiFor } from '../test/support/dockerModel';
-import { median } from './measure';
+import { inTurns, median } from './measure';
 
 const RUNS = 41;
 
@@ -115,10 +115,7 @@ export async function benchBuildContext(): Promise<void> {
         gnuList.push(performance.now() - t);
       },
     ];
-    // Each of the three goes first, second and third in turn: in a fixed order, one side always met what the one
-    // before it left behind (the kernel writing back, the previous tar's pages), 1.26x to 1.43x from run to run.
-    for (let run = 0; run < RUNS; run++)
-      for (let k = 0; k < sides.length; k++) await sides[(run + k) % sides.length]!();
+    await inTurns(sides, RUNS);
     fs.rmSync(list, { force: true });
     let left = await measureLeftOut(summary);
     for (let run = 0; run < RUNS; run++) {

@@ -9,7 +9,7 @@ import type { RawContainer } from '../src/docker/types';
 import { ensureTestImage, getTestEngine, TEST_IMAGE, type TestEngine } from '../test/support/dockerEngine';
 import { apiFor } from '../test/support/dockerModel';
 import { benchLayers } from './layersBench';
-import { median } from './measure';
+import { inTurns, median } from './measure';
 
 const LABEL = 'dockside.bench';
 const CONTAINERS = 500;
@@ -103,14 +103,11 @@ export async function benchExplorer(): Promise<void> {
       model.dispose();
       model.api.close();
     };
-    // In turns, each side first every other run: measured one after the other, the second of the two met the
-    // engine still busy with the first (1.17x to 1.45x from one bench run to the next).
-    for (let i = 0; i < 21; i++) {
-      for (const run of i % 2 ? [rawListing, modelListing] : [modelListing, rawListing]) await run();
+    await inTurns([modelListing, rawListing], 21, async () =>
       cli.push(
         await timeProcess('docker', ['ps', '-a'], { ...process.env, DOCKER_HOST: engine.host }).catch(() => NaN),
-      );
-    }
+      ),
+    );
     console.log(
       '  first listing (events subscribed, containers in the model, the views told): ' +
         `${median(firstListings).toFixed(1)} ms`,
